@@ -1,0 +1,70 @@
+package ai.llamafactory.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * Builds the additive attention mask (0 where a query may attend to a key, a large negative value where it may not)
+ * from causality, the padding/segment mask and an optional sliding window.
+ *
+ * <p>The padding mask holds 0 for padding and a positive segment id for real tokens: 1 everywhere for ordinary
+ * batches, 1, 2, 3... per packed sub-sequence for neat packing. A query attends to a key only when both carry the same
+ * non-zero id, so packed sequences never see each other. Every query may attend to its own position, so rows of
+ * padding never become fully masked (which would give NaN in softmax and poison gradients).
+ */
+public final class AttentionMask {
+    private AttentionMask() {}
+
+    /**
+     * Builds the mask.
+     *
+     * @param manager manager for the result (the step's)
+     * @param paddingMask [B, S] int tensor (0 = padding, >0 = segment id), or null when every key is valid
+     * @param batch B
+     * @param queryLength T (queries are the last T of the S positions)
+     * @param keyLength S
+     * @param slidingWindow window size, or 0 for none
+     * @param dtype dtype of the attention scores
+     * @return additive mask [B or 1, 1, T, S]
+     */
+    public static NDArray build(NDManager manager, NDArray paddingMask, long batch, long queryLength, long keyLength,
+            int slidingWindow, DataType dtype) {
+        long past = keyLength - queryLength;
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray q = tmp.arange(past, keyLength, 1, DataType.INT64).reshape(queryLength, 1);
+            NDArray k = tmp.arange(0, keyLength, 1, DataType.INT64).reshape(1, keyLength);
+            NDArray allowed = k.lte(q);
+            if (slidingWindow > 0) {
+                allowed = allowed.logicalAnd(q.sub(k).lt(slidingWindow));
+            }
+            NDArray diagonal = k.eq(q);
+            if (paddingMask != null) {
+                NDArray m = paddingMask.toType(DataType.INT64, false);
+                m.attach(tmp);
+                NDArray mq = m.get(new NDIndex(":, {}:", past)).expandDims(2);
+                NDArray mk = m.expandDims(1);
+                allowed = allowed.expandDims(0).logicalAnd(mq.eq(mk)).logicalAnd(mk.neq(0));
+                diagonal = diagonal.expandDims(0);
+            } else {
+                allowed = allowed.expandDims(0);
+                diagonal = diagonal.expandDims(0);
+            }
+            allowed = allowed.logicalOr(diagonal);
+            float min = maskValue(dtype);
+            NDArray additive = allowed.toType(dtype, false).sub(1).mul(-min).expandDims(1);
+            additive.attach(manager);
+            return additive;
+        }
+    }
+
+    /**
+     * @param dtype score dtype
+     * @return the value added to masked scores: the dtype's lowest finite value (halved for fp16 so that adding a
+     *     negative score cannot overflow to -inf)
+     */
+    public static float maskValue(DataType dtype) {
+        return dtype == DataType.FLOAT16 ? -32752f : -Float.MAX_VALUE;
+    }
+}

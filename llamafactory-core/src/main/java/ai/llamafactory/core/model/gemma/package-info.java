@@ -1,0 +1,2 @@
+/** The Gemma family (Gemma 1). */
+package ai.llamafactory.core.model.gemma;

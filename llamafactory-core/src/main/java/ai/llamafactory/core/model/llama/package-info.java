@@ -1,0 +1,2 @@
+/** The Llama family (Llama 1-3.x). */
+package ai.llamafactory.core.model.llama;

@@ -1,0 +1,2 @@
+/** The Mistral family. */
+package ai.llamafactory.core.model.mistral;

@@ -1,0 +1,51 @@
+package ai.llamafactory.core.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A dense layer {@code y = x W^T + b} with the weight in PyTorch's [out, in] layout, so Hugging Face weights are used
+ * as stored.
+ */
+public class Linear extends Module implements UnaryModule {
+    private final Param weight;
+    private final Param bias;
+
+    /**
+     * Creates the layer.
+     *
+     * @param weight [out, in]
+     * @param bias [out], or null for none
+     */
+    public Linear(NDArray weight, NDArray bias) {
+        if (weight.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("linear weight must be 2-D, got " + weight.getShape());
+        }
+        this.weight = addParam(new Param("weight", weight));
+        this.bias = bias == null ? null : addParam(new Param("bias", bias));
+    }
+
+    /** @return the weight parameter, [out, in] */
+    public Param weight() {
+        return weight;
+    }
+
+    /** @return the bias parameter, or null */
+    public Param bias() {
+        return bias;
+    }
+
+    /** @return the input width */
+    public long inFeatures() {
+        return weight.array().getShape().get(1);
+    }
+
+    /** @return the output width */
+    public long outFeatures() {
+        return weight.array().getShape().get(0);
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        return ai.djl.nn.core.Linear.linear(x, weight.array(), bias == null ? null : bias.array()).singletonOrThrow();
+    }
+}
