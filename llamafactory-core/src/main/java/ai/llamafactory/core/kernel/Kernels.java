@@ -34,7 +34,7 @@ public final class Kernels {
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, double scale) {
         boolean gqa = q.getShape().get(1) != k.getShape().get(1);
         String body = String.format(Locale.ROOT,
-                "return torch.scaled_dot_product_attention(q, k, v, mask, 0., False, %s, %s)",
+                "return torch.scaled_dot_product_attention(q, k, v, mask, 0., False, scale=%s, enable_gqa=%s)",
                 Double.toString(scale), gqa ? "True" : "False");
         return kernel("attention", List.of("q: Tensor", "k: Tensor", "v: Tensor", "mask: Tensor"), body, q)
                 .call(q, k, v, mask);

@@ -41,8 +41,11 @@ public final class AttentionMask {
             }
             NDArray diagonal = k.eq(q);
             if (paddingMask != null) {
-                NDArray m = paddingMask.toType(DataType.INT64, false);
-                m.attach(tmp);
+                NDArray m = paddingMask;
+                if (m.getDataType() != DataType.INT64) {
+                    m = m.toType(DataType.INT64, false);
+                    m.attach(tmp);
+                }
                 NDArray mq = m.get(new NDIndex(":, {}:", past)).expandDims(2);
                 NDArray mk = m.expandDims(1);
                 allowed = allowed.expandDims(0).logicalAnd(mq.eq(mk)).logicalAnd(mk.neq(0));
