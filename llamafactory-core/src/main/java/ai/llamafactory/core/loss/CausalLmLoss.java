@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.kernel.Kernels;
 import java.util.ArrayList;
@@ -63,7 +61,7 @@ public final class CausalLmLoss {
      * @param validTokens number of targets that counted
      * @param correctTokens number of targets the argmax predicted (token accuracy numerator)
      * @param tokenNll the per-target negative log-likelihoods, in target order
-     * @param backwardTarget a scalar to call backward on, or null when nothing needs a gradient
+     * @param backwardTarget a scalar to call backward on; null outside grad mode or when no target is valid
      */
     public record Result(double loss, long validTokens, long correctTokens, float[] tokenNll, NDArray backwardTarget) {}
 
@@ -108,7 +106,10 @@ public final class CausalLmLoss {
         }
         NDManager step = hidden.getManager();
         double scale = 1.0 / (options.normalizer() > 0 ? options.normalizer() : n);
-        boolean needInputGrad = DjlEngine.isGradMode() && JniUtils.requiresGrad((PtNDArray) hidden);
+        // Whether `hidden` is part of a graph cannot be asked of the engine reliably (its JNI answers false for
+        // non-leaf tensors), so in grad mode a backward target is always built; callers with nothing trainable
+        // before the head simply do not call backward on it.
+        boolean needInputGrad = DjlEngine.isGradMode();
         boolean needHeadGrad = DjlEngine.isGradMode() && lmHead.hasGradient();
         NDArray rowIndex = step.create(rows.stream().mapToLong(Long::longValue).toArray());
         NDArray flat = hidden.reshape(b * t, h);
