@@ -120,8 +120,10 @@ public enum SafetensorsDtype {
             case UINT8: return U8;
             case BOOLEAN: return BOOL;
             default:
+                String hint = type == DataType.UNKNOWN
+                        ? " (native bfloat16 tensors report UNKNOWN; cast them first)" : "";
                 throw new IllegalArgumentException("DJL data type " + type + " has no safetensors counterpart here"
-                        + (type == DataType.UNKNOWN ? " (native bfloat16 tensors report UNKNOWN; cast them first)" : ""));
+                        + hint);
         }
     }
 

@@ -384,7 +384,8 @@ public final class SafetensorsFile implements AutoCloseable {
         long length = slot.info().byteLength();
         if (length > Integer.MAX_VALUE) {
             throw new CheckpointException("Tensor '" + name + "' in safetensors file '" + path + "' has " + length
-                    + " bytes, more than one ByteBuffer holds; read it in pieces with tensorBytes(name, offset, length)");
+                    + " bytes, more than one ByteBuffer holds; read it in pieces with "
+                    + "tensorBytes(name, offset, length)");
         }
         return region(slot, 0, (int) length);
     }

@@ -36,7 +36,8 @@ public record TensorInfo(String name, SafetensorsDtype dtype, long[] shape, long
             }
         }
         if (begin < 0 || end < begin) {
-            throw new IllegalArgumentException("tensor '" + name + "': invalid byte range [" + begin + ", " + end + ")");
+            throw new IllegalArgumentException("tensor '" + name + "': invalid byte range [" + begin + ", " + end
+                    + ")");
         }
     }
 
