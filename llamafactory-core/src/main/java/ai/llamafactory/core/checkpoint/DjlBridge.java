@@ -44,7 +44,7 @@ final class DjlBridge {
         SafetensorsDtype from = info.dtype();
         if (!ElementConverter.supports(from, to)) {
             throw new CheckpointException("Tensor '" + info.name() + "' in safetensors file '" + info.file()
-                    + "' is " + from + " and cannot be loaded as " + target + " (supported: the same type, any "
+                    + "' is " + from + " and cannot be loaded as " + target.name() + " (supported: the same type, any "
                     + "floating-point type for floating-point tensors, wider integer types for integer tensors)");
         }
         boolean staged = manager.getDevice().isGpu();
@@ -73,7 +73,7 @@ final class DjlBridge {
             to = null;
         }
         if (to == null || to.engineType().isEmpty()) {
-            throw new IllegalArgumentException("tensor '" + info.name() + "': cannot load as " + target
+            throw new IllegalArgumentException("tensor '" + info.name() + "': cannot load as " + target.name()
                     + ", which DJL's PyTorch engine cannot hold; use one of FLOAT64, FLOAT32, FLOAT16, INT64, "
                     + "INT32, INT8, UINT8, BOOLEAN");
         }
@@ -132,7 +132,7 @@ final class DjlBridge {
         long bytes = info.numElements() * to.byteSize();
         if (bytes > Integer.MAX_VALUE) {
             throw new CheckpointException("Tensor '" + info.name() + "' in '" + info.file() + "' needs " + bytes
-                    + " bytes as " + target + " and this engine offers no direct views to fill it in pieces");
+                    + " bytes as " + target.name() + " and this engine offers no direct views to fill it in pieces");
         }
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
         ByteBuffer src = file.tensorBytes(info.name(), 0, (int) info.byteLength());
