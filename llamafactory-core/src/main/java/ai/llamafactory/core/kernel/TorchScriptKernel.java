@@ -96,6 +96,12 @@ public final class TorchScriptKernel implements AutoCloseable {
      * @return the outputs in tuple order
      */
     public NDList callAll(NDArray... inputs) {
+        for (NDArray x : inputs) {
+            // DJL turns inputs whose names contain a dot into dictionary entries; kernels take plain tensors.
+            if (x.getName() != null) {
+                x.setName(null);
+            }
+        }
         return IValueUtils.forward(block, new NDList(inputs), true);
     }
 

@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.llamafactory.core.Conformance;
-import ai.llamafactory.core.config.ModelConfig;
+import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loss.CausalLmLoss;
@@ -32,11 +32,8 @@ class BackwardTest {
         DjlEngine.get();
         Path dir = Conformance.requireFolder("models").resolve(name);
         try (NDManager m = NDManager.newBaseManager()) {
-            Map<String, NDArray> w = Conformance.readGolden(dir.resolve("model.safetensors"), m);
             Map<String, NDArray> g = Conformance.readGolden(dir.resolve("golden.safetensors"), m);
-            Architecture arch = Architectures.forModelType(ModelConfig.readModelType(dir.resolve("config.json")));
-            ModelConfig cfg = ModelConfig.read(dir.resolve("config.json"), arch.configDefaults());
-            try (CausalLm model = arch.build(cfg, new TestWeights(w), ComputePolicy.cpu(), m.newSubManager())) {
+            try (CausalLm model = DjlModelLoader.load(dir, ComputePolicy.cpu())) {
                 model.setAllTrainable(true);
                 Param frozen = model.parameters().get("model.layers.0.input_layernorm.weight");
                 frozen.setTrainable(false);

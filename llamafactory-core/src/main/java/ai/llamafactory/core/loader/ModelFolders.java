@@ -1,0 +1,26 @@
+package ai.llamafactory.core.loader;
+
+import ai.llamafactory.api.config.ModelArguments;
+import ai.llamafactory.api.exception.CheckpointException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/** Turns {@code model_name_or_path} into a local folder: an existing folder as it is, a hub id through the cache. */
+public final class ModelFolders {
+    private ModelFolders() {}
+
+    /**
+     * @param arguments the model arguments
+     * @return a local folder holding config.json and the weights
+     * @throws CheckpointException if the path is neither a folder nor a resolvable hub id
+     */
+    public static Path resolve(ModelArguments arguments) {
+        String name = arguments.modelNameOrPath();
+        Path local = Paths.get(name);
+        if (Files.isDirectory(local)) {
+            return local.toAbsolutePath().normalize();
+        }
+        throw new CheckpointException("model_name_or_path: '" + name + "' is not a local folder");
+    }
+}

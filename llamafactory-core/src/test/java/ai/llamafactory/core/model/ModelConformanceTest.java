@@ -1,0 +1,56 @@
+package ai.llamafactory.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.llamafactory.core.Conformance;
+import ai.llamafactory.core.engine.ComputePolicy;
+import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.loader.DjlModelLoader;
+import ai.llamafactory.core.loss.CausalLmLoss;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * For every checkpoint under {@code models/} of the conformance root: load it with the default loader, feed the
+ * golden {@code input_ids} and {@code attention_mask}, and compare with transformers' logits (max abs diff <= 1e-4 at
+ * non-padded positions) and loss (<= 1e-5), fp32 on CPU. One test per folder.
+ */
+class ModelConformanceTest {
+
+    @TestFactory
+    Stream<DynamicTest> everyConformanceModelMatchesTransformers() {
+        Conformance.requireFolder("models");
+        return Conformance.folders("models").stream()
+                .map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> check(dir)));
+    }
+
+    private static void check(Path dir) {
+        DjlEngine.get();
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = DjlModelLoader.load(dir, ComputePolicy.cpu())) {
+            Map<String, NDArray> g = Conformance.readGolden(dir.resolve("golden.safetensors"), m);
+            try (NDManager step = m.newSubManager()) {
+                NDArray ids = g.get("input_ids").duplicate();
+                ids.attach(step);
+                NDArray mask = g.get("attention_mask");
+                NDArray hidden = model.hiddenStates(ForwardInput.of(ids, mask));
+                NDArray logits = model.logits(hidden);
+                NDArray valid = mask.toType(DataType.FLOAT32, false).expandDims(-1);
+                float maxDiff = logits.sub(g.get("logits")).abs().mul(valid).max().getFloat();
+                CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(), g.get("labels"),
+                        CausalLmLoss.Options.defaults());
+                double lossDiff = Math.abs(r.loss() - g.get("loss").getFloat());
+                System.out.printf("%s: max|logits - golden| = %.3g, |loss - golden| = %.3g%n",
+                        dir.getFileName(), maxDiff, lossDiff);
+                assertThat(maxDiff).isLessThanOrEqualTo(1e-4f);
+                assertThat(lossDiff).isLessThanOrEqualTo(1e-5);
+            }
+        }
+    }
+}
