@@ -53,7 +53,7 @@ public final class DjlModelLoader implements ModelLoader {
                 && !Files.exists(folder.resolve("model.safetensors.index.json"))) {
             String hint = Files.exists(folder.resolve("pytorch_model.bin"))
                     || Files.exists(folder.resolve("pytorch_model.bin.index.json"))
-                    ? " (only PyTorch .bin weights were found; save the model with safe_serialization=True)" : "";
+                    ? " (only PyTorch pytorch_model.bin weights were found: save the model with safe_serialization=True)" : "";
             throw new CheckpointException("model folder " + folder
                     + ": neither model.safetensors nor model.safetensors.index.json found" + hint);
         }
