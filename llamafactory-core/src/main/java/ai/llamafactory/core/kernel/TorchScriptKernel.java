@@ -124,7 +124,9 @@ public final class TorchScriptKernel implements AutoCloseable {
             entry(zip, root + "code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
             // constants.pkl: an empty tuple (pickle protocol 2).
             entry(zip, root + "constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
-            entry(zip, root + "version", "3\n".getBytes(StandardCharsets.US_ASCII));
+            // Format version 10: newer than every operator upgrader, so the code is read with today's schemas
+            // (version 3 would, for example, apply the pre-"approximate" gelu signature).
+            entry(zip, root + "version", "10\n".getBytes(StandardCharsets.US_ASCII));
             entry(zip, root + "byteorder", "little".getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -10,7 +10,7 @@ public enum Activation {
     /** Exact GELU with erf (config name gelu). */
     GELU("torch.gelu(g)"),
     /** GELU with the tanh approximation (gelu_pytorch_tanh, gelu_new, gelu_fast). */
-    GELU_TANH("torch.gelu(g, \"tanh\")"),
+    GELU_TANH("torch.gelu(g, approximate=\"tanh\")"),
     /** max(0, x). */
     RELU("torch.relu(g)");
 
