@@ -125,7 +125,19 @@ public final class HubClient {
      * @return the client
      */
     public static HubClient forModel(ModelArguments arguments) {
-        Builder builder = builder();
+        return forModel(arguments, System.getenv());
+    }
+
+    /**
+     * Creates a client for a model's arguments with defaults from the given variables; see {@link
+     * #forModel(ModelArguments)}.
+     *
+     * @param arguments the model arguments
+     * @param environment environment variables
+     * @return the client
+     */
+    static HubClient forModel(ModelArguments arguments, Map<String, String> environment) {
+        Builder builder = builder(environment);
         arguments.cacheDir().ifPresent(builder::cacheDir);
         arguments.hubToken().ifPresent(builder::token);
         arguments.hubEndpoint().ifPresent(builder::endpoint);
