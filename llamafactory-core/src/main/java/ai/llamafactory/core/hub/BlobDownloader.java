@@ -163,7 +163,6 @@ final class BlobDownloader {
             BlobWriter writer = new BlobWriter(repo, target, partial, channel, digest, have, listener);
             HubHttp.Activity activity = new HubHttp.Activity();
             activity.onAbort(writer::cancel);
-            writer.activity = activity;
             Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
             HubHttp.Exchange<byte[]> exchange;
             try {
@@ -255,7 +254,6 @@ final class BlobDownloader {
         private volatile Flow.Subscription subscription;
         private volatile boolean cancelled;
         private volatile boolean restartRequired;
-        private volatile HubHttp.Activity activity;
         private volatile MessageDigest digest;
         private volatile long position;
         private long lastReport;
@@ -348,10 +346,6 @@ final class BlobDownloader {
                     fail(new CheckpointException("cannot write " + partial + ": " + HubHttp.describe(e), e));
                 }
                 return;
-            }
-            HubHttp.Activity current = activity;
-            if (current != null) {
-                current.touch();
             }
             report(false);
             subscription.request(1);

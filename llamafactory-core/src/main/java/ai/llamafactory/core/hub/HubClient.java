@@ -21,10 +21,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -341,13 +342,17 @@ public final class HubClient {
             return thread;
         });
         try {
-            List<Future<?>> futures = new ArrayList<>();
+            CompletionService<Void> completed = new ExecutorCompletionService<>(pool);
             for (RepoFile file : wanted) {
-                futures.add(pool.submit(() -> fetchFile(repo, layout, commit, file, downloader, downloaded)));
+                completed.submit(() -> {
+                    fetchFile(repo, layout, commit, file, downloader, downloaded);
+                    return null;
+                });
             }
-            for (Future<?> future : futures) {
+            // Take results as they finish, so the first failure stops the other transfers at once.
+            for (int i = 0; i < wanted.size(); i++) {
                 try {
-                    future.get();
+                    completed.take().get();
                 } catch (ExecutionException e) {
                     pool.shutdownNow();
                     if (e.getCause() instanceof RuntimeException runtime) {

@@ -10,13 +10,17 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -76,6 +80,43 @@ final class HubHttp {
         }
     }
 
+    /** Passes a body through, recording every arrival of data as activity. */
+    private static final class TouchingSubscriber<T> implements HttpResponse.BodySubscriber<T> {
+        private final HttpResponse.BodySubscriber<T> delegate;
+        private final Activity activity;
+
+        TouchingSubscriber(HttpResponse.BodySubscriber<T> delegate, Activity activity) {
+            this.delegate = delegate;
+            this.activity = activity;
+        }
+
+        @Override
+        public CompletionStage<T> getBody() {
+            return delegate.getBody();
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            delegate.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+            activity.touch();
+            delegate.onNext(item);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            delegate.onError(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            delegate.onComplete();
+        }
+    }
+
     private static final int MAX_REDIRECTS = 10;
     private static final int MAX_SERVER_MESSAGE = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,7 +143,7 @@ final class HubHttp {
      * @param headers extra headers sent on every hop (e.g. {@code Range})
      * @param handler receives every hop's response, redirects included
      * @param redirects which redirects to follow
-     * @param activity touched when headers arrive; the handler's subscriber touches it for body data
+     * @param activity touched when headers and body data arrive
      * @param <T> the body type
      * @return the last response
      * @throws IOException on connection failures, stalled transfers and malformed redirects
@@ -122,7 +163,7 @@ final class HubHttp {
             activity.touch();
             HttpResponse.BodyHandler<T> touching = info -> {
                 activity.touch();
-                return handler.apply(info);
+                return new TouchingSubscriber<>(handler.apply(info), activity);
             };
             HttpResponse<T> response = await(client.sendAsync(request.build(), touching), activity);
             int status = response.statusCode();

@@ -454,6 +454,19 @@ class HubClientTest {
     }
 
     @Test
+    void emptyFilesAreCreatedWithoutATransfer() throws IOException {
+        repo.file("added_tokens.json", new byte[0]);
+
+        Path snapshot = client().build().snapshot(REPO, "main", HubFileFilters.glob("added_tokens.json"));
+
+        assertThat(Files.size(snapshot.resolve("added_tokens.json"))).isZero();
+        // git's id of the empty blob
+        assertThat(Files.readSymbolicLink(snapshot.resolve("added_tokens.json")))
+                .isEqualTo(Path.of("../../blobs/e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"));
+        assertThat(hub.contentRequests.get()).isZero();
+    }
+
+    @Test
     void filterMatchingNothingListsTheRepositoryFiles() {
         assertThatThrownBy(() -> client().build().snapshot(REPO, "main", HubFileFilters.adapterFiles()))
                 .isInstanceOf(CheckpointException.class)
