@@ -55,6 +55,12 @@ final class BlobDownloader {
     private final Duration retryDelay;
     private final DownloadProgressListener listener;
 
+    /**
+     * @param http the HTTP exchanges
+     * @param maxRetries how often an interrupted transfer is retried (resuming)
+     * @param retryDelay the pause before the first retry; the n-th waits n times as long
+     * @param listener receives progress reports
+     */
     BlobDownloader(HubHttp http, int maxRetries, Duration retryDelay, DownloadProgressListener listener) {
         this.http = http;
         this.maxRetries = maxRetries;
@@ -86,6 +92,7 @@ final class BlobDownloader {
      * @throws CheckpointException when the download fails after the allowed retries, or the content does not
      *     match the listed size or checksum
      */
+    @SuppressWarnings("try") // the lock is held for the duration of the block, not used inside it
     boolean ensureBlob(RepoRef repo, CacheLayout layout, FileTarget target, URI url) {
         Path blob = layout.blob(target.etag());
         if (isComplete(blob, target.size())) {

@@ -48,10 +48,12 @@ final class HubHttp {
      * @param <T> the body type
      */
     record Exchange<T>(HttpResponse<T> response, URI uri) {
+        /** @return the HTTP status of the last response */
         int status() {
             return response.statusCode();
         }
 
+        /** @return the headers of the last response */
         HttpHeaders headers() {
             return response.headers();
         }
@@ -67,14 +69,17 @@ final class HubHttp {
             lastNanos = System.nanoTime();
         }
 
+        /** @return nanoseconds since data last arrived */
         long idleNanos() {
             return System.nanoTime() - lastNanos;
         }
 
+        /** @param action what {@link #abort()} does */
         void onAbort(Runnable action) {
             this.abortAction = action;
         }
 
+        /** Stops the transfer, through the action given to {@link #onAbort}. */
         void abort() {
             abortAction.run();
         }
@@ -127,6 +132,13 @@ final class HubHttp {
     private final Duration readTimeout;
     private final String userAgent;
 
+    /**
+     * @param client the HTTP client (redirects off: they are followed here)
+     * @param endpoint the hub endpoint, the only origin the token is sent to
+     * @param token the access token, or null
+     * @param readTimeout the longest time without data
+     * @param userAgent the User-Agent header
+     */
     HubHttp(HttpClient client, URI endpoint, String token, Duration readTimeout, String userAgent) {
         this.client = client;
         this.endpoint = endpoint;
@@ -246,6 +258,11 @@ final class HubHttp {
         return token != null && sameOrigin(uri, endpoint);
     }
 
+    /**
+     * @param a a URL
+     * @param b another URL
+     * @return true when both have the same scheme, host and port (default ports made explicit)
+     */
     static boolean sameOrigin(URI a, URI b) {
         return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
                 && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
