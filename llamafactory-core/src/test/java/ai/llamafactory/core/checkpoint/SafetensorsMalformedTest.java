@@ -126,7 +126,8 @@ class SafetensorsMalformedTest {
     @Test
     void beginAfterEnd() throws IOException {
         refused(file("reversed", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}", 8))
-                .hasMessageContaining("tensor 'w'").hasMessageContaining("[8, 0]").hasMessageContaining("begin after end");
+                .hasMessageContaining("tensor 'w'").hasMessageContaining("[8, 0]")
+                .hasMessageContaining("begin after end");
     }
 
     @Test
