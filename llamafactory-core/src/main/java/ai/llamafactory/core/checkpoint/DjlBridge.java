@@ -17,8 +17,9 @@ import java.nio.channels.FileChannel;
  *
  * <p>Loading allocates the destination with the engine ({@code torch::empty}, memory the engine owns and frees) on
  * the CPU, obtains direct {@link ByteBuffer} views of it ({@link NDArray#toByteBuffer(boolean)} with
- * {@code tryDirect}), and converts the mapped file bytes straight into those views, slice by slice; tensors larger
- * than one buffer (2 GiB) are filled through 1-D slices of the flat array. No Java buffer backs the result, so its
+ * {@code tryDirect}), and reads the file bytes straight into those views (positional reads, converting through a
+ * small direct scratch buffer where the dtype changes), slice by slice; tensors larger than one buffer (2 GiB) are
+ * filled through 1-D slices of the flat array. No Java buffer backs the result, so its
  * lifetime is the engine's alone and views of it (reshape, transpose) stay valid after it is closed. If an engine
  * does not hand out direct views, the tensor is converted into a direct buffer, given to the engine and copied
  * once ({@code duplicate}) so that the engine owns the result. Arrays for a GPU are staged on the CPU and moved.
@@ -102,12 +103,19 @@ final class DjlBridge {
         }
     }
 
-    /** Converts into direct views of the engine's memory; false if the engine does not hand out such views. */
+    /**
+     * Reads (and converts) into direct views of the engine's memory; false if the engine does not hand out such
+     * views. Same-type tensors are read straight into the engine's memory; others go through one direct scratch
+     * buffer of at most one chunk.
+     */
     private static boolean fillInPlace(SafetensorsFile file, TensorInfo info, NDArray flat, SafetensorsDtype from,
             SafetensorsDtype to, long chunkBytes) {
         long n = info.numElements();
         long perChunk = Math.max(1, Math.min(chunkBytes, Integer.MAX_VALUE)
                 / Math.max(from.byteSize(), to.byteSize()));
+        ByteBuffer scratch = from == to ? null
+                : ByteBuffer.allocateDirect((int) Math.min(n, perChunk) * from.byteSize())
+                        .order(ByteOrder.LITTLE_ENDIAN);
         for (long start = 0; start < n; start += perChunk) {
             int count = (int) Math.min(perChunk, n - start);
             NDArray view = count == n ? flat : flat.get(new NDIndex().addSliceDim(start, start + count));
@@ -116,8 +124,14 @@ final class DjlBridge {
                 if (!dst.isDirect() || dst.capacity() != (long) count * to.byteSize()) {
                     return false;
                 }
-                ByteBuffer src = file.tensorBytes(info.name(), start * from.byteSize(), count * from.byteSize());
-                ElementConverter.convert(from, src, to, dst.order(ByteOrder.LITTLE_ENDIAN), count);
+                dst.order(ByteOrder.LITTLE_ENDIAN);
+                if (scratch == null) {
+                    file.read(info.name(), start * from.byteSize(), dst);
+                } else {
+                    scratch.clear().limit(count * from.byteSize());
+                    file.read(info.name(), start * from.byteSize(), scratch);
+                    ElementConverter.convert(from, scratch.flip(), to, dst, count);
+                }
             } finally {
                 if (view != flat) {
                     view.close();

@@ -411,6 +411,39 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     /**
+     * Copies part of a tensor's bytes into a caller's buffer with positional reads, filling its remaining space.
+     * For bulk copies (e.g. straight into an engine's memory) this is faster than going through a mapping, whose
+     * page faults dominate large sequential copies.
+     *
+     * @param name the tensor name
+     * @param offset first byte to read, relative to the start of the tensor
+     * @param destination receives {@code destination.remaining()} bytes; its position advances to its limit
+     * @throws CheckpointException if there is no such tensor or reading fails
+     * @throws IndexOutOfBoundsException if the range does not lie within the tensor
+     */
+    public void read(String name, long offset, ByteBuffer destination) {
+        Slot slot = slot(name);
+        long size = slot.info().byteLength();
+        int length = destination.remaining();
+        if (offset < 0 || offset > size - length) {
+            throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + length) + ") of tensor '" + name
+                    + "' (" + size + " bytes) in '" + path + "'");
+        }
+        if (closed) {
+            throw new IllegalStateException("Safetensors file '" + path + "' is closed");
+        }
+        long position = dataStart + slot.info().begin() + offset;
+        try {
+            readFully(channel, destination, position);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            throw new IllegalStateException("Safetensors file '" + path + "' is closed", e);
+        } catch (IOException e) {
+            throw new CheckpointException("Cannot read " + length + " bytes of tensor '" + name
+                    + "' from safetensors file '" + path + "': " + e, e);
+        }
+    }
+
+    /**
      * Reads a floating-point tensor (F64, F32, F16 or BF16) into a new float array, widening exactly or narrowing
      * F64 by rounding. Meant for small tensors (tests, norms, biases): it needs {@code 4 * numElements} heap bytes.
      *
