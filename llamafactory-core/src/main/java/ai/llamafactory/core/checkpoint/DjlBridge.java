@@ -25,8 +25,10 @@ import java.nio.channels.FileChannel;
  * once ({@code duplicate}) so that the engine owns the result. Arrays for a GPU are staged on the CPU and moved.
  */
 final class DjlBridge {
-    /** Bytes converted per slice. */
+    /** Bytes of one engine slice filled at once. */
     static final long DEFAULT_CHUNK_BYTES = 64L << 20;
+    /** Size of the direct scratch buffer that source bytes pass through when the dtype changes. */
+    static final long SCRATCH_BYTES = 4L << 20;
 
     private DjlBridge() {}
 
@@ -105,19 +107,21 @@ final class DjlBridge {
 
     /**
      * Reads (and converts) into direct views of the engine's memory; false if the engine does not hand out such
-     * views. Same-type tensors are read straight into the engine's memory; others go through one direct scratch
-     * buffer of at most one chunk.
+     * views. Same-type tensors are read straight into the engine's memory; others are read piece by piece into one
+     * direct scratch buffer of at most {@link #SCRATCH_BYTES} (and a quarter of a slice) and converted from
+     * there.
      */
     private static boolean fillInPlace(SafetensorsFile file, TensorInfo info, NDArray flat, SafetensorsDtype from,
             SafetensorsDtype to, long chunkBytes) {
         long n = info.numElements();
-        long perChunk = Math.max(1, Math.min(chunkBytes, Integer.MAX_VALUE)
-                / Math.max(from.byteSize(), to.byteSize()));
+        long limit = Math.min(chunkBytes, Integer.MAX_VALUE);
+        long perView = Math.max(1, limit / Math.max(from.byteSize(), to.byteSize()));
+        int perPiece = (int) Math.max(1, Math.min(limit / 4, SCRATCH_BYTES) / from.byteSize());
         ByteBuffer scratch = from == to ? null
-                : ByteBuffer.allocateDirect((int) Math.min(n, perChunk) * from.byteSize())
+                : ByteBuffer.allocateDirect((int) Math.min(n, perPiece) * from.byteSize())
                         .order(ByteOrder.LITTLE_ENDIAN);
-        for (long start = 0; start < n; start += perChunk) {
-            int count = (int) Math.min(perChunk, n - start);
+        for (long start = 0; start < n; start += perView) {
+            int count = (int) Math.min(perView, n - start);
             NDArray view = count == n ? flat : flat.get(new NDIndex().addSliceDim(start, start + count));
             try {
                 ByteBuffer dst = view.toByteBuffer(true);
@@ -127,10 +131,14 @@ final class DjlBridge {
                 dst.order(ByteOrder.LITTLE_ENDIAN);
                 if (scratch == null) {
                     file.read(info.name(), start * from.byteSize(), dst);
-                } else {
-                    scratch.clear().limit(count * from.byteSize());
-                    file.read(info.name(), start * from.byteSize(), scratch);
-                    ElementConverter.convert(from, scratch.flip(), to, dst, count);
+                    continue;
+                }
+                for (int done = 0; done < count; ) {
+                    int pieces = Math.min(perPiece, count - done);
+                    scratch.clear().limit(pieces * from.byteSize());
+                    file.read(info.name(), (start + done) * from.byteSize(), scratch);
+                    ElementConverter.convert(from, scratch.flip(), to, dst, pieces);
+                    done += pieces;
                 }
             } finally {
                 if (view != flat) {

@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One {@code .safetensors} file, validated when opened and memory-mapped on demand.
@@ -66,7 +67,7 @@ public final class SafetensorsFile implements AutoCloseable {
     private final List<String> names;
     private final long[] windowStart;
     private final long[] windowEnd;
-    private final MappedByteBuffer[] windows;
+    private final AtomicReferenceArray<MappedByteBuffer> windows;
     private volatile boolean closed;
 
     /** A tensor and the window that holds it: an index, {@link #UNMAPPED} (too large) or {@link #EMPTY}. */
@@ -110,7 +111,7 @@ public final class SafetensorsFile implements AutoCloseable {
             windowStart[i] = ranges.get(i)[0];
             windowEnd[i] = ranges.get(i)[1];
         }
-        this.windows = new MappedByteBuffer[ranges.size()];
+        this.windows = new AtomicReferenceArray<>(ranges.size());
     }
 
     /**
@@ -538,14 +539,14 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     private MappedByteBuffer window(int index, String tensor) {
-        MappedByteBuffer w = windows[index];
+        MappedByteBuffer w = windows.get(index);
         if (w == null) {
             synchronized (windows) {
-                w = windows[index];
+                w = windows.get(index);
                 if (w == null) {
                     long length = windowEnd[index] - windowStart[index];
                     w = map(dataStart + windowStart[index], (int) length, tensor);
-                    windows[index] = w;
+                    windows.set(index, w);
                 }
             }
         }

@@ -255,6 +255,7 @@ class SafetensorsRoundTripTest {
                 SafetensorsFile windowed = SafetensorsFile.open(file, 24);
                 SafetensorsCheckpoint reference = SafetensorsCheckpoint.open(file);
                 SafetensorsCheckpoint chunked = SafetensorsCheckpoint.open(file, 6);
+                SafetensorsCheckpoint pieces = SafetensorsCheckpoint.open(file, 48); // 12-byte scratch pieces
                 NDManager manager = NDManager.newBaseManager()) {
             for (String name : names) {
                 assertThat(bytes(windowed.tensorBytes(name))).as(name).isEqualTo(bytes(whole.tensorBytes(name)));
@@ -268,8 +269,10 @@ class SafetensorsRoundTripTest {
                         ? List.of(DataType.FLOAT32, DataType.FLOAT16, DataType.FLOAT64) : List.of(type);
                 for (DataType target : targets) {
                     try (NDArray a = reference.load(manager, name, target);
-                            NDArray b = chunked.load(manager, name, target)) {
+                            NDArray b = chunked.load(manager, name, target);
+                            NDArray c = pieces.load(manager, name, target)) {
                         assertThat(b.contentEquals(a)).as(name + " as " + target).isTrue();
+                        assertThat(c.contentEquals(a)).as(name + " as " + target).isTrue();
                     }
                 }
                 if (whole.info(name).dtype().isFloatingPoint()) {
