@@ -19,10 +19,10 @@ import java.nio.channels.FileChannel;
  * the CPU, obtains direct {@link ByteBuffer} views of it ({@link NDArray#toByteBuffer(boolean)} with
  * {@code tryDirect}), and reads the file bytes straight into those views (positional reads, converting through a
  * small direct scratch buffer where the dtype changes), slice by slice; tensors larger than one buffer (2 GiB) are
- * filled through 1-D slices of the flat array. No Java buffer backs the result, so its
- * lifetime is the engine's alone and views of it (reshape, transpose) stay valid after it is closed. If an engine
- * does not hand out direct views, the tensor is converted into a direct buffer, given to the engine and copied
- * once ({@code duplicate}) so that the engine owns the result. Arrays for a GPU are staged on the CPU and moved.
+ * filled through 1-D slices of the flat array. No Java buffer backs the result, so its lifetime is the engine's
+ * alone and views of it (reshape, transpose) stay valid after it is closed. If an engine does not hand out direct
+ * views, the tensor is converted into a direct buffer, given to the engine and copied once ({@code duplicate}) so
+ * that the engine owns the result. Arrays for a GPU are staged on the CPU and moved.
  */
 final class DjlBridge {
     /** Bytes of one engine slice filled at once. */
