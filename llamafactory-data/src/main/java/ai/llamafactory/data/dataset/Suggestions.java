@@ -32,8 +32,15 @@ final class Suggestions {
         if (sorted.isEmpty()) {
             return Optional.empty();
         }
+        String w = wanted.toLowerCase(Locale.ROOT);
+        for (String k : known) {
+            String kl = k.toLowerCase(Locale.ROOT);
+            if (w.length() >= 3 && (kl.startsWith(w) || w.startsWith(kl))) {
+                return Optional.of(k);
+            }
+        }
         String best = sorted.get(0);
-        int d = distance(wanted.toLowerCase(Locale.ROOT), best.toLowerCase(Locale.ROOT));
+        int d = distance(w, best.toLowerCase(Locale.ROOT));
         return d <= Math.max(2, best.length() / 3) ? Optional.of(best) : Optional.empty();
     }
 

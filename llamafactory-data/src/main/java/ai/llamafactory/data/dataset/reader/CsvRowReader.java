@@ -57,7 +57,7 @@ final class CsvRowReader implements RowReader {
                     if (!rows.hasNextValue()) {
                         return null;
                     }
-                    long line = rows.getParser().currentTokenLocation().getLineNr();
+                    long line = rows.getParser().currentLocation().getLineNr();
                     JsonNode node = rows.nextValue();
                     ObjectNode o = (ObjectNode) node;
                     List<String> nulls = new ArrayList<>();
