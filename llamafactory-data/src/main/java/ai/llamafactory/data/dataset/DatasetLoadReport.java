@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * @param files the files read
  * @param rowsRead rows read from the files
  * @param rowsKept rows converted and valid for the stage
- * @param dropped dropped rows by reason (reasons with no row are absent)
+ * @param dropped dropped rows by reason, in {@link DropReason} order (reasons with no row are absent)
  * @param firstProblems the first dropped rows, explained (at most {@link #MAX_PROBLEMS})
  * @param rowsUsed rows handed on after sampling and truncation (for a stream: rows delivered so far)
  */
@@ -33,7 +33,8 @@ public record DatasetLoadReport(
     /** Copies the collections. */
     public DatasetLoadReport {
         files = List.copyOf(files);
-        dropped = Map.copyOf(dropped);
+        dropped = dropped.isEmpty() ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(dropped));
         firstProblems = List.copyOf(firstProblems);
     }
 
