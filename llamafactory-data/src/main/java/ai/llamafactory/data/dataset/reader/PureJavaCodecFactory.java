@@ -36,7 +36,7 @@ final class PureJavaCodecFactory implements CompressionCodecFactory {
         return new BytesInputCompressor() {
             @Override
             public BytesInput compress(BytesInput bytes) throws IOException {
-                byte[] in = bytes.toByteArray();
+                byte[] in = bytes(bytes);
                 return BytesInput.from(compressBytes(codec, in));
             }
 
@@ -56,7 +56,7 @@ final class PureJavaCodecFactory implements CompressionCodecFactory {
         return new BytesInputDecompressor() {
             @Override
             public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
-                return BytesInput.from(decompressBytes(codec, bytes.toByteArray(), uncompressedSize));
+                return BytesInput.from(decompressBytes(codec, bytes(bytes), uncompressedSize));
             }
 
             @Override
@@ -74,6 +74,12 @@ final class PureJavaCodecFactory implements CompressionCodecFactory {
 
     @Override
     public void release() {}
+
+    private static byte[] bytes(BytesInput input) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(32, input.size()));
+        input.writeAllTo(out);
+        return out.toByteArray();
+    }
 
     private static void check(CompressionCodecName codec) {
         if (!SUPPORTED.contains(codec)) {
