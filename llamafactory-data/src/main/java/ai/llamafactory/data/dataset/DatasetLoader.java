@@ -104,6 +104,9 @@ public final class DatasetLoader {
      * @throws InvalidConfigException for options that do not fit the datasets
      */
     public LoadedDatasets load(List<String> names, DatasetLoadOptions options) {
+        if (options.streaming()) {
+            throw new InvalidConfigException("streaming: true reads datasets lazily; call stream() instead of load()");
+        }
         List<DatasetInfo> infos = resolve(names, options);
         List<DatasetInfo> evalInfos = resolveEval(options);
         List<ReportCounter> counters = new ArrayList<>();

@@ -20,7 +20,10 @@ import java.util.Objects;
 
 /**
  * The datasets declared in a {@code dataset_info.json}, by name. Parsing is strict: an unknown key, a value of the
- * wrong type or an entry without a source is an error naming the dataset, the key and the value.
+ * wrong type or an entry without a source is an error naming the dataset, the key and the value. Hub and script
+ * sources ({@code hf_hub_url}, {@code ms_hub_url}, {@code om_hub_url}, {@code script_url}, {@code cloud_file_name})
+ * are recognised; since nothing is downloaded, an entry that also has a {@code file_name} is read from that file, and
+ * one without fails at load time with a message saying what to download. {@code file_sha1} is accepted and ignored.
  *
  * <pre>{@code
  * DatasetRegistry registry = DatasetRegistry.load(Path.of("data"));

@@ -356,6 +356,13 @@ class DatasetLoaderTest {
     }
 
     @Test
+    void loadRefusesStreamingOptions() {
+        assertThatThrownBy(() -> loader.load(List.of("a"), opts().streaming(true).build()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("call stream() instead of load()");
+    }
+
+    @Test
     void parsesCommaSeparatedNames() {
         assertThat(DatasetLoader.parseNames(" alpaca_en_demo, identity ,,")).containsExactly("alpaca_en_demo",
                 "identity");

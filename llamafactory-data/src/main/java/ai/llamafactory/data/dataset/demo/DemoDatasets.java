@@ -136,6 +136,9 @@ public final class DemoDatasets {
             Files.delete(tmp);
             return target;
         }
+        if (Files.isDirectory(target)) {
+            deleteTree(target); // an earlier, incomplete copy
+        }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException
