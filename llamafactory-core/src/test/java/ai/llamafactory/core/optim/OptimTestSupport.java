@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.llamafactory.core.engine.DjlEngine;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Helpers shared by the optimizer tests: conformance root lookup, gradient injection, comparisons. */
@@ -40,6 +43,43 @@ final class OptimTestSupport {
             }
             gc.backward(total);
         }
+    }
+
+    /** Creates a trainable fp32 array (requires gradient) in {@code manager}. */
+    static NDArray param(NDManager manager, String name, float[] values, long... shape) {
+        NDArray a = manager.create(values, new Shape(shape));
+        a.setName(name);
+        a.setRequiresGradient(true);
+        return a;
+    }
+
+    /** Sets the gradient of each parameter to the given values (same shape as the parameter). */
+    static void setGradientValues(NDManager manager, Map<String, NDArray> params, Map<String, float[]> values) {
+        try (NDManager scratch = manager.newSubManager()) {
+            Map<String, NDArray> grads = new LinkedHashMap<>();
+            Map<String, NDArray> withGrad = new LinkedHashMap<>();
+            values.forEach((name, v) -> {
+                NDArray p = params.get(name);
+                grads.put(name, scratch.create(v, p.getShape()).toType(p.getDataType(), false));
+                withGrad.put(name, p);
+            });
+            setGradients(scratch, withGrad, grads);
+        }
+    }
+
+    /** @return the array's elements as doubles */
+    static double[] doubles(NDArray a) {
+        NDArray f = a.getDataType() == DataType.FLOAT32 ? a
+                : a.toType(DataType.FLOAT32, false);
+        float[] values = f.toFloatArray();
+        if (f != a) {
+            f.close();
+        }
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
     }
 
     /** @return the largest absolute element difference of two float32 arrays of the same shape */
