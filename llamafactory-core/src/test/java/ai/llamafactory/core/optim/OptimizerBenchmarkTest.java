@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Time of one optimizer step and one clipping pass over LoRA-sized tensors (rank 8 on a 1024-wide model, 16 layers
- * x 7 modules x A/B = 224 tensors, 3.7M values), next to DJL's built-in AdamW update on the same tensors. Prints
- * figures; asserts nothing. Run with {@code -Pbenchmark -Dtest=OptimizerBenchmarkTest}.
+ * x 7 modules x A/B = 224 tensors, 1.8M values), next to DJL's built-in AdamW update on the same tensors. Prints
+ * figures; asserts nothing. Run with {@code -Pbenchmark -Dtest=OptimizerBenchmarkTest}. On a loaded machine with few
+ * cores set {@code OMP_NUM_THREADS=1}: libtorch splits small {@code sqrt}/{@code norm} kernels over OpenMP threads,
+ * and when those threads are descheduled a step takes seconds instead of milliseconds.
  */
 @Tag("benchmark")
 class OptimizerBenchmarkTest {
