@@ -81,16 +81,22 @@ final class ArgumentGroup<A, B> {
         return defaultValues;
     }
 
+    /** @return true for keys holding credentials ({@code hf_hub_token}), which are never written or printed */
+    static boolean isSecret(String key) {
+        return key.endsWith("_token");
+    }
+
     /**
      * @param arguments the arguments to write
-     * @return key to file value for every key that differs from the default (and the required key)
+     * @return key to file value for every key that differs from the default (and the required key); credentials are
+     *     left out
      */
     Map<String, Object> fileValues(A arguments) {
         Map<String, Object> values = new LinkedHashMap<>();
         A reference = defaults();
         for (ConfigKey<A, B, ?> key : keys.values()) {
             Object value = key.fileValue(arguments);
-            if (value != null && (key.name().equals(required) || !Objects.equals(value, key.fileValue(reference)))) {
+            if (value != null && !isSecret(key.name()) && (key.name().equals(required) || !Objects.equals(value, key.fileValue(reference)))) {
                 values.put(key.name(), value);
             }
         }
@@ -101,6 +107,11 @@ final class ArgumentGroup<A, B> {
     String describe(A arguments) {
         List<String> parts = new ArrayList<>();
         fileValues(arguments).forEach((k, v) -> parts.add(k + "=" + v));
+        for (ConfigKey<A, B, ?> key : keys.values()) {
+            if (isSecret(key.name()) && key.fileValue(arguments) != null) {
+                parts.add(key.name() + "=<hidden>");
+            }
+        }
         return arguments.getClass().getSimpleName() + "{" + String.join(", ", parts) + "}";
     }
 }

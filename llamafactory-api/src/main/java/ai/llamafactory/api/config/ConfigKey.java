@@ -30,6 +30,11 @@ final class ConfigKey<A, B, T> {
         return name;
     }
 
+    /** @return true for string-like keys (names, paths, lists of names), which keep an override's text as written */
+    boolean takesText() {
+        return type == ValueType.STRING || type == ValueType.PATH || type == ValueType.STRING_LIST;
+    }
+
     String description() {
         return type.description();
     }

@@ -213,8 +213,55 @@ public final class DataArguments {
         return evalOnEachDataset;
     }
 
+
+    /**
+     * Resolves {@code packing} as LLaMA-Factory does.
+     *
+     * @param stage the training stage
+     * @return {@code packing} when set, else true for stage {@code pt} only; always true with {@code neat_packing}
+     */
+    public boolean packingEnabled(Stage stage) {
+        if (neatPacking) {
+            return true;
+        }
+        return packing != null ? packing : stage == Stage.PT;
+    }
+
     private void validate() {
-        // VALIDATION
+
+        Checks.require(!datasetDir.isBlank(), "dataset_dir", "must not be empty");
+        Checks.positive("cutoff_len", cutoffLen);
+        Checks.positive("max_samples", maxSamples);
+        Checks.require(Double.isFinite(valSize) && valSize >= 0 && (valSize < 1 || valSize == Math.rint(valSize)),
+                "val_size", "must be a fraction in [0, 1) or a whole number of examples, got " + valSize);
+        Checks.positive("buffer_size", bufferSize);
+        if (valSize > 1e-6) {
+            Checks.require(!dataset.isEmpty(), "val_size", "cannot split a validation set without a dataset, got " + valSize);
+            Checks.require(evalDataset.isEmpty(), "val_size",
+                    "cannot be combined with eval_dataset " + evalDataset + ", got " + valSize);
+        }
+        if (!interleaveProbs.isEmpty()) {
+            Checks.require(mixStrategy != MixStrategy.CONCAT, "interleave_probs",
+                    "only valid with an interleaving mix_strategy, but mix_strategy is concat");
+            double sum = 0;
+            for (double p : interleaveProbs) {
+                Checks.closed("interleave_probs", p, 0, 1);
+                sum += p;
+            }
+            Checks.require(Math.abs(sum - 1) <= 1e-6, "interleave_probs", "must sum to 1, got " + interleaveProbs);
+            Checks.require(dataset.isEmpty() || dataset.size() == interleaveProbs.size(), "interleave_probs",
+                    "has " + interleaveProbs.size() + " entries but dataset names " + dataset.size() + " " + dataset);
+            Checks.require(evalDataset.isEmpty() || evalDataset.size() == interleaveProbs.size(), "interleave_probs",
+                    "has " + interleaveProbs.size() + " entries but eval_dataset names " + evalDataset.size() + " "
+                            + evalDataset);
+        }
+        if (streaming) {
+            Checks.require(valSize < 1e-6 || valSize >= 1, "val_size",
+                    "must be a whole number of examples in streaming mode, got " + valSize);
+            Checks.require(maxSamples == null, "max_samples", "cannot be used with streaming, got " + maxSamples);
+        }
+        Checks.require(!(trainOnPrompt && maskHistory), "train_on_prompt",
+                "cannot be combined with mask_history (which trains on the last turn only)");
     }
 
     private static final ArgumentGroup<DataArguments, Builder> SCHEMA = createSchema();

@@ -122,7 +122,13 @@ public final class ExportArguments {
     }
 
     private void validate() {
-        // VALIDATION
+
+        Checks.positive("export_size", exportSize);
+        Checks.oneOf("export_quantization_bit", exportQuantizationBit, 2, 3, 4, 8);
+        Checks.require(exportQuantizationBit == null || exportQuantizationDataset != null, "export_quantization_dataset",
+                "is required to calibrate export_quantization_bit " + exportQuantizationBit);
+        Checks.positive("export_quantization_nsamples", exportQuantizationNsamples);
+        Checks.positive("export_quantization_maxlen", exportQuantizationMaxlen);
     }
 
     private static final ArgumentGroup<ExportArguments, Builder> SCHEMA = createSchema();

@@ -224,9 +224,9 @@ public final class FinetuningArguments {
         return loraRank;
     }
 
-    /** @return the LoRA scale numerator alpha ({@code lora_alpha}, default 2 * {@code lora_rank}) */
-    public OptionalInt loraAlpha() {
-        return loraAlpha == null ? OptionalInt.empty() : OptionalInt.of(loraAlpha);
+    /** @return the LoRA scale numerator alpha: {@code lora_alpha} when set, else 2 * {@code lora_rank} */
+    public int loraAlpha() {
+        return loraAlpha != null ? loraAlpha : 2 * loraRank;
     }
 
     /** @return the dropout applied to the LoRA input ({@code lora_dropout}, default 0) */
@@ -499,8 +499,83 @@ public final class FinetuningArguments {
         return disableShuffling;
     }
 
+
+    /**
+     * @return LLaMA-Factory's {@code use_ref_model}: true for stage {@code dpo} with a loss that compares against a
+     *     reference model (not {@code orpo} or {@code simpo}). Stage {@code kto} always uses a reference model.
+     */
+    public boolean useRefModel() {
+        return stage == Stage.DPO && preferenceLoss.needsReferenceModel();
+    }
+
     private void validate() {
-        // VALIDATION
+
+        Checks.positive("lora_rank", loraRank);
+        Checks.positive("lora_alpha", loraAlpha);
+        Checks.halfOpen("lora_dropout", loraDropout, 0, 1);
+        Checks.require(!loraTarget.isEmpty(), "lora_target", "must name at least one module, or all");
+        Checks.require(pissaIter == -1 || pissaIter > 0, "pissa_iter",
+                "must be -1 (exact SVD) or a positive number of iterations, got " + pissaIter);
+        Checks.positive("loraplus_lr_ratio", loraplusLrRatio);
+        Checks.nonNegative("loraplus_lr_embedding", loraplusLrEmbedding);
+        Checks.require(freezeTrainableLayers != 0, "freeze_trainable_layers",
+                "must be non-zero (the last n layers when positive, the first n when negative), got 0");
+        Checks.require(!freezeTrainableModules.isEmpty(), "freeze_trainable_modules", "must name at least one module, or all");
+        Checks.require(!galoreTarget.isEmpty(), "galore_target", "must name at least one module, or all");
+        Checks.positive("galore_rank", galoreRank);
+        Checks.positive("galore_update_interval", galoreUpdateInterval);
+        Checks.positive("galore_scale", galoreScale);
+        if (badamStartBlock != null) {
+            Checks.nonNegative("badam_start_block", badamStartBlock.intValue());
+        }
+        Checks.require(badamSwitchInterval == -1 || badamSwitchInterval > 0, "badam_switch_interval",
+                "must be -1 (never switch) or a positive number of steps, got " + badamSwitchInterval);
+        Checks.require(badamUpdateRatio > 0 && badamUpdateRatio <= 1, "badam_update_ratio",
+                "must lie in (0, 1], got " + badamUpdateRatio);
+        Checks.positive("pref_beta", prefBeta);
+        Checks.nonNegative("pref_ftx", prefFtx);
+        Checks.nonNegative("pref_bco_weight", prefBcoWeight);
+        Checks.closed("dpo_label_smoothing", dpoLabelSmoothing, 0, 0.5);
+        Checks.nonNegative("kto_chosen_weight", ktoChosenWeight);
+        Checks.nonNegative("kto_rejected_weight", ktoRejectedWeight);
+        Checks.finite("simpo_gamma", simpoGamma);
+        if (ldAlpha != null) {
+            Checks.closed("ld_alpha", ldAlpha, 0, 1);
+        }
+        Checks.positive("ppo_buffer_size", ppoBufferSize);
+        Checks.positive("ppo_epochs", ppoEpochs);
+        Checks.positive("ppo_target", ppoTarget);
+        Checks.oneOf("ref_model_quantization_bit", refModelQuantizationBit, 4, 8);
+        Checks.oneOf("reward_model_quantization_bit", rewardModelQuantizationBit, 4, 8);
+
+        // Combinations LLaMA-Factory rejects (hparams/finetuning_args.py).
+        String method = finetuningType.key();
+        if (stage == Stage.PPO) {
+            Checks.require(rewardModel != null, "reward_model", "is required for stage ppo");
+            Checks.require(rewardModelType != RewardModelType.LORA || finetuningType == FinetuningType.LORA,
+                    "reward_model_type", "cannot be lora with finetuning_type " + method
+                            + " (a LoRA reward model is loaded into the policy's LoRA model); use full or api");
+        }
+        Checks.require(stage != Stage.DPO || preferenceLoss == PreferenceLoss.SIGMOID || dpoLabelSmoothing <= 1e-6,
+                "dpo_label_smoothing", "is only valid with pref_loss sigmoid, but pref_loss is " + preferenceLoss.key()
+                        + " (dpo_label_smoothing " + dpoLabelSmoothing + ")");
+        Checks.require(!useLlamaPro || finetuningType != FinetuningType.FULL, "use_llama_pro",
+                "is only valid with finetuning_type freeze or lora, but finetuning_type is full");
+        if (finetuningType == FinetuningType.LORA) {
+            Checks.require(!useGalore, "use_galore", "cannot be combined with finetuning_type lora");
+            Checks.require(!useBadam, "use_badam", "cannot be combined with finetuning_type lora");
+        }
+        Checks.require(!(useGalore && useBadam), "use_badam", "cannot be combined with use_galore");
+        Checks.require(!pissaInit || !(stage == Stage.PPO || stage == Stage.KTO || useRefModel()), "pissa_init",
+                "cannot be used for stage " + stage.key()
+                        + (stage == Stage.DPO ? " with pref_loss " + preferenceLoss.key() : ""));
+        if (finetuningType != FinetuningType.LORA) {
+            String problem = "is only valid with finetuning_type lora, but finetuning_type is " + method;
+            Checks.require(loraplusLrRatio == null, "loraplus_lr_ratio", problem);
+            Checks.require(!useRslora, "use_rslora", problem);
+            Checks.require(!useDora, "use_dora", problem);
+            Checks.require(!pissaInit, "pissa_init", problem);
+        }
     }
 
     private static final ArgumentGroup<FinetuningArguments, Builder> SCHEMA = createSchema();
@@ -573,7 +648,7 @@ public final class FinetuningArguments {
     }
 
     private List<Object> values() {
-        return Arrays.asList(stage, finetuningType, loraRank, loraAlpha, loraDropout, loraTarget, additionalTarget, useRslora, useDora, pissaInit, pissaIter, pissaConvert, loraplusLrRatio, loraplusLrEmbedding, createNewAdapter, freezeTrainableLayers, freezeTrainableModules, freezeExtraModules, useLlamaPro, useGalore, galoreTarget, galoreRank, galoreUpdateInterval, galoreScale, galoreProjectionType, galoreLayerwise, useBadam, badamMode, badamStartBlock, badamSwitchMode, badamSwitchInterval, badamUpdateRatio, badamMaskMode, prefBeta, prefFtx, prefBcoWeight, preferenceLoss, dpoLabelSmoothing, ktoChosenWeight, ktoRejectedWeight, simpoGamma, ldAlpha, ppoBufferSize, ppoEpochs, ppoScoreNorm, ppoTarget, ppoWhitenRewards, refModel, refModelAdapters, refModelQuantizationBit, rewardModel, rewardModelAdapters, rewardModelQuantizationBit, rewardModelType, useDftLoss, plotLoss, computeAccuracy, disableShuffling);
+        return Arrays.asList(stage, finetuningType, loraRank, loraAlpha(), loraDropout, loraTarget, additionalTarget, useRslora, useDora, pissaInit, pissaIter, pissaConvert, loraplusLrRatio, loraplusLrEmbedding, createNewAdapter, freezeTrainableLayers, freezeTrainableModules, freezeExtraModules, useLlamaPro, useGalore, galoreTarget, galoreRank, galoreUpdateInterval, galoreScale, galoreProjectionType, galoreLayerwise, useBadam, badamMode, badamStartBlock, badamSwitchMode, badamSwitchInterval, badamUpdateRatio, badamMaskMode, prefBeta, prefFtx, prefBcoWeight, preferenceLoss, dpoLabelSmoothing, ktoChosenWeight, ktoRejectedWeight, simpoGamma, ldAlpha, ppoBufferSize, ppoEpochs, ppoScoreNorm, ppoTarget, ppoWhitenRewards, refModel, refModelAdapters, refModelQuantizationBit, rewardModel, rewardModelAdapters, rewardModelQuantizationBit, rewardModelType, useDftLoss, plotLoss, computeAccuracy, disableShuffling);
     }
 
     @Override
@@ -692,7 +767,7 @@ public final class FinetuningArguments {
         /**
          * Sets {@code lora_alpha}: the LoRA scale numerator alpha.
          *
-         * @param value the value, or null for none
+         * @param value the value, or null for 2 * {@code lora_rank}
          * @return this builder
          */
         public Builder loraAlpha(Integer value) {

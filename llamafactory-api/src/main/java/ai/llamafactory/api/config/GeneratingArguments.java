@@ -99,7 +99,7 @@ public final class GeneratingArguments {
         return maxLength;
     }
 
-    /** @return the maximum number of generated tokens ({@code max_new_tokens}, default 1024) */
+    /** @return the maximum number of generated tokens; 0 means {@code max_length} decides ({@code max_new_tokens}, default 1024) */
     public int maxNewTokens() {
         return maxNewTokens;
     }
@@ -120,7 +120,22 @@ public final class GeneratingArguments {
     }
 
     private void validate() {
-        // VALIDATION
+
+        if (doSample) {
+            Checks.positive("temperature", temperature);
+        } else {
+            Checks.nonNegative("temperature", temperature);
+        }
+        Checks.require(topP > 0 && topP <= 1, "top_p", "must lie in (0, 1], got " + topP);
+        Checks.nonNegative("top_k", topK);
+        if (minP != null) {
+            Checks.closed("min_p", minP, 0, 1);
+        }
+        Checks.positive("num_beams", numBeams);
+        Checks.positive("max_length", maxLength);
+        Checks.nonNegative("max_new_tokens", maxNewTokens);
+        Checks.positive("repetition_penalty", repetitionPenalty);
+        Checks.finite("length_penalty", lengthPenalty);
     }
 
     private static final ArgumentGroup<GeneratingArguments, Builder> SCHEMA = createSchema();
@@ -260,7 +275,7 @@ public final class GeneratingArguments {
         }
 
         /**
-         * Sets {@code max_new_tokens}: the maximum number of generated tokens.
+         * Sets {@code max_new_tokens}: the maximum number of generated tokens; 0 means {@code max_length} decides.
          *
          * @param value the value
          * @return this builder

@@ -223,7 +223,26 @@ public final class ModelArguments {
     }
 
     private void validate() {
-        // VALIDATION
+
+        Checks.require(modelNameOrPath != null && !modelNameOrPath.isBlank(), "model_name_or_path",
+                "must name a local model folder or a hub id, got "
+                        + (modelNameOrPath == null ? "nothing" : "'" + modelNameOrPath + "'"));
+        Checks.require(!revision.isBlank(), "model_revision", "must not be empty");
+        Checks.require(device.matches("auto|cpu|gpu(:\\d+)?|cuda(:\\d+)?"), "device",
+                "expected auto, cpu, cuda or cuda:N, got '" + device + "'");
+        if (moeAuxLossCoef != null) {
+            Checks.nonNegative("moe_aux_loss_coef", moeAuxLossCoef.doubleValue());
+        }
+        if (quantizationBit != null) {
+            int[] allowed = quantizationMethod == QuantizationMethod.BNB ? new int[] {4, 8}
+                    : quantizationMethod == QuantizationMethod.EETQ ? new int[] {8} : new int[] {1, 2, 3, 4, 5, 6, 8};
+            boolean ok = false;
+            for (int a : allowed) {
+                ok |= a == quantizationBit;
+            }
+            Checks.require(ok, "quantization_bit", "must be one of " + Arrays.toString(allowed) + " for quantization_method "
+                    + quantizationMethod.key() + ", got " + quantizationBit);
+        }
     }
 
     private static final ArgumentGroup<ModelArguments, Builder> SCHEMA = createSchema();

@@ -366,8 +366,52 @@ public final class TrainingArguments {
         return predictWithGenerate;
     }
 
+
+    /** @return the number of training examples per optimizer step on one device: batch size times accumulation */
+    public int effectiveBatchSize() {
+        return perDeviceTrainBatchSize * gradientAccumulationSteps;
+    }
+
     private void validate() {
-        // VALIDATION
+
+        Checks.require(!outputDir.toString().isBlank(), "output_dir", "must not be empty");
+        Checks.require(maxSteps == -1 || maxSteps > 0, "max_steps",
+                "must be -1 (train for num_train_epochs) or a positive number of steps, got " + maxSteps);
+        Checks.require(maxSteps > 0 || (Double.isFinite(numTrainEpochs) && numTrainEpochs > 0), "num_train_epochs",
+                "must be > 0 when max_steps is not set, got " + numTrainEpochs);
+        Checks.positive("per_device_train_batch_size", perDeviceTrainBatchSize);
+        Checks.positive("per_device_eval_batch_size", perDeviceEvalBatchSize);
+        Checks.positive("gradient_accumulation_steps", gradientAccumulationSteps);
+        Checks.nonNegative("learning_rate", learningRate);
+        Checks.nonNegative("weight_decay", weightDecay);
+        Checks.halfOpen("adam_beta1", adamBeta1, 0, 1);
+        Checks.halfOpen("adam_beta2", adamBeta2, 0, 1);
+        Checks.positive("adam_epsilon", adamEpsilon);
+        Checks.nonNegative("max_grad_norm", maxGradNorm);
+        Checks.closed("warmup_ratio", warmupRatio, 0, 1);
+        Checks.nonNegative("warmup_steps", warmupSteps);
+        Checks.positive("logging_steps", loggingSteps);
+        Checks.positive("save_steps", saveSteps);
+        Checks.positive("save_total_limit", saveTotalLimit);
+        Checks.positive("eval_steps", evalSteps);
+        Checks.positive("early_stopping_steps", earlyStoppingSteps);
+        Checks.positive("neftune_noise_alpha", neftuneNoiseAlpha);
+        Checks.require(!(bf16 && fp16), "fp16", "cannot be combined with bf16; request one mixed precision");
+        Checks.require(saveStrategy != SaveStrategy.BEST || metricForBestModel != null, "save_strategy",
+                "best needs metric_for_best_model");
+        if (loadBestModelAtEnd) {
+            Checks.require(evalStrategy != IntervalStrategy.NO, "load_best_model_at_end",
+                    "needs an eval_strategy other than no");
+            Checks.require(saveStrategy == SaveStrategy.BEST || saveStrategy.key().equals(evalStrategy.key()),
+                    "load_best_model_at_end", "needs save_strategy (" + saveStrategy.key() + ") to match eval_strategy ("
+                            + evalStrategy.key() + ")");
+            int every = evalSteps != null ? evalSteps : loggingSteps;
+            Checks.require(saveStrategy != SaveStrategy.STEPS || evalStrategy != IntervalStrategy.STEPS
+                    || saveSteps % every == 0, "save_steps", "must be a multiple of eval_steps (" + every
+                            + ") with load_best_model_at_end, got " + saveSteps);
+        }
+        Checks.require(earlyStoppingSteps == null || evalStrategy != IntervalStrategy.NO, "early_stopping_steps",
+                "needs evaluations: set eval_strategy to steps or epoch");
     }
 
     private static final ArgumentGroup<TrainingArguments, Builder> SCHEMA = createSchema();
