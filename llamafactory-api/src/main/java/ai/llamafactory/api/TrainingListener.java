@@ -1,0 +1,57 @@
+package ai.llamafactory.api;
+
+/**
+ * Receives progress and metrics from a running training. Every method has an empty default, so implement only what
+ * you need. Methods are called on the training thread, in order; keep them short (hand long work to another
+ * thread). An exception thrown by a listener is logged and does not stop training; use
+ * {@link CancellationToken#cancel()} to stop it.
+ */
+public interface TrainingListener {
+    /**
+     * Called once before the first step.
+     *
+     * @param event the planned run
+     */
+    default void onTrainBegin(TrainBeginEvent event) {
+    }
+
+    /**
+     * Called after every optimizer step.
+     *
+     * @param event the step's loss, learning rate and position
+     */
+    default void onStep(StepEvent event) {
+    }
+
+    /**
+     * Called every {@code logging_steps} steps.
+     *
+     * @param event the logged metrics
+     */
+    default void onLog(LogEvent event) {
+    }
+
+    /**
+     * Called after each evaluation.
+     *
+     * @param event the evaluation metrics
+     */
+    default void onEvaluate(EvaluationEvent event) {
+    }
+
+    /**
+     * Called after a checkpoint was written.
+     *
+     * @param event the checkpoint
+     */
+    default void onSave(SaveEvent event) {
+    }
+
+    /**
+     * Called once when training ends, also when it was cancelled (not when it failed).
+     *
+     * @param result the result that {@code run()} returns
+     */
+    default void onTrainEnd(TrainingResult result) {
+    }
+}
