@@ -107,9 +107,9 @@ public final class ModelArguments {
         return b;
     }
 
-    /** @return a local Hugging Face model folder or a hub id such as {@code Qwen/Qwen3-0.6B} ({@code model_name_or_path}, default none (required)) */
-    public Optional<String> modelNameOrPath() {
-        return Optional.ofNullable(modelNameOrPath);
+    /** @return a local Hugging Face model folder or a hub id such as {@code Qwen/Qwen3-0.6B} ({@code model_name_or_path}) */
+    public String modelNameOrPath() {
+        return modelNameOrPath;
     }
 
     /** @return adapters loaded on top of the model: all but the last are merged into it, the last is trained further (or kept as is when {@code create_new_adapter}) ({@code adapter_name_or_path}, default none) */
