@@ -109,7 +109,7 @@ abstract class ValueType<T> {
             } else if (raw instanceof String && DECIMAL.matcher(((String) raw).trim()).matches()) {
                 exact = new BigDecimal(((String) raw).trim());
             }
-            if (exact == null) {
+            if (exact == null || exact.stripTrailingZeros().scale() > 0) {
                 throw mismatch(raw);
             }
             try {
