@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -234,8 +235,8 @@ final class ConfigReader {
     private static <A, B> void apply(ArgumentGroup<A, B> group, Object builder, String key, Entry entry) {
         ConfigKey<A, B, ?> configKey = group.keys().get(key);
         Object raw = entry.value;
-        if (entry.text != null && raw != null && configKey.takesText()) {
-            raw = entry.text; // an override such as template=0123 stays the text it was written as
+        if (entry.text != null && raw != null && !(raw instanceof Collection) && configKey.takesText()) {
+            raw = entry.text; // an override such as default_system=0123 stays the text it was written as
         }
         configKey.apply((B) builder, raw);
     }
