@@ -45,7 +45,8 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Unset values keep LLaMA-Factory's defaults, except {@code do_train}, which is true here (the run trains).
- * {@link #fromYaml(Path, String...)} starts from a LLaMA-Factory YAML file instead, and every method can still adjust it.
+ * {@link #fromYaml(Path, String...)} starts from a LLaMA-Factory YAML file instead, and every method can still adjust
+ * it.
  * Every value is checked by {@link #build()} (also called by {@code run()} and {@code start()}) with messages naming
  * LLaMA-Factory's keys. Options not covered by a method are reachable through {@link #model(Consumer)},
  * {@link #data(Consumer)}, {@link #method(Consumer)}, {@link #training(Consumer)}, {@link #generation(Consumer)} and

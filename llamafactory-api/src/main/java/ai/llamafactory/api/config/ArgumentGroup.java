@@ -96,7 +96,8 @@ final class ArgumentGroup<A, B> {
         A reference = defaults();
         for (ConfigKey<A, B, ?> key : keys.values()) {
             Object value = key.fileValue(arguments);
-            if (value != null && !isSecret(key.name()) && (key.name().equals(required) || !Objects.equals(value, key.fileValue(reference)))) {
+            if (value != null && !isSecret(key.name()) && (key.name().equals(required) || !Objects.equals(value,
+                    key.fileValue(reference)))) {
                 values.put(key.name(), value);
             }
         }

@@ -73,13 +73,15 @@ final class ConfigReader {
             root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            throw new InvalidConfigException(source + (at != null && at.getLineNr() > 0 ? " line " + at.getLineNr() : "")
+            String line = at != null && at.getLineNr() > 0 ? " line " + at.getLineNr() : "";
+            throw new InvalidConfigException(source + line
                     + ": not valid " + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage(), e);
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
         if (root != null && !root.isMissingNode() && !root.isNull()) {
             if (!root.isObject()) {
-                throw new InvalidConfigException(source + ": expected a mapping of keys to values at the top level, got "
+                throw new InvalidConfigException(source
+                        + ": expected a mapping of keys to values at the top level, got "
                         + root.getNodeType().toString().toLowerCase(Locale.ROOT));
             }
             Map<String, Integer> lines = keyLines(mapper, text);
@@ -178,7 +180,8 @@ final class ConfigReader {
             } else if (ConfigSchema.UNSUPPORTED.containsKey(key)) {
                 ConfigSchema.Unsupported feature = ConfigSchema.UNSUPPORTED.get(key);
                 if (!feature.isOff(entry.value)) {
-                    throw new InvalidConfigException(entry.origin + ": " + key + ": not supported by LlamaFactory for Java ("
+                    throw new InvalidConfigException(entry.origin + ": " + key
+                            + ": not supported by LlamaFactory for Java ("
                             + feature.reason() + "), got " + ValueType.show(entry.value));
                 }
                 ignored.put(key, entry.value);

@@ -46,7 +46,8 @@ final class ConfigSchema {
                 return raw == offValue;
             }
             if (offValue instanceof Boolean) {
-                return offValue.equals(raw) || (raw instanceof String && offValue.toString().equalsIgnoreCase(((String) raw).trim()));
+                return offValue.equals(raw)
+                        || (raw instanceof String && offValue.toString().equalsIgnoreCase(((String) raw).trim()));
             }
             if (offValue instanceof Number) {
                 try {
@@ -71,9 +72,11 @@ final class ConfigSchema {
     static {
         Map<String, String> ignored = new LinkedHashMap<>();
         ignore(ignored, "single-process training: there is nothing to distribute",
-                "ddp_timeout", "ddp_backend", "ddp_find_unused_parameters", "ddp_bucket_cap_mb", "ddp_broadcast_buffers",
+                "ddp_timeout", "ddp_backend", "ddp_find_unused_parameters", "ddp_bucket_cap_mb",
+                        "ddp_broadcast_buffers",
                 "deepspeed", "fsdp", "fsdp_config", "fsdp_min_num_params", "fsdp_transformer_layer_cls_to_wrap",
-                "local_rank", "accelerator_config", "tpu_num_cores", "tpu_metrics_debug", "average_tokens_across_devices",
+                "local_rank", "accelerator_config", "tpu_num_cores", "tpu_metrics_debug",
+                        "average_tokens_across_devices",
                 "eval_use_gather_object", "ray_run_name", "ray_storage_path", "ray_storage_filesystem",
                 "ray_num_workers", "resources_per_worker", "placement_strategy", "ray_init_kwargs", "ray_scope",
                 "master_addr", "master_port", "save_on_each_node", "log_on_each_node", "parallelism_config",
@@ -140,7 +143,8 @@ final class ConfigSchema {
         unsupported.put("mixture_of_depths", new Unsupported(null, "mixture-of-depths is not implemented"));
         unsupported.put("use_apollo", new Unsupported(false, "the APOLLO optimizer is not implemented; use optim, "
                 + "use_galore or use_badam"));
-        unsupported.put("use_adam_mini", new Unsupported(false, "the Adam-mini optimizer is not implemented; use optim"));
+        unsupported.put("use_adam_mini", new Unsupported(false,
+                "the Adam-mini optimizer is not implemented; use optim"));
         unsupported.put("use_muon", new Unsupported(false, "the Muon optimizer is not implemented; use optim"));
         unsupported.put("use_mca", new Unsupported(false, "Megatron-Core training is not available"));
         unsupported.put("use_kt", new Unsupported(false, "KTransformers is not available"));
@@ -150,12 +154,14 @@ final class ConfigSchema {
         unsupported.put("label_smoothing_factor", new Unsupported(0, "label smoothing is not implemented"));
         unsupported.put("push_to_hub", new Unsupported(false, "pushing to the hub during training is not implemented; "
                 + "use export_hub_model_id when exporting"));
-        unsupported.put("auto_find_batch_size", new Unsupported(false, "automatic batch-size search is not implemented"));
+        unsupported.put("auto_find_batch_size", new Unsupported(false,
+                "automatic batch-size search is not implemented"));
         unsupported.put("adafactor", new Unsupported(false, "use optim: adafactor"));
         unsupported.put("use_cpu", new Unsupported(false, "use device: cpu"));
         unsupported.put("no_cuda", new Unsupported(false, "use device: cpu"));
         unsupported.put("use_mps_device", new Unsupported(false, "Apple MPS is not supported"));
-        unsupported.put("split_special_tokens", new Unsupported(false, "the fast tokenizers never split special tokens"));
+        unsupported.put("split_special_tokens", new Unsupported(false,
+                "the fast tokenizers never split special tokens"));
         unsupported.put("new_special_tokens_config", new Unsupported(null, "token descriptions for initialisation are "
                 + "not implemented; use add_special_tokens"));
         unsupported.put("init_special_tokens", new Unsupported("noise_init", "only noise_init is implemented"));

@@ -113,12 +113,18 @@ public final class DataArguments {
         return evalDataset;
     }
 
-    /** @return the folder holding {@code dataset_info.json}, or {@code ONLINE}, or {@code REMOTE:<hub repo>} ({@code dataset_dir}, default {@code data}) */
+    /**
+     * @return the folder holding {@code dataset_info.json}, or {@code ONLINE}, or {@code REMOTE:<hub repo>} ({@code
+     *     dataset_dir}, default {@code data})
+     */
     public String datasetDir() {
         return datasetDir;
     }
 
-    /** @return the chat template name; none means the tokenizer's Jinja chat template (or {@code empty}) ({@code template}, default none) */
+    /**
+     * @return the chat template name; none means the tokenizer's Jinja chat template (or {@code empty}) ({@code
+     *     template}, default none)
+     */
     public Optional<String> template() {
         return Optional.ofNullable(template);
     }
@@ -133,17 +139,26 @@ public final class DataArguments {
         return maxSamples == null ? OptionalInt.empty() : OptionalInt.of(maxSamples);
     }
 
-    /** @return the validation split: a fraction in [0, 1) or, when at least 1, a number of examples ({@code val_size}, default 0) */
+    /**
+     * @return the validation split: a fraction in [0, 1) or, when at least 1, a number of examples ({@code val_size},
+     *     default 0)
+     */
     public double valSize() {
         return valSize;
     }
 
-    /** @return whether examples are packed into sequences of {@code cutoff_len}; none means on for stage {@code pt} only ({@code packing}, default none) */
+    /**
+     * @return whether examples are packed into sequences of {@code cutoff_len}; none means on for stage {@code pt} only
+     *     ({@code packing}, default none)
+     */
     public Optional<Boolean> packing() {
         return Optional.ofNullable(packing);
     }
 
-    /** @return whether packed examples cannot attend to each other (block-diagonal attention; implies packing) ({@code neat_packing}, default false) */
+    /**
+     * @return whether packed examples cannot attend to each other (block-diagonal attention; implies packing) ({@code
+     *     neat_packing}, default false)
+     */
     public boolean neatPacking() {
         return neatPacking;
     }
@@ -178,7 +193,9 @@ public final class DataArguments {
         return bufferSize;
     }
 
-    /** @return where tokenized datasets are saved to, or loaded from when present ({@code tokenized_path}, default none) */
+    /**
+     * @return where tokenized datasets are saved to, or loaded from when present ({@code tokenized_path}, default none)
+     */
     public Optional<Path> tokenizedPath() {
         return Optional.ofNullable(tokenizedPath);
     }
@@ -193,17 +210,25 @@ public final class DataArguments {
         return Optional.ofNullable(toolFormat);
     }
 
-    /** @return the system prompt used when an example has none; none means the template's ({@code default_system}, default none) */
+    /**
+     * @return the system prompt used when an example has none; none means the template's ({@code default_system},
+     *     default none)
+     */
     public Optional<String> defaultSystem() {
         return Optional.ofNullable(defaultSystem);
     }
 
-    /** @return whether reasoning templates keep the model's thinking (empty thoughts go to the response) ({@code enable_thinking}, default true) */
+    /**
+     * @return whether reasoning templates keep the model's thinking (empty thoughts go to the response) ({@code
+     *     enable_thinking}, default true)
+     */
     public boolean enableThinking() {
         return enableThinking;
     }
 
-    /** @return whether reasoning templates keep the thoughts of earlier turns ({@code preserve_thinking}, default false) */
+    /**
+     * @return whether reasoning templates keep the thoughts of earlier turns ({@code preserve_thinking}, default false)
+     */
     public boolean preserveThinking() {
         return preserveThinking;
     }
@@ -236,7 +261,8 @@ public final class DataArguments {
                 "val_size", "must be a fraction in [0, 1) or a whole number of examples, got " + valSize);
         Checks.positive("buffer_size", bufferSize);
         if (valSize > 1e-6) {
-            Checks.require(!dataset.isEmpty(), "val_size", "cannot split a validation set without a dataset, got " + valSize);
+            Checks.require(!dataset.isEmpty(), "val_size",
+                    "cannot split a validation set without a dataset, got " + valSize);
             Checks.require(evalDataset.isEmpty(), "val_size",
                     "cannot be combined with eval_dataset " + evalDataset + ", got " + valSize);
         }
@@ -272,7 +298,8 @@ public final class DataArguments {
     }
 
     private static ArgumentGroup<DataArguments, Builder> createSchema() {
-        return new ArgumentGroup<DataArguments, Builder>("dataset", Builder::new, Builder::build, DataArguments::defaults, null)
+        return new ArgumentGroup<DataArguments, Builder>("dataset", Builder::new, Builder::build,
+                DataArguments::defaults, null)
                 .optional("dataset", ValueType.STRING_LIST, (b, v) -> b.dataset(v), a -> a.dataset)
                 .optional("eval_dataset", ValueType.STRING_LIST, (b, v) -> b.evalDataset(v), a -> a.evalDataset)
                 .required("dataset_dir", ValueType.STRING, (b, v) -> b.datasetDir(v), a -> a.datasetDir)
@@ -284,8 +311,10 @@ public final class DataArguments {
                 .required("neat_packing", ValueType.BOOLEAN, (b, v) -> b.neatPacking(v), a -> a.neatPacking)
                 .required("train_on_prompt", ValueType.BOOLEAN, (b, v) -> b.trainOnPrompt(v), a -> a.trainOnPrompt)
                 .required("mask_history", ValueType.BOOLEAN, (b, v) -> b.maskHistory(v), a -> a.maskHistory)
-                .required("mix_strategy", ValueType.ofEnum(MixStrategy.class, MixStrategy::key, MixStrategy::fromKey), (b, v) -> b.mixStrategy(v), a -> a.mixStrategy)
-                .optional("interleave_probs", ValueType.DOUBLE_LIST, (b, v) -> b.interleaveProbs(v), a -> a.interleaveProbs)
+                .required("mix_strategy", ValueType.ofEnum(MixStrategy.class, MixStrategy::key, MixStrategy::fromKey),
+                        (b, v) -> b.mixStrategy(v), a -> a.mixStrategy)
+                .optional("interleave_probs", ValueType.DOUBLE_LIST,
+                        (b, v) -> b.interleaveProbs(v), a -> a.interleaveProbs)
                 .required("streaming", ValueType.BOOLEAN, (b, v) -> b.streaming(v), a -> a.streaming)
                 .required("buffer_size", ValueType.INTEGER, (b, v) -> b.bufferSize(v), a -> a.bufferSize)
                 .optional("tokenized_path", ValueType.PATH, (b, v) -> b.tokenizedPath(v), a -> a.tokenizedPath)
@@ -293,12 +322,17 @@ public final class DataArguments {
                 .optional("tool_format", ValueType.STRING, (b, v) -> b.toolFormat(v), a -> a.toolFormat)
                 .optional("default_system", ValueType.STRING, (b, v) -> b.defaultSystem(v), a -> a.defaultSystem)
                 .required("enable_thinking", ValueType.BOOLEAN, (b, v) -> b.enableThinking(v), a -> a.enableThinking)
-                .required("preserve_thinking", ValueType.BOOLEAN, (b, v) -> b.preserveThinking(v), a -> a.preserveThinking)
-                .required("eval_on_each_dataset", ValueType.BOOLEAN, (b, v) -> b.evalOnEachDataset(v), a -> a.evalOnEachDataset);
+                .required("preserve_thinking", ValueType.BOOLEAN,
+                        (b, v) -> b.preserveThinking(v), a -> a.preserveThinking)
+                .required("eval_on_each_dataset", ValueType.BOOLEAN,
+                        (b, v) -> b.evalOnEachDataset(v), a -> a.evalOnEachDataset);
     }
 
     private List<Object> values() {
-        return Arrays.asList(dataset, evalDataset, datasetDir, template, cutoffLen, maxSamples, valSize, packing, neatPacking, trainOnPrompt, maskHistory, mixStrategy, interleaveProbs, streaming, bufferSize, tokenizedPath, overwriteCache, toolFormat, defaultSystem, enableThinking, preserveThinking, evalOnEachDataset);
+        return Arrays.asList(dataset, evalDataset, datasetDir, template, cutoffLen, maxSamples, valSize, packing,
+                neatPacking, trainOnPrompt, maskHistory, mixStrategy, interleaveProbs, streaming, bufferSize,
+                tokenizedPath, overwriteCache, toolFormat, defaultSystem, enableThinking, preserveThinking,
+                evalOnEachDataset);
     }
 
     @Override
@@ -317,7 +351,10 @@ public final class DataArguments {
         return SCHEMA.describe(this);
     }
 
-    /** Builder for {@link DataArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link #build()}. */
+    /**
+     * Builder for {@link DataArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link
+     * #build()}.
+     */
     public static final class Builder {
         private List<String> dataset = List.of();
         private List<String> evalDataset = List.of();
@@ -390,7 +427,8 @@ public final class DataArguments {
         }
 
         /**
-         * Sets {@code dataset_dir}: the folder holding {@code dataset_info.json}, or {@code ONLINE}, or {@code REMOTE:<hub repo>}.
+         * Sets {@code dataset_dir}: the folder holding {@code dataset_info.json}, or {@code ONLINE}, or {@code
+         * REMOTE:<hub repo>}.
          *
          * @param value the value
          * @return this builder
@@ -401,7 +439,8 @@ public final class DataArguments {
         }
 
         /**
-         * Sets {@code template}: the chat template name; none means the tokenizer's Jinja chat template (or {@code empty}).
+         * Sets {@code template}: the chat template name; none means the tokenizer's Jinja chat template (or {@code
+         * empty}).
          *
          * @param value the value, or null for none
          * @return this builder
@@ -445,7 +484,8 @@ public final class DataArguments {
         }
 
         /**
-         * Sets {@code packing}: whether examples are packed into sequences of {@code cutoff_len}; none means on for stage {@code pt} only.
+         * Sets {@code packing}: whether examples are packed into sequences of {@code cutoff_len}; none means on for
+         * stage {@code pt} only.
          *
          * @param value the value, or null for none
          * @return this builder
@@ -456,7 +496,8 @@ public final class DataArguments {
         }
 
         /**
-         * Sets {@code neat_packing}: whether packed examples cannot attend to each other (block-diagonal attention; implies packing).
+         * Sets {@code neat_packing}: whether packed examples cannot attend to each other (block-diagonal attention;
+         * implies packing).
          *
          * @param value the value
          * @return this builder
@@ -517,7 +558,8 @@ public final class DataArguments {
          * @return this builder
          */
         public Builder interleaveProbs(double... values) {
-            this.interleaveProbs = Checks.numbers("interleave_probs", Arrays.stream(values).boxed().collect(Collectors.toList()));
+            this.interleaveProbs = Checks.numbers("interleave_probs",
+                    Arrays.stream(values).boxed().collect(Collectors.toList()));
             return this;
         }
 
@@ -599,7 +641,8 @@ public final class DataArguments {
         }
 
         /**
-         * Sets {@code enable_thinking}: whether reasoning templates keep the model's thinking (empty thoughts go to the response).
+         * Sets {@code enable_thinking}: whether reasoning templates keep the model's thinking (empty thoughts go to the
+         * response).
          *
          * @param value the value
          * @return this builder
@@ -635,7 +678,8 @@ public final class DataArguments {
          * Builds the arguments.
          *
          * @return the immutable arguments
-         * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range or
+         * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range
+         *     or
          *     do not fit together
          */
         public DataArguments build() {

@@ -81,12 +81,18 @@ public final class ExportArguments {
         return exportDevice;
     }
 
-    /** @return whether weights are saved as {@code .bin} instead of {@code .safetensors} ({@code export_legacy_format}, default false) */
+    /**
+     * @return whether weights are saved as {@code .bin} instead of {@code .safetensors} ({@code export_legacy_format},
+     *     default false)
+     */
     public boolean exportLegacyFormat() {
         return exportLegacyFormat;
     }
 
-    /** @return the dtype of exported weights; {@code auto} keeps the checkpoint's (this library's key) ({@code export_dtype}, default {@code auto}) */
+    /**
+     * @return the dtype of exported weights; {@code auto} keeps the checkpoint's (this library's key) ({@code
+     *     export_dtype}, default {@code auto})
+     */
     public Precision exportDtype() {
         return exportDtype;
     }
@@ -101,7 +107,9 @@ public final class ExportArguments {
         return exportQuantizationBit == null ? OptionalInt.empty() : OptionalInt.of(exportQuantizationBit);
     }
 
-    /** @return the dataset used to calibrate the export quantization ({@code export_quantization_dataset}, default none) */
+    /**
+     * @return the dataset used to calibrate the export quantization ({@code export_quantization_dataset}, default none)
+     */
     public Optional<String> exportQuantizationDataset() {
         return Optional.ofNullable(exportQuantizationDataset);
     }
@@ -116,7 +124,10 @@ public final class ExportArguments {
         return exportQuantizationMaxlen;
     }
 
-    /** @return whether an Ollama {@code Modelfile} is written next to the exported model (this library's key) ({@code export_ollama_modelfile}, default true) */
+    /**
+     * @return whether an Ollama {@code Modelfile} is written next to the exported model (this library's key) ({@code
+     *     export_ollama_modelfile}, default true)
+     */
     public boolean exportOllamaModelfile() {
         return exportOllamaModelfile;
     }
@@ -125,7 +136,8 @@ public final class ExportArguments {
 
         Checks.positive("export_size", exportSize);
         Checks.oneOf("export_quantization_bit", exportQuantizationBit, 2, 3, 4, 8);
-        Checks.require(exportQuantizationBit == null || exportQuantizationDataset != null, "export_quantization_dataset",
+        Checks.require(exportQuantizationBit == null || exportQuantizationDataset != null,
+                "export_quantization_dataset",
                 "is required to calibrate export_quantization_bit " + exportQuantizationBit);
         Checks.positive("export_quantization_nsamples", exportQuantizationNsamples);
         Checks.positive("export_quantization_maxlen", exportQuantizationMaxlen);
@@ -139,22 +151,35 @@ public final class ExportArguments {
     }
 
     private static ArgumentGroup<ExportArguments, Builder> createSchema() {
-        return new ArgumentGroup<ExportArguments, Builder>("export", Builder::new, Builder::build, ExportArguments::defaults, null)
+        return new ArgumentGroup<ExportArguments, Builder>("export", Builder::new, Builder::build,
+                ExportArguments::defaults, null)
                 .optional("export_dir", ValueType.PATH, (b, v) -> b.exportDir(v), a -> a.exportDir)
                 .required("export_size", ValueType.INTEGER, (b, v) -> b.exportSize(v), a -> a.exportSize)
-                .required("export_device", ValueType.ofEnum(ExportDevice.class, ExportDevice::key, ExportDevice::fromKey), (b, v) -> b.exportDevice(v), a -> a.exportDevice)
-                .required("export_legacy_format", ValueType.BOOLEAN, (b, v) -> b.exportLegacyFormat(v), a -> a.exportLegacyFormat)
-                .required("export_dtype", ValueType.ofEnum(Precision.class, Precision::key, Precision::fromKey), (b, v) -> b.exportDtype(v), a -> a.exportDtype)
-                .optional("export_hub_model_id", ValueType.STRING, (b, v) -> b.exportHubModelId(v), a -> a.exportHubModelId)
-                .optional("export_quantization_bit", ValueType.INTEGER, (b, v) -> b.exportQuantizationBit(v), a -> a.exportQuantizationBit)
-                .optional("export_quantization_dataset", ValueType.STRING, (b, v) -> b.exportQuantizationDataset(v), a -> a.exportQuantizationDataset)
-                .required("export_quantization_nsamples", ValueType.INTEGER, (b, v) -> b.exportQuantizationNsamples(v), a -> a.exportQuantizationNsamples)
-                .required("export_quantization_maxlen", ValueType.INTEGER, (b, v) -> b.exportQuantizationMaxlen(v), a -> a.exportQuantizationMaxlen)
-                .required("export_ollama_modelfile", ValueType.BOOLEAN, (b, v) -> b.exportOllamaModelfile(v), a -> a.exportOllamaModelfile);
+                .required("export_device", ValueType.ofEnum(ExportDevice.class, ExportDevice::key,
+                        ExportDevice::fromKey),
+                        (b, v) -> b.exportDevice(v), a -> a.exportDevice)
+                .required("export_legacy_format", ValueType.BOOLEAN,
+                        (b, v) -> b.exportLegacyFormat(v), a -> a.exportLegacyFormat)
+                .required("export_dtype", ValueType.ofEnum(Precision.class, Precision::key, Precision::fromKey),
+                        (b, v) -> b.exportDtype(v), a -> a.exportDtype)
+                .optional("export_hub_model_id", ValueType.STRING,
+                        (b, v) -> b.exportHubModelId(v), a -> a.exportHubModelId)
+                .optional("export_quantization_bit", ValueType.INTEGER,
+                        (b, v) -> b.exportQuantizationBit(v), a -> a.exportQuantizationBit)
+                .optional("export_quantization_dataset", ValueType.STRING,
+                        (b, v) -> b.exportQuantizationDataset(v), a -> a.exportQuantizationDataset)
+                .required("export_quantization_nsamples", ValueType.INTEGER,
+                        (b, v) -> b.exportQuantizationNsamples(v), a -> a.exportQuantizationNsamples)
+                .required("export_quantization_maxlen", ValueType.INTEGER,
+                        (b, v) -> b.exportQuantizationMaxlen(v), a -> a.exportQuantizationMaxlen)
+                .required("export_ollama_modelfile", ValueType.BOOLEAN,
+                        (b, v) -> b.exportOllamaModelfile(v), a -> a.exportOllamaModelfile);
     }
 
     private List<Object> values() {
-        return Arrays.asList(exportDir, exportSize, exportDevice, exportLegacyFormat, exportDtype, exportHubModelId, exportQuantizationBit, exportQuantizationDataset, exportQuantizationNsamples, exportQuantizationMaxlen, exportOllamaModelfile);
+        return Arrays.asList(exportDir, exportSize, exportDevice, exportLegacyFormat, exportDtype, exportHubModelId,
+                exportQuantizationBit, exportQuantizationDataset, exportQuantizationNsamples, exportQuantizationMaxlen,
+                exportOllamaModelfile);
     }
 
     @Override
@@ -173,7 +198,10 @@ public final class ExportArguments {
         return SCHEMA.describe(this);
     }
 
-    /** Builder for {@link ExportArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link #build()}. */
+    /**
+     * Builder for {@link ExportArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link
+     * #build()}.
+     */
     public static final class Builder {
         private Path exportDir;
         private int exportSize = 5;
@@ -246,7 +274,8 @@ public final class ExportArguments {
         }
 
         /**
-         * Sets {@code export_dtype}: the dtype of exported weights; {@code auto} keeps the checkpoint's (this library's key).
+         * Sets {@code export_dtype}: the dtype of exported weights; {@code auto} keeps the checkpoint's (this library's
+         * key).
          *
          * @param value the value
          * @return this builder
@@ -312,7 +341,8 @@ public final class ExportArguments {
         }
 
         /**
-         * Sets {@code export_ollama_modelfile}: whether an Ollama {@code Modelfile} is written next to the exported model (this library's key).
+         * Sets {@code export_ollama_modelfile}: whether an Ollama {@code Modelfile} is written next to the exported
+         * model (this library's key).
          *
          * @param value the value
          * @return this builder
@@ -326,7 +356,8 @@ public final class ExportArguments {
          * Builds the arguments.
          *
          * @return the immutable arguments
-         * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range or
+         * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range
+         *     or
          *     do not fit together
          */
         public ExportArguments build() {

@@ -159,7 +159,8 @@ public final class FineTuneConfig {
     }
 
     /**
-     * @return the configuration as LLaMA-Factory YAML (the {@code training_args.yaml} of a run): non-default values under
+     * @return the configuration as LLaMA-Factory YAML (the {@code training_args.yaml} of a run): non-default values
+     *     under
      *     {@code ### model}, {@code ### method}, {@code ### dataset}, {@code ### train}, {@code ### generate},
      *     {@code ### export} headings; reading it back gives an equal configuration
      */
@@ -279,7 +280,8 @@ public final class FineTuneConfig {
         Checks.require(!training.doEval() || evalData, "do_eval", "needs eval_dataset or val_size > 0");
         Checks.require(!training.doPredict() || evalData, "do_predict", "needs eval_dataset or val_size > 0");
         Checks.require(training.evalStrategy() == IntervalStrategy.NO || evalData, "eval_strategy",
-                "is " + training.evalStrategy().key() + " but there is no evaluation data: set eval_dataset or val_size");
+                "is " + training.evalStrategy().key()
+                        + " but there is no evaluation data: set eval_dataset or val_size");
         if (training.predictWithGenerate()) {
             Checks.require(!data.evalDataset().isEmpty(), "predict_with_generate", "needs eval_dataset");
             Checks.require(!finetuning.computeAccuracy(), "compute_accuracy",

@@ -234,17 +234,26 @@ public final class FinetuningArguments {
         return loraDropout;
     }
 
-    /** @return the modules that receive adapters; {@code all} means every linear layer but the output layer ({@code lora_target}, default {@code all}) */
+    /**
+     * @return the modules that receive adapters; {@code all} means every linear layer but the output layer ({@code
+     *     lora_target}, default {@code all})
+     */
     public List<String> loraTarget() {
         return loraTarget;
     }
 
-    /** @return modules trained in full and saved next to the adapter (PEFT's {@code modules_to_save}) ({@code additional_target}, default []) */
+    /**
+     * @return modules trained in full and saved next to the adapter (PEFT's {@code modules_to_save}) ({@code
+     *     additional_target}, default [])
+     */
     public List<String> additionalTarget() {
         return additionalTarget;
     }
 
-    /** @return whether the LoRA scale is alpha / sqrt(r) (rank-stabilised) instead of alpha / r ({@code use_rslora}, default false) */
+    /**
+     * @return whether the LoRA scale is alpha / sqrt(r) (rank-stabilised) instead of alpha / r ({@code use_rslora},
+     *     default false)
+     */
     public boolean useRslora() {
         return useRslora;
     }
@@ -254,7 +263,10 @@ public final class FinetuningArguments {
         return useDora;
     }
 
-    /** @return whether the adapter is initialised with PiSSA (principal singular vectors) ({@code pissa_init}, default false) */
+    /**
+     * @return whether the adapter is initialised with PiSSA (principal singular vectors) ({@code pissa_init}, default
+     *     false)
+     */
     public boolean pissaInit() {
         return pissaInit;
     }
@@ -264,12 +276,18 @@ public final class FinetuningArguments {
         return pissaIter;
     }
 
-    /** @return whether a trained PiSSA adapter is also saved converted to a plain LoRA adapter ({@code pissa_convert}, default false) */
+    /**
+     * @return whether a trained PiSSA adapter is also saved converted to a plain LoRA adapter ({@code pissa_convert},
+     *     default false)
+     */
     public boolean pissaConvert() {
         return pissaConvert;
     }
 
-    /** @return LoRA+: the learning rate of the B matrices divided by that of the A matrices ({@code loraplus_lr_ratio}, default none) */
+    /**
+     * @return LoRA+: the learning rate of the B matrices divided by that of the A matrices ({@code loraplus_lr_ratio},
+     *     default none)
+     */
     public OptionalDouble loraplusLrRatio() {
         return loraplusLrRatio == null ? OptionalDouble.empty() : OptionalDouble.of(loraplusLrRatio);
     }
@@ -279,27 +297,41 @@ public final class FinetuningArguments {
         return loraplusLrEmbedding;
     }
 
-    /** @return whether a fresh adapter is trained on top of the loaded adapters ({@code create_new_adapter}, default false) */
+    /**
+     * @return whether a fresh adapter is trained on top of the loaded adapters ({@code create_new_adapter}, default
+     *     false)
+     */
     public boolean createNewAdapter() {
         return createNewAdapter;
     }
 
-    /** @return freeze tuning: the number of trainable decoder layers, the last n when positive, the first n when negative ({@code freeze_trainable_layers}, default 2) */
+    /**
+     * @return freeze tuning: the number of trainable decoder layers, the last n when positive, the first n when
+     *     negative ({@code freeze_trainable_layers}, default 2)
+     */
     public int freezeTrainableLayers() {
         return freezeTrainableLayers;
     }
 
-    /** @return freeze tuning: the sub-modules of each trainable layer that are trained ({@code all} for every one) ({@code freeze_trainable_modules}, default {@code all}) */
+    /**
+     * @return freeze tuning: the sub-modules of each trainable layer that are trained ({@code all} for every one)
+     *     ({@code freeze_trainable_modules}, default {@code all})
+     */
     public List<String> freezeTrainableModules() {
         return freezeTrainableModules;
     }
 
-    /** @return freeze tuning: modules outside the decoder layers that are trained too, e.g. {@code embed_tokens,norm} ({@code freeze_extra_modules}, default []) */
+    /**
+     * @return freeze tuning: modules outside the decoder layers that are trained too, e.g. {@code embed_tokens,norm}
+     *     ({@code freeze_extra_modules}, default [])
+     */
     public List<String> freezeExtraModules() {
         return freezeExtraModules;
     }
 
-    /** @return whether only the expanded blocks of a LLaMA Pro model are trained ({@code use_llama_pro}, default false) */
+    /**
+     * @return whether only the expanded blocks of a LLaMA Pro model are trained ({@code use_llama_pro}, default false)
+     */
     public boolean useLlamaPro() {
         return useLlamaPro;
     }
@@ -319,7 +351,10 @@ public final class FinetuningArguments {
         return galoreRank;
     }
 
-    /** @return the number of steps between updates of the GaLore projection ({@code galore_update_interval}, default 200) */
+    /**
+     * @return the number of steps between updates of the GaLore projection ({@code galore_update_interval}, default
+     *     200)
+     */
     public int galoreUpdateInterval() {
         return galoreUpdateInterval;
     }
@@ -354,12 +389,17 @@ public final class FinetuningArguments {
         return badamStartBlock == null ? OptionalInt.empty() : OptionalInt.of(badamStartBlock);
     }
 
-    /** @return the order in which layer-wise BAdam visits blocks ({@code badam_switch_mode}, default {@code ascending}) */
+    /**
+     * @return the order in which layer-wise BAdam visits blocks ({@code badam_switch_mode}, default {@code ascending})
+     */
     public BadamSwitchMode badamSwitchMode() {
         return badamSwitchMode;
     }
 
-    /** @return the number of steps between block switches of layer-wise BAdam; -1 never switches ({@code badam_switch_interval}, default 50) */
+    /**
+     * @return the number of steps between block switches of layer-wise BAdam; -1 never switches ({@code
+     *     badam_switch_interval}, default 50)
+     */
     public int badamSwitchInterval() {
         return badamSwitchInterval;
     }
@@ -384,7 +424,9 @@ public final class FinetuningArguments {
         return prefFtx;
     }
 
-    /** @return the weight of the Binary Classifier Optimization loss mixed into DPO ({@code pref_bco_weight}, default 0) */
+    /**
+     * @return the weight of the Binary Classifier Optimization loss mixed into DPO ({@code pref_bco_weight}, default 0)
+     */
     public double prefBcoWeight() {
         return prefBcoWeight;
     }
@@ -414,7 +456,10 @@ public final class FinetuningArguments {
         return simpoGamma;
     }
 
-    /** @return LD-DPO's alpha: the weight of response tokens beyond the shorter response ({@code ld_alpha}, default none) */
+    /**
+     * @return LD-DPO's alpha: the weight of response tokens beyond the shorter response ({@code ld_alpha}, default
+     *     none)
+     */
     public OptionalDouble ldAlpha() {
         return ldAlpha == null ? OptionalDouble.empty() : OptionalDouble.of(ldAlpha);
     }
@@ -439,12 +484,17 @@ public final class FinetuningArguments {
         return ppoTarget;
     }
 
-    /** @return whether PPO rewards are whitened before computing advantages ({@code ppo_whiten_rewards}, default false) */
+    /**
+     * @return whether PPO rewards are whitened before computing advantages ({@code ppo_whiten_rewards}, default false)
+     */
     public boolean ppoWhitenRewards() {
         return ppoWhitenRewards;
     }
 
-    /** @return the reference model of DPO, KTO or PPO; none means the base model (adapters disabled for LoRA) ({@code ref_model}, default none) */
+    /**
+     * @return the reference model of DPO, KTO or PPO; none means the base model (adapters disabled for LoRA) ({@code
+     *     ref_model}, default none)
+     */
     public Optional<String> refModel() {
         return Optional.ofNullable(refModel);
     }
@@ -454,12 +504,17 @@ public final class FinetuningArguments {
         return refModelAdapters;
     }
 
-    /** @return the bits (4 or 8) to quantize the reference model to ({@code ref_model_quantization_bit}, default none) */
+    /**
+     * @return the bits (4 or 8) to quantize the reference model to ({@code ref_model_quantization_bit}, default none)
+     */
     public OptionalInt refModelQuantizationBit() {
         return refModelQuantizationBit == null ? OptionalInt.empty() : OptionalInt.of(refModelQuantizationBit);
     }
 
-    /** @return the PPO reward model: a model folder, an adapter folder or an API URL ({@code reward_model}, default none) */
+    /**
+     * @return the PPO reward model: a model folder, an adapter folder or an API URL ({@code reward_model}, default
+     *     none)
+     */
     public Optional<String> rewardModel() {
         return Optional.ofNullable(rewardModel);
     }
@@ -469,7 +524,9 @@ public final class FinetuningArguments {
         return rewardModelAdapters;
     }
 
-    /** @return the bits (4 or 8) to quantize the reward model to ({@code reward_model_quantization_bit}, default none) */
+    /**
+     * @return the bits (4 or 8) to quantize the reward model to ({@code reward_model_quantization_bit}, default none)
+     */
     public OptionalInt rewardModelQuantizationBit() {
         return rewardModelQuantizationBit == null ? OptionalInt.empty() : OptionalInt.of(rewardModelQuantizationBit);
     }
@@ -479,7 +536,10 @@ public final class FinetuningArguments {
         return rewardModelType;
     }
 
-    /** @return whether SFT uses the DFT loss (token cross-entropy weighted by the token's probability) ({@code use_dft_loss}, default false) */
+    /**
+     * @return whether SFT uses the DFT loss (token cross-entropy weighted by the token's probability) ({@code
+     *     use_dft_loss}, default false)
+     */
     public boolean useDftLoss() {
         return useDftLoss;
     }
@@ -520,7 +580,8 @@ public final class FinetuningArguments {
         Checks.nonNegative("loraplus_lr_embedding", loraplusLrEmbedding);
         Checks.require(freezeTrainableLayers != 0, "freeze_trainable_layers",
                 "must be non-zero (the last n layers when positive, the first n when negative), got 0");
-        Checks.require(!freezeTrainableModules.isEmpty(), "freeze_trainable_modules", "must name at least one module, or all");
+        Checks.require(!freezeTrainableModules.isEmpty(), "freeze_trainable_modules",
+                "must name at least one module, or all");
         Checks.require(!galoreTarget.isEmpty(), "galore_target", "must name at least one module, or all");
         Checks.positive("galore_rank", galoreRank);
         Checks.positive("galore_update_interval", galoreUpdateInterval);
@@ -586,69 +647,111 @@ public final class FinetuningArguments {
     }
 
     private static ArgumentGroup<FinetuningArguments, Builder> createSchema() {
-        return new ArgumentGroup<FinetuningArguments, Builder>("method", Builder::new, Builder::build, FinetuningArguments::defaults, null)
-                .required("stage", ValueType.ofEnum(Stage.class, Stage::key, Stage::fromKey), (b, v) -> b.stage(v), a -> a.stage)
-                .required("finetuning_type", ValueType.ofEnum(FinetuningType.class, FinetuningType::key, FinetuningType::fromKey), (b, v) -> b.finetuningType(v), a -> a.finetuningType)
+        return new ArgumentGroup<FinetuningArguments, Builder>("method", Builder::new, Builder::build,
+                FinetuningArguments::defaults, null)
+                .required("stage", ValueType.ofEnum(Stage.class, Stage::key, Stage::fromKey),
+                        (b, v) -> b.stage(v), a -> a.stage)
+                .required("finetuning_type", ValueType.ofEnum(FinetuningType.class, FinetuningType::key,
+                        FinetuningType::fromKey),
+                        (b, v) -> b.finetuningType(v), a -> a.finetuningType)
                 .required("lora_rank", ValueType.INTEGER, (b, v) -> b.loraRank(v), a -> a.loraRank)
                 .optional("lora_alpha", ValueType.INTEGER, (b, v) -> b.loraAlpha(v), a -> a.loraAlpha)
                 .required("lora_dropout", ValueType.DOUBLE, (b, v) -> b.loraDropout(v), a -> a.loraDropout)
                 .optional("lora_target", ValueType.STRING_LIST, (b, v) -> b.loraTarget(v), a -> a.loraTarget)
-                .optional("additional_target", ValueType.STRING_LIST, (b, v) -> b.additionalTarget(v), a -> a.additionalTarget)
+                .optional("additional_target", ValueType.STRING_LIST,
+                        (b, v) -> b.additionalTarget(v), a -> a.additionalTarget)
                 .required("use_rslora", ValueType.BOOLEAN, (b, v) -> b.useRslora(v), a -> a.useRslora)
                 .required("use_dora", ValueType.BOOLEAN, (b, v) -> b.useDora(v), a -> a.useDora)
                 .required("pissa_init", ValueType.BOOLEAN, (b, v) -> b.pissaInit(v), a -> a.pissaInit)
                 .required("pissa_iter", ValueType.INTEGER, (b, v) -> b.pissaIter(v), a -> a.pissaIter)
                 .required("pissa_convert", ValueType.BOOLEAN, (b, v) -> b.pissaConvert(v), a -> a.pissaConvert)
                 .optional("loraplus_lr_ratio", ValueType.DOUBLE, (b, v) -> b.loraplusLrRatio(v), a -> a.loraplusLrRatio)
-                .required("loraplus_lr_embedding", ValueType.DOUBLE, (b, v) -> b.loraplusLrEmbedding(v), a -> a.loraplusLrEmbedding)
-                .required("create_new_adapter", ValueType.BOOLEAN, (b, v) -> b.createNewAdapter(v), a -> a.createNewAdapter)
-                .required("freeze_trainable_layers", ValueType.INTEGER, (b, v) -> b.freezeTrainableLayers(v), a -> a.freezeTrainableLayers)
-                .optional("freeze_trainable_modules", ValueType.STRING_LIST, (b, v) -> b.freezeTrainableModules(v), a -> a.freezeTrainableModules)
-                .optional("freeze_extra_modules", ValueType.STRING_LIST, (b, v) -> b.freezeExtraModules(v), a -> a.freezeExtraModules)
+                .required("loraplus_lr_embedding", ValueType.DOUBLE,
+                        (b, v) -> b.loraplusLrEmbedding(v), a -> a.loraplusLrEmbedding)
+                .required("create_new_adapter", ValueType.BOOLEAN,
+                        (b, v) -> b.createNewAdapter(v), a -> a.createNewAdapter)
+                .required("freeze_trainable_layers", ValueType.INTEGER,
+                        (b, v) -> b.freezeTrainableLayers(v), a -> a.freezeTrainableLayers)
+                .optional("freeze_trainable_modules", ValueType.STRING_LIST,
+                        (b, v) -> b.freezeTrainableModules(v), a -> a.freezeTrainableModules)
+                .optional("freeze_extra_modules", ValueType.STRING_LIST,
+                        (b, v) -> b.freezeExtraModules(v), a -> a.freezeExtraModules)
                 .required("use_llama_pro", ValueType.BOOLEAN, (b, v) -> b.useLlamaPro(v), a -> a.useLlamaPro)
                 .required("use_galore", ValueType.BOOLEAN, (b, v) -> b.useGalore(v), a -> a.useGalore)
                 .optional("galore_target", ValueType.STRING_LIST, (b, v) -> b.galoreTarget(v), a -> a.galoreTarget)
                 .required("galore_rank", ValueType.INTEGER, (b, v) -> b.galoreRank(v), a -> a.galoreRank)
-                .required("galore_update_interval", ValueType.INTEGER, (b, v) -> b.galoreUpdateInterval(v), a -> a.galoreUpdateInterval)
+                .required("galore_update_interval", ValueType.INTEGER,
+                        (b, v) -> b.galoreUpdateInterval(v), a -> a.galoreUpdateInterval)
                 .required("galore_scale", ValueType.DOUBLE, (b, v) -> b.galoreScale(v), a -> a.galoreScale)
-                .required("galore_proj_type", ValueType.ofEnum(GaloreProjectionType.class, GaloreProjectionType::key, GaloreProjectionType::fromKey), (b, v) -> b.galoreProjectionType(v), a -> a.galoreProjectionType)
+                .required("galore_proj_type", ValueType.ofEnum(GaloreProjectionType.class, GaloreProjectionType::key,
+                        GaloreProjectionType::fromKey),
+                        (b, v) -> b.galoreProjectionType(v), a -> a.galoreProjectionType)
                 .required("galore_layerwise", ValueType.BOOLEAN, (b, v) -> b.galoreLayerwise(v), a -> a.galoreLayerwise)
                 .required("use_badam", ValueType.BOOLEAN, (b, v) -> b.useBadam(v), a -> a.useBadam)
-                .required("badam_mode", ValueType.ofEnum(BadamMode.class, BadamMode::key, BadamMode::fromKey), (b, v) -> b.badamMode(v), a -> a.badamMode)
-                .optional("badam_start_block", ValueType.INTEGER, (b, v) -> b.badamStartBlock(v), a -> a.badamStartBlock)
-                .required("badam_switch_mode", ValueType.ofEnum(BadamSwitchMode.class, BadamSwitchMode::key, BadamSwitchMode::fromKey), (b, v) -> b.badamSwitchMode(v), a -> a.badamSwitchMode)
-                .required("badam_switch_interval", ValueType.INTEGER, (b, v) -> b.badamSwitchInterval(v), a -> a.badamSwitchInterval)
-                .required("badam_update_ratio", ValueType.DOUBLE, (b, v) -> b.badamUpdateRatio(v), a -> a.badamUpdateRatio)
-                .required("badam_mask_mode", ValueType.ofEnum(BadamMaskMode.class, BadamMaskMode::key, BadamMaskMode::fromKey), (b, v) -> b.badamMaskMode(v), a -> a.badamMaskMode)
+                .required("badam_mode", ValueType.ofEnum(BadamMode.class, BadamMode::key, BadamMode::fromKey),
+                        (b, v) -> b.badamMode(v), a -> a.badamMode)
+                .optional("badam_start_block", ValueType.INTEGER,
+                        (b, v) -> b.badamStartBlock(v), a -> a.badamStartBlock)
+                .required("badam_switch_mode", ValueType.ofEnum(BadamSwitchMode.class, BadamSwitchMode::key,
+                        BadamSwitchMode::fromKey),
+                        (b, v) -> b.badamSwitchMode(v), a -> a.badamSwitchMode)
+                .required("badam_switch_interval", ValueType.INTEGER,
+                        (b, v) -> b.badamSwitchInterval(v), a -> a.badamSwitchInterval)
+                .required("badam_update_ratio", ValueType.DOUBLE,
+                        (b, v) -> b.badamUpdateRatio(v), a -> a.badamUpdateRatio)
+                .required("badam_mask_mode", ValueType.ofEnum(BadamMaskMode.class, BadamMaskMode::key,
+                        BadamMaskMode::fromKey),
+                        (b, v) -> b.badamMaskMode(v), a -> a.badamMaskMode)
                 .required("pref_beta", ValueType.DOUBLE, (b, v) -> b.prefBeta(v), a -> a.prefBeta)
                 .required("pref_ftx", ValueType.DOUBLE, (b, v) -> b.prefFtx(v), a -> a.prefFtx)
                 .required("pref_bco_weight", ValueType.DOUBLE, (b, v) -> b.prefBcoWeight(v), a -> a.prefBcoWeight)
-                .required("pref_loss", ValueType.ofEnum(PreferenceLoss.class, PreferenceLoss::key, PreferenceLoss::fromKey), (b, v) -> b.preferenceLoss(v), a -> a.preferenceLoss)
-                .required("dpo_label_smoothing", ValueType.DOUBLE, (b, v) -> b.dpoLabelSmoothing(v), a -> a.dpoLabelSmoothing)
+                .required("pref_loss", ValueType.ofEnum(PreferenceLoss.class, PreferenceLoss::key,
+                        PreferenceLoss::fromKey),
+                        (b, v) -> b.preferenceLoss(v), a -> a.preferenceLoss)
+                .required("dpo_label_smoothing", ValueType.DOUBLE,
+                        (b, v) -> b.dpoLabelSmoothing(v), a -> a.dpoLabelSmoothing)
                 .required("kto_chosen_weight", ValueType.DOUBLE, (b, v) -> b.ktoChosenWeight(v), a -> a.ktoChosenWeight)
-                .required("kto_rejected_weight", ValueType.DOUBLE, (b, v) -> b.ktoRejectedWeight(v), a -> a.ktoRejectedWeight)
+                .required("kto_rejected_weight", ValueType.DOUBLE,
+                        (b, v) -> b.ktoRejectedWeight(v), a -> a.ktoRejectedWeight)
                 .required("simpo_gamma", ValueType.DOUBLE, (b, v) -> b.simpoGamma(v), a -> a.simpoGamma)
                 .optional("ld_alpha", ValueType.DOUBLE, (b, v) -> b.ldAlpha(v), a -> a.ldAlpha)
                 .required("ppo_buffer_size", ValueType.INTEGER, (b, v) -> b.ppoBufferSize(v), a -> a.ppoBufferSize)
                 .required("ppo_epochs", ValueType.INTEGER, (b, v) -> b.ppoEpochs(v), a -> a.ppoEpochs)
                 .required("ppo_score_norm", ValueType.BOOLEAN, (b, v) -> b.ppoScoreNorm(v), a -> a.ppoScoreNorm)
                 .required("ppo_target", ValueType.DOUBLE, (b, v) -> b.ppoTarget(v), a -> a.ppoTarget)
-                .required("ppo_whiten_rewards", ValueType.BOOLEAN, (b, v) -> b.ppoWhitenRewards(v), a -> a.ppoWhitenRewards)
+                .required("ppo_whiten_rewards", ValueType.BOOLEAN,
+                        (b, v) -> b.ppoWhitenRewards(v), a -> a.ppoWhitenRewards)
                 .optional("ref_model", ValueType.STRING, (b, v) -> b.refModel(v), a -> a.refModel)
-                .optional("ref_model_adapters", ValueType.STRING_LIST, (b, v) -> b.refModelAdapters(v), a -> a.refModelAdapters)
-                .optional("ref_model_quantization_bit", ValueType.INTEGER, (b, v) -> b.refModelQuantizationBit(v), a -> a.refModelQuantizationBit)
+                .optional("ref_model_adapters", ValueType.STRING_LIST,
+                        (b, v) -> b.refModelAdapters(v), a -> a.refModelAdapters)
+                .optional("ref_model_quantization_bit", ValueType.INTEGER,
+                        (b, v) -> b.refModelQuantizationBit(v), a -> a.refModelQuantizationBit)
                 .optional("reward_model", ValueType.STRING, (b, v) -> b.rewardModel(v), a -> a.rewardModel)
-                .optional("reward_model_adapters", ValueType.STRING_LIST, (b, v) -> b.rewardModelAdapters(v), a -> a.rewardModelAdapters)
-                .optional("reward_model_quantization_bit", ValueType.INTEGER, (b, v) -> b.rewardModelQuantizationBit(v), a -> a.rewardModelQuantizationBit)
-                .required("reward_model_type", ValueType.ofEnum(RewardModelType.class, RewardModelType::key, RewardModelType::fromKey), (b, v) -> b.rewardModelType(v), a -> a.rewardModelType)
+                .optional("reward_model_adapters", ValueType.STRING_LIST,
+                        (b, v) -> b.rewardModelAdapters(v), a -> a.rewardModelAdapters)
+                .optional("reward_model_quantization_bit", ValueType.INTEGER,
+                        (b, v) -> b.rewardModelQuantizationBit(v), a -> a.rewardModelQuantizationBit)
+                .required("reward_model_type", ValueType.ofEnum(RewardModelType.class, RewardModelType::key,
+                        RewardModelType::fromKey),
+                        (b, v) -> b.rewardModelType(v), a -> a.rewardModelType)
                 .required("use_dft_loss", ValueType.BOOLEAN, (b, v) -> b.useDftLoss(v), a -> a.useDftLoss)
                 .required("plot_loss", ValueType.BOOLEAN, (b, v) -> b.plotLoss(v), a -> a.plotLoss)
                 .required("compute_accuracy", ValueType.BOOLEAN, (b, v) -> b.computeAccuracy(v), a -> a.computeAccuracy)
-                .required("disable_shuffling", ValueType.BOOLEAN, (b, v) -> b.disableShuffling(v), a -> a.disableShuffling);
+                .required("disable_shuffling", ValueType.BOOLEAN,
+                        (b, v) -> b.disableShuffling(v), a -> a.disableShuffling);
     }
 
     private List<Object> values() {
-        return Arrays.asList(stage, finetuningType, loraRank, loraAlpha(), loraDropout, loraTarget, additionalTarget, useRslora, useDora, pissaInit, pissaIter, pissaConvert, loraplusLrRatio, loraplusLrEmbedding, createNewAdapter, freezeTrainableLayers, freezeTrainableModules, freezeExtraModules, useLlamaPro, useGalore, galoreTarget, galoreRank, galoreUpdateInterval, galoreScale, galoreProjectionType, galoreLayerwise, useBadam, badamMode, badamStartBlock, badamSwitchMode, badamSwitchInterval, badamUpdateRatio, badamMaskMode, prefBeta, prefFtx, prefBcoWeight, preferenceLoss, dpoLabelSmoothing, ktoChosenWeight, ktoRejectedWeight, simpoGamma, ldAlpha, ppoBufferSize, ppoEpochs, ppoScoreNorm, ppoTarget, ppoWhitenRewards, refModel, refModelAdapters, refModelQuantizationBit, rewardModel, rewardModelAdapters, rewardModelQuantizationBit, rewardModelType, useDftLoss, plotLoss, computeAccuracy, disableShuffling);
+        return Arrays.asList(stage, finetuningType, loraRank, loraAlpha(), loraDropout, loraTarget, additionalTarget,
+                useRslora, useDora, pissaInit, pissaIter, pissaConvert, loraplusLrRatio, loraplusLrEmbedding,
+                createNewAdapter, freezeTrainableLayers, freezeTrainableModules, freezeExtraModules, useLlamaPro,
+                useGalore, galoreTarget, galoreRank, galoreUpdateInterval, galoreScale, galoreProjectionType,
+                galoreLayerwise, useBadam, badamMode, badamStartBlock, badamSwitchMode, badamSwitchInterval,
+                badamUpdateRatio, badamMaskMode, prefBeta, prefFtx, prefBcoWeight, preferenceLoss, dpoLabelSmoothing,
+                ktoChosenWeight, ktoRejectedWeight, simpoGamma, ldAlpha, ppoBufferSize, ppoEpochs, ppoScoreNorm,
+                ppoTarget, ppoWhitenRewards, refModel, refModelAdapters, refModelQuantizationBit, rewardModel,
+                rewardModelAdapters, rewardModelQuantizationBit, rewardModelType, useDftLoss, plotLoss,
+                computeAccuracy, disableShuffling);
     }
 
     @Override
@@ -667,7 +770,10 @@ public final class FinetuningArguments {
         return SCHEMA.describe(this);
     }
 
-    /** Builder for {@link FinetuningArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link #build()}. */
+    /**
+     * Builder for {@link FinetuningArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link
+     * #build()}.
+     */
     public static final class Builder {
         private Stage stage = Stage.SFT;
         private FinetuningType finetuningType = FinetuningType.LORA;
@@ -787,7 +893,8 @@ public final class FinetuningArguments {
         }
 
         /**
-         * Sets {@code lora_target}: the modules that receive adapters; {@code all} means every linear layer but the output layer.
+         * Sets {@code lora_target}: the modules that receive adapters; {@code all} means every linear layer but the
+         * output layer.
          *
          * @param values the names; null or empty for none
          * @return this builder
@@ -798,7 +905,8 @@ public final class FinetuningArguments {
         }
 
         /**
-         * Sets {@code lora_target}: the modules that receive adapters; {@code all} means every linear layer but the output layer.
+         * Sets {@code lora_target}: the modules that receive adapters; {@code all} means every linear layer but the
+         * output layer.
          *
          * @param values the names
          * @return this builder
@@ -809,7 +917,8 @@ public final class FinetuningArguments {
         }
 
         /**
-         * Sets {@code additional_target}: modules trained in full and saved next to the adapter (PEFT's {@code modules_to_save}).
+         * Sets {@code additional_target}: modules trained in full and saved next to the adapter (PEFT's {@code
+         * modules_to_save}).
          *
          * @param values the names; null or empty for none
          * @return this builder
@@ -820,7 +929,8 @@ public final class FinetuningArguments {
         }
 
         /**
-         * Sets {@code additional_target}: modules trained in full and saved next to the adapter (PEFT's {@code modules_to_save}).
+         * Sets {@code additional_target}: modules trained in full and saved next to the adapter (PEFT's {@code
+         * modules_to_save}).
          *
          * @param values the names
          * @return this builder
@@ -919,7 +1029,8 @@ public final class FinetuningArguments {
         }
 
         /**
-         * Sets {@code freeze_trainable_layers}: freeze tuning: the number of trainable decoder layers, the last n when positive, the first n when negative.
+         * Sets {@code freeze_trainable_layers}: freeze tuning: the number of trainable decoder layers, the last n when
+         * positive, the first n when negative.
          *
          * @param value the value
          * @return this builder
@@ -930,7 +1041,8 @@ public final class FinetuningArguments {
         }
 
         /**
-         * Sets {@code freeze_trainable_modules}: freeze tuning: the sub-modules of each trainable layer that are trained ({@code all} for every one).
+         * Sets {@code freeze_trainable_modules}: freeze tuning: the sub-modules of each trainable layer that are
+         * trained ({@code all} for every one).
          *
          * @param values the names; null or empty for none
          * @return this builder
@@ -941,7 +1053,8 @@ public final class FinetuningArguments {
         }
 
         /**
-         * Sets {@code freeze_trainable_modules}: freeze tuning: the sub-modules of each trainable layer that are trained ({@code all} for every one).
+         * Sets {@code freeze_trainable_modules}: freeze tuning: the sub-modules of each trainable layer that are
+         * trained ({@code all} for every one).
          *
          * @param values the names
          * @return this builder
@@ -952,7 +1065,8 @@ public final class FinetuningArguments {
         }
 
         /**
-         * Sets {@code freeze_extra_modules}: freeze tuning: modules outside the decoder layers that are trained too, e.g. {@code embed_tokens,norm}.
+         * Sets {@code freeze_extra_modules}: freeze tuning: modules outside the decoder layers that are trained too,
+         * e.g. {@code embed_tokens,norm}.
          *
          * @param values the names; null or empty for none
          * @return this builder
@@ -963,7 +1077,8 @@ public final class FinetuningArguments {
         }
 
         /**
-         * Sets {@code freeze_extra_modules}: freeze tuning: modules outside the decoder layers that are trained too, e.g. {@code embed_tokens,norm}.
+         * Sets {@code freeze_extra_modules}: freeze tuning: modules outside the decoder layers that are trained too,
+         * e.g. {@code embed_tokens,norm}.
          *
          * @param values the names
          * @return this builder
@@ -1117,7 +1232,8 @@ public final class FinetuningArguments {
         }
 
         /**
-         * Sets {@code badam_switch_interval}: the number of steps between block switches of layer-wise BAdam; -1 never switches.
+         * Sets {@code badam_switch_interval}: the number of steps between block switches of layer-wise BAdam; -1 never
+         * switches.
          *
          * @param value the value
          * @return this builder
@@ -1304,7 +1420,8 @@ public final class FinetuningArguments {
         }
 
         /**
-         * Sets {@code ref_model}: the reference model of DPO, KTO or PPO; none means the base model (adapters disabled for LoRA).
+         * Sets {@code ref_model}: the reference model of DPO, KTO or PPO; none means the base model (adapters disabled
+         * for LoRA).
          *
          * @param value the value, or null for none
          * @return this builder
@@ -1403,7 +1520,8 @@ public final class FinetuningArguments {
         }
 
         /**
-         * Sets {@code use_dft_loss}: whether SFT uses the DFT loss (token cross-entropy weighted by the token's probability).
+         * Sets {@code use_dft_loss}: whether SFT uses the DFT loss (token cross-entropy weighted by the token's
+         * probability).
          *
          * @param value the value
          * @return this builder
@@ -1450,7 +1568,8 @@ public final class FinetuningArguments {
          * Builds the arguments.
          *
          * @return the immutable arguments
-         * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range or
+         * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range
+         *     or
          *     do not fit together
          */
         public FinetuningArguments build() {

@@ -84,7 +84,10 @@ public final class GeneratingArguments {
         return topK;
     }
 
-    /** @return min-p sampling: tokens less likely than min_p times the top token are dropped (this library's key) ({@code min_p}, default none) */
+    /**
+     * @return min-p sampling: tokens less likely than min_p times the top token are dropped (this library's key)
+     *     ({@code min_p}, default none)
+     */
     public OptionalDouble minP() {
         return minP == null ? OptionalDouble.empty() : OptionalDouble.of(minP);
     }
@@ -94,12 +97,18 @@ public final class GeneratingArguments {
         return numBeams;
     }
 
-    /** @return the maximum length of prompt plus generated tokens, used when {@code max_new_tokens} is 0 ({@code max_length}, default 1024) */
+    /**
+     * @return the maximum length of prompt plus generated tokens, used when {@code max_new_tokens} is 0 ({@code
+     *     max_length}, default 1024)
+     */
     public int maxLength() {
         return maxLength;
     }
 
-    /** @return the maximum number of generated tokens; 0 means {@code max_length} decides ({@code max_new_tokens}, default 1024) */
+    /**
+     * @return the maximum number of generated tokens; 0 means {@code max_length} decides ({@code max_new_tokens},
+     *     default 1024)
+     */
     public int maxNewTokens() {
         return maxNewTokens;
     }
@@ -146,7 +155,8 @@ public final class GeneratingArguments {
     }
 
     private static ArgumentGroup<GeneratingArguments, Builder> createSchema() {
-        return new ArgumentGroup<GeneratingArguments, Builder>("generate", Builder::new, Builder::build, GeneratingArguments::defaults, null)
+        return new ArgumentGroup<GeneratingArguments, Builder>("generate", Builder::new, Builder::build,
+                GeneratingArguments::defaults, null)
                 .required("do_sample", ValueType.BOOLEAN, (b, v) -> b.doSample(v), a -> a.doSample)
                 .required("temperature", ValueType.DOUBLE, (b, v) -> b.temperature(v), a -> a.temperature)
                 .required("top_p", ValueType.DOUBLE, (b, v) -> b.topP(v), a -> a.topP)
@@ -155,13 +165,16 @@ public final class GeneratingArguments {
                 .required("num_beams", ValueType.INTEGER, (b, v) -> b.numBeams(v), a -> a.numBeams)
                 .required("max_length", ValueType.INTEGER, (b, v) -> b.maxLength(v), a -> a.maxLength)
                 .required("max_new_tokens", ValueType.INTEGER, (b, v) -> b.maxNewTokens(v), a -> a.maxNewTokens)
-                .required("repetition_penalty", ValueType.DOUBLE, (b, v) -> b.repetitionPenalty(v), a -> a.repetitionPenalty)
+                .required("repetition_penalty", ValueType.DOUBLE,
+                        (b, v) -> b.repetitionPenalty(v), a -> a.repetitionPenalty)
                 .required("length_penalty", ValueType.DOUBLE, (b, v) -> b.lengthPenalty(v), a -> a.lengthPenalty)
-                .required("skip_special_tokens", ValueType.BOOLEAN, (b, v) -> b.skipSpecialTokens(v), a -> a.skipSpecialTokens);
+                .required("skip_special_tokens", ValueType.BOOLEAN,
+                        (b, v) -> b.skipSpecialTokens(v), a -> a.skipSpecialTokens);
     }
 
     private List<Object> values() {
-        return Arrays.asList(doSample, temperature, topP, topK, minP, numBeams, maxLength, maxNewTokens, repetitionPenalty, lengthPenalty, skipSpecialTokens);
+        return Arrays.asList(doSample, temperature, topP, topK, minP, numBeams, maxLength, maxNewTokens,
+                repetitionPenalty, lengthPenalty, skipSpecialTokens);
     }
 
     @Override
@@ -180,7 +193,10 @@ public final class GeneratingArguments {
         return SCHEMA.describe(this);
     }
 
-    /** Builder for {@link GeneratingArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link #build()}. */
+    /**
+     * Builder for {@link GeneratingArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link
+     * #build()}.
+     */
     public static final class Builder {
         private boolean doSample = true;
         private double temperature = 0.95;
@@ -242,7 +258,8 @@ public final class GeneratingArguments {
         }
 
         /**
-         * Sets {@code min_p}: min-p sampling: tokens less likely than min_p times the top token are dropped (this library's key).
+         * Sets {@code min_p}: min-p sampling: tokens less likely than min_p times the top token are dropped (this
+         * library's key).
          *
          * @param value the value, or null for none
          * @return this builder
@@ -264,7 +281,8 @@ public final class GeneratingArguments {
         }
 
         /**
-         * Sets {@code max_length}: the maximum length of prompt plus generated tokens, used when {@code max_new_tokens} is 0.
+         * Sets {@code max_length}: the maximum length of prompt plus generated tokens, used when {@code max_new_tokens}
+         * is 0.
          *
          * @param value the value
          * @return this builder
@@ -322,7 +340,8 @@ public final class GeneratingArguments {
          * Builds the arguments.
          *
          * @return the immutable arguments
-         * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range or
+         * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range
+         *     or
          *     do not fit together
          */
         public GeneratingArguments build() {

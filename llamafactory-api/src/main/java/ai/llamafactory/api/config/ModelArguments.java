@@ -107,12 +107,18 @@ public final class ModelArguments {
         return b;
     }
 
-    /** @return a local Hugging Face model folder or a hub id such as {@code Qwen/Qwen3-0.6B} ({@code model_name_or_path}) */
+    /**
+     * @return a local Hugging Face model folder or a hub id such as {@code Qwen/Qwen3-0.6B} ({@code
+     *     model_name_or_path})
+     */
     public String modelNameOrPath() {
         return modelNameOrPath;
     }
 
-    /** @return adapters loaded on top of the model: all but the last are merged into it, the last is trained further (or kept as is when {@code create_new_adapter}) ({@code adapter_name_or_path}, default none) */
+    /**
+     * @return adapters loaded on top of the model: all but the last are merged into it, the last is trained further (or
+     *     kept as is when {@code create_new_adapter}) ({@code adapter_name_or_path}, default none)
+     */
     public List<String> adapterNameOrPath() {
         return adapterNameOrPath;
     }
@@ -122,37 +128,58 @@ public final class ModelArguments {
         return revision;
     }
 
-    /** @return the download cache folder; none means {@code $HF_HOME/hub} or {@code ~/.cache/huggingface/hub} ({@code cache_dir}, default none) */
+    /**
+     * @return the download cache folder; none means {@code $HF_HOME/hub} or {@code ~/.cache/huggingface/hub} ({@code
+     *     cache_dir}, default none)
+     */
     public Optional<Path> cacheDir() {
         return Optional.ofNullable(cacheDir);
     }
 
-    /** @return the hub token; none means the {@code HF_TOKEN} environment variable, if set ({@code hf_hub_token}, default none) */
+    /**
+     * @return the hub token; none means the {@code HF_TOKEN} environment variable, if set ({@code hf_hub_token},
+     *     default none)
+     */
     public Optional<String> hubToken() {
         return Optional.ofNullable(hubToken);
     }
 
-    /** @return the hub endpoint (this library's key); none means {@code HF_ENDPOINT} or {@code https://huggingface.co} ({@code hub_endpoint}, default none) */
+    /**
+     * @return the hub endpoint (this library's key); none means {@code HF_ENDPOINT} or {@code https://huggingface.co}
+     *     ({@code hub_endpoint}, default none)
+     */
     public Optional<String> hubEndpoint() {
         return Optional.ofNullable(hubEndpoint);
     }
 
-    /** @return whether downloads are forbidden (this library's key; also forced by {@code HF_HUB_OFFLINE=1}) ({@code offline}, default false) */
+    /**
+     * @return whether downloads are forbidden (this library's key; also forced by {@code HF_HUB_OFFLINE=1}) ({@code
+     *     offline}, default false)
+     */
     public boolean offline() {
         return offline;
     }
 
-    /** @return the device: {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N} (this library's key) ({@code device}, default {@code auto}) */
+    /**
+     * @return the device: {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N} (this library's key) ({@code
+     *     device}, default {@code auto})
+     */
     public String device() {
         return device;
     }
 
-    /** @return the requested precision when {@code bf16}/{@code fp16} do not decide it ({@code infer_dtype}, default {@code auto}) */
+    /**
+     * @return the requested precision when {@code bf16}/{@code fp16} do not decide it ({@code infer_dtype}, default
+     *     {@code auto})
+     */
     public Precision precision() {
         return precision;
     }
 
-    /** @return whether the embedding and output layers are resized to the tokenizer's vocabulary ({@code resize_vocab}, default false) */
+    /**
+     * @return whether the embedding and output layers are resized to the tokenizer's vocabulary ({@code resize_vocab},
+     *     default false)
+     */
     public boolean resizeVocab() {
         return resizeVocab;
     }
@@ -167,12 +194,17 @@ public final class ModelArguments {
         return addSpecialTokens;
     }
 
-    /** @return the RoPE scaling used to extend the context; none keeps the model's ({@code rope_scaling}, default none) */
+    /**
+     * @return the RoPE scaling used to extend the context; none keeps the model's ({@code rope_scaling}, default none)
+     */
     public Optional<RopeScaling> ropeScaling() {
         return Optional.ofNullable(ropeScaling);
     }
 
-    /** @return whether activation (gradient) checkpointing is turned off ({@code disable_gradient_checkpointing}, default false) */
+    /**
+     * @return whether activation (gradient) checkpointing is turned off ({@code disable_gradient_checkpointing},
+     *     default false)
+     */
     public boolean disableGradientCheckpointing() {
         return disableGradientCheckpointing;
     }
@@ -187,12 +219,18 @@ public final class ModelArguments {
         return upcastLmheadOutput;
     }
 
-    /** @return whether the weights are randomly initialised instead of loaded ({@code train_from_scratch}, default false) */
+    /**
+     * @return whether the weights are randomly initialised instead of loaded ({@code train_from_scratch}, default
+     *     false)
+     */
     public boolean trainFromScratch() {
         return trainFromScratch;
     }
 
-    /** @return the coefficient of the router auxiliary loss of mixture-of-experts models ({@code moe_aux_loss_coef}, default none) */
+    /**
+     * @return the coefficient of the router auxiliary loss of mixture-of-experts models ({@code moe_aux_loss_coef},
+     *     default none)
+     */
     public OptionalDouble moeAuxLossCoef() {
         return moeAuxLossCoef == null ? OptionalDouble.empty() : OptionalDouble.of(moeAuxLossCoef);
     }
@@ -202,7 +240,10 @@ public final class ModelArguments {
         return useKvCache;
     }
 
-    /** @return the number of bits for on-the-fly quantization of the base model (QLoRA) ({@code quantization_bit}, default none) */
+    /**
+     * @return the number of bits for on-the-fly quantization of the base model (QLoRA) ({@code quantization_bit},
+     *     default none)
+     */
     public OptionalInt quantizationBit() {
         return quantizationBit == null ? OptionalInt.empty() : OptionalInt.of(quantizationBit);
     }
@@ -217,7 +258,9 @@ public final class ModelArguments {
         return quantizationType;
     }
 
-    /** @return whether the 4-bit quantization constants are quantized too ({@code double_quantization}, default true) */
+    /**
+     * @return whether the 4-bit quantization constants are quantized too ({@code double_quantization}, default true)
+     */
     public boolean doubleQuantization() {
         return doubleQuantization;
     }
@@ -240,7 +283,8 @@ public final class ModelArguments {
             for (int a : allowed) {
                 ok |= a == quantizationBit;
             }
-            Checks.require(ok, "quantization_bit", "must be one of " + Arrays.toString(allowed) + " for quantization_method "
+            Checks.require(ok, "quantization_bit",
+                    "must be one of " + Arrays.toString(allowed) + " for quantization_method "
                     + quantizationMethod.key() + ", got " + quantizationBit);
         }
     }
@@ -253,34 +297,51 @@ public final class ModelArguments {
     }
 
     private static ArgumentGroup<ModelArguments, Builder> createSchema() {
-        return new ArgumentGroup<ModelArguments, Builder>("model", Builder::new, Builder::build, () -> builder("model").build(), "model_name_or_path")
-                .optional("model_name_or_path", ValueType.STRING, (b, v) -> b.modelNameOrPath(v), a -> a.modelNameOrPath)
-                .optional("adapter_name_or_path", ValueType.STRING_LIST, (b, v) -> b.adapterNameOrPath(v), a -> a.adapterNameOrPath)
+        return new ArgumentGroup<ModelArguments, Builder>("model", Builder::new, Builder::build,
+                () -> builder("model").build(), "model_name_or_path")
+                .optional("model_name_or_path", ValueType.STRING,
+                        (b, v) -> b.modelNameOrPath(v), a -> a.modelNameOrPath)
+                .optional("adapter_name_or_path", ValueType.STRING_LIST,
+                        (b, v) -> b.adapterNameOrPath(v), a -> a.adapterNameOrPath)
                 .required("model_revision", ValueType.STRING, (b, v) -> b.revision(v), a -> a.revision)
                 .optional("cache_dir", ValueType.PATH, (b, v) -> b.cacheDir(v), a -> a.cacheDir)
                 .optional("hf_hub_token", ValueType.STRING, (b, v) -> b.hubToken(v), a -> a.hubToken)
                 .optional("hub_endpoint", ValueType.STRING, (b, v) -> b.hubEndpoint(v), a -> a.hubEndpoint)
                 .required("offline", ValueType.BOOLEAN, (b, v) -> b.offline(v), a -> a.offline)
                 .required("device", ValueType.STRING, (b, v) -> b.device(v), a -> a.device)
-                .required("infer_dtype", ValueType.ofEnum(Precision.class, Precision::key, Precision::fromKey), (b, v) -> b.precision(v), a -> a.precision)
+                .required("infer_dtype", ValueType.ofEnum(Precision.class, Precision::key, Precision::fromKey),
+                        (b, v) -> b.precision(v), a -> a.precision)
                 .required("resize_vocab", ValueType.BOOLEAN, (b, v) -> b.resizeVocab(v), a -> a.resizeVocab)
                 .optional("add_tokens", ValueType.STRING_LIST, (b, v) -> b.addTokens(v), a -> a.addTokens)
-                .optional("add_special_tokens", ValueType.STRING_LIST, (b, v) -> b.addSpecialTokens(v), a -> a.addSpecialTokens)
-                .optional("rope_scaling", ValueType.ofEnum(RopeScaling.class, RopeScaling::key, RopeScaling::fromKey), (b, v) -> b.ropeScaling(v), a -> a.ropeScaling)
-                .required("disable_gradient_checkpointing", ValueType.BOOLEAN, (b, v) -> b.disableGradientCheckpointing(v), a -> a.disableGradientCheckpointing)
+                .optional("add_special_tokens", ValueType.STRING_LIST,
+                        (b, v) -> b.addSpecialTokens(v), a -> a.addSpecialTokens)
+                .optional("rope_scaling", ValueType.ofEnum(RopeScaling.class, RopeScaling::key, RopeScaling::fromKey),
+                        (b, v) -> b.ropeScaling(v), a -> a.ropeScaling)
+                .required("disable_gradient_checkpointing", ValueType.BOOLEAN,
+                        (b, v) -> b.disableGradientCheckpointing(v), a -> a.disableGradientCheckpointing)
                 .required("upcast_layernorm", ValueType.BOOLEAN, (b, v) -> b.upcastLayernorm(v), a -> a.upcastLayernorm)
-                .required("upcast_lmhead_output", ValueType.BOOLEAN, (b, v) -> b.upcastLmheadOutput(v), a -> a.upcastLmheadOutput)
-                .required("train_from_scratch", ValueType.BOOLEAN, (b, v) -> b.trainFromScratch(v), a -> a.trainFromScratch)
+                .required("upcast_lmhead_output", ValueType.BOOLEAN,
+                        (b, v) -> b.upcastLmheadOutput(v), a -> a.upcastLmheadOutput)
+                .required("train_from_scratch", ValueType.BOOLEAN,
+                        (b, v) -> b.trainFromScratch(v), a -> a.trainFromScratch)
                 .optional("moe_aux_loss_coef", ValueType.DOUBLE, (b, v) -> b.moeAuxLossCoef(v), a -> a.moeAuxLossCoef)
                 .required("use_kv_cache", ValueType.BOOLEAN, (b, v) -> b.useKvCache(v), a -> a.useKvCache)
                 .optional("quantization_bit", ValueType.INTEGER, (b, v) -> b.quantizationBit(v), a -> a.quantizationBit)
-                .required("quantization_method", ValueType.ofEnum(QuantizationMethod.class, QuantizationMethod::key, QuantizationMethod::fromKey), (b, v) -> b.quantizationMethod(v), a -> a.quantizationMethod)
-                .required("quantization_type", ValueType.ofEnum(QuantizationType.class, QuantizationType::key, QuantizationType::fromKey), (b, v) -> b.quantizationType(v), a -> a.quantizationType)
-                .required("double_quantization", ValueType.BOOLEAN, (b, v) -> b.doubleQuantization(v), a -> a.doubleQuantization);
+                .required("quantization_method", ValueType.ofEnum(QuantizationMethod.class, QuantizationMethod::key,
+                        QuantizationMethod::fromKey),
+                        (b, v) -> b.quantizationMethod(v), a -> a.quantizationMethod)
+                .required("quantization_type", ValueType.ofEnum(QuantizationType.class, QuantizationType::key,
+                        QuantizationType::fromKey),
+                        (b, v) -> b.quantizationType(v), a -> a.quantizationType)
+                .required("double_quantization", ValueType.BOOLEAN,
+                        (b, v) -> b.doubleQuantization(v), a -> a.doubleQuantization);
     }
 
     private List<Object> values() {
-        return Arrays.asList(modelNameOrPath, adapterNameOrPath, revision, cacheDir, hubToken, hubEndpoint, offline, device, precision, resizeVocab, addTokens, addSpecialTokens, ropeScaling, disableGradientCheckpointing, upcastLayernorm, upcastLmheadOutput, trainFromScratch, moeAuxLossCoef, useKvCache, quantizationBit, quantizationMethod, quantizationType, doubleQuantization);
+        return Arrays.asList(modelNameOrPath, adapterNameOrPath, revision, cacheDir, hubToken, hubEndpoint, offline,
+                device, precision, resizeVocab, addTokens, addSpecialTokens, ropeScaling, disableGradientCheckpointing,
+                upcastLayernorm, upcastLmheadOutput, trainFromScratch, moeAuxLossCoef, useKvCache, quantizationBit,
+                quantizationMethod, quantizationType, doubleQuantization);
     }
 
     @Override
@@ -299,7 +360,10 @@ public final class ModelArguments {
         return SCHEMA.describe(this);
     }
 
-    /** Builder for {@link ModelArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link #build()}. */
+    /**
+     * Builder for {@link ModelArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link
+     * #build()}.
+     */
     public static final class Builder {
         private String modelNameOrPath;
         private List<String> adapterNameOrPath = List.of();
@@ -329,7 +393,8 @@ public final class ModelArguments {
         }
 
         /**
-         * Sets {@code model_name_or_path}: a local Hugging Face model folder or a hub id such as {@code Qwen/Qwen3-0.6B}.
+         * Sets {@code model_name_or_path}: a local Hugging Face model folder or a hub id such as {@code
+         * Qwen/Qwen3-0.6B}.
          *
          * @param value the value, or null for none
          * @return this builder
@@ -340,7 +405,8 @@ public final class ModelArguments {
         }
 
         /**
-         * Sets {@code adapter_name_or_path}: adapters loaded on top of the model: all but the last are merged into it, the last is trained further (or kept as is when {@code create_new_adapter}).
+         * Sets {@code adapter_name_or_path}: adapters loaded on top of the model: all but the last are merged into it,
+         * the last is trained further (or kept as is when {@code create_new_adapter}).
          *
          * @param values the names; null or empty for none
          * @return this builder
@@ -351,7 +417,8 @@ public final class ModelArguments {
         }
 
         /**
-         * Sets {@code adapter_name_or_path}: adapters loaded on top of the model: all but the last are merged into it, the last is trained further (or kept as is when {@code create_new_adapter}).
+         * Sets {@code adapter_name_or_path}: adapters loaded on top of the model: all but the last are merged into it,
+         * the last is trained further (or kept as is when {@code create_new_adapter}).
          *
          * @param values the names
          * @return this builder
@@ -373,7 +440,8 @@ public final class ModelArguments {
         }
 
         /**
-         * Sets {@code cache_dir}: the download cache folder; none means {@code $HF_HOME/hub} or {@code ~/.cache/huggingface/hub}.
+         * Sets {@code cache_dir}: the download cache folder; none means {@code $HF_HOME/hub} or {@code
+         * ~/.cache/huggingface/hub}.
          *
          * @param value the value, or null for none
          * @return this builder
@@ -384,7 +452,8 @@ public final class ModelArguments {
         }
 
         /**
-         * Sets {@code cache_dir}: the download cache folder; none means {@code $HF_HOME/hub} or {@code ~/.cache/huggingface/hub}.
+         * Sets {@code cache_dir}: the download cache folder; none means {@code $HF_HOME/hub} or {@code
+         * ~/.cache/huggingface/hub}.
          *
          * @param value the path, or null for none
          * @return this builder
@@ -406,7 +475,8 @@ public final class ModelArguments {
         }
 
         /**
-         * Sets {@code hub_endpoint}: the hub endpoint (this library's key); none means {@code HF_ENDPOINT} or {@code https://huggingface.co}.
+         * Sets {@code hub_endpoint}: the hub endpoint (this library's key); none means {@code HF_ENDPOINT} or {@code
+         * https://huggingface.co}.
          *
          * @param value the value, or null for none
          * @return this builder
@@ -417,7 +487,8 @@ public final class ModelArguments {
         }
 
         /**
-         * Sets {@code offline}: whether downloads are forbidden (this library's key; also forced by {@code HF_HUB_OFFLINE=1}).
+         * Sets {@code offline}: whether downloads are forbidden (this library's key; also forced by {@code
+         * HF_HUB_OFFLINE=1}).
          *
          * @param value the value
          * @return this builder
@@ -428,7 +499,8 @@ public final class ModelArguments {
         }
 
         /**
-         * Sets {@code device}: the device: {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N} (this library's key).
+         * Sets {@code device}: the device: {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N} (this library's
+         * key).
          *
          * @param value the value
          * @return this builder
@@ -629,7 +701,8 @@ public final class ModelArguments {
          * Builds the arguments.
          *
          * @return the immutable arguments
-         * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range or
+         * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range
+         *     or
          *     do not fit together
          */
         public ModelArguments build() {

@@ -20,7 +20,10 @@ public enum Precision {
     /** Accepted from configs ({@code bf16: true}); computed as {@link #FP16} on CUDA and {@link #FP32} on CPU. */
     BF16;
 
-    /** @return the spelling used in configuration files: {@code auto}, {@code float32}, {@code float16} or {@code bfloat16} */
+    /**
+     * @return the spelling used in configuration files: {@code auto}, {@code float32}, {@code float16} or {@code
+     *     bfloat16}
+     */
     public String key() {
         switch (this) {
             case FP32:

@@ -1,7 +1,8 @@
 package ai.llamafactory.api.config;
 
 /**
- * The preference loss of stage {@code dpo}, LLaMA-Factory's {@code pref_loss} key. Losses that compare the policy with a
+ * The preference loss of stage {@code dpo}, LLaMA-Factory's {@code pref_loss} key. Losses that compare the policy with
+ * a
  * reference model need one ({@link #needsReferenceModel()}); ORPO and SimPO do not.
  */
 public enum PreferenceLoss {

@@ -161,12 +161,18 @@ public final class TrainingArguments {
         return b;
     }
 
-    /** @return the folder checkpoints, logs and the final model are written to ({@code output_dir}, default {@code trainer_output}) */
+    /**
+     * @return the folder checkpoints, logs and the final model are written to ({@code output_dir}, default {@code
+     *     trainer_output})
+     */
     public Path outputDir() {
         return outputDir;
     }
 
-    /** @return whether an existing output folder is reused instead of resuming from its last checkpoint ({@code overwrite_output_dir}, default false) */
+    /**
+     * @return whether an existing output folder is reused instead of resuming from its last checkpoint ({@code
+     *     overwrite_output_dir}, default false)
+     */
     public boolean overwriteOutputDir() {
         return overwriteOutputDir;
     }
@@ -186,12 +192,17 @@ public final class TrainingArguments {
         return doPredict;
     }
 
-    /** @return the number of passes over the training set (fractions allowed) ({@code num_train_epochs}, default 3.0) */
+    /**
+     * @return the number of passes over the training set (fractions allowed) ({@code num_train_epochs}, default 3.0)
+     */
     public double numTrainEpochs() {
         return numTrainEpochs;
     }
 
-    /** @return the number of optimizer steps; overrides {@code num_train_epochs} when positive ({@code max_steps}, default -1) */
+    /**
+     * @return the number of optimizer steps; overrides {@code num_train_epochs} when positive ({@code max_steps},
+     *     default -1)
+     */
     public int maxSteps() {
         return maxSteps;
     }
@@ -246,7 +257,10 @@ public final class TrainingArguments {
         return lrSchedulerType;
     }
 
-    /** @return extra parameters of the schedule, e.g. {@code num_cycles}, {@code min_lr_rate} ({@code lr_scheduler_kwargs}, default none) */
+    /**
+     * @return extra parameters of the schedule, e.g. {@code num_cycles}, {@code min_lr_rate} ({@code
+     *     lr_scheduler_kwargs}, default none)
+     */
     public Map<String, Object> lrSchedulerKwargs() {
         return lrSchedulerKwargs;
     }
@@ -256,7 +270,10 @@ public final class TrainingArguments {
         return warmupRatio;
     }
 
-    /** @return the number of warm-up steps; overrides {@code warmup_ratio} when positive ({@code warmup_steps}, default 0) */
+    /**
+     * @return the number of warm-up steps; overrides {@code warmup_ratio} when positive ({@code warmup_steps}, default
+     *     0)
+     */
     public int warmupSteps() {
         return warmupSteps;
     }
@@ -296,7 +313,10 @@ public final class TrainingArguments {
         return saveTotalLimit == null ? OptionalInt.empty() : OptionalInt.of(saveTotalLimit);
     }
 
-    /** @return whether checkpoints omit optimizer, scheduler and RNG state (they cannot be resumed) ({@code save_only_model}, default false) */
+    /**
+     * @return whether checkpoints omit optimizer, scheduler and RNG state (they cannot be resumed) ({@code
+     *     save_only_model}, default false)
+     */
     public boolean saveOnlyModel() {
         return saveOnlyModel;
     }
@@ -306,22 +326,33 @@ public final class TrainingArguments {
         return evalStrategy;
     }
 
-    /** @return the number of steps between evaluations; none means {@code logging_steps} ({@code eval_steps}, default none) */
+    /**
+     * @return the number of steps between evaluations; none means {@code logging_steps} ({@code eval_steps}, default
+     *     none)
+     */
     public OptionalInt evalSteps() {
         return evalSteps == null ? OptionalInt.empty() : OptionalInt.of(evalSteps);
     }
 
-    /** @return whether the best checkpoint is loaded when training ends ({@code load_best_model_at_end}, default false) */
+    /**
+     * @return whether the best checkpoint is loaded when training ends ({@code load_best_model_at_end}, default false)
+     */
     public boolean loadBestModelAtEnd() {
         return loadBestModelAtEnd;
     }
 
-    /** @return the evaluation metric that decides the best checkpoint; none means {@code loss} ({@code metric_for_best_model}, default none) */
+    /**
+     * @return the evaluation metric that decides the best checkpoint; none means {@code loss} ({@code
+     *     metric_for_best_model}, default none)
+     */
     public Optional<String> metricForBestModel() {
         return Optional.ofNullable(metricForBestModel);
     }
 
-    /** @return whether a larger {@code metric_for_best_model} is better; none means false for losses ({@code greater_is_better}, default none) */
+    /**
+     * @return whether a larger {@code metric_for_best_model} is better; none means false for losses ({@code
+     *     greater_is_better}, default none)
+     */
     public Optional<Boolean> greaterIsBetter() {
         return Optional.ofNullable(greaterIsBetter);
     }
@@ -341,17 +372,26 @@ public final class TrainingArguments {
         return Optional.ofNullable(resumeFromCheckpoint);
     }
 
-    /** @return NEFTune: the scale of the uniform noise added to embeddings in training ({@code neftune_noise_alpha}, default none) */
+    /**
+     * @return NEFTune: the scale of the uniform noise added to embeddings in training ({@code neftune_noise_alpha},
+     *     default none)
+     */
     public OptionalDouble neftuneNoiseAlpha() {
         return neftuneNoiseAlpha == null ? OptionalDouble.empty() : OptionalDouble.of(neftuneNoiseAlpha);
     }
 
-    /** @return the number of evaluations without improvement of {@code metric_for_best_model} after which training stops ({@code early_stopping_steps}, default none) */
+    /**
+     * @return the number of evaluations without improvement of {@code metric_for_best_model} after which training stops
+     *     ({@code early_stopping_steps}, default none)
+     */
     public OptionalInt earlyStoppingSteps() {
         return earlyStoppingSteps == null ? OptionalInt.empty() : OptionalInt.of(earlyStoppingSteps);
     }
 
-    /** @return whether bf16 mixed precision is requested (computed as fp16 on CUDA and fp32 on CPU) ({@code bf16}, default false) */
+    /**
+     * @return whether bf16 mixed precision is requested (computed as fp16 on CUDA and fp32 on CPU) ({@code bf16},
+     *     default false)
+     */
     public boolean bf16() {
         return bf16;
     }
@@ -361,7 +401,10 @@ public final class TrainingArguments {
         return fp16;
     }
 
-    /** @return whether evaluation generates text and scores it with BLEU/ROUGE (stage {@code sft}) ({@code predict_with_generate}, default false) */
+    /**
+     * @return whether evaluation generates text and scores it with BLEU/ROUGE (stage {@code sft}) ({@code
+     *     predict_with_generate}, default false)
+     */
     public boolean predictWithGenerate() {
         return predictWithGenerate;
     }
@@ -403,7 +446,8 @@ public final class TrainingArguments {
             Checks.require(evalStrategy != IntervalStrategy.NO, "load_best_model_at_end",
                     "needs an eval_strategy other than no");
             Checks.require(saveStrategy == SaveStrategy.BEST || saveStrategy.key().equals(evalStrategy.key()),
-                    "load_best_model_at_end", "needs save_strategy (" + saveStrategy.key() + ") to match eval_strategy ("
+                    "load_best_model_at_end",
+                            "needs save_strategy (" + saveStrategy.key() + ") to match eval_strategy ("
                             + evalStrategy.key() + ")");
             int every = evalSteps != null ? evalSteps : loggingSteps;
             Checks.require(saveStrategy != SaveStrategy.STEPS || evalStrategy != IntervalStrategy.STEPS
@@ -422,52 +466,81 @@ public final class TrainingArguments {
     }
 
     private static ArgumentGroup<TrainingArguments, Builder> createSchema() {
-        return new ArgumentGroup<TrainingArguments, Builder>("train", Builder::new, Builder::build, TrainingArguments::defaults, null)
+        return new ArgumentGroup<TrainingArguments, Builder>("train", Builder::new, Builder::build,
+                TrainingArguments::defaults, null)
                 .required("output_dir", ValueType.PATH, (b, v) -> b.outputDir(v), a -> a.outputDir)
-                .required("overwrite_output_dir", ValueType.BOOLEAN, (b, v) -> b.overwriteOutputDir(v), a -> a.overwriteOutputDir)
+                .required("overwrite_output_dir", ValueType.BOOLEAN,
+                        (b, v) -> b.overwriteOutputDir(v), a -> a.overwriteOutputDir)
                 .required("do_train", ValueType.BOOLEAN, (b, v) -> b.doTrain(v), a -> a.doTrain)
                 .required("do_eval", ValueType.BOOLEAN, (b, v) -> b.doEval(v), a -> a.doEval)
                 .required("do_predict", ValueType.BOOLEAN, (b, v) -> b.doPredict(v), a -> a.doPredict)
                 .required("num_train_epochs", ValueType.DOUBLE, (b, v) -> b.numTrainEpochs(v), a -> a.numTrainEpochs)
                 .required("max_steps", ValueType.INTEGER, (b, v) -> b.maxSteps(v), a -> a.maxSteps)
-                .required("per_device_train_batch_size", ValueType.INTEGER, (b, v) -> b.perDeviceTrainBatchSize(v), a -> a.perDeviceTrainBatchSize)
-                .required("per_device_eval_batch_size", ValueType.INTEGER, (b, v) -> b.perDeviceEvalBatchSize(v), a -> a.perDeviceEvalBatchSize)
-                .required("gradient_accumulation_steps", ValueType.INTEGER, (b, v) -> b.gradientAccumulationSteps(v), a -> a.gradientAccumulationSteps)
+                .required("per_device_train_batch_size", ValueType.INTEGER,
+                        (b, v) -> b.perDeviceTrainBatchSize(v), a -> a.perDeviceTrainBatchSize)
+                .required("per_device_eval_batch_size", ValueType.INTEGER,
+                        (b, v) -> b.perDeviceEvalBatchSize(v), a -> a.perDeviceEvalBatchSize)
+                .required("gradient_accumulation_steps", ValueType.INTEGER,
+                        (b, v) -> b.gradientAccumulationSteps(v), a -> a.gradientAccumulationSteps)
                 .required("learning_rate", ValueType.DOUBLE, (b, v) -> b.learningRate(v), a -> a.learningRate)
                 .required("weight_decay", ValueType.DOUBLE, (b, v) -> b.weightDecay(v), a -> a.weightDecay)
                 .required("adam_beta1", ValueType.DOUBLE, (b, v) -> b.adamBeta1(v), a -> a.adamBeta1)
                 .required("adam_beta2", ValueType.DOUBLE, (b, v) -> b.adamBeta2(v), a -> a.adamBeta2)
                 .required("adam_epsilon", ValueType.DOUBLE, (b, v) -> b.adamEpsilon(v), a -> a.adamEpsilon)
                 .required("max_grad_norm", ValueType.DOUBLE, (b, v) -> b.maxGradNorm(v), a -> a.maxGradNorm)
-                .required("lr_scheduler_type", ValueType.ofEnum(LrSchedulerType.class, LrSchedulerType::key, LrSchedulerType::fromKey), (b, v) -> b.lrSchedulerType(v), a -> a.lrSchedulerType)
-                .optional("lr_scheduler_kwargs", ValueType.MAP, (b, v) -> b.lrSchedulerKwargs(v), a -> a.lrSchedulerKwargs)
+                .required("lr_scheduler_type", ValueType.ofEnum(LrSchedulerType.class, LrSchedulerType::key,
+                        LrSchedulerType::fromKey),
+                        (b, v) -> b.lrSchedulerType(v), a -> a.lrSchedulerType)
+                .optional("lr_scheduler_kwargs", ValueType.MAP,
+                        (b, v) -> b.lrSchedulerKwargs(v), a -> a.lrSchedulerKwargs)
                 .required("warmup_ratio", ValueType.DOUBLE, (b, v) -> b.warmupRatio(v), a -> a.warmupRatio)
                 .required("warmup_steps", ValueType.INTEGER, (b, v) -> b.warmupSteps(v), a -> a.warmupSteps)
-                .required("optim", ValueType.ofEnum(OptimizerType.class, OptimizerType::key, OptimizerType::fromKey), (b, v) -> b.optimizer(v), a -> a.optimizer)
-                .required("logging_strategy", ValueType.ofEnum(IntervalStrategy.class, IntervalStrategy::key, IntervalStrategy::fromKey), (b, v) -> b.loggingStrategy(v), a -> a.loggingStrategy)
+                .required("optim", ValueType.ofEnum(OptimizerType.class, OptimizerType::key, OptimizerType::fromKey),
+                        (b, v) -> b.optimizer(v), a -> a.optimizer)
+                .required("logging_strategy", ValueType.ofEnum(IntervalStrategy.class, IntervalStrategy::key,
+                        IntervalStrategy::fromKey),
+                        (b, v) -> b.loggingStrategy(v), a -> a.loggingStrategy)
                 .required("logging_steps", ValueType.INTEGER, (b, v) -> b.loggingSteps(v), a -> a.loggingSteps)
-                .required("logging_first_step", ValueType.BOOLEAN, (b, v) -> b.loggingFirstStep(v), a -> a.loggingFirstStep)
-                .required("save_strategy", ValueType.ofEnum(SaveStrategy.class, SaveStrategy::key, SaveStrategy::fromKey), (b, v) -> b.saveStrategy(v), a -> a.saveStrategy)
+                .required("logging_first_step", ValueType.BOOLEAN,
+                        (b, v) -> b.loggingFirstStep(v), a -> a.loggingFirstStep)
+                .required("save_strategy", ValueType.ofEnum(SaveStrategy.class, SaveStrategy::key,
+                        SaveStrategy::fromKey),
+                        (b, v) -> b.saveStrategy(v), a -> a.saveStrategy)
                 .required("save_steps", ValueType.INTEGER, (b, v) -> b.saveSteps(v), a -> a.saveSteps)
                 .optional("save_total_limit", ValueType.INTEGER, (b, v) -> b.saveTotalLimit(v), a -> a.saveTotalLimit)
                 .required("save_only_model", ValueType.BOOLEAN, (b, v) -> b.saveOnlyModel(v), a -> a.saveOnlyModel)
-                .required("eval_strategy", ValueType.ofEnum(IntervalStrategy.class, IntervalStrategy::key, IntervalStrategy::fromKey), (b, v) -> b.evalStrategy(v), a -> a.evalStrategy)
+                .required("eval_strategy", ValueType.ofEnum(IntervalStrategy.class, IntervalStrategy::key,
+                        IntervalStrategy::fromKey),
+                        (b, v) -> b.evalStrategy(v), a -> a.evalStrategy)
                 .optional("eval_steps", ValueType.INTEGER, (b, v) -> b.evalSteps(v), a -> a.evalSteps)
-                .required("load_best_model_at_end", ValueType.BOOLEAN, (b, v) -> b.loadBestModelAtEnd(v), a -> a.loadBestModelAtEnd)
-                .optional("metric_for_best_model", ValueType.STRING, (b, v) -> b.metricForBestModel(v), a -> a.metricForBestModel)
-                .optional("greater_is_better", ValueType.BOOLEAN, (b, v) -> b.greaterIsBetter(v), a -> a.greaterIsBetter)
+                .required("load_best_model_at_end", ValueType.BOOLEAN,
+                        (b, v) -> b.loadBestModelAtEnd(v), a -> a.loadBestModelAtEnd)
+                .optional("metric_for_best_model", ValueType.STRING,
+                        (b, v) -> b.metricForBestModel(v), a -> a.metricForBestModel)
+                .optional("greater_is_better", ValueType.BOOLEAN,
+                        (b, v) -> b.greaterIsBetter(v), a -> a.greaterIsBetter)
                 .required("seed", ValueType.INTEGER, (b, v) -> b.seed(v), a -> a.seed)
                 .optional("data_seed", ValueType.INTEGER, (b, v) -> b.dataSeed(v), a -> a.dataSeed)
-                .optional("resume_from_checkpoint", ValueType.PATH, (b, v) -> b.resumeFromCheckpoint(v), a -> a.resumeFromCheckpoint)
-                .optional("neftune_noise_alpha", ValueType.DOUBLE, (b, v) -> b.neftuneNoiseAlpha(v), a -> a.neftuneNoiseAlpha)
-                .optional("early_stopping_steps", ValueType.INTEGER, (b, v) -> b.earlyStoppingSteps(v), a -> a.earlyStoppingSteps)
+                .optional("resume_from_checkpoint", ValueType.PATH,
+                        (b, v) -> b.resumeFromCheckpoint(v), a -> a.resumeFromCheckpoint)
+                .optional("neftune_noise_alpha", ValueType.DOUBLE,
+                        (b, v) -> b.neftuneNoiseAlpha(v), a -> a.neftuneNoiseAlpha)
+                .optional("early_stopping_steps", ValueType.INTEGER,
+                        (b, v) -> b.earlyStoppingSteps(v), a -> a.earlyStoppingSteps)
                 .required("bf16", ValueType.BOOLEAN, (b, v) -> b.bf16(v), a -> a.bf16)
                 .required("fp16", ValueType.BOOLEAN, (b, v) -> b.fp16(v), a -> a.fp16)
-                .required("predict_with_generate", ValueType.BOOLEAN, (b, v) -> b.predictWithGenerate(v), a -> a.predictWithGenerate);
+                .required("predict_with_generate", ValueType.BOOLEAN,
+                        (b, v) -> b.predictWithGenerate(v), a -> a.predictWithGenerate);
     }
 
     private List<Object> values() {
-        return Arrays.asList(outputDir, overwriteOutputDir, doTrain, doEval, doPredict, numTrainEpochs, maxSteps, perDeviceTrainBatchSize, perDeviceEvalBatchSize, gradientAccumulationSteps, learningRate, weightDecay, adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, lrSchedulerType, lrSchedulerKwargs, warmupRatio, warmupSteps, optimizer, loggingStrategy, loggingSteps, loggingFirstStep, saveStrategy, saveSteps, saveTotalLimit, saveOnlyModel, evalStrategy, evalSteps, loadBestModelAtEnd, metricForBestModel, greaterIsBetter, seed, dataSeed, resumeFromCheckpoint, neftuneNoiseAlpha, earlyStoppingSteps, bf16, fp16, predictWithGenerate);
+        return Arrays.asList(outputDir, overwriteOutputDir, doTrain, doEval, doPredict, numTrainEpochs, maxSteps,
+                perDeviceTrainBatchSize, perDeviceEvalBatchSize, gradientAccumulationSteps, learningRate, weightDecay,
+                adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, lrSchedulerType, lrSchedulerKwargs, warmupRatio,
+                warmupSteps, optimizer, loggingStrategy, loggingSteps, loggingFirstStep, saveStrategy, saveSteps,
+                saveTotalLimit, saveOnlyModel, evalStrategy, evalSteps, loadBestModelAtEnd, metricForBestModel,
+                greaterIsBetter, seed, dataSeed, resumeFromCheckpoint, neftuneNoiseAlpha, earlyStoppingSteps, bf16,
+                fp16, predictWithGenerate);
     }
 
     @Override
@@ -486,7 +559,10 @@ public final class TrainingArguments {
         return SCHEMA.describe(this);
     }
 
-    /** Builder for {@link TrainingArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link #build()}. */
+    /**
+     * Builder for {@link TrainingArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link
+     * #build()}.
+     */
     public static final class Builder {
         private Path outputDir = Path.of("trainer_output");
         private boolean overwriteOutputDir = false;
@@ -556,7 +632,8 @@ public final class TrainingArguments {
         }
 
         /**
-         * Sets {@code overwrite_output_dir}: whether an existing output folder is reused instead of resuming from its last checkpoint.
+         * Sets {@code overwrite_output_dir}: whether an existing output folder is reused instead of resuming from its
+         * last checkpoint.
          *
          * @param value the value
          * @return this builder
@@ -732,7 +809,8 @@ public final class TrainingArguments {
         }
 
         /**
-         * Sets {@code lr_scheduler_kwargs}: extra parameters of the schedule, e.g. {@code num_cycles}, {@code min_lr_rate}.
+         * Sets {@code lr_scheduler_kwargs}: extra parameters of the schedule, e.g. {@code num_cycles}, {@code
+         * min_lr_rate}.
          *
          * @param values the entries; null or empty for none
          * @return this builder
@@ -842,7 +920,8 @@ public final class TrainingArguments {
         }
 
         /**
-         * Sets {@code save_only_model}: whether checkpoints omit optimizer, scheduler and RNG state (they cannot be resumed).
+         * Sets {@code save_only_model}: whether checkpoints omit optimizer, scheduler and RNG state (they cannot be
+         * resumed).
          *
          * @param value the value
          * @return this builder
@@ -886,7 +965,8 @@ public final class TrainingArguments {
         }
 
         /**
-         * Sets {@code metric_for_best_model}: the evaluation metric that decides the best checkpoint; none means {@code loss}.
+         * Sets {@code metric_for_best_model}: the evaluation metric that decides the best checkpoint; none means {@code
+         * loss}.
          *
          * @param value the value, or null for none
          * @return this builder
@@ -897,7 +977,8 @@ public final class TrainingArguments {
         }
 
         /**
-         * Sets {@code greater_is_better}: whether a larger {@code metric_for_best_model} is better; none means false for losses.
+         * Sets {@code greater_is_better}: whether a larger {@code metric_for_best_model} is better; none means false
+         * for losses.
          *
          * @param value the value, or null for none
          * @return this builder
@@ -963,7 +1044,8 @@ public final class TrainingArguments {
         }
 
         /**
-         * Sets {@code early_stopping_steps}: the number of evaluations without improvement of {@code metric_for_best_model} after which training stops.
+         * Sets {@code early_stopping_steps}: the number of evaluations without improvement of {@code
+         * metric_for_best_model} after which training stops.
          *
          * @param value the value, or null for none
          * @return this builder
@@ -996,7 +1078,8 @@ public final class TrainingArguments {
         }
 
         /**
-         * Sets {@code predict_with_generate}: whether evaluation generates text and scores it with BLEU/ROUGE (stage {@code sft}).
+         * Sets {@code predict_with_generate}: whether evaluation generates text and scores it with BLEU/ROUGE (stage
+         * {@code sft}).
          *
          * @param value the value
          * @return this builder
@@ -1010,7 +1093,8 @@ public final class TrainingArguments {
          * Builds the arguments.
          *
          * @return the immutable arguments
-         * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range or
+         * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range
+         *     or
          *     do not fit together
          */
         public TrainingArguments build() {

@@ -282,7 +282,8 @@ abstract class ValueType<T> {
      * @param key the key of a constant
      * @param fromKey the enum's own parser (accepts aliases); throws {@link InvalidConfigException} when unknown
      */
-    static <E extends Enum<E>> ValueType<E> ofEnum(Class<E> type, Function<E, String> key, Function<String, E> fromKey) {
+    static <E extends Enum<E>> ValueType<E> ofEnum(Class<E> type, Function<E, String> key, Function<String,
+            E> fromKey) {
         return new ValueType<>("one of " + EnumKeys.keys(type, key)) {
             @Override
             E decode(Object raw) {

@@ -14,7 +14,7 @@ import ai.llamafactory.api.config.FineTuneConfig;
  *   <li>call {@code listeners.onTrainBegin} once, {@code onStep} after every optimizer step, {@code onLog} every
  *       {@code logging_steps}, {@code onEvaluate} after each evaluation, {@code onSave} after each checkpoint and
  *       {@code onTrainEnd} with the returned result;
- *   <li>check {@link CancellationToken#isCancelled()} at least once per optimizer step; when cancelled, stop at the step
+ * <li>check {@link CancellationToken#isCancelled()} at least once per optimizer step; when cancelled, stop at the step
  *       boundary, write the final files as a finished run would, and return a result with
  *       {@link TrainingResult.StopReason#CANCELLED};
  *   <li>report failures as {@link ai.llamafactory.api.exception.LlamaFactoryException} subclasses: bad data as

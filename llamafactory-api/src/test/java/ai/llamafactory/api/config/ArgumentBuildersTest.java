@@ -185,7 +185,8 @@ class ArgumentBuildersTest {
         assertThat(EditDistance.between("kitten", "sitting")).isEqualTo(3);
         assertThat(EditDistance.between("", "abc")).isEqualTo(3);
         assertThat(EditDistance.between("lora_rank", "lora_rank")).isZero();
-        assertThat(EditDistance.closest("lerning_rate", List.of("learning_rate", "lora_rank"))).hasValue("learning_rate");
+        assertThat(EditDistance.closest("lerning_rate", List.of("learning_rate",
+                "lora_rank"))).hasValue("learning_rate");
         assertThat(EditDistance.closest("xyz", List.of("learning_rate"))).isEmpty();
     }
 }
