@@ -12,7 +12,12 @@ import java.util.Map;
  * @param metrics metric name to value, unmodifiable
  */
 public record EvaluationEvent(long step, Map<String, Double> metrics) {
-    /** Copies the metrics. */
+    /**
+     * Copies the metrics.
+     *
+     * @param step the optimizer steps taken so far
+     * @param metrics metric name to value
+     */
     public EvaluationEvent {
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }

@@ -10,7 +10,7 @@ import java.util.OptionalInt;
 /**
  * What is trained and with which method: LLaMA-Factory's {@code FinetuningArguments} (stage, fine-tuning type, LoRA,
  * freeze, GaLore, BAdam and RLHF arguments). Immutable; build with {@link #builder()}. Defaults equal
- * LLaMA-Factory's; {@link #build()} applies LLaMA-Factory's checks (e.g. LoRA options with another fine-tuning type,
+ * LLaMA-Factory's; {@link Builder#build()} applies LLaMA-Factory's checks (e.g. LoRA options with another fine-tuning type,
  * {@code dpo_label_smoothing} with a loss other than sigmoid).
  */
 public final class FinetuningArguments {
