@@ -38,9 +38,7 @@ import java.util.function.Consumer;
  *         .batchSize(1).gradientAccumulation(8).learningRate(1e-4).epochs(3)
  *         .scheduler(LrSchedulerType.COSINE).warmupRatio(0.1)
  *         .outputDir("saves/qwen3-0.6b/lora/sft")
- *         .listener(new TrainingListener() {
- *             public void onLog(LogEvent e) { System.out.println(e.metrics()); }
- *         })
+ *         .listener(TrainingListener.forLogs(e -> System.out.println(e.metrics())))
  *         .run();
  * }</pre>
  *

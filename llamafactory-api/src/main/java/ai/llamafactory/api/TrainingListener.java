@@ -1,5 +1,8 @@
 package ai.llamafactory.api;
 
+import java.util.Objects;
+import java.util.function.Consumer;
+
 /**
  * Receives progress and metrics from a running training. Every method has an empty default, so implement only what
  * you need. Methods are called on the training thread, in order; keep them short (hand long work to another
@@ -7,6 +10,34 @@ package ai.llamafactory.api;
  * {@link CancellationToken#cancel()} to stop it.
  */
 public interface TrainingListener {
+    /**
+     * @param action called after every optimizer step
+     * @return a listener that only receives steps, e.g. {@code forSteps(e -> bar.update(e.step()))}
+     */
+    static TrainingListener forSteps(Consumer<StepEvent> action) {
+        Objects.requireNonNull(action, "action");
+        return new TrainingListener() {
+            @Override
+            public void onStep(StepEvent event) {
+                action.accept(event);
+            }
+        };
+    }
+
+    /**
+     * @param action called every {@code logging_steps} steps
+     * @return a listener that only receives logs, e.g. {@code forLogs(e -> System.out.println(e.metrics()))}
+     */
+    static TrainingListener forLogs(Consumer<LogEvent> action) {
+        Objects.requireNonNull(action, "action");
+        return new TrainingListener() {
+            @Override
+            public void onLog(LogEvent event) {
+                action.accept(event);
+            }
+        };
+    }
+
     /**
      * Called once before the first step.
      *

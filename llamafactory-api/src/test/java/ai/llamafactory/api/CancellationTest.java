@@ -174,6 +174,20 @@ class CancellationTest {
     }
 
     @Test
+    void lambdaListeners() {
+        List<Long> steps = new CopyOnWriteArrayList<>();
+        List<Double> losses = new CopyOnWriteArrayList<>();
+        TrainingListeners listeners = TrainingListeners.of(TrainingListener.forSteps(e -> steps.add(e.step())),
+                TrainingListener.forLogs(e -> losses.add(e.metrics().get("loss"))));
+
+        listeners.onStep(new StepEvent(7, 10, 0.7, 1.5, 1e-4, 0.5, 128));
+        listeners.onLog(new LogEvent(7, Map.of("loss", 1.25)));
+
+        assertThat(steps).containsExactly(7L);
+        assertThat(losses).containsExactly(1.25);
+    }
+
+    @Test
     void cancellationTokenIsSticky() {
         CancellationToken token = new CancellationToken();
         assertThat(token.isCancelled()).isFalse();
