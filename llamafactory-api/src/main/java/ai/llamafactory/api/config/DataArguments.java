@@ -253,7 +253,6 @@ public final class DataArguments {
     }
 
     private void validate() {
-
         Checks.require(!datasetDir.isBlank(), "dataset_dir", "must not be empty");
         Checks.positive("cutoff_len", cutoffLen);
         Checks.positive("max_samples", maxSamples);

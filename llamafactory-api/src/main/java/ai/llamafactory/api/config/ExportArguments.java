@@ -90,8 +90,8 @@ public final class ExportArguments {
     }
 
     /**
-     * @return the dtype of exported weights; {@code auto} keeps the checkpoint's (this library's key) ({@code
-     *     export_dtype}, default {@code auto})
+     * @return the dtype of exported weights; {@code auto} keeps the checkpoint's ({@code
+     *     export_dtype}, this library's key, default {@code auto})
      */
     public Precision exportDtype() {
         return exportDtype;
@@ -125,15 +125,14 @@ public final class ExportArguments {
     }
 
     /**
-     * @return whether an Ollama {@code Modelfile} is written next to the exported model (this library's key) ({@code
-     *     export_ollama_modelfile}, default true)
+     * @return whether an Ollama {@code Modelfile} is written next to the exported model ({@code
+     *     export_ollama_modelfile}, this library's key, default true)
      */
     public boolean exportOllamaModelfile() {
         return exportOllamaModelfile;
     }
 
     private void validate() {
-
         Checks.positive("export_size", exportSize);
         Checks.oneOf("export_quantization_bit", exportQuantizationBit, 2, 3, 4, 8);
         Checks.require(exportQuantizationBit == null || exportQuantizationDataset != null,

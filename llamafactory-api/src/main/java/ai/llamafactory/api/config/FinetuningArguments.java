@@ -10,8 +10,8 @@ import java.util.OptionalInt;
 /**
  * What is trained and with which method: LLaMA-Factory's {@code FinetuningArguments} (stage, fine-tuning type, LoRA,
  * freeze, GaLore, BAdam and RLHF arguments). Immutable; build with {@link #builder()}. Defaults equal
- * LLaMA-Factory's; {@link Builder#build()} applies LLaMA-Factory's checks (e.g. LoRA options with another fine-tuning type,
- * {@code dpo_label_smoothing} with a loss other than sigmoid).
+ * LLaMA-Factory's; {@link Builder#build()} applies LLaMA-Factory's checks (e.g. LoRA options with another fine-tuning
+ * type, {@code dpo_label_smoothing} with a loss other than sigmoid).
  */
 public final class FinetuningArguments {
     private final Stage stage;
@@ -569,7 +569,6 @@ public final class FinetuningArguments {
     }
 
     private void validate() {
-
         Checks.positive("lora_rank", loraRank);
         Checks.positive("lora_alpha", loraAlpha);
         Checks.halfOpen("lora_dropout", loraDropout, 0, 1);

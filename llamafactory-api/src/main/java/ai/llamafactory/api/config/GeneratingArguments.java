@@ -85,8 +85,8 @@ public final class GeneratingArguments {
     }
 
     /**
-     * @return min-p sampling: tokens less likely than min_p times the top token are dropped (this library's key)
-     *     ({@code min_p}, default none)
+     * @return min-p sampling: tokens less likely than min_p times the top token are dropped
+     *     ({@code min_p}, this library's key, default none)
      */
     public OptionalDouble minP() {
         return minP == null ? OptionalDouble.empty() : OptionalDouble.of(minP);
@@ -129,7 +129,6 @@ public final class GeneratingArguments {
     }
 
     private void validate() {
-
         if (doSample) {
             Checks.positive("temperature", temperature);
         } else {

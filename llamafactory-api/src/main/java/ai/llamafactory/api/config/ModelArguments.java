@@ -161,8 +161,8 @@ public final class ModelArguments {
     }
 
     /**
-     * @return the device: {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N} (this library's key) ({@code
-     *     device}, default {@code auto})
+     * @return the device: {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N} ({@code
+     *     device}, this library's key, default {@code auto})
      */
     public String device() {
         return device;
@@ -266,7 +266,6 @@ public final class ModelArguments {
     }
 
     private void validate() {
-
         Checks.require(modelNameOrPath != null && !modelNameOrPath.isBlank(), "model_name_or_path",
                 "must name a local model folder or a hub id, got "
                         + (modelNameOrPath == null ? "nothing" : "'" + modelNameOrPath + "'"));

@@ -416,7 +416,6 @@ public final class TrainingArguments {
     }
 
     private void validate() {
-
         Checks.require(!outputDir.toString().isBlank(), "output_dir", "must not be empty");
         Checks.require(maxSteps == -1 || maxSteps > 0, "max_steps",
                 "must be -1 (train for num_train_epochs) or a positive number of steps, got " + maxSteps);
