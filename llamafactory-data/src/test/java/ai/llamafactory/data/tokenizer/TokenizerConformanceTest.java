@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.data.ConformanceData;
 import ai.llamafactory.data.TestTokenizers;
+import ai.llamafactory.data.template.HfChatTemplate;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
@@ -15,9 +19,11 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every tokenizer folder under {@code tokenizers/} of the conformance root: encode with and without special tokens,
- * decode, and the special tokens, against transformers' golden output.
+ * decode, {@code apply_chat_template} (text and ids, with and without generation prompt) and the special tokens,
+ * against transformers' golden output.
  */
 class TokenizerConformanceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TestFactory
     List<DynamicNode> encodeAndDecodeMatchTransformers() {
@@ -37,6 +43,28 @@ class TokenizerConformanceTest {
                         assertThat(tok.decode(ConformanceData.ints(c.get("ids")), false)).as("decoded")
                                 .isEqualTo(c.get("decoded").asText());
                     }
+                }));
+            }
+            index = 0;
+            for (JsonNode c : golden.path("chat")) {
+                boolean generation = c.path("add_generation_prompt").asBoolean(false);
+                String name = "chat[" + index++ + "] " + c.get("messages").size() + " messages"
+                        + (generation ? " + generation prompt" : "");
+                cases.add(DynamicTest.dynamicTest(name, () -> {
+                    HfTokenizer tok = TestTokenizers.get(folder);
+                    HfChatTemplate chat = HfChatTemplate.of(tok).orElseThrow();
+                    List<Map<String, Object>> messages = JSON.convertValue(c.get("messages"),
+                            new TypeReference<List<Map<String, Object>>>() {});
+                    JsonNode tools = c.get("tools");
+                    List<?> toolList = tools == null || tools.isNull() ? null
+                            : JSON.convertValue(tools, new TypeReference<List<Object>>() {});
+                    Map<String, Object> extra = c.has("template_kwargs")
+                            ? JSON.convertValue(c.get("template_kwargs"), new TypeReference<Map<String, Object>>() {})
+                            : Map.of();
+                    String text = chat.render(messages, generation, toolList, extra);
+                    assertThat(text).as("text").isEqualTo(c.get("text").asText());
+                    assertThat(chat.encode(messages, generation, toolList, extra)).as("ids")
+                            .containsExactly(ConformanceData.ints(c.get("ids")));
                 }));
             }
             JsonNode special = golden.get("special");
