@@ -58,6 +58,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private final String chatTemplate;
     private final Map<String, String> namedChatTemplates;
     private final boolean owner;
+    private final boolean addBosToken;
 
     private HfTokenizer(
             Path folder,
@@ -66,7 +67,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             SpecialTokens specialTokens,
             String chatTemplate,
             Map<String, String> namedChatTemplates,
-            boolean owner) {
+            boolean owner,
+            boolean addBosToken) {
         this.folder = folder;
         this.delegate = delegate;
         this.nativeHandle = delegate.getHandle();
@@ -75,6 +77,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         this.chatTemplate = chatTemplate;
         this.namedChatTemplates = namedChatTemplates;
         this.owner = owner;
+        this.addBosToken = addBosToken;
     }
 
     /**
@@ -128,7 +131,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
         HuggingFaceTokenizer delegate = buildNative(folder, config, null);
         return new HfTokenizer(folder, delegate, vocabulary, special, defaultTemplate,
-                Collections.unmodifiableMap(named), true);
+                Collections.unmodifiableMap(named), true, config.path("add_bos_token").asBoolean(false));
     }
 
     /**
@@ -166,7 +169,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         Vocabulary newVocabulary = Vocabulary.from(tree, config, folder.resolve("tokenizer.json"));
         HuggingFaceTokenizer newDelegate = buildNative(folder, config, tree);
         return new HfTokenizer(folder, newDelegate, newVocabulary, specialTokens, chatTemplate, namedChatTemplates,
-                true);
+                true, addBosToken);
     }
 
     private static HuggingFaceTokenizer buildNative(Path folder, JsonNode config, JsonNode modifiedTree) {
@@ -309,6 +312,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     }
 
     @Override
+    public boolean addBosToken() {
+        return addBosToken;
+    }
+
+    @Override
     public Optional<String> chatTemplate() {
         return Optional.ofNullable(chatTemplate);
     }
@@ -325,7 +333,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         checkInVocabulary(tokens.pad());
         checkInVocabulary(tokens.unk());
         tokens.additional().forEach(t -> checkInVocabulary(Optional.of(t)));
-        return new HfTokenizer(folder, delegate, vocabulary, tokens, chatTemplate, namedChatTemplates, false);
+        return new HfTokenizer(folder, delegate, vocabulary, tokens, chatTemplate, namedChatTemplates, false,
+                addBosToken);
     }
 
     private void checkInVocabulary(Optional<TokenAndId> token) {

@@ -62,6 +62,14 @@ public interface Tokenizer {
      */
     Optional<String> chatTemplate();
 
+    /**
+     * @return whether the tokenizer config asks for a bos token at the start of plain texts ({@code add_bos_token},
+     *     used by pre-training)
+     */
+    default boolean addBosToken() {
+        return false;
+    }
+
     /** @return every named chat template (the list form of {@code chat_template}), possibly empty */
     Map<String, String> namedChatTemplates();
 
