@@ -10,9 +10,6 @@ import ai.llamafactory.data.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 
 /**
  * Supervised fine-tuning inputs, as LLaMA-Factory's {@code SupervisedDatasetProcessor}: the conversation is encoded
@@ -139,57 +136,33 @@ public final class SupervisedEncoder {
     public EncodedDataset<EncodedExample> encodeAll(List<AlignedExample> examples, int threads) {
         List<Object> results = parallelMap(examples, threads, this::encode);
         List<EncodedExample> encoded = new ArrayList<>();
+        List<Integer> encodedIndices = new ArrayList<>();
         List<DroppedExample> dropped = new ArrayList<>();
-        collect(examples, results, encoded, dropped);
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i) instanceof LlamaFactoryException e) {
+                dropped.add(new DroppedExample(i, examples.get(i).source(), e.getMessage()));
+            } else {
+                encoded.add((EncodedExample) results.get(i));
+                encodedIndices.add(i);
+            }
+        }
         if (!options.packing(Stage.SFT)) {
             return new EncodedDataset<>(encoded, dropped);
         }
         int padId = tokenizer.specialTokens().padId().orElse(ExampleShapes.requireEos(tokenizer));
         SequencePacker.Packed packed = SequencePacker.packSupervised(encoded, cutoffLen, options.neatPacking(), padId);
-        List<DroppedExample> all = new ArrayList<>(dropped);
-        for (int index : packed.droppedIndices()) {
-            all.add(new DroppedExample(-1, "", "packed example " + index + " is longer than cutoff_len " + cutoffLen));
+        for (int k : packed.droppedIndices()) {
+            int i = encodedIndices.get(k);
+            dropped.add(new DroppedExample(i, examples.get(i).source(), "Dropped lengthy example with length "
+                    + encoded.get(k).length() + " > " + cutoffLen));
         }
-        return new EncodedDataset<>(packed.rows(), all);
+        return new EncodedDataset<>(packed.rows(), dropped);
     }
 
-    /** Runs {@code f} over the list, returning results or the {@link LlamaFactoryException} each item threw. */
+    /** Runs {@code f} over the list, returning results or the library exception each item threw. */
     static <T> List<Object> parallelMap(List<AlignedExample> examples, int threads,
             java.util.function.Function<AlignedExample, T> f) {
-        Object[] out = new Object[examples.size()];
-        Runnable work = () -> IntStream.range(0, examples.size()).parallel().forEach(i -> {
-            try {
-                out[i] = f.apply(examples.get(i));
-            } catch (LlamaFactoryException e) {
-                out[i] = e;
-            }
-        });
-        if (threads <= 1) {
-            for (int i = 0; i < out.length; i++) {
-                try {
-                    out[i] = f.apply(examples.get(i));
-                } catch (LlamaFactoryException e) {
-                    out[i] = e;
-                }
-            }
-        } else {
-            ForkJoinPool pool = new ForkJoinPool(threads);
-            try {
-                pool.submit(work).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LlamaFactoryException("Interrupted while encoding", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new LlamaFactoryException("Encoding failed: " + cause, cause);
-            } finally {
-                pool.shutdown();
-            }
-        }
-        return java.util.Arrays.asList(out);
+        return Parallel.map(examples.size(), threads, i -> f.apply(examples.get(i)));
     }
 
     @SuppressWarnings("unchecked")

@@ -744,8 +744,9 @@ public final class ChatTemplate {
      * Writes this template as a Jinja {@code chat_template} (for a fine-tuned model's tokenizer_config.json), in the
      * shape of LLaMA-Factory's {@code _get_jinja_template}: a system message (or the default one), then user and
      * assistant turns. It renders the same text as {@link #renderConversation} for conversations of user and
-     * assistant turns, including the empty thoughts of reasoning templates and the final eos of efficient_eos
-     * templates (two additions over LLaMA-Factory's export).
+     * assistant turns, including the empty thoughts of reasoning templates (placed before the assistant slot, where
+     * the encoding puts them) and the final eos of efficient_eos templates (two additions over LLaMA-Factory's
+     * export).
      *
      * @param special the special tokens whose bos/eos text is written literally
      * @return the Jinja source
@@ -788,7 +789,7 @@ public final class ChatTemplate {
             }
             j.append("{% if '").append(jinjaEscape(thoughtOpen.strip())).append("' not in content and '")
                     .append(jinjaEscape(thoughtClose.strip())).append("' not in content %}")
-                    .append("{% set content = '").append(open).append(close).append("' + content %}{% endif %}");
+                    .append("{{ '").append(open).append(close).append("' }}{% endif %}");
         }
         j.append("{{ ").append(assistant).append(" }}{% endif %}{% endfor %}");
         if (efficientEos && special.eos().isPresent()) {
