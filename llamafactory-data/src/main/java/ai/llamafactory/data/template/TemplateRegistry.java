@@ -46,14 +46,6 @@ public final class TemplateRegistry {
                 .defaultSystem("Below is an instruction that describes a task. Write a response that appropriately "
                         + "completes the request.\n\n")
                 .replaceJinjaTemplate(true));
-        register(b("aquila").userSlots(t("Human: {{content}}###Assistant:")).assistantSlots(t("{{content}}###"))
-                .systemSlots(t("System: {{content}}###"))
-                .defaultSystem("A chat between a curious human and an artificial intelligence assistant. The "
-                        + "assistant gives helpful, detailed, and polite answers to the human's questions.")
-                .stopWords(List.of("</s>")));
-        register(b("baichuan").userSlots(List.of(Slot.token("<reserved_102>"), Slot.text("{{content}}"),
-                Slot.token("<reserved_103>"))).efficientEos(true));
-        register(b("baichuan2").userSlots(t("<reserved_106>{{content}}<reserved_107>")).efficientEos(true));
         register(b("breeze").userSlots(t("[INST] {{content}} [/INST] ")).prefixSlots(List.of(Slot.bos()))
                 .efficientEos(true));
         register(b("chatml").userSlots(t(CHATML_USER)).assistantSlots(t(CHATML_ASSISTANT))
@@ -237,6 +229,170 @@ public final class TemplateRegistry {
                         Slot.text("<|assistant|>\n")))
                 .systemSlots(List.of(Slot.text("<|system|>\n{{content}}"), Slot.eos()))
                 .defaultSystem("You are Zephyr, a helpful assistant."));
+    }
+
+    static {
+        // text parts of multimodal and further model families (slots as in LLaMA-Factory)
+        register(qwenLike("qwen2_vl").defaultSystem("You are a helpful assistant."));
+        register(qwenLike("qwen3_vl").kind(Kind.REASONING));
+        register(qwenLike("qwen3_vl_nothink"));
+        register(qwenLike("qwen2_omni").defaultSystem("You are a helpful assistant."));
+        register(qwenLike("qwen3_omni").kind(Kind.REASONING));
+        register(qwenLike("qwen3_omni_nothink"));
+        register(qwenLike("keye_vl").kind(Kind.REASONING));
+        register(qwenLike("llava_next_qwen").defaultSystem("You are a helpful assistant."));
+        register(qwenLike("mimo_v2").defaultSystem("You are MiMo, a helpful AI assistant engineered by Xiaomi.")
+                .thoughtWords("<think>", "</think>").kind(Kind.REASONING));
+        register(qwenLike("mimo_vl").defaultSystem("You are MiMo, an AI assistant developed by Xiaomi.")
+                .kind(Kind.REASONING));
+        register(b("qwen2_audio").userSlots(t(CHATML_USER)).assistantSlots(t(CHATML_ASSISTANT))
+                .systemSlots(t(CHATML_SYSTEM)).defaultSystem("You are a helpful assistant.")
+                .stopWords(List.of("<|im_end|>")).replaceEos(true));
+        for (String name : List.of("llava_next_yi", "llava_next_video_yi")) {
+            register(b(name).userSlots(t(CHATML_USER)).assistantSlots(t(CHATML_ASSISTANT))
+                    .systemSlots(t(CHATML_SYSTEM)).stopWords(List.of("<|im_end|>")));
+        }
+        for (String name : List.of("minicpm_v", "minicpm_v_4_6")) {
+            register(b(name).userSlots(t(CHATML_USER)).assistantSlots(t(CHATML_ASSISTANT))
+                    .systemSlots(t(CHATML_SYSTEM)).stopWords(List.of("<|im_end|>"))
+                    .defaultSystem("You are a helpful assistant."));
+        }
+        register(b("minicpm_o").userSlots(t(CHATML_USER)).assistantSlots(t(CHATML_ASSISTANT))
+                .systemSlots(t(CHATML_SYSTEM)).stopWords(List.of("<|im_end|>"))
+                .defaultSystem("You are a helpful assistant. You can accept audio and text input and output voice "
+                        + "and text."));
+        register(b("intern_vl").userSlots(t(CHATML_USER)).assistantSlots(t(CHATML_ASSISTANT))
+                .systemSlots(t(CHATML_SYSTEM)).prefixSlots(List.of(Slot.bos()))
+                .defaultSystem("你是书生·万象，英文名是InternVL，是由上海人工智能实验室、清华大学及多家合作单位联合开发的多模态大语言模型。")
+                .stopWords(List.of("<|im_end|>")));
+        register(b("intern_s1").userSlots(t(CHATML_USER)).assistantSlots(t(CHATML_ASSISTANT))
+                .systemSlots(t(CHATML_SYSTEM)).prefixSlots(List.of(Slot.bos())).stopWords(List.of("<|im_end|>")));
+        register(b("falcon_h1").userSlots(t(CHATML_USER)).assistantSlots(t(CHATML_ASSISTANT))
+                .systemSlots(t(CHATML_SYSTEM)).observationSlots(t(CHATML_TOOL)).prefixSlots(List.of(Slot.bos()))
+                .stopWords(List.of("<|im_end|>", "<|end_of_text|>")));
+        register(b("ernie").userSlots(t("<|im_start|>user\n{{content}}<|im_end|>\n\n<|im_start|>assistant\n"))
+                .assistantSlots(t("{{content}}<|im_end|>\n\n"))
+                .systemSlots(t("<|im_start|>system\n{{content}}<|im_end|>\n\n"))
+                .observationSlots(t("<|im_start|>tool\n{{content}}<|im_end|>\n\n<|im_start|>assistant\n"))
+                .defaultSystem("<global_setting>\nthink_mode=True\n</global_setting>")
+                .stopWords(List.of("<|im_end|>")));
+        register(b("ernie_nothink").userSlots(t("User: {{content}}\nAssistant: "))
+                .assistantSlots(t("{{content}}<|end_of_sentence|>")).systemSlots(t("{{content}}\n"))
+                .prefixSlots(t("<|begin_of_sentence|>")).stopWords(List.of("<|end_of_sentence|>")));
+        register(b("ernie_vl").userSlots(t("User: {{content}}"))
+                .assistantSlots(t("\nAssistant: {{content}}<|end_of_sentence|>")).systemSlots(t("{{content}}\n"))
+                .stopWords(List.of("<|end_of_sentence|>")).replaceEos(true).replaceJinjaTemplate(true)
+                .kind(Kind.REASONING));
+        register(b("gpt_oss").userSlots(t("<|start|>user<|message|>{{content}}<|end|><|start|>assistant"))
+                .assistantSlots(t("{{content}}")).systemSlots(t("<|start|>system<|message|>{{content}}<|end|>"))
+                .defaultSystem("You are ChatGPT, a large language model trained by OpenAI.")
+                .thoughtWords("<|channel|>analysis<|message|>",
+                        "<|end|><|start|>assistant<|channel|>final<|message|>")
+                .efficientEos(true).kind(Kind.REASONING));
+        register(b("granite3_vision").userSlots(t("<|user|>\n{{content}}\n<|assistant|>\n"))
+                .systemSlots(t("<|system|>\n{{content}}\n")).defaultSystem(VICUNA_SYSTEM));
+        register(b("index").userSlots(t("reserved_0{{content}}reserved_1")).systemSlots(t("<unk>{{content}}"))
+                .efficientEos(true));
+        register(b("hunyuan").userSlots(t("{{content}}<|extra_0|>")).assistantSlots(t("{{content}}<|eos|>"))
+                .systemSlots(t("{{content}}<|extra_4|>")).prefixSlots(t("<|startoftext|>"))
+                .stopWords(List.of("<|eos|>")));
+        register(b("hunyuan_small").userSlots(t("<｜hy_User｜>{{content}}<｜hy_place▁holder▁no▁8｜>"))
+                .assistantSlots(t("{{content}}<｜hy_place▁holder▁no▁2｜>"))
+                .systemSlots(t("{{content}}<｜hy_place▁holder▁no▁3｜>")).prefixSlots(t("<｜hy_begin▁of▁sentence｜>"))
+                .stopWords(List.of("<｜hy_place▁holder▁no▁2｜>")));
+        register(b("hy_dense_1_8b").userSlots(t("<｜hy_User｜>{{content}}")).assistantSlots(t("<｜hy_Assistant｜>{{content}}"))
+                .systemSlots(t("{{content}}<｜hy_place▁holder▁no▁3｜>")).prefixSlots(List.of(Slot.bos()))
+                .stopWords(List.of("<｜hy_place▁holder▁no▁2｜>")).efficientEos(true));
+        register(b("hy_dense_7b").userSlots(t("{{content}}<|extra_0|>")).assistantSlots(t("{{content}}"))
+                .systemSlots(t("{{content}}<|extra_4|>")).prefixSlots(List.of(Slot.bos()))
+                .stopWords(List.of("<|eos|>")).efficientEos(true));
+        register(b("hy3").userSlots(t("<｜hy_User｜>{{content}}<｜hy_Assistant｜>"))
+                .assistantSlots(t("{{content}}<｜hy_eos｜>")).systemSlots(t("{{content}}"))
+                .prefixSlots(List.of(Slot.bos())).stopWords(List.of("<｜hy_eos｜>")).replaceEos(true)
+                .thoughtWords("<think>", "</think>").kind(Kind.REASONING));
+        register(b("kimi_vl").userSlots(t("<|im_user|>user<|im_middle|>{{content}}<|im_end|><|im_assistant|>"
+                        + "assistant<|im_middle|>"))
+                .assistantSlots(t("{{content}}<|im_end|>"))
+                .systemSlots(t("<|im_system|>system<|im_middle|>{{content}}<|im_end|>"))
+                .defaultSystem("You are a helpful assistant").stopWords(List.of("<|im_end|>"))
+                .thoughtWords("◁think▷", "◁/think▷").kind(Kind.REASONING));
+        register(b("moonlight").userSlots(t("<|im_user|>user<|im_middle|>{{content}}<|im_end|><|im_assistant|>"
+                        + "assistant<|im_middle|>"))
+                .assistantSlots(t("{{content}}<|im_end|>"))
+                .systemSlots(t("<|im_system|>system<|im_middle|>{{content}}<|im_end|>"))
+                .defaultSystem("You are a helpful assistant provided by Moonshot-AI.")
+                .stopWords(List.of("<|im_end|>")).replaceEos(true));
+        for (String name : List.of("llava", "llava_next", "llava_next_video", "video_llava")) {
+            register(b(name).userSlots(t("USER: {{content}} ASSISTANT:")).defaultSystem(VICUNA_SYSTEM));
+        }
+        for (String name : List.of("llava_next_llama3", "mllama")) {
+            register(llama3Like(name));
+        }
+        for (String name : List.of("llava_next_mistral", "llava_next_video_mistral")) {
+            register(b(name).userSlots(t("[INST] {{content}}[/INST]"))
+                    .assistantSlots(List.of(Slot.text(" {{content}}"), Slot.eos()))
+                    .systemSlots(t("{{content}}\n\n"))
+                    .functionSlots(List.of(Slot.text("[TOOL_CALLS] {{content}}"), Slot.eos()))
+                    .observationSlots(t("[TOOL_RESULTS] {\"content\": {{content}}}[/TOOL_RESULTS]"))
+                    .toolFormat(ToolFormat.MISTRAL).prefixSlots(List.of(Slot.bos())).kind(Kind.LLAMA2));
+        }
+        for (String name : List.of("ministral3", "pixtral")) {
+            register(b(name).userSlots(t("[INST]{{content}}[/INST]")).systemSlots(t("{{content}}\n\n"))
+                    .functionSlots(List.of(Slot.text("[TOOL_CALLS]{{content}}"), Slot.eos()))
+                    .observationSlots(t("[TOOL_RESULTS]{\"content\": {{content}}}[/TOOL_RESULTS]"))
+                    .toolFormat(ToolFormat.MISTRAL).prefixSlots(List.of(Slot.bos())).kind(Kind.LLAMA2));
+        }
+        register(b("gemma3n").userSlots(t(GEMMA_USER)).assistantSlots(t("{{content}}<end_of_turn>\n"))
+                .systemSlots(t("{{content}}\n\n")).observationSlots(t(GEMMA_OBSERVATION))
+                .prefixSlots(List.of(Slot.bos())).stopWords(List.of("<end_of_turn>")).replaceEos(true)
+                .kind(Kind.LLAMA2));
+        register(b("paligemma").userSlots(t("{{content}}\n")).prefixSlots(List.of(Slot.bos())).kind(Kind.LLAMA2));
+        register(b("paligemma_chat").userSlots(t(GEMMA_USER)).assistantSlots(t("{{content}}<end_of_turn>\n"))
+                .observationSlots(t(GEMMA_OBSERVATION)).prefixSlots(List.of(Slot.bos()))
+                .stopWords(List.of("<end_of_turn>")).replaceEos(true).kind(Kind.LLAMA2));
+        register(glm4Like("glm4v").stopWords(List.of("<|user|>", "<|observation|>", "</answer>"))
+                .kind(Kind.REASONING));
+        register(glm4Like("glm_ocr"));
+        register(b("dots_ocr").userSlots(t("<|user|>{{content}}<|endofuser|><|assistant|>"))
+                .assistantSlots(t("{{content}}<|endofassistant|>"))
+                .systemSlots(t("<|system|>{{content}}<|endofsystem|>\n"))
+                .stopWords(List.of("<|endofassistant|>")).efficientEos(true));
+        register(b("telechat2").userSlots(t("<_user>{{content}}<_bot>")).systemSlots(t("<_system>{{content}}"))
+                .defaultSystem("你是中国电信星辰语义大模型，英文名是TeleChat，你是由中电信人工智能科技有限公司和中国电信人工智能研究院"
+                        + "（TeleAI）研发的人工智能助手。"));
+        register(b("yi_vl").userSlots(t("### Human: {{content}}\n### Assistant:")).assistantSlots(t("{{content}}\n"))
+                .defaultSystem("This is a chat between an inquisitive human and an AI assistant. Assume the role of "
+                        + "the AI assistant. Read all the images carefully, and respond to the human's questions with "
+                        + "informative, helpful, detailed and polite answers. 这是一个好奇的人类和一个人工智能助手之间的对话。"
+                        + "假设你扮演这个AI助手的角色。仔细阅读所有的图像，并对人类的问题做出信息丰富、有帮助、详细的和礼貌的回答。\n\n")
+                .stopWords(List.of("###")).efficientEos(true));
+        register(b("phi4_mini").userSlots(t("<|user|>{{content}}<|end|><|assistant|>"))
+                .assistantSlots(t("{{content}}<|end|>")).systemSlots(t("<|system|>{{content}}<|end|>"))
+                .stopWords(List.of("<|end|>")).replaceEos(true));
+    }
+
+    private static ChatTemplate.Builder qwenLike(String name) {
+        return b(name).userSlots(t(CHATML_USER)).assistantSlots(t(CHATML_ASSISTANT)).systemSlots(t(CHATML_SYSTEM))
+                .functionSlots(t(CHATML_ASSISTANT)).observationSlots(t(QWEN_OBSERVATION)).toolFormat(ToolFormat.QWEN)
+                .stopWords(List.of("<|im_end|>")).replaceEos(true);
+    }
+
+    private static ChatTemplate.Builder llama3Like(String name) {
+        return b(name).userSlots(t(LLAMA3_USER)).assistantSlots(t("{{content}}<|eot_id|>"))
+                .systemSlots(t("<|start_header_id|>system<|end_header_id|>\n\n{{content}}<|eot_id|>"))
+                .functionSlots(t("{{content}}<|eot_id|>"))
+                .observationSlots(t("<|start_header_id|>ipython<|end_header_id|>\n\n{{content}}<|eot_id|>"
+                        + "<|start_header_id|>assistant<|end_header_id|>\n\n"))
+                .toolFormat(ToolFormat.LLAMA3).prefixSlots(List.of(Slot.bos()))
+                .stopWords(List.of("<|eot_id|>", "<|eom_id|>")).replaceEos(true);
+    }
+
+    private static ChatTemplate.Builder glm4Like(String name) {
+        return b(name).userSlots(t("<|user|>\n{{content}}<|assistant|>")).assistantSlots(t("\n{{content}}"))
+                .systemSlots(t("<|system|>\n{{content}}")).functionSlots(t("{{content}}"))
+                .observationSlots(t("<|observation|>\n{{content}}<|assistant|>")).toolFormat(ToolFormat.GLM4)
+                .prefixSlots(t("[gMASK]<sop>")).stopWords(List.of("<|user|>", "<|observation|>"))
+                .efficientEos(true);
     }
 
     private TemplateRegistry() {}
