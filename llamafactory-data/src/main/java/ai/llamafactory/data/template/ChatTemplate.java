@@ -8,8 +8,10 @@ import ai.llamafactory.data.tokenizer.SpecialTokens;
 import ai.llamafactory.data.tokenizer.SpecialTokens.TokenAndId;
 import ai.llamafactory.data.tokenizer.Tokenizer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -856,12 +858,12 @@ public final class ChatTemplate {
         String userSlot;
         String assistantSlot;
         try {
-            systemSlot = chat.render(List.of(hf("system", "{{content}}")), false, null, java.util.Map.of());
+            systemSlot = chat.render(List.of(hf("system", "{{content}}")), false, null, Map.of());
             userSlotEmptySystem = chat.render(List.of(hf("system", ""), hf("user", "{{content}}")), true, null,
-                    java.util.Map.of());
-            userSlot = chat.render(List.of(hf("user", "{{content}}")), true, null, java.util.Map.of());
+                    Map.of());
+            userSlot = chat.render(List.of(hf("user", "{{content}}")), true, null, Map.of());
             assistantSlot = chat.render(List.of(hf("user", "{{content}}"), hf("assistant", "{{content}}")), false,
-                    null, java.util.Map.of());
+                    null, Map.of());
         } catch (RuntimeException e) {
             throw new InvalidConfigException("Cannot derive a template from the tokenizer's chat_template (" + e.getMessage()
                     + "); name a registered template instead", e);
@@ -894,8 +896,8 @@ public final class ChatTemplate {
         return s.substring(Math.min(s.length(), prefix.length()));
     }
 
-    private static java.util.Map<String, Object> hf(String role, String content) {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    private static Map<String, Object> hf(String role, String content) {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("role", role);
         m.put("content", content);
         return m;

@@ -2,7 +2,6 @@ package ai.llamafactory.data.template;
 
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.data.Message;
-import ai.llamafactory.data.Role;
 import ai.llamafactory.data.jinja.JinjaTemplate;
 import ai.llamafactory.data.tokenizer.SpecialTokens;
 import ai.llamafactory.data.tokenizer.Tokenizer;
@@ -163,17 +162,5 @@ public final class HfChatTemplate {
         } catch (JsonProcessingException e) {
             throw new InvalidConfigException("Invalid JSON in function arguments: " + json, e);
         }
-    }
-
-    /**
-     * @param role an aligned role
-     * @return the role name chat templates use ({@code tool} for observations, {@code assistant} for function calls)
-     */
-    public static String hfRole(Role role) {
-        return switch (role) {
-            case OBSERVATION -> "tool";
-            case FUNCTION -> "assistant";
-            default -> role.key();
-        };
     }
 }

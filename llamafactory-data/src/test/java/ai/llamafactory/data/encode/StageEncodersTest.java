@@ -129,6 +129,20 @@ class StageEncodersTest {
     }
 
     @Test
+    void parallelEncodingEqualsSequentialEncoding() {
+        List<AlignedExample> rows = EncodingBenchmarkTest.alpacaRows(300, 7);
+        SupervisedEncoder enc = new SupervisedEncoder(QWEN, tok(), EncodingOptions.builder().cutoffLen(128).build());
+        List<EncodedExample> one = enc.encodeAll(rows, 1).examples();
+        List<EncodedExample> two = enc.encodeAll(rows, 2).examples();
+        assertThat(two).hasSize(300);
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(two.get(i).inputIds()).containsExactly(one.get(i).inputIds());
+            assertThat(two.get(i).labels()).containsExactly(one.get(i).labels());
+        }
+        assertThat(one).allSatisfy(e -> assertThat(e.length()).isLessThanOrEqualTo(128));
+    }
+
+    @Test
     void sftPackingUsesCutoffMinusOneAndPadsToCutoff() {
         List<AlignedExample> rows = IntStream.range(0, 12).mapToObj(i -> sft("Question " + i, "Answer " + i))
                 .toList();
