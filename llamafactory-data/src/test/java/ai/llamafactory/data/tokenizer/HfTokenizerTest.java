@@ -66,11 +66,14 @@ class HfTokenizerTest {
         config.set("chat_template", json.readTree("[{\"name\": \"default\", \"template\": \"D{{ messages|length }}\"},"
                 + " {\"name\": \"tool_use\", \"template\": \"T\"}]"));
         config.put("eos_token", "<|endoftext|>");
+        config.put("model_max_length", 16);
         Files.writeString(dir.resolve("tokenizer_config.json"), json.writeValueAsString(config));
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
             assertThat(tok.chatTemplate()).contains("D{{ messages|length }}");
             assertThat(tok.namedChatTemplates()).containsKeys("default", "tool_use");
             assertThat(tok.specialTokens().eosId()).hasValue(151643);
+            // model_max_length is not a truncation limit either
+            assertThat(tok.encode(String.join(" ", java.util.Collections.nCopies(100, "word")), true)).hasSize(100);
         }
         Files.writeString(dir.resolve("chat_template.jinja"), "J{{ messages|length }}");
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
