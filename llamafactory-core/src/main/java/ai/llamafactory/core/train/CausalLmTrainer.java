@@ -122,7 +122,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
         }
 
         TrainingResult execute() {
-            long start = outputs.resume(model, method, optimizer, plan);
+            long start = outputs.resume(model, method, optimizer, plan, maxSteps, modelFolder);
             long total = model.parameterCount();
             long nTrainable = trainable.values().stream().mapToLong(Param::size).sum();
             LOG.info("trainable params: {} || all params: {} || trainable%: {}", nTrainable, total,
@@ -157,7 +157,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                 if (args.loggingStrategy() != IntervalStrategy.NO && log) {
                     double meanLoss = lossSinceLog / stepsSinceLog;
                     double loggedLr = schedule.learningRate(global);
-                    outputs.logTraining(meanLoss, o.gradNorm, loggedLr, maxSteps);
+                    outputs.logTraining(meanLoss, o.gradNorm, loggedLr, stepsSinceLog);
                     Map<String, Double> m = new LinkedHashMap<>();
                     m.put("loss", meanLoss);
                     m.put("grad_norm", o.gradNorm);
@@ -183,7 +183,8 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                 }
                 if (args.saveStrategy() == SaveStrategy.STEPS && global % Math.max(1, args.saveSteps()) == 0
                         && global < maxSteps) {
-                    Path ckpt = outputs.saveCheckpoint((int) global, model, method, optimizer, plan, epoch);
+                    Path ckpt = outputs.saveCheckpoint((int) global, model, method, optimizer,
+                            (int) (step / plan.stepsPerEpoch()), global * args.effectiveBatchSize());
                     listeners.onSave(new SaveEvent(global, ckpt));
                 }
                 if (args.earlyStoppingSteps().isPresent()
@@ -210,7 +211,8 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             if (!Double.isNaN(lastLoss)) {
                 result.finalLoss(lastLoss);
             }
-            List<Path> written = outputs.finish(config, model, method, modelFolder, data, runtime, finalEval);
+            List<Path> written = outputs.finish(model, method, modelFolder, data, runtime,
+                    step * (long) args.effectiveBatchSize(), finalEval);
             result.writtenFiles(written);
             result.metrics(outputs.finalMetrics());
             TrainingResult r = result.build();
