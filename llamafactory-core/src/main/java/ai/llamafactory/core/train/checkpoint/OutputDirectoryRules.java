@@ -88,6 +88,13 @@ public final class OutputDirectoryRules {
                     return fresh("output_dir " + outputDir + " does not exist yet");
                 }
                 if (overwriteOutputDir) {
+                    List<Checkpoint> earlier = CheckpointFinder.completeCheckpoints(outputDir);
+                    if (!earlier.isEmpty()) {
+                        LOG.warn("overwrite_output_dir is true: the {} checkpoint(s) already in {} (up to {}) belong to "
+                                + "an earlier run; they are replaced as the same steps are saved again and count "
+                                + "towards save_total_limit", earlier.size(), outputDir,
+                                earlier.get(earlier.size() - 1).folder().getFileName());
+                    }
                     return fresh("overwrite_output_dir is true: files in " + outputDir + " are overwritten");
                 }
                 CheckpointFinder.cleanUpStale(outputDir);
