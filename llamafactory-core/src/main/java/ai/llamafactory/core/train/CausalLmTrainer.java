@@ -58,6 +58,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
         TuningMethod method = TuningMethods.create(config);
         try (CausalLm model = DjlModelLoader.load(modelFolder, policy)) {
             method.apply(model);
+            outputs.restoreWeights(model, method, modelFolder);
             Map<String, Param> trainable = method.trainableParameters(model);
             if (trainable.isEmpty()) {
                 throw new TrainingException("finetuning_type " + config.finetuning().finetuningType().key()
@@ -122,7 +123,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
         }
 
         TrainingResult execute() {
-            long start = outputs.resume(model, method, optimizer, plan, maxSteps, modelFolder);
+            long start = outputs.resume(optimizer, maxSteps);
             long total = model.parameterCount();
             long nTrainable = trainable.values().stream().mapToLong(Param::size).sum();
             LOG.info("trainable params: {} || all params: {} || trainable%: {}", nTrainable, total,

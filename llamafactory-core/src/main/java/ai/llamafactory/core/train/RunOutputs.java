@@ -82,21 +82,35 @@ final class RunOutputs {
     }
 
     /**
-     * Restores a checkpoint when the plan says so, and starts the state recorder and log.
+     * Checks that the checkpoint being resumed belongs to this model and restores its trained weights. Runs before
+     * the optimizer is created, because loading replaces the parameters' tensors.
      *
-     * @return the first optimizer step to run (0 for a fresh run)
+     * @param model the prepared model
+     * @param method the tuning method
+     * @param modelFolder the base model folder
      */
-    long resume(CausalLm model, TuningMethod method, Optimizer optimizer, BatchPlan plan, long maxSteps,
-            Path modelFolder) {
+    void restoreWeights(CausalLm model, TuningMethod method, Path modelFolder) {
         fingerprint = ModelFingerprint.ofConfigFile(modelFolder.resolve("config.json"))
                 .withMethod("finetuning_type", config.finetuning().finetuningType().key());
         checkpointWriter = new CheckpointWriter(outputDir, fingerprint);
-        TrainerState initial;
-        long start = 0;
         if (resumePlan.resumes()) {
             Checkpoint ckpt = resumePlan.checkpoint().orElseThrow();
             ckpt.requireSameModel(fingerprint);
             method.load(model, ckpt.folder());
+        }
+    }
+
+    /**
+     * Restores the optimizer, position and trainer state of the checkpoint being resumed, and starts the state
+     * recorder and log.
+     *
+     * @return the first optimizer step to run (0 for a fresh run)
+     */
+    long resume(Optimizer optimizer, long maxSteps) {
+        TrainerState initial;
+        long start = 0;
+        if (resumePlan.resumes()) {
+            Checkpoint ckpt = resumePlan.checkpoint().orElseThrow();
             optimizer.loadState(ckpt.folder());
             TrainingPosition pos = ckpt.trainingPosition();
             start = pos.globalStep();
