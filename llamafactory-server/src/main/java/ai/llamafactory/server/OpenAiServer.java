@@ -27,6 +27,7 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +67,7 @@ public final class OpenAiServer implements AutoCloseable {
     public static final int DEFAULT_PORT = 8000;
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiServer.class);
-    /** How long Jetty may take, after generations ended, to finish writing responses. */
+    /** How long responses already answered may take to be written out at shutdown. */
     private static final Duration RESPONSE_DRAIN = Duration.ofSeconds(2);
     /** How long cancelled generations get to return their threads at shutdown. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(5);
@@ -140,7 +141,6 @@ public final class OpenAiServer implements AutoCloseable {
                 config.http.maxRequestSize = maxRequestBytes;
                 config.http.prefer405over404 = true;
                 config.http.disableCompression();
-                config.jetty.modifyServer(server -> server.setStopTimeout(RESPONSE_DRAIN.toMillis()));
                 config.jetty.addConnector((server, httpConfiguration) -> {
                     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(
                             httpConfiguration));
@@ -160,6 +160,8 @@ public final class OpenAiServer implements AutoCloseable {
                 });
             });
             app.exception(Exception.class, this::handleException);
+            // Javalin maps its own HttpResponseException (404, 405, 413) to plain text unless told otherwise
+            app.exception(HttpResponseException.class, this::handleException);
             try {
                 app.start();
             } catch (RuntimeException e) {
@@ -266,6 +268,7 @@ public final class OpenAiServer implements AutoCloseable {
             interrupted = true;
             scheduler.abortAll(ApiError.shuttingDown());
         }
+        drainResponses();
         try {
             app.stop();
         } catch (RuntimeException e) {
@@ -275,6 +278,26 @@ public final class OpenAiServer implements AutoCloseable {
             stoppedLatch.countDown();
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Waits, briefly, until Jetty has no request in progress: a reply answered just before may still be being
+     * written by an HTTP thread.
+     */
+    private void drainResponses() {
+        StatisticsHandler statistics = app.jettyServer().server().getChildHandlerByClass(StatisticsHandler.class);
+        if (statistics == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + RESPONSE_DRAIN.toNanos();
+        while (statistics.getRequestsActive() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
