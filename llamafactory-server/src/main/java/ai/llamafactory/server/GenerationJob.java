@@ -85,14 +85,16 @@ abstract class GenerationJob implements Runnable {
      * @return true when the job was still queued and will never run
      */
     final boolean expire(ApiError error) {
-        cancellation.cancel(error.getMessage());
         if (state.compareAndSet(State.QUEUED, State.DONE)) {
+            cancellation.cancel(error.getMessage());
             fail(error);
             return true;
         }
+        // answer first, then cancel: otherwise the model's own cancellation error could reach the client first
         if (state.get() == State.RUNNING) {
             fail(error);
         }
+        cancellation.cancel(error.getMessage());
         return false;
     }
 }

@@ -129,7 +129,14 @@ final class GenerationScheduler {
 
     /** Ends every queued or running job with the error (their generations are cancelled). */
     void abortAll(ApiError error) {
-        for (GenerationJob job : List.copyOf(jobs)) {
+        List<GenerationJob> all = List.copyOf(jobs);
+        // queued jobs first, so none of them takes the thread of a running job being cancelled
+        for (GenerationJob job : all) {
+            if (job.state() == GenerationJob.State.QUEUED) {
+                expire(job, error);
+            }
+        }
+        for (GenerationJob job : all) {
             expire(job, error);
         }
     }

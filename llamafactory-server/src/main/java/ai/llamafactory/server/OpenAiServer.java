@@ -90,6 +90,7 @@ public final class OpenAiServer implements AutoCloseable {
     private volatile boolean stopping;
     private boolean stopped;
     private long createdEpochSeconds;
+    private int boundPort;
 
     private OpenAiServer(Builder b) {
         this.model = b.model;
@@ -164,6 +165,7 @@ public final class OpenAiServer implements AutoCloseable {
             app.exception(HttpResponseException.class, this::handleException);
             try {
                 app.start();
+                boundPort = app.port();
             } catch (RuntimeException e) {
                 scheduler.shutdownNow();
                 throw new InvalidConfigException("cannot serve on " + host + ":" + requestedPort + " (API_HOST/API_PORT): "
@@ -184,7 +186,7 @@ public final class OpenAiServer implements AutoCloseable {
             if (app == null) {
                 throw new IllegalStateException("the server is not started");
             }
-            return app.port();
+            return boundPort;
         }
     }
 

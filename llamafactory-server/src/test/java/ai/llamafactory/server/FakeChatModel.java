@@ -37,6 +37,8 @@ final class FakeChatModel implements ChatModel {
     /** Throw after this many tokens of each reply; negative for never. */
     volatile int failAfterTokens = -1;
     volatile String name = "fake-model";
+    /** False makes the model ignore cancellation, as one stuck in a long native call would. */
+    volatile boolean honoursCancellation = true;
     volatile List<Double> scoreValues;
     /** Thrown by every call before generating, as a template rejecting the conversation would. */
     volatile RuntimeException rejectWith;
@@ -132,7 +134,7 @@ final class FakeChatModel implements ChatModel {
     private void decodeStep(CancellationToken cancellation, int index) {
         long end = System.nanoTime() + tokenDelay.toNanos();
         while (true) {
-            if (cancellation.isCancelled()) {
+            if (honoursCancellation && cancellation.isCancelled()) {
                 cancellations.incrementAndGet();
                 cancellation.throwIfCancelled();
             }
