@@ -131,8 +131,9 @@ public final class OpenAiServer implements AutoCloseable {
      */
     public OpenAiServer start() {
         synchronized (lifecycle) {
-            if (app != null) {
-                throw new IllegalStateException("the server was already started; an OpenAiServer runs once");
+            if (app != null || stopped) {
+                throw new IllegalStateException("the server was already started or stopped; an OpenAiServer runs"
+                        + " once");
             }
             scheduler = new GenerationScheduler(maxConcurrentGenerations, maxQueuedRequests, requestTimeout);
             createdEpochSeconds = System.currentTimeMillis() / 1000;
@@ -242,11 +243,15 @@ public final class OpenAiServer implements AutoCloseable {
     public void stop(Duration grace) {
         Objects.requireNonNull(grace, "grace");
         synchronized (lifecycle) {
-            if (app == null || stopped) {
+            if (stopped) {
                 return;
             }
             stopped = true;
             stopping = true;
+            if (app == null) {
+                stoppedLatch.countDown();
+                return;
+            }
         }
         scheduler.close();
         for (Connector connector : app.jettyServer().server().getConnectors()) {

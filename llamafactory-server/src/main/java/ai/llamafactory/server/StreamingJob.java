@@ -5,7 +5,6 @@ import ai.llamafactory.api.chat.ChatModel;
 import ai.llamafactory.api.chat.ChatRequest;
 import ai.llamafactory.api.chat.ChatStreamEnd;
 import ai.llamafactory.api.chat.ChatStreamListener;
-import ai.llamafactory.api.exception.ChatCancelledException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -52,12 +51,22 @@ final class StreamingJob extends GenerationJob {
         }
         try {
             model.streamChat(request, new Listener(), cancellation());
-        } finally {
-            if (!stream.isClosed()) {
-                stream.fail(OpenAiJson.error(ApiError.internal("The model ended the stream without a final event")));
-            }
-            answer(HttpReply.STREAMED);
+        } catch (RuntimeException e) {
+            // the contract says failures go to the listener; a model that throws still ends the stream properly
+            reportFailure(e);
         }
+        if (!stream.isClosed()) {
+            stream.fail(OpenAiJson.error(ApiError.internal("The model ended the stream without a final event")));
+        }
+        answer(HttpReply.STREAMED);
+    }
+
+    private void reportFailure(Throwable failure) {
+        ApiError error = ApiError.fromModelFailure(failure);
+        if (error.status() >= 500 && !cancellation().isCancelled()) {
+            LOG.error("streamed generation failed", failure);
+        }
+        stream.fail(OpenAiJson.error(error));
     }
 
     @Override
@@ -96,16 +105,7 @@ final class StreamingJob extends GenerationJob {
 
         @Override
         public void onError(Throwable error) {
-            if (error instanceof ChatCancelledException && cancellation().isCancelled()) {
-                // already answered by whoever cancelled (timeout, shutdown) or the client is gone
-                stream.fail(OpenAiJson.error(ApiError.fromModelFailure(error)));
-                return;
-            }
-            ApiError apiError = ApiError.fromModelFailure(error);
-            if (apiError.status() >= 500) {
-                LOG.error("streamed generation failed", error);
-            }
-            stream.fail(OpenAiJson.error(apiError));
+            reportFailure(error);
         }
     }
 }

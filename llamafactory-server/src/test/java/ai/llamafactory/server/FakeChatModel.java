@@ -37,6 +37,10 @@ final class FakeChatModel implements ChatModel {
     /** Throw after this many tokens of each reply; negative for never. */
     volatile int failAfterTokens = -1;
     volatile String name = "fake-model";
+    /** Breaks the streaming contract: failures are thrown instead of reported to the listener. */
+    volatile boolean throwsFromStreamChat;
+    /** Breaks the streaming contract: the stream ends without onComplete or onError. */
+    volatile boolean forgetsFinalEvent;
     /** False makes the model ignore cancellation, as one stuck in a long native call would. */
     volatile boolean honoursCancellation = true;
     volatile List<Double> scoreValues;
@@ -207,9 +211,14 @@ final class FakeChatModel implements ChatModel {
                     return;
                 }
             }
-            listener.onComplete(ChatStreamEnd.of(plan.reason(), new ChatUsage(promptTokens(request),
-                    plan.tokens().size())));
+            if (!forgetsFinalEvent) {
+                listener.onComplete(ChatStreamEnd.of(plan.reason(), new ChatUsage(promptTokens(request),
+                        plan.tokens().size())));
+            }
         } catch (RuntimeException e) {
+            if (throwsFromStreamChat) {
+                throw e;
+            }
             listener.onError(e);
         } finally {
             leave();

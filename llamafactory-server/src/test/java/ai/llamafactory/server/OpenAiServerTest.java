@@ -397,6 +397,28 @@ class OpenAiServerTest {
     }
 
     @Test
+    void streamsEndProperlyEvenWhenTheModelBreaksTheStreamingContract() {
+        model.failAfterTokens = 1;
+        model.throwsFromStreamChat = true;
+        List<String> thrown = sseData(client.post("/v1/chat/completions", chatBody("a b c", "\"stream\": true"))
+                .body());
+        assertThat(thrown).hasSize(4); // role, "Echo: ", error, [DONE]
+        assertThat(json(thrown.get(2)).at("/error/message").asText()).contains("fake model failure after 1 tokens");
+        assertThat(thrown.get(3)).isEqualTo("[DONE]");
+
+        model.failAfterTokens = -1;
+        model.throwsFromStreamChat = false;
+        model.forgetsFinalEvent = true;
+        List<String> unfinished = sseData(client.post("/v1/chat/completions", chatBody("a b", "\"stream\": true"))
+                .body());
+        assertThat(unfinished).hasSize(6); // role, 3 tokens, error, [DONE]
+        assertThat(json(unfinished.get(4)).at("/error/message").asText()).contains("without a final event");
+        assertThat(unfinished.get(5)).isEqualTo("[DONE]");
+        model.forgetsFinalEvent = false;
+        assertStillServing();
+    }
+
+    @Test
     void failureOfAWholeCompletionIs500() {
         model.failAfterTokens = 1;
         assertError(client.post("/v1/chat/completions", chatBody("x y z", null)), 500, "server_error", null, null);
