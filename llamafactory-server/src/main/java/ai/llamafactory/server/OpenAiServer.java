@@ -86,7 +86,7 @@ public final class OpenAiServer implements AutoCloseable {
     private final Object lifecycle = new Object();
     private final CountDownLatch stoppedLatch = new CountDownLatch(1);
     private Javalin app;
-    private GenerationScheduler scheduler;
+    private volatile GenerationScheduler scheduler;
     private volatile boolean stopping;
     private boolean stopped;
     private long createdEpochSeconds;
@@ -225,6 +225,12 @@ public final class OpenAiServer implements AutoCloseable {
     /** @return the configured limit on requests waiting for a generation slot */
     public int maxQueuedRequests() {
         return maxQueuedRequests;
+    }
+
+    /** @return generation requests queued or running now (for tests and monitoring) */
+    int pendingGenerations() {
+        GenerationScheduler current = scheduler;
+        return current == null ? 0 : current.pending();
     }
 
     /** Stops gracefully within the configured shutdown grace period; see {@link #stop(Duration)}. */
