@@ -270,8 +270,8 @@ final class ChatCompletionParser {
             }
             String type = optionalString(call, "type", callAt + ".type");
             if (type != null && !type.equals("function")) {
-                throw ApiError.unsupported(callAt + ".type", callAt + ".type: only 'function' calls are supported, got '"
-                        + type + "'");
+                throw ApiError.unsupported(callAt + ".type", callAt + ".type: only 'function' calls are supported,"
+                        + " got '" + type + "'");
             }
             JsonNode function = present(call, "function");
             if (function == null || !function.isObject()) {
@@ -351,8 +351,8 @@ final class ChatCompletionParser {
         }
         JsonNode format = present(root, "response_format");
         if (format != null && !(format.isObject() && "text".equals(format.path("type").asText(null)))) {
-            throw ApiError.unsupported("response_format", "response_format: only {\"type\": \"text\"} is supported, got "
-                    + format);
+            throw ApiError.unsupported("response_format", "response_format: only {\"type\": \"text\"} is supported,"
+                    + " got " + format);
         }
     }
 

@@ -169,8 +169,11 @@ public final class OpenAiServer implements AutoCloseable {
                 boundPort = app.port();
             } catch (RuntimeException e) {
                 scheduler.shutdownNow();
-                throw new InvalidConfigException("cannot serve on " + host + ":" + requestedPort + " (API_HOST/API_PORT): "
-                        + e.getMessage(), e);
+                app = null;
+                stopped = true;
+                stoppedLatch.countDown();
+                throw new InvalidConfigException("cannot serve on " + host + ":" + requestedPort
+                        + " (API_HOST/API_PORT): " + e.getMessage(), e);
             }
         }
         if (apiKey == null && !isLoopback(host)) {

@@ -28,8 +28,8 @@ public final class ChatMessage {
                     + this.toolCalls.size() + " call(s) on a " + role.wireName() + " message");
         }
         if (toolCallId != null && role != ChatRole.TOOL) {
-            throw new InvalidChatRequestException("tool_call_id", "tool_call_id: only tool messages answer a call, got '"
-                    + toolCallId + "' on a " + role.wireName() + " message");
+            throw new InvalidChatRequestException("tool_call_id", "tool_call_id: only tool messages answer a call,"
+                    + " got '" + toolCallId + "' on a " + role.wireName() + " message");
         }
     }
 

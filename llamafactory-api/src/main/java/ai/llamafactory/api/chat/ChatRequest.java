@@ -78,8 +78,8 @@ public final class ChatRequest {
         this.seed = b.seed;
         this.doSample = b.doSample;
         if (b.repetitionPenalty != null && !(b.repetitionPenalty > 0 && Double.isFinite(b.repetitionPenalty))) {
-            throw new InvalidChatRequestException("repetition_penalty", "repetition_penalty: must be a finite number > 0"
-                    + " (1 means no penalty), got " + b.repetitionPenalty);
+            throw new InvalidChatRequestException("repetition_penalty", "repetition_penalty: must be a finite number"
+                    + " > 0 (1 means no penalty), got " + b.repetitionPenalty);
         }
         this.repetitionPenalty = b.repetitionPenalty;
     }
