@@ -1,5 +1,6 @@
 package ai.llamafactory.api.chat;
 
+import ai.llamafactory.api.CancellationToken;
 import java.util.List;
 
 /**
