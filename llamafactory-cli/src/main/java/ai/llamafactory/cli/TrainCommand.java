@@ -38,10 +38,6 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         CliContext ctx = root.context();
         FineTuneConfig config = arguments.load();
-        for (String warning : config.warnings()) {
-            ctx.err().println("llamafactory: warning: " + warning);
-        }
-        ctx.err().flush();
         TrainingProgressBar bar = new TrainingProgressBar(ctx.out(),
                 ctx.terminal() ? TrainingProgressBar.Mode.TERMINAL : TrainingProgressBar.Mode.LOG_LINES,
                 ctx.nanoClock());

@@ -1,0 +1,133 @@
+package ai.llamafactory.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.llamafactory.core.train.TinyRun;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code llamafactory train} end to end on the qwen3 conformance model with the byte-level tokenizer and an 8-row
+ * dataset, from a LLaMA-Factory YAML file (full SFT, chatml); and the configuration errors that exit with 2.
+ */
+class TrainCommandTest {
+    @TempDir
+    Path tmp;
+
+    private Path yaml(String name, String extra) throws Exception {
+        Path model = TinyRun.model("qwen3", tmp.resolve("model"));
+        Path data = TinyRun.dataset(tmp.resolve("data"));
+        String text = """
+                ### model
+                model_name_or_path: %s
+                trust_remote_code: true
+
+                ### method
+                stage: sft
+                do_train: true
+                finetuning_type: full
+
+                ### dataset
+                dataset: tiny
+                dataset_dir: %s
+                template: chatml
+                cutoff_len: 64
+                preprocessing_num_workers: 16
+                dataloader_num_workers: 4
+
+                ### output
+                output_dir: %s
+                logging_steps: 5
+                save_steps: 10
+                plot_loss: true
+                overwrite_output_dir: true
+                save_only_model: false
+                report_to: none  # choices: [none, wandb, tensorboard, swanlab, mlflow]
+
+                ### train
+                per_device_train_batch_size: 8
+                gradient_accumulation_steps: 1
+                learning_rate: 5.0e-3
+                max_steps: 20
+                lr_scheduler_type: constant
+                seed: 42
+                ddp_timeout: 180000000
+                resume_from_checkpoint: null
+                """.formatted(model, data, tmp.resolve("out")) + extra;
+        return Files.writeString(tmp.resolve(name), text);
+    }
+
+    @Test
+    void trainsFromAYamlWithOverridesAndWritesTheRunOutputs() throws Exception {
+        Path config = yaml("tiny_full_sft.yaml", "");
+        Path out = tmp.resolve("out");
+        CliRun.Result r = CliRun.of("train", config.toString(), "max_steps=15", "learning_rate=4e-3");
+        System.out.println(r.out());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+
+        // progress: log lines (not a terminal) at steps 5, 10, 15 with the overridden step count
+        assertThat(r.out()).contains("Training 15 steps (").contains("step 5/15 (33%) | loss ")
+                .contains("step 10/15 (67%)").contains("step 15/15 (100%)").doesNotContain("\r")
+                .contains("saved checkpoint at step 10: " + out.resolve("checkpoint-10"))
+                .contains("Training finished after 15 steps in ")
+                .contains("***** train metrics *****").contains("  train_loss ")
+                .contains("Outputs written to " + out);
+
+        for (String f : new String[] {"model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json",
+                "trainer_state.json", "train_results.json", "all_results.json", "README.md", "training_args.yaml",
+                "training_loss.png", "checkpoint-10"}) {
+            assertThat(out.resolve(f)).as(f).exists();
+        }
+        List<String> log = Files.readAllLines(out.resolve("trainer_log.jsonl"));
+        assertThat(log).hasSize(3);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode last = json.readTree(log.get(2));
+        assertThat(last.get("current_steps").asInt()).isEqualTo(15);
+        assertThat(last.get("total_steps").asInt()).isEqualTo(15);
+        assertThat(last.get("lr").asDouble()).isEqualTo(4e-3);
+        JsonNode first = json.readTree(log.get(0));
+        // eight examples overfit at a constant 4e-3: the loss falls
+        assertThat(last.get("loss").asDouble()).isLessThan(first.get("loss").asDouble());
+        assertThat(Files.readString(out.resolve("training_args.yaml"))).contains("max_steps: 15");
+    }
+
+    @Test
+    void unknownKeyExits2WithTheClosestKey() throws Exception {
+        Path config = yaml("typo.yaml", "learnig_rate: 1.0e-4\n");
+        CliRun.Result r = CliRun.of("train", config.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
+        assertThat(r.err()).startsWith("llamafactory: error: ").contains("typo.yaml").contains("learnig_rate")
+                .contains("did you mean 'learning_rate'?").doesNotContain("\tat ");
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void unknownOverrideKeyExits2WithTheClosestKey() throws Exception {
+        Path config = yaml("ok.yaml", "");
+        CliRun.Result r = CliRun.of("train", config.toString(), "num_train_epoch=2");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
+        assertThat(r.err()).contains("num_train_epoch").contains("did you mean 'num_train_epochs'?");
+    }
+
+    @Test
+    void outOfRangeValueExits2NamingTheKey() throws Exception {
+        Path config = yaml("bad.yaml", "");
+        CliRun.Result r = CliRun.of("train", config.toString(), "learning_rate=-1");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
+        assertThat(r.err()).contains("learning_rate").contains("-1");
+    }
+
+    @Test
+    void missingDatasetIsARuntimeFailureExiting1() throws Exception {
+        Path config = yaml("nodata.yaml", "");
+        CliRun.Result r = CliRun.of("train", config.toString(), "dataset=absent_dataset");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+        assertThat(r.err()).contains("llamafactory: error: Unknown dataset 'absent_dataset'").contains("tiny")
+                .doesNotContain("\tat ");
+    }
+}
