@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * llamafactory api    &lt;config&gt; [key=value...]   serve a model over an OpenAI-compatible HTTP API
  * llamafactory env                              show the Java, DJL, PyTorch and device environment
  * llamafactory version                          show the version
- * llamafactory help [command]                   show help
+ * llamafactory help &lt;command&gt;                   show the options of a command
  * </pre>
  *
  * <p>Exit codes: {@link ExitCodes#SUCCESS} 0, {@link ExitCodes#RUNTIME_FAILURE} 1,
@@ -38,22 +38,22 @@ import picocli.CommandLine.Spec;
                 + "configuration files.",
         description = {
             "",
-            "Usage:",
             "  llamafactory train  <config> [key=value...]  train models",
-            "  llamafactory export <config> [key=value...]  merge LoRA adapters and export the model",
-            "  llamafactory chat   <config> [key=value...]  launch a chat interface in the terminal",
-            "  llamafactory api    <config> [key=value...]  launch an OpenAI-style API server",
+            "  llamafactory export <config> [key=value...]  merge adapters, export a model",
+            "  llamafactory chat   <config> [key=value...]  chat in the terminal",
+            "  llamafactory api    <config> [key=value...]  launch an OpenAI-style API",
             "  llamafactory env                             show environment info",
             "  llamafactory version                         show version info",
-            "  llamafactory help [command]                  show the help of a command",
+            "  llamafactory help <command>                  show the options of a command",
             ""
         },
         footer = {
             "",
-            "Configuration files use LLaMA-Factory's keys (e.g. examples/train_lora/qwen3_lora_sft.yaml); "
-                    + "key=value pairs after the file override them.",
+            "Configuration files use LLaMA-Factory's keys, e.g.",
+            "examples/train_lora/qwen3_lora_sft.yaml; key=value pairs after the file",
+            "override them: llamafactory train qwen3_lora_sft.yaml learning_rate=5e-5",
             "Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.",
-            "Hint: bin/lmf is an abbreviation of bin/llamafactory."
+            "Hint: you can use `lmf` (bin/lmf) as an abbreviation for `llamafactory`."
         },
         subcommands = {
             TrainCommand.class,
@@ -111,6 +111,9 @@ public final class LlamaFactoryCli implements Callable<Integer> {
     static CommandLine commandLine(CliContext context) {
         LlamaFactoryCli root = new LlamaFactoryCli(context);
         CommandLine cl = new CommandLine(root);
+        // the description lists the commands with their arguments, as LLaMA-Factory's usage text does
+        cl.getHelpSectionMap().remove(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING);
+        cl.getHelpSectionMap().remove(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST);
         cl.setOut(context.out());
         cl.setErr(context.err());
         cl.setExecutionExceptionHandler((failure, command, parseResult) -> {

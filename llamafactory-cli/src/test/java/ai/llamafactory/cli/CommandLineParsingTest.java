@@ -72,8 +72,9 @@ class CommandLineParsingTest {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
         assertThat(r.out()).contains("Usage: llamafactory [-hV] [--debug] COMMAND")
                 .contains("llamafactory train  <config> [key=value...]  train models")
-                .contains("llamafactory api    <config> [key=value...]  launch an OpenAI-style API server")
-                .contains("Hint: bin/lmf is an abbreviation of bin/llamafactory.");
+                .contains("llamafactory api    <config> [key=value...]  launch an OpenAI-style API\n")
+                .contains("Hint: you can use `lmf` (bin/lmf) as an abbreviation for `llamafactory`.");
+        assertThat(r.out().lines()).allSatisfy(line -> assertThat(line).hasSizeLessThanOrEqualTo(80));
     }
 
     @Test
