@@ -246,6 +246,7 @@ public final class DefaultDataWorker implements DataWorker {
                                 + "stage " + config.stage().key() + "; point tokenized_path elsewhere or set "
                                 + "overwrite_cache: true to re-encode it");
                     }
+                    checkKinds(stored, plan, tokenized);
                     List<String> diff = Fingerprint.differences(stored.inputs(), fingerprint.inputs());
                     if (diff.isEmpty()) {
                         LOG.info("Loaded the tokenized dataset from tokenized_path {}", tokenized.toAbsolutePath());
@@ -296,6 +297,27 @@ public final class DefaultDataWorker implements DataWorker {
             savedAt = tokenized;
         }
         return fromStored(stored, result, PreparedData.Source.ENCODED, savedAt);
+    }
+
+    /** A saved sft dataset has supervised evaluation rows; a run with predict_with_generate needs prompts. */
+    private static void checkKinds(TokenizedStore.Stored stored, Plan plan, Path tokenized) {
+        List<String> wrong = new ArrayList<>();
+        if (stored.train() != null && !stored.train().isEmpty()
+                && stored.train().kind() != plan.trainEncoder.recordKind) {
+            wrong.add("train holds " + stored.train().kind().key() + " records, this run needs "
+                    + plan.trainEncoder.recordKind.key() + " records");
+        }
+        stored.eval().forEach((name, split) -> {
+            if (!split.isEmpty() && split.kind() != plan.evalEncoder.recordKind) {
+                wrong.add(name + " holds " + split.kind().key() + " records, this run needs "
+                        + plan.evalEncoder.recordKind.key() + " records (predict_with_generate encodes prompts)");
+            }
+        });
+        if (!wrong.isEmpty()) {
+            throw new InvalidConfigException("tokenized_path " + tokenized.toAbsolutePath() + " does not fit this "
+                    + "run: " + String.join("; ", wrong) + ". Point tokenized_path elsewhere or set "
+                    + "overwrite_cache: true to re-encode it");
+        }
     }
 
     private static void checkTokenizedPath(Path tokenized) {

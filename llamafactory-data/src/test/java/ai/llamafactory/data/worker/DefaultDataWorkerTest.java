@@ -438,6 +438,13 @@ class DefaultDataWorkerTest {
         assertThat(uncached.prepare(sft("tokenized_path", saved.toString(), "val_size", 0.1, "cutoff_len", 64))
                 .train()).isEqualTo(rewritten.train());
 
+        // prediction needs prompts where the saved evaluation split holds supervised rows
+        Path withEval = tmp.resolve("with-eval");
+        uncached.prepare(sft("tokenized_path", withEval.toString(), "eval_dataset", "identity"));
+        assertThatThrownBy(() -> uncached.prepare(sft("tokenized_path", withEval.toString(), "eval_dataset",
+                "identity", "do_predict", true, "predict_with_generate", true)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("validation holds sequence records, this run needs prompt records");
         // another stage cannot use it
         assertThatThrownBy(() -> uncached.prepare(config(model, tmp.resolve("out"), "stage", "dpo", "dataset",
                 "dpo_en_demo", "template", TEMPLATE, "tokenized_path", saved.toString())))
