@@ -20,7 +20,7 @@ import ai.llamafactory.data.dataset.DatasetLoadReport;
 import ai.llamafactory.data.dataset.DatasetLoader;
 import ai.llamafactory.data.dataset.DatasetRegistry;
 import ai.llamafactory.data.dataset.LoadedDatasets;
-import ai.llamafactory.data.dataset.MixStrategy;
+import ai.llamafactory.api.config.MixStrategy;
 import ai.llamafactory.data.dataset.RowProblem;
 import ai.llamafactory.data.dataset.ValSize;
 import ai.llamafactory.data.dataset.demo.DemoDatasets;
@@ -523,7 +523,7 @@ public final class DefaultDataWorker implements DataWorker {
         DatasetLoadOptions options = DatasetLoadOptions.builder()
                 .datasetDir(registry.datasetDir())
                 .stage(config.stage())
-                .mixStrategy(MixStrategy.fromKey(data.mixStrategy().key()))
+                .mixStrategy(data.mixStrategy())
                 .interleaveProbs(data.interleaveProbs())
                 .maxSamples(data.maxSamples().isPresent() ? data.maxSamples().getAsInt() : null)
                 .valSize(ValSize.of(data.valSize()))
