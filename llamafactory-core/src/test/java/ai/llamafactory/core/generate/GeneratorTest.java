@@ -219,6 +219,23 @@ class GeneratorTest {
     }
 
     @Test
+    void anInterruptOfTheGeneratingThreadCancels() {
+        try {
+            GenerationOutput out = generator.generate(GenerationRequest.builder().addPrompt(5, 6)
+                    .config(greedy(50).eosTokenIds(VOCAB).build()).listener(c -> {
+                        if (c.step() == 2) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }).build()).get(0);
+            assertThat(out.finishReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThat(out.tokenCount()).isEqualTo(2);
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt flag stays set").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void gradModeIsOffDuringGenerationOnAFreshThreadAndRestoredAfter() throws Exception {
         model.setAllTrainable(true);
         try {

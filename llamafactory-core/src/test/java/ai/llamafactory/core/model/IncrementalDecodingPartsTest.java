@@ -53,6 +53,33 @@ class IncrementalDecodingPartsTest {
     }
 
     @Test
+    void chunkedPrefillWithCacheAndLeftPaddingEqualsOneForward() {
+        // Queries are the last T of S positions: a second chunk of 4 queries over 9 keys, rows left-padded by 0 and 3.
+        DjlEngine.setGradMode(false);
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.build(TinyModels.config("llama", ""), m)) {
+            long[] ids = {5, 17, 42, 8, 91, 3, 64, 22, 7, 0, 0, 0, 11, 12, 13, 14, 15, 16};
+            long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1};
+            long[] pos = {0, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1, 1, 0, 1, 2, 3, 4, 5};
+            Shape shape = new Shape(2, 9);
+            NDArray idArr = m.create(ids, shape);
+            NDArray maskArr = m.create(mask, shape);
+            NDArray posArr = m.create(pos, shape);
+            NDArray full = model.logits(model.hiddenStates(new ForwardInput(idArr, maskArr, posArr, null)));
+            try (KvCache cache = new KvCache(model.config().numLayers(), m)) {
+                NDIndex first = new NDIndex(":, :5");
+                NDIndex second = new NDIndex(":, 5:");
+                model.hiddenStates(new ForwardInput(idArr.get(first), maskArr.get(first), posArr.get(first), cache));
+                assertThat(cache.length()).isEqualTo(5);
+                NDArray chunk = model.logits(model.hiddenStates(
+                        new ForwardInput(idArr.get(second), maskArr, posArr.get(second), cache)));
+                float diff = chunk.sub(full.get(new NDIndex(":, 5:, :"))).abs().max().getFloat();
+                assertThat(diff).isLessThan(1e-5f);
+            }
+        }
+    }
+
+    @Test
     void cacheGrowsInPlaceKeepsItsContentsAndDropsRows() {
         DjlEngine.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager(); KvCache cache = new KvCache(1, m)) {
