@@ -105,7 +105,8 @@ public final class Generator {
     private static final class Row {
         final int index;
         final int[] prompt;
-        final int pad;
+        /** Leading padding columns of this row in the batch (shrinks when shared padding is dropped). */
+        int pad;
         final BitSet seen = new BitSet();
         final IncrementalDetokenizer text;
         int[] generated = new int[16];
@@ -300,14 +301,19 @@ public final class Generator {
                 if (request.logitsProcessor() != null) {
                     request.logitsProcessor().process(row.index, row.prompt, row.generated(), x);
                 }
-                if (config.isGreedy()) {
-                    chosen[i] = LogitsFilters.argMax(x);
-                } else {
-                    LogitsFilters.temperature(x, config.temperature());
-                    LogitsFilters.topK(x, config.topK());
-                    LogitsFilters.topP(x, config.topP());
-                    LogitsFilters.minP(x, config.minP());
-                    chosen[i] = LogitsFilters.sample(x, LogitsFilters.uniform(seed, row.index, row.count));
+                try {
+                    if (config.isGreedy()) {
+                        chosen[i] = LogitsFilters.argMax(x);
+                    } else {
+                        LogitsFilters.temperature(x, config.temperature());
+                        LogitsFilters.topK(x, config.topK());
+                        LogitsFilters.topP(x, config.topP());
+                        LogitsFilters.minP(x, config.minP());
+                        chosen[i] = LogitsFilters.sample(x, LogitsFilters.uniform(seed, row.index, row.count));
+                    }
+                } catch (IllegalStateException e) {
+                    throw new IllegalStateException("generation: prompt " + row.index + ", token " + (row.count + 1)
+                            + ": " + e.getMessage(), e);
                 }
             }
             return chosen;
@@ -374,6 +380,18 @@ public final class Generator {
                 cache.select(tmp.create(idx));
             }
             active = nextActive;
+            // Padding columns that every remaining row has (a long prompt finished) cost attention work for nothing.
+            int shared = Integer.MAX_VALUE;
+            for (int r : active) {
+                shared = Math.min(shared, rows[r].pad);
+            }
+            if (shared > 0) {
+                cache.dropLeading(shared);
+                columns -= shared;
+                for (int r : active) {
+                    rows[r].pad -= shared;
+                }
+            }
         }
     }
 }

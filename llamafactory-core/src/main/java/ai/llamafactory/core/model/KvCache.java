@@ -112,6 +112,40 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes the first {@code n} positions of every row (left padding that no remaining row needs any more).
+     *
+     * @param n number of leading positions to drop, at most {@link #length()}
+     */
+    public void dropLeading(long n) {
+        if (n <= 0) {
+            return;
+        }
+        if (n > lengths[0]) {
+            throw new IllegalArgumentException("cannot drop " + n + " positions from a cache of " + lengths[0]);
+        }
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != null) {
+                long kept = lengths[i] - n;
+                keys[i] = shiftLeft(keys[i], n, kept);
+                values[i] = shiftLeft(values[i], n, kept);
+                lengths[i] = kept;
+            }
+        }
+    }
+
+    private NDArray shiftLeft(NDArray buffer, long n, long kept) {
+        Shape s = buffer.getShape();
+        NDArray shifted = manager.zeros(s, buffer.getDataType());
+        if (kept > 0) {
+            try (NDArray part = buffer.get(new NDIndex(":, :, {}:{}", n, n + kept))) {
+                shifted.set(new NDIndex(":, :, :{}", kept), part);
+            }
+        }
+        buffer.close();
+        return shifted;
+    }
+
     @Override
     public void close() {
         manager.close();

@@ -109,6 +109,15 @@ class IncrementalDecodingPartsTest {
             kv = cache.append(0, k, k);
             assertThat(kv[0].getShape()).isEqualTo(new Shape(1, 2, first + KvCache.INITIAL_HEADROOM + 6, 4));
             assertThat(kv[0].get(new NDIndex(":, :, :-1")).toFloatArray()).containsExactly(row1Before.toFloatArray());
+            // Drop the 10 oldest positions: the rest moves to the front, appends continue after it.
+            NDArray before = kv[0].get(new NDIndex(":, :, 10:")).duplicate();
+            long length = cache.length();
+            cache.dropLeading(10);
+            assertThat(cache.length()).isEqualTo(length - 10);
+            NDArray k2 = m.full(new Shape(1, 2, 1, 4), 5f);
+            kv = cache.append(0, k2, k2);
+            assertThat(kv[0].get(new NDIndex(":, :, :-1")).toFloatArray()).containsExactly(before.toFloatArray());
+            assertThat(kv[0].get(new NDIndex(":, :, -1:")).toFloatArray()).containsExactly(k2.toFloatArray());
         }
     }
 }
