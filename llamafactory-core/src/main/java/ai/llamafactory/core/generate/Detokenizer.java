@@ -12,7 +12,7 @@ package ai.llamafactory.core.generate;
 public interface Detokenizer {
 
     /**
-     * @param ids token ids (never modified by the callee's caller afterwards; the callee must not keep them)
+     * @param ids token ids, in a fresh array the callee may keep
      * @return their text
      */
     String decode(int[] ids);
