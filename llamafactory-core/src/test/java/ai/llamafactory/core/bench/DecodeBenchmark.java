@@ -46,7 +46,7 @@ class DecodeBenchmark {
                 run(generator, cfg, batch, greedy, "greedy", REPEATS);
                 run(generator, cfg, batch, sampling, "sampling (T 0.95, top-k 50, top-p 0.7)", REPEATS);
             }
-            System.out.printf("peak RSS %d MiB%n", BenchSupport.peakRssMiB());
+            System.out.printf("peak RSS %d MiB, %s%n", BenchSupport.peakRssMiB(), loadAverage());
         }
     }
 
@@ -68,10 +68,20 @@ class DecodeBenchmark {
             GenerationConfig greedy = GenerationConfig.builder().doSample(false).maxNewTokens(NEW_TOKENS)
                     .eosTokenIds(cfg.vocabSize()).build();
             run(generator, cfg, 1, greedy, "warm-up", 1);
-            System.out.println("tiny model (2 layers, hidden 64, vocab 512): per-step overhead of the decoding loop");
+            System.out.println("tiny model (2 layers, hidden 64, vocab 512): per-step overhead of the decoding loop, "
+                    + loadAverage());
             run(generator, cfg, 1, greedy, "greedy, no padding (no attention mask)", REPEATS);
             run(generator, cfg, 2, greedy, "greedy, left-padded (padding mask)", REPEATS);
             run(generator, cfg, 1, greedy.toBuilder().doSample(true).seed(1).build(), "default sampling", REPEATS);
+        }
+    }
+
+    /** @return the machine's load averages: figures taken on a busy machine are not comparable */
+    private static String loadAverage() {
+        try {
+            return "load average " + java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "load average unknown";
         }
     }
 
