@@ -27,12 +27,19 @@ public final class Kernels {
      * @param q queries [B, H, T, D]
      * @param k keys [B, KV, S, D]
      * @param v values [B, KV, S, D]
-     * @param mask additive mask broadcastable to [B, H, T, S], in q's dtype
+     * @param mask additive mask broadcastable to [B, H, T, S], in q's dtype; null when every query sees every key
+     *     (one decoding step without padding)
      * @param scale the softmax scale (usually 1/sqrt(D))
      * @return attention output [B, H, T, D]
      */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, double scale) {
         boolean gqa = q.getShape().get(1) != k.getShape().get(1);
+        if (mask == null) {
+            String body = String.format(Locale.ROOT,
+                    "return torch.scaled_dot_product_attention(q, k, v, None, 0., False, scale=%s, enable_gqa=%s)",
+                    Double.toString(scale), gqa ? "True" : "False");
+            return kernel("attention_unmasked", List.of("q: Tensor", "k: Tensor", "v: Tensor"), body, q).call(q, k, v);
+        }
         String body = String.format(Locale.ROOT,
                 "return torch.scaled_dot_product_attention(q, k, v, mask, 0., False, scale=%s, enable_gqa=%s)",
                 Double.toString(scale), gqa ? "True" : "False");
