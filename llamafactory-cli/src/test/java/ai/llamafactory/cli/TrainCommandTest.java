@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,6 +96,26 @@ class TrainCommandTest {
         // eight examples overfit at a constant 4e-3: the loss falls
         assertThat(last.get("loss").asDouble()).isLessThan(first.get("loss").asDouble());
         assertThat(Files.readString(out.resolve("training_args.yaml"))).contains("max_steps: 15");
+    }
+
+    @Test
+    void ctrlCStopsAtAStepBoundaryAndWritesTheOutputs() throws Exception {
+        Path config = yaml("long.yaml", "");
+        Path out = tmp.resolve("out");
+        CliRun run = new CliRun();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> LlamaFactoryCli.run(run.context(),
+                "train", config.toString(), "max_steps=100000", "logging_steps=1", "save_steps=1000000"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!run.out.toString().contains("step 3/100,000") && System.nanoTime() < deadline && !exit.isDone()) {
+            Thread.sleep(20);
+        }
+        assertThat(run.out.toString()).as(run.err.toString()).contains("step 3/100,000");
+        run.shutdown.fire();
+        assertThat(exit.get(120, TimeUnit.SECONDS)).as("a cancelled run exits 1").isEqualTo(1);
+        assertThat(run.err.toString()).contains("llamafactory: interrupted: stopping at the next step");
+        assertThat(run.out.toString()).containsPattern("Training cancelled after [0-9,]+ steps in ");
+        assertThat(out.resolve("model.safetensors")).exists();
+        assertThat(out.resolve("train_results.json")).exists();
     }
 
     @Test
