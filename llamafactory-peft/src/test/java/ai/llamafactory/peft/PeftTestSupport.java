@@ -1,0 +1,120 @@
+package ai.llamafactory.peft;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import ai.llamafactory.core.Conformance;
+import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.loss.CausalLmLoss;
+import ai.llamafactory.core.model.CausalLm;
+import ai.llamafactory.core.model.ForwardInput;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Shared test helpers: conformance folders, forward passes, masked comparisons. */
+public final class PeftTestSupport {
+    private PeftTestSupport() {}
+
+    /**
+     * @param adapterDir {@code adapters/NAME}
+     * @return {@code models/PREFIX} where PREFIX is NAME up to its last underscore
+     */
+    public static Path baseModelOf(Path adapterDir) {
+        String name = adapterDir.getFileName().toString();
+        int u = name.lastIndexOf('_');
+        return Conformance.root().resolve("models").resolve(u < 0 ? name : name.substring(0, u));
+    }
+
+    /** The logits and loss of one forward. */
+    public record Forward(float[] logits, double loss) {}
+
+    /**
+     * Runs the model on golden inputs without gradients.
+     *
+     * @param model the model
+     * @param golden golden tensors (input_ids, attention_mask, labels)
+     * @return logits and loss
+     */
+    public static Forward forward(CausalLm model, Map<String, NDArray> golden) {
+        try (NDManager step = model.manager().newSubManager()) {
+            NDArray ids = golden.get("input_ids").duplicate();
+            ids.attach(step);
+            NDArray hidden = model.hiddenStates(ForwardInput.of(ids, golden.get("attention_mask")));
+            float[] logits = model.logits(hidden).toFloatArray();
+            CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(step), golden.get("labels"),
+                    CausalLmLoss.Options.defaults());
+            return new Forward(logits, r.loss());
+        }
+    }
+
+    /**
+     * Runs forward and backward on golden inputs; gradients accumulate in the trainable parameters.
+     *
+     * @param model the model
+     * @param golden golden tensors
+     * @return the loss
+     */
+    public static double backward(CausalLm model, Map<String, NDArray> golden) {
+        try (NDManager step = model.manager().newSubManager()) {
+            NDArray ids = golden.get("input_ids").duplicate();
+            ids.attach(step);
+            try (GradientCollector gc = DjlEngine.get().newGradientCollector()) {
+                NDArray hidden = model.hiddenStates(ForwardInput.of(ids, golden.get("attention_mask")));
+                CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(step), golden.get("labels"),
+                        CausalLmLoss.Options.defaults());
+                gc.backward(r.backwardTarget());
+                return r.loss();
+            }
+        }
+    }
+
+    /**
+     * Max |a - b| over positions whose attention mask is 1 (logits [B, T, V] flattened).
+     *
+     * @param a logits
+     * @param b reference logits
+     * @param mask attention mask [B, T]
+     * @return the largest difference
+     */
+    public static double maxMaskedDiff(float[] a, float[] b, NDArray mask) {
+        long[] m = mask.toType(DataType.INT64, false).toLongArray();
+        int vocab = a.length / m.length;
+        double worst = 0;
+        for (int pos = 0; pos < m.length; pos++) {
+            if (m[pos] == 0) {
+                continue;
+            }
+            for (int v = 0; v < vocab; v++) {
+                int i = pos * vocab + v;
+                worst = Math.max(worst, Math.abs(a[i] - b[i]));
+            }
+        }
+        return worst;
+    }
+
+    /**
+     * @param a values
+     * @param b reference
+     * @return max |a - b|
+     */
+    public static double maxDiff(float[] a, float[] b) {
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        }
+        return worst;
+    }
+
+    /**
+     * @param a values
+     * @return max |a|
+     */
+    public static double maxAbs(float[] a) {
+        double worst = 0;
+        for (float v : a) {
+            worst = Math.max(worst, Math.abs(v));
+        }
+        return worst;
+    }
+}
