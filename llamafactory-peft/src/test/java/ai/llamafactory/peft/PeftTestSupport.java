@@ -117,4 +117,61 @@ public final class PeftTestSupport {
         }
         return worst;
     }
+
+    /**
+     * Replaces every tensor of an adapter whose path contains {@code part} with N(0, std) values drawn from a seeded
+     * Java generator (so the adapter changes the output).
+     *
+     * @param params adapter parameters
+     * @param part e.g. {@code .lora_B.}
+     * @param seed the seed
+     * @param std the standard deviation
+     */
+    public static void randomize(Map<String, ai.llamafactory.core.nn.Param> params, String part, long seed,
+            double std) {
+        java.util.Random rnd = new java.util.Random(seed);
+        for (Map.Entry<String, ai.llamafactory.core.nn.Param> e : params.entrySet()) {
+            if (!e.getKey().contains(part)) {
+                continue;
+            }
+            NDArray old = e.getValue().array();
+            float[] v = new float[Math.toIntExact(old.size())];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (rnd.nextGaussian() * std);
+            }
+            e.getValue().set(old.getManager().create(v, old.getShape()));
+        }
+    }
+
+    /**
+     * Reads every trainable parameter's gradient and zeroes it.
+     *
+     * @param params path to parameter
+     * @return path to gradient values
+     */
+    public static Map<String, float[]> takeGradients(Map<String, ai.llamafactory.core.nn.Param> params) {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, ai.llamafactory.core.nn.Param> e : params.entrySet()) {
+            if (e.getValue().isTrainable()) {
+                try (NDArray g = e.getValue().array().getGradient()) {
+                    out.put(e.getKey(), g.toFloatArray());
+                    g.subi(g);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** @return the llama conformance model folder (skips the test when absent) */
+    public static Path llama() {
+        return Conformance.requireFolder("models").resolve("llama");
+    }
+
+    /**
+     * @param name a conformance model name
+     * @return its folder (skips the test when absent)
+     */
+    public static Path model(String name) {
+        return Conformance.requireFolder("models").resolve(name);
+    }
 }
