@@ -1,6 +1,7 @@
 package ai.llamafactory.peft.lora;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -405,6 +406,86 @@ public final class LoraModel {
         AdapterConfigJson.write(config, AdapterConfigJson.toJson(info.config(), info.targetModules(),
                 baseModelNameOrPath));
         return List.of(weights, config);
+    }
+
+    /**
+     * Writes a PiSSA-initialised adapter as a plain LoRA adapter for the original (not residual) base model, as
+     * PEFT's {@code save_pretrained(path_initial_model_for_weight_conversion=...)} and LLaMA-Factory's
+     * {@code pissa_convert} do: with the initial matrices {@code A0, B0} saved before training, the trained change
+     * {@code s (B A - B0 A0)} is stored as rank {@code 2r} with {@code A' = [A; A0]}, {@code B' = [B, -B0]} and
+     * {@code lora_alpha} doubled ({@code x sqrt(2)} with rsLoRA), so that the scaling stays the same.
+     *
+     * @param name the adapter name
+     * @param folder the output folder
+     * @param initialAdapter the folder where the adapter was saved right after its PiSSA initialisation
+     * @param baseModelNameOrPath written as {@code base_model_name_or_path}; may be null
+     * @return the files written
+     * @throws InvalidConfigException if the adapter uses DoRA
+     * @throws CheckpointException if the initial adapter does not fit the adapter
+     */
+    public List<Path> savePissaConverted(String name, Path folder, Path initialAdapter, String baseModelNameOrPath) {
+        AdapterInfo info = adapter(name);
+        LoraConfig c = info.config();
+        if (c.useDora()) {
+            throw new InvalidConfigException("pissa_convert: converting a DoRA adapter is not supported");
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot create adapter folder " + folder + ": " + e.getMessage(), e);
+        }
+        Path initialWeights = initialAdapter.resolve(WEIGHTS_FILE);
+        Path weights = folder.resolve(WEIGHTS_FILE);
+        try (NDManager tmp = model.manager().newSubManager();
+                SafetensorsCheckpoint initial = SafetensorsCheckpoint.open(initialWeights)) {
+            SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
+            for (LoraLinear l : loraLayers()) {
+                if (!l.adapterNames().contains(name)) {
+                    continue;
+                }
+                NDArray a = l.loraA(name).array();
+                NDArray b = l.loraB(name).array();
+                NDArray a0 = loadMatching(initial, PeftNames.savedLora(l.path(), "lora_A"), a, tmp, initialWeights);
+                NDArray b0 = loadMatching(initial, PeftNames.savedLora(l.path(), "lora_B"), b, tmp, initialWeights);
+                NDArray ac = NDArrays.concat(new NDList(a0, a0), 0);
+                ac.set(new ai.djl.ndarray.index.NDIndex(":{}", a.getShape().get(0)), a);
+                NDArray bc = NDArrays.concat(new NDList(b0, b0), 1);
+                bc.set(new ai.djl.ndarray.index.NDIndex(":, :{}", b.getShape().get(1)), b);
+                bc.set(new ai.djl.ndarray.index.NDIndex(":, {}:", b.getShape().get(1)), b0.neg());
+                writer.add(PeftNames.savedLora(l.path(), "lora_A"), ac);
+                writer.add(PeftNames.savedLora(l.path(), "lora_B"), bc);
+            }
+            for (Map.Entry<String, Param> e : adapterParameters(name).entrySet()) {
+                if (e.getKey().contains(".modules_to_save.")) {
+                    writer.add(PeftNames.saved(e.getKey()), e.getValue().array());
+                }
+            }
+            writer.write(weights);
+        }
+        Map<String, Integer> ranks = new LinkedHashMap<>();
+        c.rankPattern().forEach((k, v) -> ranks.put(k, 2 * v));
+        Map<String, Double> alphas = new LinkedHashMap<>();
+        c.alphaPattern().forEach((k, v) -> alphas.put(k, 2 * v));
+        LoraConfig converted = c.toBuilder().rank(2 * c.rank())
+                .alpha(c.useRslora() ? c.alpha() * Math.sqrt(2) : 2 * c.alpha())
+                .rankPattern(ranks).alphaPattern(alphas).init(LoraInit.DEFAULT).build();
+        Path config = folder.resolve(AdapterConfigJson.FILE);
+        AdapterConfigJson.write(config, AdapterConfigJson.toJson(converted, info.targetModules(),
+                baseModelNameOrPath));
+        return List.of(weights, config);
+    }
+
+    private static NDArray loadMatching(SafetensorsCheckpoint ckpt, String tensor, NDArray like, NDManager manager,
+            Path file) {
+        if (!ckpt.contains(tensor)) {
+            throw new CheckpointException(file + ": initial PiSSA adapter has no tensor '" + tensor + "'");
+        }
+        long[] shape = ckpt.info(tensor).shape();
+        if (!Arrays.equals(shape, like.getShape().getShape())) {
+            throw new CheckpointException(file + ": tensor '" + tensor + "' has shape " + Arrays.toString(shape)
+                    + " but the trained adapter has " + like.getShape());
+        }
+        return load(ckpt, tensor, manager, like.getDataType());
     }
 
     // ------------------------------------------------------------------------------------------------ switching
