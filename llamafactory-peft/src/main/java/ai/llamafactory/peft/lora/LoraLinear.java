@@ -287,8 +287,12 @@ public final class LoraLinear extends Module implements WeightedModule {
                     baseResult = base.bias() == null ? result : result.sub(base.bias().array());
                 } else {
                     xd = LoraKernels.dropout(xa, s.dropout(), seeds.next(path + "#" + name));
-                    baseResult = ai.djl.nn.core.Linear.linear(xd, Kernels.cast(base.weight().array(),
-                            xd.getDataType())).singletonOrThrow();
+                    NDArray w = base.weight().array();
+                    NDArray wCast = Kernels.cast(w, xd.getDataType());
+                    if (wCast != w) {
+                        wCast.attach(xd.getManager());
+                    }
+                    baseResult = ai.djl.nn.core.Linear.linear(xd, wCast).singletonOrThrow();
                 }
                 result = result.add(LoraKernels.doraTerm(xd, baseResult, base.weight().array(), a, b,
                         magnitude(name).array(), s.scaling()));
