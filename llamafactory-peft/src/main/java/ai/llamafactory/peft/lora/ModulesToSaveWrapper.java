@@ -120,8 +120,19 @@ public final class ModulesToSaveWrapper extends Module implements WeightedModule
         return current().forward(x);
     }
 
+    /**
+     * The weight of the running module. For a wrapped embedding this weight is only asked for as the tied output
+     * projection, and there PEFT's default ({@code ensure_weight_tying: false}) applies: the trained copy replaces
+     * the input embedding only, the output projection stays the original tied weight.
+     *
+     * @param scope receives a computed weight
+     * @return the running linear layer's weight, or the original embedding table
+     */
     @Override
     public NDArray effectiveWeight(NDManager scope) {
+        if (original() instanceof Embedding) {
+            return original().effectiveWeight(scope);
+        }
         return current().effectiveWeight(scope);
     }
 

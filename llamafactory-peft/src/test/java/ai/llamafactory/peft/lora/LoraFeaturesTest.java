@@ -337,6 +337,22 @@ class LoraFeaturesTest {
     }
 
     @Test
+    void trainedEmbeddingCopyOfATiedModelLeavesTheOutputProjectionTiedToTheOriginalAsPeft() {
+        try (CausalLm qwen3 = DjlModelLoader.load(PeftTestSupport.model("qwen3"), ComputePolicy.cpu())) {
+            assertThat(qwen3.isTied()).isTrue();
+            LoraModel lora = new LoraModel(qwen3);
+            lora.addAdapter("default", small().target(LoraTarget.names("q_proj"))
+                    .additionalTargets(List.of("embed_tokens")).build());
+            Param original = qwen3.parameters().get("model.embed_tokens.original_module.weight");
+            Param copy = qwen3.parameters().get("model.embed_tokens.modules_to_save.default.weight");
+            assertThat(copy.isTrainable()).isTrue();
+            assertThat(original.isTrainable()).isFalse();
+            assertThat(qwen3.lmHeadWeight()).isSameAs(original.array());
+            assertThat(qwen3.lmHeadParam()).isSameAs(original);
+        }
+    }
+
+    @Test
     void dropoutIsDeterministicGivenTheStepSeedAndOffInEvaluation() {
         try (CausalLm model = llama()) {
             LoraModel lora = new LoraModel(model);
