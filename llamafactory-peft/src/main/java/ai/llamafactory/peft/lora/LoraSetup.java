@@ -38,7 +38,15 @@ public final class LoraSetup {
      */
     public record Request(LoraConfig config, List<Path> adapterPaths, boolean trainable, boolean createNewAdapter,
             boolean quantizedBase) {
-        /** Copies the list and checks for nulls. */
+        /**
+         * Copies the list and checks for nulls.
+         *
+         * @param config settings of a new adapter
+         * @param adapterPaths adapter folders, in order
+         * @param trainable whether the model is being trained
+         * @param createNewAdapter {@code create_new_adapter}
+         * @param quantizedBase whether the base weights are quantised
+         */
         public Request {
             Objects.requireNonNull(config, "config");
             adapterPaths = List.copyOf(adapterPaths);
