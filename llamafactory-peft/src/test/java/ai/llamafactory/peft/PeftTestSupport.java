@@ -70,6 +70,32 @@ public final class PeftTestSupport {
     }
 
     /**
+     * Forward and backward through the full logits with Hugging Face's loss written the plain way (log-softmax,
+     * gather, masked mean), for checking the chunked loss's gradients.
+     *
+     * @param model the model
+     * @param golden golden tensors
+     * @return the loss
+     */
+    public static double backwardThroughFullLogits(CausalLm model, Map<String, NDArray> golden) {
+        try (NDManager step = model.manager().newSubManager()) {
+            NDArray ids = golden.get("input_ids").duplicate();
+            ids.attach(step);
+            try (GradientCollector gc = DjlEngine.get().newGradientCollector()) {
+                NDArray logits = model.logits(model.hiddenStates(ForwardInput.of(ids, golden.get("attention_mask"))));
+                long t = logits.getShape().get(1);
+                NDArray labels = golden.get("labels").get(":, 1:");
+                NDArray valid = labels.neq(-100).toType(DataType.FLOAT32, false);
+                NDArray logp = logits.get(":, :{}, :", t - 1).logSoftmax(-1)
+                        .gather(labels.clip(0, Long.MAX_VALUE).expandDims(-1), -1).squeeze(-1);
+                NDArray loss = logp.mul(valid).sum().neg().div(valid.sum());
+                gc.backward(loss);
+                return loss.getFloat();
+            }
+        }
+    }
+
+    /**
      * Max |a - b| over positions whose attention mask is 1 (logits [B, T, V] flattened).
      *
      * @param a logits

@@ -353,6 +353,32 @@ class LoraFeaturesTest {
     }
 
     @Test
+    void loraOnTheOutputProjectionReachesTheChunkedLossThroughItsEffectiveWeight() {
+        for (boolean dora : new boolean[] {false, true}) {
+            try (CausalLm model = llama()) {
+                LoraModel lora = new LoraModel(model);
+                lora.addAdapter("default", small().useDora(dora).target(LoraTarget.names("lm_head")).build());
+                PeftTestSupport.randomize(lora.adapterParameters("default"), ".lora_B.", 13, 0.05);
+                Forward adapted = PeftTestSupport.forward(model, golden);
+                assertThat(PeftTestSupport.maxDiff(adapted.logits(), PeftTestSupport.forward(llamaBase(), golden)
+                        .logits())).isGreaterThan(1e-3);
+                PeftTestSupport.backward(model, golden);
+                Map<String, float[]> grads = PeftTestSupport.takeGradients(lora.adapterParameters("default"));
+                assertThat(grads).hasSize(dora ? 3 : 2).allSatisfy((k, v) ->
+                        assertThat(PeftTestSupport.maxAbs(v)).as(k).isGreaterThan(0));
+                PeftTestSupport.backwardThroughFullLogits(model, golden);
+                Map<String, float[]> reference = PeftTestSupport.takeGradients(lora.adapterParameters("default"));
+                grads.forEach((k, v) -> assertThat(PeftTestSupport.maxDiff(v, reference.get(k))).as(k)
+                        .isLessThanOrEqualTo(1e-6 + 1e-4 * PeftTestSupport.maxAbs(reference.get(k))));
+                Forward merged = PeftTestSupport.forward(lora.mergeAndUnload(), golden);
+                assertThat(PeftTestSupport.maxDiff(adapted.logits(), merged.logits())).as("dora=" + dora)
+                        .isLessThan(1e-4);
+                assertThat(Math.abs(adapted.loss() - merged.loss())).isLessThan(1e-5);
+            }
+        }
+    }
+
+    @Test
     void dropoutIsDeterministicGivenTheStepSeedAndOffInEvaluation() {
         try (CausalLm model = llama()) {
             LoraModel lora = new LoraModel(model);
