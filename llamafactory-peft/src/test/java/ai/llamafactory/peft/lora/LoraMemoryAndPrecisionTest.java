@@ -55,7 +55,7 @@ class LoraMemoryAndPrecisionTest {
             long before = 0;
             long after = 0;
             try (AdamW adamW = new AdamW(lora.paramGroups(1e-3, 0.01), AdamWConfig.defaults())) {
-                for (int s = 0; s < 60; s++) {
+                for (int s = 0; s < 40; s++) {
                     if (s == 10) {
                         before = liveArrays();
                     }
@@ -79,12 +79,12 @@ class LoraMemoryAndPrecisionTest {
                             }
                         }
                     }
-                    if (s == 59) {
+                    if (s == 39) {
                         after = liveArrays();
                     }
                 }
             }
-            System.out.println("live native arrays after step 10: " + before + ", after step 60: " + after);
+            System.out.println("live native arrays after step 10: " + before + ", after step 40: " + after);
             assertThat(after).isLessThanOrEqualTo(before);
         }
     }
