@@ -1,9 +1,5 @@
 package ai.llamafactory.api.config;
 
-import ai.llamafactory.api.exception.InvalidConfigException;
-import java.util.Arrays;
-import java.util.Locale;
-
 /** How the model's weights are trained, LLaMA-Factory's {@code finetuning_type} key. */
 public enum FinetuningType {
     /** Low-rank adapters (and the LoRA family: rsLoRA, DoRA, PiSSA, LoRA+). */
@@ -13,26 +9,19 @@ public enum FinetuningType {
     /** Every weight is trained. */
     FULL;
 
-    /** @return the key used in YAML files, e.g. {@code lora} */
+    /** @return the spelling used in configuration files, e.g. {@code lora} */
     public String key() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumKeys.lower(this);
     }
 
     /**
-     * Parses a YAML value such as {@code lora}.
+     * Parses a configuration value such as {@code lora} (case-insensitive).
      *
      * @param key the value of {@code finetuning_type}
-     * @return the type
-     * @throws InvalidConfigException naming the value and the accepted ones
+     * @return the constant
+     * @throws ai.llamafactory.api.exception.InvalidConfigException naming the value and the accepted ones
      */
     public static FinetuningType fromKey(String key) {
-        for (FinetuningType t : values()) {
-            if (t.key().equalsIgnoreCase(key == null ? "" : key.trim())) {
-                return t;
-            }
-        }
-        throw new InvalidConfigException(
-                "finetuning_type: unknown value '" + key + "', expected one of "
-                        + Arrays.toString(Arrays.stream(values()).map(FinetuningType::key).toArray()));
+        return EnumKeys.parse(FinetuningType.class, FinetuningType::key, "finetuning_type", key);
     }
 }

@@ -1,9 +1,5 @@
 package ai.llamafactory.api.config;
 
-import ai.llamafactory.api.exception.InvalidConfigException;
-import java.util.Arrays;
-import java.util.Locale;
-
 /** Training stage, LLaMA-Factory's {@code stage} key. */
 public enum Stage {
     /** Pre-training on plain text: loss on every token. */
@@ -19,26 +15,19 @@ public enum Stage {
     /** Kahneman-Tversky optimisation on unpaired desirable/undesirable feedback. */
     KTO;
 
-    /** @return the key used in YAML files, e.g. {@code sft} */
+    /** @return the spelling used in configuration files, e.g. {@code sft} */
     public String key() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumKeys.lower(this);
     }
 
     /**
-     * Parses a YAML value such as {@code sft}.
+     * Parses a configuration value such as {@code sft} (case-insensitive).
      *
-     * @param key the value of the {@code stage} key
-     * @return the stage
-     * @throws InvalidConfigException naming the value and the accepted ones
+     * @param key the value of {@code stage}
+     * @return the constant
+     * @throws ai.llamafactory.api.exception.InvalidConfigException naming the value and the accepted ones
      */
     public static Stage fromKey(String key) {
-        for (Stage s : values()) {
-            if (s.key().equalsIgnoreCase(key == null ? "" : key.trim())) {
-                return s;
-            }
-        }
-        throw new InvalidConfigException(
-                "stage: unknown value '" + key + "', expected one of "
-                        + Arrays.toString(Arrays.stream(values()).map(Stage::key).toArray()));
+        return EnumKeys.parse(Stage.class, Stage::key, "stage", key);
     }
 }

@@ -17,15 +17,18 @@ import java.nio.channels.FileChannel;
  *
  * <p>Loading allocates the destination with the engine ({@code torch::empty}, memory the engine owns and frees) on
  * the CPU, obtains direct {@link ByteBuffer} views of it ({@link NDArray#toByteBuffer(boolean)} with
- * {@code tryDirect}), and converts the mapped file bytes straight into those views, slice by slice; tensors larger
- * than one buffer (2 GiB) are filled through 1-D slices of the flat array. No Java buffer backs the result, so its
- * lifetime is the engine's alone and views of it (reshape, transpose) stay valid after it is closed. If an engine
- * does not hand out direct views, the tensor is converted into a direct buffer, given to the engine and copied
- * once ({@code duplicate}) so that the engine owns the result. Arrays for a GPU are staged on the CPU and moved.
+ * {@code tryDirect}), and reads the file bytes straight into those views (positional reads, converting through a
+ * small direct scratch buffer where the dtype changes), slice by slice; tensors larger than one buffer (2 GiB) are
+ * filled through 1-D slices of the flat array. No Java buffer backs the result, so its lifetime is the engine's
+ * alone and views of it (reshape, transpose) stay valid after it is closed. If an engine does not hand out direct
+ * views, the tensor is converted into a direct buffer, given to the engine and copied once ({@code duplicate}) so
+ * that the engine owns the result. Arrays for a GPU are staged on the CPU and moved.
  */
 final class DjlBridge {
-    /** Bytes converted per slice. */
+    /** Bytes of one engine slice filled at once. */
     static final long DEFAULT_CHUNK_BYTES = 64L << 20;
+    /** Size of the direct scratch buffer that source bytes pass through when the dtype changes. */
+    static final long SCRATCH_BYTES = 4L << 20;
 
     private DjlBridge() {}
 
@@ -102,22 +105,41 @@ final class DjlBridge {
         }
     }
 
-    /** Converts into direct views of the engine's memory; false if the engine does not hand out such views. */
+    /**
+     * Reads (and converts) into direct views of the engine's memory; false if the engine does not hand out such
+     * views. Same-type tensors are read straight into the engine's memory; others are read piece by piece into one
+     * direct scratch buffer of at most {@link #SCRATCH_BYTES} (and a quarter of a slice) and converted from
+     * there.
+     */
     private static boolean fillInPlace(SafetensorsFile file, TensorInfo info, NDArray flat, SafetensorsDtype from,
             SafetensorsDtype to, long chunkBytes) {
         long n = info.numElements();
-        long perChunk = Math.max(1, Math.min(chunkBytes, Integer.MAX_VALUE)
-                / Math.max(from.byteSize(), to.byteSize()));
-        for (long start = 0; start < n; start += perChunk) {
-            int count = (int) Math.min(perChunk, n - start);
+        long limit = Math.min(chunkBytes, Integer.MAX_VALUE);
+        long perView = Math.max(1, limit / Math.max(from.byteSize(), to.byteSize()));
+        int perPiece = (int) Math.max(1, Math.min(limit / 4, SCRATCH_BYTES) / from.byteSize());
+        ByteBuffer scratch = from == to ? null
+                : ByteBuffer.allocateDirect((int) Math.min(n, perPiece) * from.byteSize())
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        for (long start = 0; start < n; start += perView) {
+            int count = (int) Math.min(perView, n - start);
             NDArray view = count == n ? flat : flat.get(new NDIndex().addSliceDim(start, start + count));
             try {
                 ByteBuffer dst = view.toByteBuffer(true);
                 if (!dst.isDirect() || dst.capacity() != (long) count * to.byteSize()) {
                     return false;
                 }
-                ByteBuffer src = file.tensorBytes(info.name(), start * from.byteSize(), count * from.byteSize());
-                ElementConverter.convert(from, src, to, dst.order(ByteOrder.LITTLE_ENDIAN), count);
+                dst.order(ByteOrder.LITTLE_ENDIAN);
+                if (scratch == null) {
+                    file.read(info.name(), start * from.byteSize(), dst);
+                    continue;
+                }
+                for (int done = 0; done < count; ) {
+                    int pieces = Math.min(perPiece, count - done);
+                    scratch.clear().limit(pieces * from.byteSize());
+                    file.read(info.name(), (start + done) * from.byteSize(), scratch);
+                    ElementConverter.convert(from, scratch.flip(), to, dst, pieces);
+                    done += pieces;
+                }
             } finally {
                 if (view != flat) {
                     view.close();

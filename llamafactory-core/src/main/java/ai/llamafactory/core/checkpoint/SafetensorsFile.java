@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One {@code .safetensors} file, validated when opened and memory-mapped on demand.
@@ -66,7 +67,7 @@ public final class SafetensorsFile implements AutoCloseable {
     private final List<String> names;
     private final long[] windowStart;
     private final long[] windowEnd;
-    private final MappedByteBuffer[] windows;
+    private final AtomicReferenceArray<MappedByteBuffer> windows;
     private volatile boolean closed;
 
     /** A tensor and the window that holds it: an index, {@link #UNMAPPED} (too large) or {@link #EMPTY}. */
@@ -110,7 +111,7 @@ public final class SafetensorsFile implements AutoCloseable {
             windowStart[i] = ranges.get(i)[0];
             windowEnd[i] = ranges.get(i)[1];
         }
-        this.windows = new MappedByteBuffer[ranges.size()];
+        this.windows = new AtomicReferenceArray<>(ranges.size());
     }
 
     /**
@@ -411,6 +412,39 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     /**
+     * Copies part of a tensor's bytes into a caller's buffer with positional reads, filling its remaining space.
+     * For bulk copies (e.g. straight into an engine's memory) this is faster than going through a mapping, whose
+     * page faults dominate large sequential copies.
+     *
+     * @param name the tensor name
+     * @param offset first byte to read, relative to the start of the tensor
+     * @param destination receives {@code destination.remaining()} bytes; its position advances to its limit
+     * @throws CheckpointException if there is no such tensor or reading fails
+     * @throws IndexOutOfBoundsException if the range does not lie within the tensor
+     */
+    public void read(String name, long offset, ByteBuffer destination) {
+        Slot slot = slot(name);
+        long size = slot.info().byteLength();
+        int length = destination.remaining();
+        if (offset < 0 || offset > size - length) {
+            throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + length) + ") of tensor '" + name
+                    + "' (" + size + " bytes) in '" + path + "'");
+        }
+        if (closed) {
+            throw new IllegalStateException("Safetensors file '" + path + "' is closed");
+        }
+        long position = dataStart + slot.info().begin() + offset;
+        try {
+            readFully(channel, destination, position);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            throw new IllegalStateException("Safetensors file '" + path + "' is closed", e);
+        } catch (IOException e) {
+            throw new CheckpointException("Cannot read " + length + " bytes of tensor '" + name
+                    + "' from safetensors file '" + path + "': " + e, e);
+        }
+    }
+
+    /**
      * Reads a floating-point tensor (F64, F32, F16 or BF16) into a new float array, widening exactly or narrowing
      * F64 by rounding. Meant for small tensors (tests, norms, biases): it needs {@code 4 * numElements} heap bytes.
      *
@@ -505,14 +539,14 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     private MappedByteBuffer window(int index, String tensor) {
-        MappedByteBuffer w = windows[index];
+        MappedByteBuffer w = windows.get(index);
         if (w == null) {
             synchronized (windows) {
-                w = windows[index];
+                w = windows.get(index);
                 if (w == null) {
                     long length = windowEnd[index] - windowStart[index];
                     w = map(dataStart + windowStart[index], (int) length, tensor);
-                    windows[index] = w;
+                    windows.set(index, w);
                 }
             }
         }

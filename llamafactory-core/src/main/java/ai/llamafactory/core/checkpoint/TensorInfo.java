@@ -22,6 +22,12 @@ public record TensorInfo(String name, SafetensorsDtype dtype, long[] shape, long
     /**
      * Validates the arguments and copies the shape.
      *
+     * @param name the tensor name
+     * @param dtype the element type
+     * @param shape the dimensions (copied)
+     * @param begin first byte, relative to the data section
+     * @param end one past the last byte, relative to the data section
+     * @param file the file holding the tensor
      * @throws IllegalArgumentException for a negative dimension or offsets that are negative or reversed
      */
     public TensorInfo {

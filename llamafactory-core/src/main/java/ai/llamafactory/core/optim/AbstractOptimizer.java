@@ -222,6 +222,11 @@ public abstract class AbstractOptimizer implements Optimizer {
                 throw new CheckpointException("optimizer state: tensor for parameter '" + e.getKey()
                         + "', which this optimizer does not train");
             }
+            Long steps = state.steps().get(e.getKey());
+            if (steps == null || steps == 0) {
+                throw new CheckpointException("optimizer state: parameter '" + e.getKey()
+                        + "' has state tensors but no step count > 0");
+            }
             Map<String, Shape> allowed = slotShapes(p.param.getShape());
             for (Map.Entry<String, NDArray> s : e.getValue().entrySet()) {
                 Shape expected = allowed.get(s.getKey());

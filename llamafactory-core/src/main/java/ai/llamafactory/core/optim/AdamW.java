@@ -21,7 +21,8 @@ import java.util.Objects;
  * The last line runs as {@code w -= (lr * sqrt(1 - b2^t) / (1 - b1^t)) * m / (sqrt(v) + eps * sqrt(1 - b2^t))},
  * the same value with one kernel fewer. (DJL's own AdamW adds {@code eps} to {@code sqrt(v)} instead, which
  * differs while {@code t} is small.) A step costs 13 eager kernels per parameter plus the gradient reset, two
- * temporaries, no host synchronisation; moments are fp32 even for fp16 weights.
+ * temporaries (the gradient itself serves as scratch space for the moment updates), no host synchronisation;
+ * moments are fp32 even for fp16 weights.
  */
 public final class AdamW extends AbstractOptimizer {
     /** Slot of the first moment. */
@@ -64,13 +65,14 @@ public final class AdamW extends AbstractOptimizer {
         if (weightDecay != 0) {
             w.muli(ctx.scalar(1 - lr * weightDecay));
         }
-        NDArray gradSq = ctx.temp(grad.mul(grad));
-        v.muli(ctx.scalar(b2));
-        gradSq.muli(ctx.scalar(1 - b2));
-        v.addi(gradSq);
+        // the gradient is scratch space: g' = (1 - b1) g feeds m, then g'^2 (1 - b2) / (1 - b1)^2 feeds v
         m.muli(ctx.scalar(b1));
         grad.muli(ctx.scalar(1 - b1));
         m.addi(grad);
+        grad.muli(grad);
+        v.muli(ctx.scalar(b2));
+        grad.muli(ctx.scalar((1 - b2) / ((1 - b1) * (1 - b1))));
+        v.addi(grad);
         NDArray denom = ctx.temp(v.sqrt());
         denom.addi(ctx.scalar(config.epsilon() * biasCorrection2Sqrt));
         NDArray delta = ctx.temp(m.div(denom));

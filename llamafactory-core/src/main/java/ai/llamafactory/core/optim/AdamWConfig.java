@@ -16,6 +16,9 @@ public record AdamWConfig(double beta1, double beta2, double epsilon) {
     /**
      * Validates the values.
      *
+     * @param beta1 decay of the first moment
+     * @param beta2 decay of the second moment
+     * @param epsilon the epsilon
      * @throws InvalidConfigException naming {@code adam_beta1}, {@code adam_beta2} or {@code adam_epsilon}
      */
     public AdamWConfig {

@@ -1,5 +1,6 @@
 package ai.llamafactory.core.optim;
 
+import ai.llamafactory.api.config.LrSchedulerType;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import java.util.Objects;
 
@@ -53,6 +54,11 @@ public final class LrSchedule {
 
     private LrSchedule(Builder b) {
         this.type = b.type;
+        if (type == LrSchedulerType.REDUCE_LR_ON_PLATEAU) {
+            throw new InvalidConfigException("lr_scheduler_type: reduce_lr_on_plateau is not supported; use one of "
+                    + "linear, cosine, cosine_with_restarts, polynomial, constant, constant_with_warmup, inverse_sqrt, "
+                    + "cosine_with_min_lr, warmup_stable_decay");
+        }
         this.learningRate = b.learningRate;
         if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
             throw new InvalidConfigException("learning_rate: must be finite and >= 0, got " + learningRate);

@@ -15,6 +15,9 @@ public record SgdConfig(double momentum, double dampening, boolean nesterov) {
     /**
      * Validates the values.
      *
+     * @param momentum momentum factor
+     * @param dampening dampening
+     * @param nesterov Nesterov flag
      * @throws InvalidConfigException naming {@code momentum}, {@code dampening} or {@code nesterov}
      */
     public SgdConfig {

@@ -39,7 +39,7 @@ class HalfFloatsTest {
         assertThat(HalfFloats.floatToFp16(0x1p-24f)).isEqualTo((short) 0x0001);
         assertThat(HalfFloats.floatToFp16(0x1p-25f)).isEqualTo((short) 0x0000); // tie to even (0)
         assertThat(HalfFloats.floatToFp16(0x1.8p-24f)).isEqualTo((short) 0x0002); // 1.5 units -> 2
-        assertThat(HalfFloats.floatToFp16(0x1.ffcp-15f)).isEqualTo((short) 0x0400); // 1023.5 units: tie to even = normal
+        assertThat(HalfFloats.floatToFp16(0x1.ffcp-15f)).isEqualTo((short) 0x0400); // 1023.5 units: even
         assertThat(HalfFloats.floatToFp16(1f + 0x1p-11f)).isEqualTo((short) 0x3c00); // tie, even stays
         assertThat(HalfFloats.floatToFp16(1f + 0x1.8p-10f)).isEqualTo((short) 0x3c02); // tie, odd rounds up
         assertThat(HalfFloats.floatToFp16(-0.0f)).isEqualTo((short) 0x8000);

@@ -221,12 +221,12 @@ class AdamWTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same array");
         assertThatThrownBy(() -> ParamGroup.builder("g").weightDecay(-0.1))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("weight_decay");
-        try (AdamW adamW = new AdamW(List.of(ParamGroup.builder("g").param("a", a).build()),
-                AdamWConfig.defaults())) {
-            assertThatThrownBy(() -> adamW.step(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
-            adamW.close();
-            assertThatThrownBy(() -> adamW.step(0.1)).isInstanceOf(IllegalStateException.class);
-        }
+        AdamW adamW = new AdamW(List.of(ParamGroup.builder("g").param("a", a).build()), AdamWConfig.defaults());
+        assertThatThrownBy(() -> adamW.step(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        adamW.close();
+        adamW.close(); // idempotent
+        assertThatThrownBy(() -> adamW.step(0.1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
 
     static void assertClose(NDArray actual, double[] expected, double tolerance) {

@@ -1,5 +1,6 @@
 package ai.llamafactory.core.optim;
 
+import ai.llamafactory.api.config.LrSchedulerType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -148,8 +149,10 @@ class LrScheduleTest {
     void missingTotalStepsAndUnknownTypesAreConfigErrors() {
         assertThatThrownBy(() -> LrSchedule.builder(LrSchedulerType.COSINE, 1e-4).build())
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("cosine");
-        assertThatThrownBy(() -> LrSchedulerType.fromKey("reduce_lr_on_plateau"))
+        assertThatThrownBy(() -> LrSchedule.builder(LrSchedulerType.REDUCE_LR_ON_PLATEAU, 1e-4).totalSteps(10).build())
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("reduce_lr_on_plateau");
+        assertThatThrownBy(() -> LrSchedulerType.fromKey("cosine_restarts"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("cosine_restarts");
         assertThat(LrSchedulerType.fromKey("Warmup_Stable_Decay")).isEqualTo(LrSchedulerType.WARMUP_STABLE_DECAY);
         assertThat(LrSchedulerType.fromKey("cosine_with_restarts")).isEqualTo(LrSchedulerType.COSINE_WITH_RESTARTS);
     }

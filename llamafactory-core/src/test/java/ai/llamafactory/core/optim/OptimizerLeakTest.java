@@ -1,5 +1,6 @@
 package ai.llamafactory.core.optim;
 
+import ai.llamafactory.api.config.LrSchedulerType;
 import static ai.llamafactory.core.optim.OptimTestSupport.param;
 import static ai.llamafactory.core.optim.OptimTestSupport.setGradientValues;
 import static org.assertj.core.api.Assertions.assertThat;

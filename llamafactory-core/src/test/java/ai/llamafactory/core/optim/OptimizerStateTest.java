@@ -186,6 +186,10 @@ class OptimizerStateTest {
                     Map.of("model.m.weight", Map.of("momentum_buffer", ok)));
             assertThatThrownBy(() -> adamW.loadState(badSlot)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("momentum_buffer");
+            OptimizerState noSteps = new OptimizerState(OptimizerType.ADAMW, Map.of(),
+                    Map.of("model.m.weight", Map.of(AdamW.EXP_AVG, ok)));
+            assertThatThrownBy(() -> adamW.loadState(noSteps)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("no step count");
             // nothing was changed by the rejected loads
             assertThat(adamW.stepCount("model.m.weight")).isZero();
 
@@ -203,6 +207,19 @@ class OptimizerStateTest {
             }
             assertThatThrownBy(() -> sgd.loadState(dir)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("no_separator");
+        }
+    }
+
+    @Test
+    void stateSavedBeforeTheFirstStepIsEmpty(@TempDir Path dir) {
+        Map<String, NDArray> a = params(M0, V0);
+        try (AdamW adamW = new AdamW(groups(a), AdamWConfig.defaults())) {
+            adamW.saveState(dir);
+            adamW.loadState(dir);
+            assertThat(adamW.stepCount("model.m.weight")).isZero();
+            setGradientValues(manager, a, gradsOf(0));
+            adamW.step(0.01);
+            assertThat(adamW.stepCount("model.m.weight")).isEqualTo(1);
         }
     }
 

@@ -1,0 +1,521 @@
+package ai.llamafactory.data.jinja;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Python semantics for template values. Values are: {@code null} (None), {@link Undefined}, {@link Boolean},
+ * {@link Long} (int), {@link Double} (float), {@link String}, {@link List} (list; {@link PyTuple} for tuples),
+ * {@link Map} (dict, insertion ordered), {@link Namespace}, and callables.
+ */
+final class PyValues {
+    private PyValues() {}
+
+    /** Converts a Java or Jackson value into a template value. */
+    static Object fromJava(Object value) {
+        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Long
+                || value instanceof Double || value instanceof Undefined || value instanceof Namespace) {
+            return value;
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Float) {
+            return ((Float) value).doubleValue();
+        }
+        if (value instanceof BigInteger b) {
+            return b.longValue();
+        }
+        if (value instanceof BigDecimal b) {
+            return b.doubleValue();
+        }
+        if (value instanceof Character c) {
+            return String.valueOf(c);
+        }
+        if (value instanceof Enum<?> e) {
+            return e.name().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (value instanceof JsonNode node) {
+            return fromJson(node);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.put(fromJava(e.getKey()), fromJava(e.getValue()));
+            }
+            return out;
+        }
+        if (value instanceof Collection<?> c) {
+            List<Object> out = new ArrayList<>(c.size());
+            for (Object o : c) {
+                out.add(fromJava(o));
+            }
+            return out;
+        }
+        if (value instanceof Object[] array) {
+            List<Object> out = new ArrayList<>(array.length);
+            for (Object o : array) {
+                out.add(fromJava(o));
+            }
+            return out;
+        }
+        return value;
+    }
+
+    /** Converts a Jackson tree into a template value. */
+    static Object fromJson(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return node.asText();
+        }
+        if (node.isBoolean()) {
+            return node.asBoolean();
+        }
+        if (node.isIntegralNumber()) {
+            return node.asLong();
+        }
+        if (node.isNumber()) {
+            return node.asDouble();
+        }
+        if (node.isArray()) {
+            List<Object> out = new ArrayList<>(node.size());
+            for (JsonNode n : node) {
+                out.add(fromJson(n));
+            }
+            return out;
+        }
+        Map<Object, Object> out = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), fromJson(e.getValue()));
+        }
+        return out;
+    }
+
+    static boolean isInteger(Object v) {
+        return v instanceof Long;
+    }
+
+    static boolean isNumber(Object v) {
+        return v instanceof Long || v instanceof Double || v instanceof Boolean;
+    }
+
+    /** Python truthiness. */
+    static boolean isTrue(Object v) {
+        if (v == null || v instanceof Undefined) {
+            return false;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof Long l) {
+            return l != 0;
+        }
+        if (v instanceof Double d) {
+            return d != 0.0;
+        }
+        if (v instanceof String s) {
+            return !s.isEmpty();
+        }
+        if (v instanceof Collection<?> c) {
+            return !c.isEmpty();
+        }
+        if (v instanceof Map<?, ?> m) {
+            return !m.isEmpty();
+        }
+        return true;
+    }
+
+    /** Python {@code str(v)}; undefined renders as an empty string. */
+    static String str(Object v) {
+        if (v instanceof String s) {
+            return s;
+        }
+        if (v instanceof Undefined) {
+            return "";
+        }
+        if (v instanceof Namespace || v instanceof Map || v instanceof Collection || v == null || v instanceof Boolean
+                || v instanceof Double || v instanceof Long) {
+            return repr(v);
+        }
+        return String.valueOf(v);
+    }
+
+    /** Python {@code repr(v)}. */
+    static String repr(Object v) {
+        if (v == null) {
+            return "None";
+        }
+        if (v instanceof Boolean b) {
+            return b ? "True" : "False";
+        }
+        if (v instanceof Long l) {
+            return Long.toString(l);
+        }
+        if (v instanceof Double d) {
+            return floatRepr(d);
+        }
+        if (v instanceof String s) {
+            return stringRepr(s);
+        }
+        if (v instanceof Undefined) {
+            return "";
+        }
+        if (v instanceof PyTuple t) {
+            StringBuilder sb = new StringBuilder("(");
+            for (int i = 0; i < t.size(); i++) {
+                if (i > 0) {
+                    sb.append(", ");
+                }
+                sb.append(repr(t.get(i)));
+            }
+            if (t.size() == 1) {
+                sb.append(',');
+            }
+            return sb.append(')').toString();
+        }
+        if (v instanceof Collection<?> c) {
+            StringBuilder sb = new StringBuilder("[");
+            boolean first = true;
+            for (Object o : c) {
+                if (!first) {
+                    sb.append(", ");
+                }
+                first = false;
+                sb.append(repr(o));
+            }
+            return sb.append(']').toString();
+        }
+        if (v instanceof Map<?, ?> m) {
+            StringBuilder sb = new StringBuilder("{");
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!first) {
+                    sb.append(", ");
+                }
+                first = false;
+                sb.append(repr(e.getKey())).append(": ").append(repr(e.getValue()));
+            }
+            return sb.append('}').toString();
+        }
+        return String.valueOf(v);
+    }
+
+    private static String stringRepr(String s) {
+        char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
+        StringBuilder sb = new StringBuilder().append(quote);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == quote || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c == '\n') {
+                sb.append("\\n");
+            } else if (c == '\r') {
+                sb.append("\\r");
+            } else if (c == '\t') {
+                sb.append("\\t");
+            } else if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append(quote).toString();
+    }
+
+    /** Python's {@code repr(float)}: shortest round-trip digits, {@code 1e+16} style beyond 1e16. */
+    static String floatRepr(double d) {
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        if (d == 0) {
+            return (1 / d < 0) ? "-0.0" : "0.0";
+        }
+        BigDecimal bd = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        double abs = Math.abs(d);
+        if (abs >= 1e-4 && abs < 1e16) {
+            String plain = bd.toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
+        }
+        String digits = bd.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - bd.scale();
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        String sign = d < 0 ? "-" : "";
+        String expSign = exponent < 0 ? "-" : "+";
+        int e = Math.abs(exponent);
+        return sign + mantissa + "e" + expSign + (e < 10 ? "0" + e : Integer.toString(e));
+    }
+
+    /** Python {@code ==}. */
+    static boolean eq(Object a, Object b) {
+        if (a == b) {
+            return true;
+        }
+        if (a == null || b == null) {
+            return false;
+        }
+        if (a instanceof Undefined || b instanceof Undefined) {
+            return a instanceof Undefined && b instanceof Undefined;
+        }
+        if (isNumber(a) && isNumber(b)) {
+            if ((a instanceof Long || a instanceof Boolean) && (b instanceof Long || b instanceof Boolean)) {
+                return toLong(a) == toLong(b);
+            }
+            return toDouble(a) == toDouble(b);
+        }
+        if (a instanceof List<?> la && b instanceof List<?> lb) {
+            if (la.size() != lb.size()) {
+                return false;
+            }
+            for (int i = 0; i < la.size(); i++) {
+                if (!eq(la.get(i), lb.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
+            if (ma.size() != mb.size()) {
+                return false;
+            }
+            for (Map.Entry<?, ?> e : ma.entrySet()) {
+                if (!mb.containsKey(e.getKey()) || !eq(e.getValue(), mb.get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return Objects.equals(a, b);
+    }
+
+    /** Python ordering for numbers, strings and lists. */
+    static int compare(Object a, Object b, int line) {
+        if (isNumber(a) && isNumber(b)) {
+            if ((a instanceof Long || a instanceof Boolean) && (b instanceof Long || b instanceof Boolean)) {
+                return Long.compare(toLong(a), toLong(b));
+            }
+            return Double.compare(toDouble(a), toDouble(b));
+        }
+        if (a instanceof String sa && b instanceof String sb) {
+            return compareCodePoints(sa, sb);
+        }
+        if (a instanceof List<?> la && b instanceof List<?> lb) {
+            for (int i = 0; i < Math.min(la.size(), lb.size()); i++) {
+                if (!eq(la.get(i), lb.get(i))) {
+                    return compare(la.get(i), lb.get(i), line);
+                }
+            }
+            return Integer.compare(la.size(), lb.size());
+        }
+        throw new JinjaException("Template line " + line + ": cannot order " + typeName(a) + " and " + typeName(b));
+    }
+
+    static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    static long toLong(Object v) {
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        return ((Number) v).longValue();
+    }
+
+    static double toDouble(Object v) {
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        return ((Number) v).doubleValue();
+    }
+
+    static String typeName(Object v) {
+        if (v == null) {
+            return "NoneType";
+        }
+        if (v instanceof Undefined u) {
+            return "undefined value '" + u.name() + "'";
+        }
+        if (v instanceof String) {
+            return "str";
+        }
+        if (v instanceof Boolean) {
+            return "bool";
+        }
+        if (v instanceof Long) {
+            return "int";
+        }
+        if (v instanceof Double) {
+            return "float";
+        }
+        if (v instanceof PyTuple) {
+            return "tuple";
+        }
+        if (v instanceof List) {
+            return "list";
+        }
+        if (v instanceof Map) {
+            return "dict";
+        }
+        if (v instanceof Namespace) {
+            return "Namespace";
+        }
+        return v.getClass().getSimpleName();
+    }
+
+    /** Python's {@code str.isspace} for one character. */
+    static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085' || (c >= 0x1c && c <= 0x1f);
+    }
+
+    /**
+     * transformers' {@code tojson}: {@code json.dumps(x, ensure_ascii=False, indent=indent, separators=separators,
+     * sort_keys=sort_keys)}.
+     */
+    static String toJson(Object v, Integer indent, String itemSeparator, String keySeparator, boolean sortKeys,
+            int line) {
+        String itemSep = itemSeparator != null ? itemSeparator : (indent == null ? ", " : ",");
+        String keySep = keySeparator != null ? keySeparator : ": ";
+        StringBuilder sb = new StringBuilder();
+        writeJson(sb, v, indent, itemSep, keySep, sortKeys, 0, line);
+        return sb.toString();
+    }
+
+    private static void writeJson(StringBuilder sb, Object v, Integer indent, String itemSep, String keySep,
+            boolean sortKeys, int depth, int line) {
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof Boolean b) {
+            sb.append(b ? "true" : "false");
+        } else if (v instanceof Long l) {
+            sb.append(l);
+        } else if (v instanceof Double d) {
+            if (Double.isNaN(d)) {
+                sb.append("NaN");
+            } else if (Double.isInfinite(d)) {
+                sb.append(d > 0 ? "Infinity" : "-Infinity");
+            } else {
+                sb.append(floatRepr(d));
+            }
+        } else if (v instanceof String s) {
+            writeJsonString(sb, s);
+        } else if (v instanceof Collection<?> c) {
+            if (c.isEmpty()) {
+                sb.append("[]");
+                return;
+            }
+            sb.append('[');
+            boolean first = true;
+            for (Object o : c) {
+                if (!first) {
+                    sb.append(itemSep);
+                }
+                first = false;
+                newline(sb, indent, depth + 1);
+                writeJson(sb, o, indent, itemSep, keySep, sortKeys, depth + 1, line);
+            }
+            newline(sb, indent, depth);
+            sb.append(']');
+        } else if (v instanceof Map<?, ?> m) {
+            if (m.isEmpty()) {
+                sb.append("{}");
+                return;
+            }
+            List<Map.Entry<?, ?>> entries = new ArrayList<>(m.entrySet());
+            if (sortKeys) {
+                entries.sort((x, y) -> compareCodePoints(jsonKey(x.getKey(), line), jsonKey(y.getKey(), line)));
+            }
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : entries) {
+                if (!first) {
+                    sb.append(itemSep);
+                }
+                first = false;
+                newline(sb, indent, depth + 1);
+                writeJsonString(sb, jsonKey(e.getKey(), line));
+                sb.append(keySep);
+                writeJson(sb, e.getValue(), indent, itemSep, keySep, sortKeys, depth + 1, line);
+            }
+            newline(sb, indent, depth);
+            sb.append('}');
+        } else if (v instanceof Undefined u) {
+            throw new JinjaException("Template line " + line + ": tojson of undefined value '" + u.name() + "'");
+        } else {
+            throw new JinjaException("Template line " + line + ": Object of type " + typeName(v)
+                    + " is not JSON serializable");
+        }
+    }
+
+    private static String jsonKey(Object key, int line) {
+        if (key instanceof String s) {
+            return s;
+        }
+        if (key == null) {
+            return "null";
+        }
+        if (key instanceof Boolean b) {
+            return b ? "true" : "false";
+        }
+        if (key instanceof Long || key instanceof Double) {
+            return repr(key);
+        }
+        throw new JinjaException("Template line " + line + ": keys must be str, int, float, bool or None, not "
+                + typeName(key));
+    }
+
+    private static void newline(StringBuilder sb, Integer indent, int depth) {
+        if (indent != null) {
+            sb.append('\n');
+            sb.append(" ".repeat(indent * depth));
+        }
+    }
+
+    static void writeJsonString(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}
