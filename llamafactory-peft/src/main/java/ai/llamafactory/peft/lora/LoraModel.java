@@ -488,6 +488,39 @@ public final class LoraModel {
         return load(ckpt, tensor, manager, like.getDataType());
     }
 
+    /**
+     * Overwrites the tensors of an existing adapter with those saved in a folder by {@link #saveAdapter} (resuming
+     * training from a checkpoint). The adapter's structure must match.
+     *
+     * @param name the adapter name
+     * @param folder a folder holding {@code adapter_model.safetensors}
+     * @throws CheckpointException if a tensor is missing or its shape differs
+     */
+    public void restoreAdapter(String name, Path folder) {
+        Path weights = folder.resolve(WEIGHTS_FILE);
+        try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(weights)) {
+            Map<String, Param> params = adapterParameters(name);
+            for (Map.Entry<String, Param> e : params.entrySet()) {
+                String saved = PeftNames.saved(e.getKey());
+                NDArray current = e.getValue().array();
+                if (!ckpt.contains(saved)) {
+                    throw new CheckpointException(weights + ": tensor '" + saved + "' of adapter '" + name
+                            + "' is missing");
+                }
+                long[] shape = ckpt.info(saved).shape();
+                if (!Arrays.equals(shape, current.getShape().getShape())) {
+                    throw new CheckpointException(weights + ": tensor '" + saved + "' has shape "
+                            + Arrays.toString(shape) + " but the adapter has " + current.getShape());
+                }
+            }
+            for (Map.Entry<String, Param> e : params.entrySet()) {
+                NDArray current = e.getValue().array();
+                e.getValue().set(load(ckpt, PeftNames.saved(e.getKey()), current.getManager(),
+                        current.getDataType()));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ switching
 
     /**
