@@ -53,6 +53,20 @@ class PeftTrainingEndToEndTest {
     }
 
     @Test
+    void pissaConvertWritesTheInitialAndTheConvertedAdapter() {
+        Path model = TinyRun.model("llama", tmp.resolve("model"));
+        Path data = TinyRun.dataset(tmp.resolve("data"));
+        Path out = tmp.resolve("out");
+        FineTune.model(model).lora(LoraOptions.rank(4).pissa(4).pissaConvert()).sft().dataset("tiny")
+                .datasetDir(data.toString()).template("chatml").cutoffLen(64).batchSize(8).learningRate(1e-2)
+                .maxSteps(3).scheduler(LrSchedulerType.CONSTANT).seed(42).outputDir(out)
+                .training(t -> t.loggingSteps(1).saveSteps(1000)).run();
+        assertThat(out.resolve("pissa_init/adapter_model.safetensors")).exists();
+        assertThat(out.resolve("pissa_converted/adapter_config.json")).content().contains("\"r\": 8");
+        assertThat(out.resolve("adapter_model.safetensors")).exists();
+    }
+
+    @Test
     void freezeSftTrainsTheLastLayer() {
         Path model = TinyRun.model("llama", tmp.resolve("model"));
         Path data = TinyRun.dataset(tmp.resolve("data"));
