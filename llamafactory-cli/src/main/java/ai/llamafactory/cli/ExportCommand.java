@@ -1,9 +1,10 @@
 package ai.llamafactory.cli;
 
 import ai.llamafactory.api.config.FineTuneConfig;
-import ai.llamafactory.api.exception.InvalidConfigException;
-import ai.llamafactory.api.exception.LlamaFactoryException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
@@ -11,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code llamafactory export <config> [key=value...]}: merges the adapters of {@code adapter_name_or_path} into the
  * base model and writes a Hugging Face model folder to {@code export_dir}, as LLaMA-Factory's
- * {@code llamafactory-cli export examples/merge_lora/qwen3_lora_sft.yaml}.
+ * {@code llamafactory-cli export examples/merge_lora/qwen3_lora_sft.yaml}. See {@link ModelExport}.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Merge LoRA adapters into the base model and export it (export_dir, export_size, "
@@ -26,12 +27,20 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        CliContext ctx = root.context();
         FineTuneConfig config = arguments.load();
-        if (config.export().exportDir().isEmpty()) {
-            throw new InvalidConfigException("export_dir: required to export a model; set it in "
-                    + arguments.configFile + " or add export_dir=<folder>");
+        Path dir = ModelExport.check(config);
+        long start = ctx.nanoClock().getAsLong();
+        List<Path> written = ModelExport.export(config);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(ctx.nanoClock().getAsLong() - start);
+        ctx.out().println("Exported " + config.model().modelNameOrPath()
+                + (config.model().adapterNameOrPath().isEmpty() ? ""
+                        : " with adapter(s) " + String.join(", ", config.model().adapterNameOrPath()) + " merged")
+                + " to " + dir + " (" + written.size() + " files, " + seconds + " s):");
+        for (Path file : written) {
+            ctx.out().println("  " + file);
         }
-        throw new LlamaFactoryException("export needs the merge and export of the llamafactory-peft module "
-                + "(ai.llamafactory.peft.export.ModelExporter), which this build does not contain yet");
+        ctx.out().flush();
+        return ExitCodes.SUCCESS;
     }
 }

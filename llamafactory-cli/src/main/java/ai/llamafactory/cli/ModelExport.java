@@ -1,0 +1,173 @@
+package ai.llamafactory.cli;
+
+import ai.llamafactory.api.config.ExportArguments;
+import ai.llamafactory.api.config.ExportDevice;
+import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.config.ModelArguments;
+import ai.llamafactory.api.exception.InvalidConfigException;
+import ai.llamafactory.core.checkpoint.SafetensorsDtype;
+import ai.llamafactory.core.loader.DjlLoadedModel;
+import ai.llamafactory.core.loader.DjlModelLoader;
+import ai.llamafactory.data.template.ChatTemplate;
+import ai.llamafactory.data.template.Slot;
+import ai.llamafactory.data.tokenizer.HfTokenizer;
+import ai.llamafactory.data.tokenizer.SpecialTokens;
+import ai.llamafactory.data.tokenizer.Tokenizer;
+import ai.llamafactory.data.worker.DefaultDataWorker;
+import ai.llamafactory.peft.export.ExportConfig;
+import ai.llamafactory.peft.export.ModelExporter;
+import ai.llamafactory.peft.export.OllamaModelfile;
+import ai.llamafactory.peft.lora.LoraModel;
+import ai.llamafactory.peft.lora.LoraSetup;
+import ai.llamafactory.peft.method.PeftArguments;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LLaMA-Factory's {@code export_model} on a {@link FineTuneConfig}: loads {@code model_name_or_path} on
+ * {@code export_device}, merges every adapter of {@code adapter_name_or_path} into it, and writes the model with
+ * {@link ModelExporter} to {@code export_dir} in shards of {@code export_size} GB, in {@code export_dtype}, with the
+ * tokenizer files (the named {@code template} as {@code chat_template}) and, with {@code export_ollama_modelfile}, an
+ * Ollama {@code Modelfile} built from the template. What is not implemented (GPTQ quantisation while exporting,
+ * {@code .bin} weights, pushing to the hub, merging into a quantised base) is refused before anything is loaded.
+ */
+final class ModelExport {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelExport.class);
+
+    private ModelExport() {
+    }
+
+    /**
+     * Checks the export keys without loading anything.
+     *
+     * @param config the configuration
+     * @return {@code export_dir}
+     * @throws InvalidConfigException naming the key and value that cannot be exported
+     */
+    static Path check(FineTuneConfig config) {
+        ExportArguments ex = config.export();
+        Path dir = ex.exportDir().orElseThrow(() -> new InvalidConfigException(
+                "export_dir: required to export a model (the folder the merged model is written to); add "
+                        + "export_dir=<folder>"));
+        if (ex.exportQuantizationBit().isPresent()) {
+            throw new InvalidConfigException("export_quantization_bit: quantizing while exporting (GPTQ) is not "
+                    + "implemented; remove it to export unquantized weights, got " + ex.exportQuantizationBit()
+                    .getAsInt());
+        }
+        if (ex.exportLegacyFormat()) {
+            throw new InvalidConfigException("export_legacy_format: PyTorch .bin weights are not written; set it to "
+                    + "false to export safetensors, got true");
+        }
+        if (ex.exportHubModelId().isPresent()) {
+            throw new InvalidConfigException("export_hub_model_id: pushing to the Hugging Face Hub is not "
+                    + "implemented; upload " + dir + " yourself, got '" + ex.exportHubModelId().get() + "'");
+        }
+        List<String> adapters = config.model().adapterNameOrPath();
+        if (config.model().quantizationBit().isPresent()) {
+            throw new InvalidConfigException("quantization_bit: a quantized model cannot be "
+                    + (adapters.isEmpty() ? "exported" : "merged with adapters") + "; remove quantization_bit to "
+                    + "load the base in full precision, got " + config.model().quantizationBit().getAsInt());
+        }
+        return dir;
+    }
+
+    /**
+     * Exports the model.
+     *
+     * @param config the configuration
+     * @return the files written
+     * @throws InvalidConfigException for export keys that cannot be honoured
+     * @throws ai.llamafactory.api.exception.CheckpointException when the model or an adapter cannot be read, or the
+     *     export cannot be written
+     */
+    static List<Path> export(FineTuneConfig config) {
+        Path dir = check(config);
+        ExportArguments ex = config.export();
+        ModelArguments model = config.model().toBuilder()
+                .device(ex.exportDevice() == ExportDevice.CPU ? "cpu" : "auto").build();
+        try (DjlLoadedModel loaded = new DjlModelLoader().load(model)) {
+            ExportConfig.Builder out = ExportConfig.builder(dir).exportSize(ex.exportSize())
+                    .sourceFolder(loaded.localPath());
+            weightDtype(ex).ifPresent(out::weightDtype);
+            addTemplate(config, loaded.localPath(), out);
+            List<String> adapters = config.model().adapterNameOrPath();
+            if (adapters.isEmpty()) {
+                return ModelExporter.export(loaded.model(), out.build());
+            }
+            LoraModel lora = LoraSetup.apply(loaded.model(), PeftArguments.loraSetup(config, false));
+            LOG.info("merged {} adapter(s) into {}", adapters.size(), config.model().modelNameOrPath());
+            return ModelExporter.export(lora, out.build());
+        }
+    }
+
+    private static Optional<SafetensorsDtype> weightDtype(ExportArguments ex) {
+        return switch (ex.exportDtype()) {
+            case AUTO -> Optional.empty();
+            case FP32 -> Optional.of(SafetensorsDtype.F32);
+            case FP16 -> Optional.of(SafetensorsDtype.F16);
+            case BF16 -> Optional.of(SafetensorsDtype.BF16);
+        };
+    }
+
+    /**
+     * The named template becomes the exported {@code chat_template}; without a name the tokenizer's own is kept. The
+     * Modelfile is built from the template in use either way, as LLaMA-Factory does.
+     */
+    private static void addTemplate(FineTuneConfig config, Path modelFolder, ExportConfig.Builder out) {
+        boolean named = config.data().template().isPresent();
+        if (!named && !config.export().exportOllamaModelfile()) {
+            return;
+        }
+        HfTokenizer raw = HfTokenizer.load(modelFolder);
+        ChatTemplate template = DefaultDataWorker.configureTemplate(config.data(), raw);
+        Tokenizer tokenizer = template.fixSpecialTokens(raw);
+        if (named) {
+            try {
+                out.chatTemplate(template.toJinja(tokenizer.specialTokens()));
+            } catch (InvalidConfigException e) {
+                LOG.warn("template {} cannot be written as a Jinja chat_template ({}); the tokenizer's own is kept",
+                        template.name(), e.getMessage());
+            }
+        }
+        if (config.export().exportOllamaModelfile()) {
+            out.modelfile(ollamaModelfile(template, tokenizer));
+        }
+    }
+
+    /** LLaMA-Factory's {@code get_ollama_modelfile}: the template's slots written out, its stop tokens, 4096 ctx. */
+    static OllamaModelfile ollamaModelfile(ChatTemplate template, Tokenizer tokenizer) {
+        SpecialTokens special = tokenizer.specialTokens();
+        List<String> stops = new ArrayList<>();
+        for (int id : template.stopTokenIds(tokenizer)) {
+            tokenizer.idToToken(id).ifPresent(stops::add);
+        }
+        return OllamaModelfile.builder()
+                .prefix(slots(template.prefixSlots(), special))
+                .systemSlot(slots(template.systemSlots(), special))
+                .userSlot(slots(template.userSlots(), special))
+                .assistantSlot(slots(template.assistantSlots(), special))
+                .defaultSystem(template.defaultSystem())
+                .stopTokens(stops)
+                .build();
+    }
+
+    private static String slots(List<Slot> slots, SpecialTokens special) {
+        StringBuilder s = new StringBuilder();
+        for (Slot slot : slots) {
+            if (slot instanceof Slot.Text t) {
+                s.append(t.text());
+            } else if (slot instanceof Slot.BosToken) {
+                special.bos().ifPresent(b -> s.append(b.token()));
+            } else if (slot instanceof Slot.EosToken) {
+                special.eos().ifPresent(e -> s.append(e.token()));
+            } else if (slot instanceof Slot.LiteralToken l) {
+                s.append(l.token());
+            }
+        }
+        return s.toString();
+    }
+}
