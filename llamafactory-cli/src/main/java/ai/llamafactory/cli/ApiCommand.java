@@ -1,6 +1,10 @@
 package ai.llamafactory.cli;
 
+import ai.llamafactory.api.CancellationToken;
 import ai.llamafactory.api.chat.ChatModel;
+import ai.llamafactory.api.chat.ChatRequest;
+import ai.llamafactory.api.chat.ChatResponse;
+import ai.llamafactory.api.chat.ChatStreamListener;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.server.OpenAiServer;
 import java.util.concurrent.Callable;
@@ -23,6 +27,24 @@ import picocli.CommandLine.ParentCommand;
                 + "default none), API_MODEL_NAME, MAX_CONCURRENT.",
             "", "Example:", "  API_PORT=8000 llamafactory api examples/inference/qwen3_lora_sft.yaml"})
 final class ApiCommand implements Callable<Integer> {
+    /** Stands in for the model while the server settings are checked; never asked to generate. */
+    private static final ChatModel NOT_LOADED = new ChatModel() {
+        @Override
+        public ChatResponse chat(ChatRequest request, CancellationToken cancellation) {
+            throw new IllegalStateException("the model is not loaded yet");
+        }
+
+        @Override
+        public void streamChat(ChatRequest request, ChatStreamListener listener, CancellationToken cancellation) {
+            throw new IllegalStateException("the model is not loaded yet");
+        }
+
+        @Override
+        public String modelName() {
+            return "not-loaded";
+        }
+    };
+
     @ParentCommand
     private LlamaFactoryCli root;
 
@@ -44,19 +66,11 @@ final class ApiCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliContext ctx = root.context();
         FineTuneConfig config = arguments.load();
+        // the address and key are checked before the (slow) model load
+        serverFor(NOT_LOADED, ctx).build();
         ChatModel model = ctx.loadChatModel(config);
         try {
-            OpenAiServer.Builder builder = OpenAiServer.builder(model).environment(ctx.environment());
-            if (host != null) {
-                builder.host(host);
-            }
-            if (port != null) {
-                builder.port(port);
-            }
-            if (apiKey != null) {
-                builder.apiKey(apiKey);
-            }
-            OpenAiServer server = builder.build().start();
+            OpenAiServer server = serverFor(model, ctx).build().start();
             try (ShutdownHooks.Registration hook = ctx.shutdownHooks().register("llamafactory-api-shutdown",
                     () -> {
                         ctx.err().println("llamafactory: stopping the API server");
@@ -76,5 +90,19 @@ final class ApiCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.SUCCESS;
+    }
+
+    private OpenAiServer.Builder serverFor(ChatModel model, CliContext ctx) {
+        OpenAiServer.Builder builder = OpenAiServer.builder(model).environment(ctx.environment());
+        if (host != null) {
+            builder.host(host);
+        }
+        if (port != null) {
+            builder.port(port);
+        }
+        if (apiKey != null) {
+            builder.apiKey(apiKey);
+        }
+        return builder;
     }
 }

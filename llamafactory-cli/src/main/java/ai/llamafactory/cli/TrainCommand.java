@@ -84,9 +84,15 @@ final class TrainCommand implements Callable<Integer> {
                 + "s = %s", k, format(k, metrics.get(k)))));
     }
 
+    /** @return whether a metric counts something (an int in Python): total_tokens, total_flos ... */
+    private static boolean isCount(String key) {
+        return key.startsWith("total_") || key.endsWith("_tokens") || key.endsWith("_tokens_seen")
+                || key.equals("global_step");
+    }
+
     /**
      * Formats a metric as transformers prints it: runtimes as {@code H:MM:SS.ss}, other numbers rounded to 4
-     * decimals ({@code 3.0}, {@code 0.0123}).
+     * decimals ({@code 3.0}, {@code 0.0123}), counts as integers.
      */
     static String format(String key, double value) {
         if (!Double.isFinite(value)) {
@@ -96,6 +102,9 @@ final class TrainCommand implements Callable<Integer> {
             long centis = Math.round(value * 100);
             return String.format(Locale.ROOT, "%d:%02d:%02d.%02d", centis / 360_000, centis / 6000 % 60,
                     centis / 100 % 60, centis % 100);
+        }
+        if (value == Math.rint(value) && Math.abs(value) < 1e15 && isCount(key)) {
+            return Long.toString((long) value);
         }
         String text = new BigDecimal(value).setScale(4, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
         return text.contains(".") ? text : text + ".0";

@@ -98,12 +98,26 @@ class ApiCommandTest {
     }
 
     @Test
+    void aPortInUseExits2AndClosesTheModel() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            EchoChatModel model = new EchoChatModel();
+            CliRun.Result r = new CliRun().chatModel(model)
+                    .run("api", yaml().toString(), "--port", Integer.toString(taken.getLocalPort()));
+            assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
+            assertThat(r.err()).startsWith("llamafactory: error: cannot serve on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(model.closed).as("the model is closed when the server cannot start").isTrue();
+        }
+    }
+
+    @Test
     void invalidPortInTheEnvironmentExits2() throws Exception {
         EchoChatModel model = new EchoChatModel();
         CliRun.Result r = new CliRun().chatModel(model).environment(Map.of("API_PORT", "eighty"))
                 .run("api", yaml().toString());
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
         assertThat(r.err()).startsWith("llamafactory: error: ").contains("API_PORT").contains("eighty");
-        assertThat(model.closed).as("the model is closed when the server cannot start").isTrue();
+        assertThat(model.requests).isEmpty();
+        assertThat(model.closed).as("checked before the model is loaded").isFalse();
     }
 }

@@ -166,7 +166,7 @@ class TrainingProgressBarTest {
         TrainCommand.printMetrics(new PrintWriter(w, true), m);
         assertThat(w.toString()).isEqualTo("***** train metrics *****\n"
                 + "  epoch         = 3.0\n"
-                + "  total_flos    = 123456.0\n"
+                + "  total_flos    = 123456\n"
                 + "  train_loss    = 0.0123\n"
                 + "  train_runtime = 0:01:02.35\n");
     }
