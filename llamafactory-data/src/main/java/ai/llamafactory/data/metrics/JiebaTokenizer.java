@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *
  * <p>The algorithm, as jieba 0.42.1 defines it:
  * <ol>
- *   <li>the text is split into runs of {@code [\u4E00-\u9FD5a-zA-Z0-9+#&._%-]} and the rest; outside those runs
+ *   <li>the text is split into runs of <code>[&#92;u4E00-&#92;u9FD5a-zA-Z0-9+#&amp;._%-]</code> and the rest; outside those runs
  *       every character is its own token ({@code "\r\n"} stays one token), so spaces and punctuation are tokens;</li>
  *   <li>inside a run, a DAG of dictionary words starting at each position is built, and the route maximising the
  *       sum of {@code log(freq) - log(total)} (frequency 1 for single characters not in the dictionary; ties go to

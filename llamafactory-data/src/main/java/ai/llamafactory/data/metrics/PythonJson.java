@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Without an indent the separators are {@code ", "} and {@code ": "}; with one they are {@code ","} plus a new
  * line and {@code ": "}. Floats are written as {@code repr} writes them, integers without a fraction. With
- * {@code ensureAscii} every character outside printable ASCII becomes a lowercase {@code \\uXXXX} escape (UTF-16 units);
+ * {@code ensureAscii} every character outside printable ASCII becomes a lowercase <code>&#92;uXXXX</code> escape (UTF-16 units);
  * without it only the quote, the backslash and control characters are escaped.
  */
 final class PythonJson {
