@@ -1,6 +1,7 @@
 /**
  * Service provider interfaces for the modules of LLaMA-Factory's architecture: {@link
- * ai.llamafactory.api.spi.ModelLoader} (model loader), the data worker, and {@link ai.llamafactory.api.spi.Trainer}
+ * ai.llamafactory.api.spi.ModelLoader} (model loader), {@link ai.llamafactory.api.spi.DataWorker} (data worker, found
+ * with {@link ai.llamafactory.api.spi.DataWorkers}), and {@link ai.llamafactory.api.spi.Trainer}
  * made by a {@link ai.llamafactory.api.spi.TrainerProvider} (trainer). Implementations are found with {@link
  * java.util.ServiceLoader}; the defaults live in the core, data, peft and rlhf modules.
  */

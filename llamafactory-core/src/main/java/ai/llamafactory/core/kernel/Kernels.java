@@ -27,12 +27,19 @@ public final class Kernels {
      * @param q queries [B, H, T, D]
      * @param k keys [B, KV, S, D]
      * @param v values [B, KV, S, D]
-     * @param mask additive mask broadcastable to [B, H, T, S], in q's dtype
+     * @param mask additive mask broadcastable to [B, H, T, S], in q's dtype; null when every query sees every key
+     *     (one decoding step without padding)
      * @param scale the softmax scale (usually 1/sqrt(D))
      * @return attention output [B, H, T, D]
      */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, double scale) {
         boolean gqa = q.getShape().get(1) != k.getShape().get(1);
+        if (mask == null) {
+            String body = String.format(Locale.ROOT,
+                    "return torch.scaled_dot_product_attention(q, k, v, None, 0., False, scale=%s, enable_gqa=%s)",
+                    Double.toString(scale), gqa ? "True" : "False");
+            return kernel("attention_unmasked", List.of("q: Tensor", "k: Tensor", "v: Tensor"), body, q).call(q, k, v);
+        }
         String body = String.format(Locale.ROOT,
                 "return torch.scaled_dot_product_attention(q, k, v, mask, 0., False, scale=%s, enable_gqa=%s)",
                 Double.toString(scale), gqa ? "True" : "False");
@@ -85,6 +92,20 @@ public final class Kernels {
                     + "return torch.mul(w, torch.to(h, ops.prim.dtype(x)))";
         }
         return kernel("rms_norm", List.of("x: Tensor", "w: Tensor"), body, x).call(x, weight);
+    }
+
+    /**
+     * Whether autograd tracks a tensor: true for a trainable leaf and for any result computed from one in grad mode
+     * (DJL's {@code hasGradient} answers false for the latter, and its JNI offers no safe test).
+     *
+     * @param x the tensor
+     * @return torch's {@code x.requires_grad}
+     */
+    public static boolean requiresGrad(NDArray x) {
+        try (NDArray flag = kernel("requires_grad", List.of("x: Tensor"),
+                "return torch.tensor(ops.prim.requires_grad(x))", x).call(x)) {
+            return flag.getBoolean();
+        }
     }
 
     /**

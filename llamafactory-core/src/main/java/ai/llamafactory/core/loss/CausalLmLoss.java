@@ -60,10 +60,36 @@ public final class CausalLmLoss {
      * @param loss the loss value (NaN when no target is valid)
      * @param validTokens number of targets that counted
      * @param correctTokens number of targets the argmax predicted (token accuracy numerator)
-     * @param tokenNll the per-target negative log-likelihoods, in target order
+     * @param tokenNll the per-target negative log-likelihoods, in target order (row by row)
+     * @param targetRows the batch row of each target
+     * @param targetCorrect whether the argmax predicted each target
      * @param backwardTarget a scalar to call backward on; null outside grad mode or when no target is valid
      */
-    public record Result(double loss, long validTokens, long correctTokens, float[] tokenNll, NDArray backwardTarget) {}
+    public record Result(double loss, long validTokens, long correctTokens, float[] tokenNll, int[] targetRows,
+            boolean[] targetCorrect, NDArray backwardTarget) {
+
+        /**
+         * Token accuracy per batch row, averaged over rows that have targets (LLaMA-Factory's compute_accuracy).
+         *
+         * @param rows the batch size
+         * @return per-row accuracy, NaN for rows without targets
+         */
+        public double[] rowAccuracy(int rows) {
+            double[] correct = new double[rows];
+            double[] total = new double[rows];
+            for (int i = 0; i < targetRows.length; i++) {
+                total[targetRows[i]]++;
+                if (targetCorrect[i]) {
+                    correct[targetRows[i]]++;
+                }
+            }
+            double[] out = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                out[r] = total[r] == 0 ? Double.NaN : correct[r] / total[r];
+            }
+            return out;
+        }
+    }
 
     /**
      * Computes the loss of one batch.
@@ -86,6 +112,7 @@ public final class CausalLmLoss {
         long[] lab = labels.toType(DataType.INT64, false).toLongArray();
         List<Long> rows = new ArrayList<>();
         List<Long> targets = new ArrayList<>();
+        List<Integer> batchRows = new ArrayList<>();
         for (int i = 0; i < b; i++) {
             for (int j = 0; j + 1 < t; j++) {
                 long y = lab[(int) (i * t + j + 1)];
@@ -98,11 +125,12 @@ public final class CausalLmLoss {
                 }
                 rows.add(i * t + j);
                 targets.add(y);
+                batchRows.add(i);
             }
         }
         int n = rows.size();
         if (n == 0) {
-            return new Result(Double.NaN, 0, 0, new float[0], null);
+            return new Result(Double.NaN, 0, 0, new float[0], new int[0], new boolean[0], null);
         }
         NDManager step = hidden.getManager();
         double scale = 1.0 / (options.normalizer() > 0 ? options.normalizer() : n);
@@ -110,13 +138,16 @@ public final class CausalLmLoss {
         // non-leaf tensors), so in grad mode a backward target is always built; callers with nothing trainable
         // before the head simply do not call backward on it.
         boolean needInputGrad = DjlEngine.isGradMode();
-        boolean needHeadGrad = DjlEngine.isGradMode() && lmHead.hasGradient();
+        // The head may be computed from trainable tensors (an adapter on lm_head): then it is no leaf and only
+        // torch's requires_grad tells.
+        boolean needHeadGrad = DjlEngine.isGradMode() && (lmHead.hasGradient() || Kernels.requiresGrad(lmHead));
         NDArray rowIndex = step.create(rows.stream().mapToLong(Long::longValue).toArray());
         NDArray flat = hidden.reshape(b * t, h);
         NDArray selected = flat.get(rowIndex);
         NDArray y = step.create(targets.stream().mapToLong(Long::longValue).toArray());
         long chunkRows = Math.max(1, options.chunkElements() / vocab);
         float[] nll = new float[n];
+        boolean[] hit = new boolean[n];
         long correct = 0;
         List<NDArray> dh = new ArrayList<>();
         NDArray dw = null;
@@ -137,6 +168,7 @@ public final class CausalLmLoss {
                 long[] pred = out.get(2).toLongArray();
                 for (int k = 0; k < pred.length; k++) {
                     if (pred[k] == targets.get((int) s + k)) {
+                        hit[(int) s + k] = true;
                         correct++;
                     }
                 }
@@ -162,7 +194,8 @@ public final class CausalLmLoss {
                 target = target == null ? headTerm : target.add(headTerm);
             }
         }
-        return new Result(loss, n, correct, nll, target);
+        return new Result(loss, n, correct, nll, batchRows.stream().mapToInt(Integer::intValue).toArray(), hit,
+                target);
     }
 
     private static ai.llamafactory.core.kernel.TorchScriptKernel chunkKernel(boolean headGrad, boolean dft,

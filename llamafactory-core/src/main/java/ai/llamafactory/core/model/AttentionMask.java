@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Builds the additive attention mask (0 where a query may attend to a key, a large negative value where it may not)
@@ -13,6 +14,10 @@ import ai.djl.ndarray.types.DataType;
  * batches, 1, 2, 3... per packed sub-sequence for neat packing. A query attends to a key only when both carry the same
  * non-zero id, so packed sequences never see each other. Every query may attend to its own position, so rows of
  * padding never become fully masked (which would give NaN in softmax and poison gradients).
+ *
+ * <p>A single query (one decoding step with a KV cache) is the last of the S positions, so causality allows every
+ * key: the mask then only carries padding, segments and the window, and it is skipped entirely (null) when none of
+ * them hides a key. This keeps the per-token work of incremental decoding small.
  */
 public final class AttentionMask {
     private AttentionMask() {}
@@ -27,10 +32,14 @@ public final class AttentionMask {
      * @param keyLength S
      * @param slidingWindow window size, or 0 for none
      * @param dtype dtype of the attention scores
-     * @return additive mask [B or 1, 1, T, S]
+     * @return additive mask [B or 1, 1, T, S], or null when every key is visible to every query (a single query
+     *     without padding and without a window shorter than S)
      */
     public static NDArray build(NDManager manager, NDArray paddingMask, long batch, long queryLength, long keyLength,
             int slidingWindow, DataType dtype) {
+        if (queryLength == 1) {
+            return singleQuery(manager, paddingMask, keyLength, slidingWindow, dtype);
+        }
         long past = keyLength - queryLength;
         try (NDManager tmp = manager.newSubManager()) {
             NDArray q = tmp.arange(past, keyLength, 1, DataType.INT64).reshape(queryLength, 1);
@@ -57,6 +66,45 @@ public final class AttentionMask {
             allowed = allowed.logicalOr(diagonal);
             float min = maskValue(dtype);
             NDArray additive = allowed.toType(dtype, false).sub(1).mul(-min).expandDims(1);
+            additive.attach(manager);
+            return additive;
+        }
+    }
+
+    /**
+     * The mask of one decoding step: the query is position S-1, so causality hides nothing.
+     *
+     * @return [B or 1, 1, 1, S], or null when nothing is hidden
+     */
+    private static NDArray singleQuery(NDManager manager, NDArray paddingMask, long keyLength, int slidingWindow,
+            DataType dtype) {
+        boolean windowHides = slidingWindow > 0 && keyLength > slidingWindow;
+        if (paddingMask == null && !windowHides) {
+            return null;
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray allowed;
+            if (paddingMask != null) {
+                NDArray m = paddingMask;
+                if (m.getDataType() != DataType.INT64) {
+                    m = m.toType(DataType.INT64, false);
+                    m.attach(tmp);
+                }
+                NDArray mq = m.get(new NDIndex(":, {}:", keyLength - 1));
+                allowed = m.eq(mq).logicalAnd(m.neq(0));
+            } else {
+                allowed = tmp.ones(new Shape(1, keyLength), DataType.BOOLEAN);
+            }
+            if (windowHides) {
+                // q - k < window with q = S-1, i.e. k >= S - window; the query's own key is always inside.
+                NDArray k = tmp.arange(0, keyLength, 1, DataType.INT64).reshape(1, keyLength);
+                allowed = allowed.logicalAnd(k.gte(keyLength - slidingWindow));
+            }
+            // The query always sees itself (its own key is the last one), as in the general mask.
+            NDArray self = tmp.arange(0, keyLength, 1, DataType.INT64).reshape(1, keyLength).eq(keyLength - 1);
+            allowed = allowed.logicalOr(self);
+            float min = maskValue(dtype);
+            NDArray additive = allowed.toType(dtype, false).sub(1).mul(-min).expandDims(1).expandDims(1);
             additive.attach(manager);
             return additive;
         }

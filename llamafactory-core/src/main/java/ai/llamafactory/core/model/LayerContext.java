@@ -20,6 +20,7 @@ public final class LayerContext {
     private final NDArray[] cosSin;
     private final KvCache cache;
     private final Map<Integer, NDArray> masks = new HashMap<>();
+    private final Map<Integer, Boolean> built = new HashMap<>();
 
     LayerContext(NDManager manager, NDArray paddingMask, long batch, long queryLength, long keyLength, DataType dtype,
             NDArray[] cosSin, KvCache cache) {
@@ -45,10 +46,15 @@ public final class LayerContext {
 
     /**
      * @param slidingWindow window of the asking layer, 0 for full attention
-     * @return the additive mask for that layer
+     * @return the additive mask for that layer, or null when it would hide nothing (see {@link AttentionMask})
      */
     public NDArray mask(int slidingWindow) {
-        return masks.computeIfAbsent(slidingWindow,
-                w -> AttentionMask.build(manager, paddingMask, batch, queryLength, keyLength, w, dtype));
+        if (built.containsKey(slidingWindow)) {
+            return masks.get(slidingWindow);
+        }
+        NDArray mask = AttentionMask.build(manager, paddingMask, batch, queryLength, keyLength, slidingWindow, dtype);
+        masks.put(slidingWindow, mask);
+        built.put(slidingWindow, Boolean.TRUE);
+        return mask;
     }
 }

@@ -1,5 +1,6 @@
 package ai.llamafactory.data.dataset;
 
+import ai.llamafactory.api.config.MixStrategy;
 import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ public final class DatasetLoadOptions {
         this.seed = b.seed;
         this.strict = b.strict;
         if (!interleaveProbs.isEmpty()) {
-            if (!mixStrategy.interleaves()) {
+            if (mixStrategy == MixStrategy.CONCAT) {
                 throw new InvalidConfigException("interleave_probs " + interleaveProbs + " is only valid with an "
                         + "interleave mix_strategy, not '" + mixStrategy.key() + "'");
             }

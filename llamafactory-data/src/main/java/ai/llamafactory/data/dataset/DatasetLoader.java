@@ -1,5 +1,6 @@
 package ai.llamafactory.data.dataset;
 
+import ai.llamafactory.api.config.MixStrategy;
 import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.api.exception.InvalidConfigException;
@@ -237,7 +238,7 @@ public final class DatasetLoader {
                 throw new InvalidConfigException("dataset: '" + n + "' is listed twice in " + names);
             }
         }
-        if (options.mixStrategy().interleaves() || !options.interleaveProbs().isEmpty()) {
+        if (options.mixStrategy() != MixStrategy.CONCAT || !options.interleaveProbs().isEmpty()) {
             Mixing.checkProbabilities(options.mixStrategy(), options.interleaveProbs(), names);
         }
         List<DatasetInfo> infos = names.stream().map(registry::get).toList();

@@ -1,5 +1,6 @@
 package ai.llamafactory.data.dataset;
 
+import ai.llamafactory.api.config.MixStrategy;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.data.AlignedExample;
 import java.util.ArrayList;

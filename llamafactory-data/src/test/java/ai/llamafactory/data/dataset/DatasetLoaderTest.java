@@ -1,5 +1,6 @@
 package ai.llamafactory.data.dataset;
 
+import ai.llamafactory.api.config.MixStrategy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

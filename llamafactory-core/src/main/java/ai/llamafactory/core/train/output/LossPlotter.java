@@ -148,7 +148,10 @@ public final class LossPlotter {
         styler.setPlotGridLinesColor(new Color(0, 0, 0, 40));
         styler.setPlotGridLinesStroke(new BasicStroke(0.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
                 10f, new float[] {3f, 3f}, 0f));
-        styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+        // matplotlib picks the emptiest corner for the legend; a curve ending low leaves the top right free, one
+        // ending high (accuracy) the bottom right. The last-value note goes into the opposite left corner.
+        boolean endsHigh = endsInUpperHalf(values);
+        styler.setLegendPosition(endsHigh ? Styler.LegendPosition.InsideSE : Styler.LegendPosition.InsideNE);
         styler.setLegendBorderColor(new Color(0, 0, 0, 60));
         styler.setChartTitleBoxVisible(false);
         styler.setXAxisDecimalPattern("#,##0.#");
@@ -171,7 +174,7 @@ public final class LossPlotter {
         smoothed.setMarker(values.length == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
 
         String last = key.replace('_', ' ') + ": " + formatMetric(values[values.length - 1]);
-        chart.addAnnotation(new AnnotationTextPanel(last, 80, 50, true));
+        chart.addAnnotation(new AnnotationTextPanel(last, 80, endsHigh ? HEIGHT - 90 : 50, true));
 
         BufferedImage image = new BufferedImage(WIDTH * SCALE, HEIGHT * SCALE, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -186,6 +189,16 @@ public final class LossPlotter {
             g.dispose();
         }
         return image;
+    }
+
+    private static boolean endsInUpperHalf(double[] values) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : values) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        return values[values.length - 1] > (min + max) / 2;
     }
 
     /** LLaMA-Factory's {@code f"{value:.4f}".rstrip("0").rstrip(".")}. */

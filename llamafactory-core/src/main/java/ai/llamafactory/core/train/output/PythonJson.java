@@ -139,7 +139,8 @@ public final class PythonJson {
         if (Double.isNaN(x) || Double.isInfinite(x) || x == 0.0) {
             return x;
         }
-        return new BigDecimal(x).setScale(digits, RoundingMode.HALF_EVEN).doubleValue();
+        double rounded = new BigDecimal(x).setScale(digits, RoundingMode.HALF_EVEN).doubleValue();
+        return Math.copySign(rounded, x); // Python keeps the sign: round(-1e-9, 3) is -0.0
     }
 
     /**

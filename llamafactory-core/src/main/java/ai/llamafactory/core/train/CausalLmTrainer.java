@@ -1,0 +1,339 @@
+package ai.llamafactory.core.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.llamafactory.api.CancellationToken;
+import ai.llamafactory.api.EvaluationEvent;
+import ai.llamafactory.api.LogEvent;
+import ai.llamafactory.api.SaveEvent;
+import ai.llamafactory.api.StepEvent;
+import ai.llamafactory.api.TrainBeginEvent;
+import ai.llamafactory.api.TrainingListeners;
+import ai.llamafactory.api.TrainingResult;
+import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.config.IntervalStrategy;
+import ai.llamafactory.api.config.SaveStrategy;
+import ai.llamafactory.api.config.TrainingArguments;
+import ai.llamafactory.api.exception.TrainingException;
+import ai.llamafactory.core.engine.ComputePolicy;
+import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.loader.DjlModelLoader;
+import ai.llamafactory.core.loader.ModelFolders;
+import ai.llamafactory.core.loss.CausalLmLoss;
+import ai.llamafactory.core.model.CausalLm;
+import ai.llamafactory.core.nn.Param;
+import ai.llamafactory.core.optim.GradientClipping;
+import ai.llamafactory.core.optim.LrSchedule;
+import ai.llamafactory.core.optim.Optimizer;
+import ai.llamafactory.data.encode.BatchCollator;
+import ai.llamafactory.data.encode.EncodedExample;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer for stages {@code pt} and {@code sft} on DJL: loads the model and data, applies the fine-tuning method,
+ * and runs the HF Trainer's loop (gradient accumulation normalised by the window's target tokens, global-norm
+ * clipping, the LR schedule, logging, evaluation, early stopping, checkpoints with exact resume) before writing the
+ * run's outputs.
+ */
+public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(CausalLmTrainer.class);
+
+    @Override
+    public TrainingResult train(FineTuneConfig config, TrainingListeners listeners, CancellationToken cancellation) {
+        DjlEngine.get();
+        TrainingArguments args = config.training();
+        RunOutputs outputs = RunOutputs.prepare(config);
+        ComputePolicy policy = ComputePolicy.resolve(config.model().device(), config.computePrecision());
+        Path modelFolder = ModelFolders.resolve(config.model());
+        TrainingData data = TrainingData.prepare(config, modelFolder);
+        TuningMethod method = TuningMethods.create(config);
+        try (CausalLm model = DjlModelLoader.load(modelFolder, policy)) {
+            method.apply(model);
+            outputs.restoreWeights(model, method, modelFolder);
+            Map<String, Param> trainable = method.trainableParameters(model);
+            if (trainable.isEmpty()) {
+                throw new TrainingException("finetuning_type " + config.finetuning().finetuningType().key()
+                        + " left no trainable parameter");
+            }
+            try (Optimizer optimizer = Optimizers.create(args, method.parameterGroups(model, args.weightDecay()))) {
+                return new Run(config, listeners, cancellation, outputs, modelFolder, data, method, model, trainable,
+                        optimizer).execute();
+            }
+        }
+    }
+
+    /** One run's state. */
+    private static final class Run {
+        private final FineTuneConfig config;
+        private final TrainingArguments args;
+        private final TrainingListeners listeners;
+        private final CancellationToken cancellation;
+        private final RunOutputs outputs;
+        private final Path modelFolder;
+        private final TrainingData data;
+        private final TuningMethod method;
+        private final CausalLm model;
+        private final Map<String, Param> trainable;
+        private final Optimizer optimizer;
+        private final BatchCollator collator;
+        private final BatchPlan plan;
+        private final LrSchedule schedule;
+        private final long maxSteps;
+        private final long seed;
+        private final CausalLmLoss.Options lossOptions;
+        private final long startNanos = System.nanoTime();
+
+        Run(FineTuneConfig config, TrainingListeners listeners, CancellationToken cancellation, RunOutputs outputs,
+                Path modelFolder, TrainingData data, TuningMethod method, CausalLm model, Map<String, Param> trainable,
+                Optimizer optimizer) {
+            this.config = config;
+            this.args = config.training();
+            this.listeners = listeners;
+            this.cancellation = cancellation;
+            this.outputs = outputs;
+            this.modelFolder = modelFolder;
+            this.data = data;
+            this.method = method;
+            this.model = model;
+            this.trainable = trainable;
+            this.optimizer = optimizer;
+            this.collator = BatchCollator.forTraining(data.tokenizer());
+            this.seed = args.seed();
+            this.plan = new BatchPlan(data.train().size(), args.perDeviceTrainBatchSize(),
+                    args.gradientAccumulationSteps(), seed, true);
+            this.maxSteps = args.maxSteps() > 0 ? args.maxSteps() : plan.totalSteps(args.numTrainEpochs());
+            LrSchedule.Builder sb = LrSchedule.builder(args.lrSchedulerType(), args.learningRate()).totalSteps(maxSteps);
+            if (args.warmupSteps() > 0) {
+                sb.warmupSteps(args.warmupSteps());
+            } else {
+                sb.warmupRatio(args.warmupRatio());
+            }
+            this.schedule = sb.build();
+            this.lossOptions = new CausalLmLoss.Options(CausalLmLoss.DEFAULT_CHUNK_ELEMENTS,
+                    config.finetuning().useDftLoss(), 0);
+        }
+
+        TrainingResult execute() {
+            long start = outputs.resume(optimizer, maxSteps);
+            long total = model.parameterCount();
+            long nTrainable = trainable.values().stream().mapToLong(Param::size).sum();
+            LOG.info("trainable params: {} || all params: {} || trainable%: {}", nTrainable, total,
+                    String.format("%.4f", 100.0 * nTrainable / total));
+            listeners.onTrainBegin(new TrainBeginEvent(maxSteps, args.numTrainEpochs(), data.train().size(), nTrainable,
+                    total, args.outputDir()));
+            model.setTraining(true);
+            TrainingResult.StopReason reason = TrainingResult.StopReason.COMPLETED;
+            double lossSinceLog = 0;
+            int stepsSinceLog = 0;
+            double lastLoss = Double.NaN;
+            long step = start;
+            int evalsWithoutImprovement = 0;
+            double bestEval = Double.POSITIVE_INFINITY;
+            for (; step < maxSteps; step++) {
+                if (cancellation.isCancelled()) {
+                    reason = TrainingResult.StopReason.CANCELLED;
+                    break;
+                }
+                StepOutcome o = trainStep(step);
+                long global = step + 1;
+                double lr = schedule.learningRate(step);
+                lastLoss = o.loss;
+                lossSinceLog += o.loss;
+                stepsSinceLog++;
+                double epoch = plan.epochAfter(step);
+                outputs.advance((int) global, epoch, o.tokens);
+                listeners.onStep(new StepEvent(global, maxSteps, epoch, o.loss, lr, o.gradNorm,
+                        outputs.tokensSeen()));
+                boolean log = global % Math.max(1, args.loggingSteps()) == 0 || global == maxSteps
+                        || (global == 1 && args.loggingFirstStep());
+                if (args.loggingStrategy() != IntervalStrategy.NO && log) {
+                    double meanLoss = lossSinceLog / stepsSinceLog;
+                    double loggedLr = schedule.learningRate(global);
+                    outputs.logTraining(meanLoss, o.gradNorm, loggedLr, stepsSinceLog);
+                    Map<String, Double> m = new LinkedHashMap<>();
+                    m.put("loss", meanLoss);
+                    m.put("grad_norm", o.gradNorm);
+                    m.put("learning_rate", loggedLr);
+                    m.put("epoch", epoch);
+                    listeners.onLog(new LogEvent(global, m));
+                    lossSinceLog = 0;
+                    stepsSinceLog = 0;
+                }
+                boolean evalNow = args.evalStrategy() == IntervalStrategy.STEPS && !data.eval().isEmpty()
+                        && global % args.evalSteps().orElse(Math.max(1, args.loggingSteps())) == 0;
+                if (evalNow) {
+                    Map<String, Double> metrics = evaluate();
+                    outputs.logEvaluation(metrics);
+                    listeners.onEvaluate(new EvaluationEvent(global, metrics));
+                    double evalLoss = metrics.get("eval_loss");
+                    if (evalLoss < bestEval) {
+                        bestEval = evalLoss;
+                        evalsWithoutImprovement = 0;
+                    } else {
+                        evalsWithoutImprovement++;
+                    }
+                }
+                if (args.saveStrategy() == SaveStrategy.STEPS && global % Math.max(1, args.saveSteps()) == 0
+                        && global < maxSteps) {
+                    Path ckpt = outputs.saveCheckpoint((int) global, model, method, optimizer,
+                            (int) (step / plan.stepsPerEpoch()), global * args.effectiveBatchSize());
+                    listeners.onSave(new SaveEvent(global, ckpt));
+                }
+                if (args.earlyStoppingSteps().isPresent()
+                        && evalsWithoutImprovement >= args.earlyStoppingSteps().getAsInt()) {
+                    LOG.info("early stopping at step {}: eval_loss has not improved for {} evaluations", global,
+                            evalsWithoutImprovement);
+                    reason = TrainingResult.StopReason.EARLY_STOPPED;
+                    step++;
+                    break;
+                }
+            }
+            Map<String, Double> finalEval = null;
+            if (args.doEval() || (!data.eval().isEmpty() && args.evalStrategy() != IntervalStrategy.NO)) {
+                if (!data.eval().isEmpty()) {
+                    finalEval = evaluate();
+                    outputs.logEvaluation(finalEval);
+                    listeners.onEvaluate(new EvaluationEvent(step, finalEval));
+                }
+            }
+            double runtime = (System.nanoTime() - startNanos) / 1e9;
+            TrainingResult.Builder result = TrainingResult.builder(args.outputDir()).stopReason(reason)
+                    .globalSteps(step).epochs(step == 0 ? 0 : plan.epochAfter(step - 1))
+                    .duration(Duration.ofNanos(System.nanoTime() - startNanos));
+            if (!Double.isNaN(lastLoss)) {
+                result.finalLoss(lastLoss);
+            }
+            List<Path> written = outputs.finish(model, method, modelFolder, data, runtime,
+                    step * (long) args.effectiveBatchSize(), finalEval);
+            result.writtenFiles(written);
+            result.metrics(outputs.finalMetrics());
+            TrainingResult r = result.build();
+            listeners.onTrainEnd(r);
+            return r;
+        }
+
+        private record StepOutcome(double loss, double gradNorm, long tokens) {}
+
+        private StepOutcome trainStep(long step) {
+            List<int[]> micro = plan.microBatches(step);
+            List<BatchCollator.Batch> batches = new ArrayList<>(micro.size());
+            long targets = 0;
+            long tokens = 0;
+            for (int[] idx : micro) {
+                List<EncodedExample> rows = new ArrayList<>(idx.length);
+                for (int i : idx) {
+                    rows.add(data.train().get(i));
+                    tokens += data.train().get(i).length();
+                }
+                BatchCollator.Batch b = collator.collate(rows);
+                targets += BatchTensors.countTargets(b.labels());
+                batches.add(b);
+            }
+            CausalLmLoss.Options opts = new CausalLmLoss.Options(lossOptions.chunkElements(), lossOptions.dft(),
+                    Math.max(1, targets));
+            double loss = 0;
+            Engine engine = DjlEngine.get();
+            for (int m = 0; m < batches.size(); m++) {
+                long microIndex = step * args.gradientAccumulationSteps() + m;
+                engine.setRandomSeed(Seeds.deriveInt(seed, microIndex, Seeds.Purpose.DROPOUT));
+                method.reseed(Seeds.derive(seed, microIndex, Seeds.Purpose.DROPOUT));
+                try (NDManager sm = model.manager().newSubManager()) {
+                    BatchTensors bt = BatchTensors.of(batches.get(m), sm);
+                    installNeftune(microIndex);
+                    try (GradientCollector gc = engine.newGradientCollector()) {
+                        NDArray hidden = model.hiddenStates(bt.input());
+                        CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(sm), bt.labels(), opts);
+                        if (r.validTokens() > 0) {
+                            gc.backward(r.backwardTarget());
+                            loss += r.loss();
+                        }
+                    } finally {
+                        model.setEmbeddingTransform(null);
+                    }
+                }
+            }
+            if (!Double.isFinite(loss)) {
+                throw new TrainingException("loss became " + loss + " at step " + (step + 1)
+                        + "; training stopped and nothing was saved over the last good checkpoint"
+                        + outputs.lastCheckpointNote());
+            }
+            List<NDArray> arrays = trainable.values().stream().map(Param::array).toList();
+            double gradNorm = args.maxGradNorm() > 0
+                    ? GradientClipping.clipGlobalNorm(arrays, args.maxGradNorm())
+                    : GradientClipping.globalNorm(arrays);
+            if (!Double.isFinite(gradNorm)) {
+                throw new TrainingException("gradient norm became " + gradNorm + " at step " + (step + 1)
+                        + "; training stopped and nothing was saved over the last good checkpoint"
+                        + outputs.lastCheckpointNote());
+            }
+            optimizer.step(schedule.learningRate(step));
+            return new StepOutcome(loss, gradNorm, tokens);
+        }
+
+        private void installNeftune(long microIndex) {
+            if (args.neftuneNoiseAlpha().isEmpty()) {
+                return;
+            }
+            double alpha = args.neftuneNoiseAlpha().getAsDouble();
+            model.setEmbeddingTransform(h -> {
+                long dims = h.getShape().get(1) * h.getShape().get(2);
+                float mag = (float) (alpha / Math.sqrt(dims));
+                NDArray noise = h.getManager().randomUniform(-mag, mag, h.getShape(), h.getDataType());
+                return h.add(noise);
+            });
+        }
+
+        private Map<String, Double> evaluate() {
+            boolean wasGrad = DjlEngine.isGradMode();
+            DjlEngine.setGradMode(false);
+            model.setTraining(false);
+            long t0 = System.nanoTime();
+            double weightedLoss = 0;
+            int samples = 0;
+            double accSum = 0;
+            int accRows = 0;
+            try {
+                int bs = args.perDeviceEvalBatchSize();
+                for (int from = 0; from < data.eval().size(); from += bs) {
+                    List<EncodedExample> rows = data.eval().subList(from, Math.min(data.eval().size(), from + bs));
+                    try (NDManager sm = model.manager().newSubManager()) {
+                        BatchTensors bt = BatchTensors.of(collator.collate(rows), sm);
+                        CausalLmLoss.Result r = CausalLmLoss.compute(model.hiddenStates(bt.input()),
+                                model.lmHeadWeight(sm), bt.labels(), lossOptions);
+                        if (r.validTokens() > 0) {
+                            weightedLoss += r.loss() * rows.size();
+                            samples += rows.size();
+                        }
+                        for (double a : r.rowAccuracy(rows.size())) {
+                            if (!Double.isNaN(a)) {
+                                accSum += a;
+                                accRows++;
+                            }
+                        }
+                    }
+                }
+            } finally {
+                model.setTraining(true);
+                DjlEngine.setGradMode(wasGrad);
+            }
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("eval_loss", samples == 0 ? Double.NaN : weightedLoss / samples);
+            if (config.finetuning().computeAccuracy()) {
+                m.put("eval_accuracy", accRows == 0 ? Double.NaN : accSum / accRows);
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            m.put("eval_runtime", secs);
+            m.put("eval_samples_per_second", data.eval().size() / Math.max(secs, 1e-9));
+            return m;
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package ai.llamafactory.core.train;
+
+import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.config.TrainingArguments;
+import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.core.model.CausalLm;
+import ai.llamafactory.core.optim.Optimizer;
+import ai.llamafactory.core.train.checkpoint.Checkpoint;
+import ai.llamafactory.core.train.checkpoint.CheckpointFinder;
+import ai.llamafactory.core.train.checkpoint.CheckpointWriter;
+import ai.llamafactory.core.train.checkpoint.ModelFingerprint;
+import ai.llamafactory.core.train.checkpoint.OutputDirectoryRules;
+import ai.llamafactory.core.train.checkpoint.ResumeFromCheckpoint;
+import ai.llamafactory.core.train.checkpoint.TrainingPosition;
+import ai.llamafactory.core.train.output.LossPlotter;
+import ai.llamafactory.core.train.output.MetricsSplit;
+import ai.llamafactory.core.train.output.ModelCard;
+import ai.llamafactory.core.train.output.ModelCardWriter;
+import ai.llamafactory.core.train.output.ResultsWriter;
+import ai.llamafactory.core.train.output.TrainerLogWriter;
+import ai.llamafactory.core.train.output.TrainerState;
+import ai.llamafactory.core.train.output.TrainerStateRecorder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a run writes into {@code output_dir}: the output-dir rules and resume decision, checkpoints (atomic,
+ * rotated), {@code trainer_log.jsonl}, {@code trainer_state.json}, results files, model card, plots, the trained
+ * weights and tokenizer files.
+ */
+final class RunOutputs {
+    private static final Logger LOG = LoggerFactory.getLogger(RunOutputs.class);
+    private static final String SCHEDULER_FILE = "scheduler.json";
+
+    private final FineTuneConfig config;
+    private final TrainingArguments args;
+    private final Path outputDir;
+    private final OutputDirectoryRules.ResumePlan resumePlan;
+    private TrainerStateRecorder recorder;
+    private TrainerLogWriter logWriter;
+    private CheckpointWriter checkpointWriter;
+    private ModelFingerprint fingerprint;
+    private Path lastCheckpoint;
+    private double trainLossSum;
+    private int trainLossSteps;
+    private long tokensSeen;
+
+    private RunOutputs(FineTuneConfig config, OutputDirectoryRules.ResumePlan plan) {
+        this.config = config;
+        this.args = config.training();
+        this.outputDir = args.outputDir();
+        this.resumePlan = plan;
+    }
+
+    /**
+     * Applies the output-dir rules before anything heavy is loaded.
+     *
+     * @param config the run's configuration
+     * @return the outputs manager
+     */
+    static RunOutputs prepare(FineTuneConfig config) {
+        TrainingArguments args = config.training();
+        ResumeFromCheckpoint resume = ResumeFromCheckpoint.parse(args.resumeFromCheckpoint()
+                .map(p -> (Object) p.toString()).orElse(null));
+        OutputDirectoryRules.ResumePlan plan = OutputDirectoryRules.decide(args.outputDir(),
+                args.overwriteOutputDir(), resume);
+        LOG.info("output_dir: {}", plan.reason());
+        try {
+            Files.createDirectories(args.outputDir());
+            config.writeYaml(args.outputDir().resolve("training_args.yaml"));
+        } catch (IOException e) {
+            throw new CheckpointException("cannot create output_dir " + args.outputDir() + ": " + e.getMessage(), e);
+        }
+        return new RunOutputs(config, plan);
+    }
+
+    /**
+     * Checks that the checkpoint being resumed belongs to this model and restores its trained weights. Runs before
+     * the optimizer is created, because loading replaces the parameters' tensors.
+     *
+     * @param model the prepared model
+     * @param method the tuning method
+     * @param modelFolder the base model folder
+     */
+    void restoreWeights(CausalLm model, TuningMethod method, Path modelFolder) {
+        fingerprint = ModelFingerprint.ofConfigFile(modelFolder.resolve("config.json"))
+                .withMethod("finetuning_type", config.finetuning().finetuningType().key());
+        checkpointWriter = new CheckpointWriter(outputDir, fingerprint);
+        if (resumePlan.resumes()) {
+            Checkpoint ckpt = resumePlan.checkpoint().orElseThrow();
+            ckpt.requireSameModel(fingerprint);
+            method.load(model, ckpt.folder());
+        }
+    }
+
+    /**
+     * Restores the optimizer, position and trainer state of the checkpoint being resumed, and starts the state
+     * recorder and log.
+     *
+     * @return the first optimizer step to run (0 for a fresh run)
+     */
+    long resume(Optimizer optimizer, long maxSteps) {
+        TrainerState initial;
+        long start = 0;
+        if (resumePlan.resumes()) {
+            Checkpoint ckpt = resumePlan.checkpoint().orElseThrow();
+            optimizer.loadState(ckpt.folder());
+            TrainingPosition pos = ckpt.trainingPosition();
+            start = pos.globalStep();
+            tokensSeen = pos.tokensSeen();
+            initial = ckpt.trainerState();
+            lastCheckpoint = ckpt.folder();
+            LOG.info("resumed from {} at step {}", ckpt.folder(), start);
+        } else {
+            initial = TrainerState.builder().maxSteps((int) maxSteps).loggingSteps(args.loggingSteps())
+                    .evalSteps(args.evalSteps().orElse(args.loggingSteps())).saveSteps(args.saveSteps())
+                    .trainBatchSize(args.perDeviceTrainBatchSize())
+                    .numTrainEpochs((int) Math.ceil(args.numTrainEpochs())).build();
+        }
+        recorder = new TrainerStateRecorder(initial, outputDir.toString(), TrainerStateRecorder.BestMetric.evalLoss());
+        logWriter = TrainerLogWriter.open(outputDir, (int) maxSteps, (int) start, tokensSeen);
+        return start;
+    }
+
+    void advance(int globalStep, double epoch, long tokens) {
+        tokensSeen += tokens;
+        recorder.advance(globalStep, epoch);
+        recorder.addInputTokens(tokens);
+    }
+
+    long tokensSeen() {
+        return tokensSeen;
+    }
+
+    void logTraining(double meanLoss, double gradNorm, double learningRate, int steps) {
+        trainLossSum += meanLoss * steps;
+        trainLossSteps += steps;
+        logWriter.append(recorder.logTraining(meanLoss, gradNorm, learningRate), tokensSeen);
+    }
+
+    void logEvaluation(Map<String, Double> metrics) {
+        logWriter.append(recorder.logEvaluation(metrics), tokensSeen);
+    }
+
+    Path saveCheckpoint(int step, CausalLm model, TuningMethod method, Optimizer optimizer, int epoch,
+            long samplesSeen) {
+        Checkpoint c = checkpointWriter.write(step, files -> {
+            method.save(model, files.folder());
+            optimizer.saveState(files.folder());
+            files.writeJson(SCHEDULER_FILE, Map.of("step", step));
+            files.writeTrainingPosition(new TrainingPosition(step, epoch, 0, samplesSeen, tokensSeen, args.seed()));
+            files.writeTrainerState(recorder.checkpointSnapshot(false));
+        });
+        lastCheckpoint = c.folder();
+        if (args.saveTotalLimit().isPresent()) {
+            CheckpointFinder.rotate(outputDir, args.saveTotalLimit().getAsInt(),
+                    recorder.snapshot().bestModelCheckpoint().orElse(null));
+        }
+        return c.folder();
+    }
+
+    String lastCheckpointNote() {
+        return lastCheckpoint == null ? " (no checkpoint had been written)" : " (last good checkpoint: "
+                + lastCheckpoint + ")";
+    }
+
+    List<Path> finish(CausalLm model, TuningMethod method, Path modelFolder, TrainingData data, double runtime,
+            long samples, Map<String, Double> finalEval) {
+        List<Path> written = new ArrayList<>(method.save(model, outputDir));
+        written.addAll(TokenizerFiles.save(modelFolder, outputDir, data.template(), data.tokenizer()));
+        double trainLoss = trainLossSteps == 0 ? Double.NaN : trainLossSum / trainLossSteps;
+        logWriter.close();
+        recorder.logTrainEnd(runtime, samples, tokensSeen, trainLoss);
+        TrainerState state = recorder.snapshot();
+        Path statePath = outputDir.resolve("trainer_state.json");
+        state.write(statePath);
+        written.add(statePath);
+        Map<String, Object> train = new LinkedHashMap<>(ResultsWriter.speedMetrics("train", runtime, samples,
+                (long) recorder.globalStep(), tokensSeen));
+        train.put("epoch", recorder.epoch());
+        train.put("train_loss", trainLoss);
+        written.add(ResultsWriter.save(outputDir, MetricsSplit.TRAIN, train));
+        if (finalEval != null) {
+            Map<String, Object> eval = new LinkedHashMap<>(finalEval);
+            eval.put("epoch", recorder.epoch());
+            written.add(ResultsWriter.save(outputDir, MetricsSplit.EVAL, eval));
+        }
+        ModelCard.Method cardMethod = ModelCard.Method.valueOf(config.finetuning().finetuningType().name());
+        written.add(ModelCardWriter.write(outputDir, ModelCard.builder(outputDir.getFileName().toString(), cardMethod)
+                .baseModel(config.model().modelNameOrPath())
+                .datasets(config.data().dataset())
+                .logHistory(state.logHistory())
+                .build()));
+        if (config.finetuning().plotLoss()) {
+            written.addAll(LossPlotter.plot(outputDir, state, LossPlotter.DEFAULT_KEYS));
+        }
+        trainLossFinal = trainLoss;
+        return written;
+    }
+
+    private double trainLossFinal = Double.NaN;
+
+    Map<String, Double> finalMetrics() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("train_loss", trainLossFinal);
+        m.put("total_tokens", (double) tokensSeen);
+        return m;
+    }
+}
