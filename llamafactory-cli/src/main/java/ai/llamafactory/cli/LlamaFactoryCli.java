@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * The {@code llamafactory} command (LLaMA-Factory's {@code llamafactory-cli}, alias {@code lmf}):
  *
  * <pre>
- * llamafactory train  &lt;config&gt; [key=value...]   train a model (stages pt, sft; rm, dpo, kto, ppo with llamafactory-rlhf)
+ * llamafactory train  &lt;config&gt; [key=value...]   train a model (pt, sft; rm, dpo, kto, ppo with llamafactory-rlhf)
  * llamafactory export &lt;config&gt; [key=value...]   merge LoRA adapters and export the model
  * llamafactory chat   &lt;config&gt; [key=value...]   chat with a model in the terminal
  * llamafactory api    &lt;config&gt; [key=value...]   serve a model over an OpenAI-compatible HTTP API

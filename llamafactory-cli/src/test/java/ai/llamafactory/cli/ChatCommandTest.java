@@ -34,11 +34,12 @@ class ChatCommandTest {
     @Test
     void streamsRepliesKeepsHistoryAndClearsIt() throws Exception {
         EchoChatModel model = new EchoChatModel();
-        CliRun run = new CliRun().chatModel(model).input("Hello there\nGrüße 你好 🙂\n\nclear\nAgain\nexit\nnever read\n");
+        CliRun run = new CliRun().chatModel(model)
+                .input("Hello there\nGrüße 你好 🙂\n\nclear\nAgain\nexit\nnever read\n");
         CliRun.Result r = run.run("chat", inferenceYaml().toString(), "temperature=0.5");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).isEqualTo("Welcome to the CLI application, use `clear` to remove the history, use `exit` to "
-                + "exit the application.\n"
+        assertThat(r.out()).isEqualTo("Welcome to the CLI application, use `clear` to remove the history, use "
+                + "`exit` to exit the application.\n"
                 + "\nUser: Assistant: Echo: Hello there\n"
                 + "\nUser: Assistant: Echo: Grüße 你好 🙂\n"
                 + "\nUser: "

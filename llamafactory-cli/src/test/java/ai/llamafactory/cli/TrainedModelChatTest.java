@@ -105,7 +105,8 @@ class TrainedModelChatTest {
         assertThat(base).as(run.err.toString()).isNotNull();
         try {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions")).timeout(Duration.ofSeconds(60))
+            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+                    .timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"x\", \"messages\": [{\"role\": \"user\","
                             + " \"content\": \"Color of grass?\"}], \"temperature\": 0}"))

@@ -96,7 +96,8 @@ class TrainingProgressBarTest {
         assertThat(drawn).doesNotContain("\n");
         assertThat(drawn.split("\r", -1)).hasSize(10);
         assertThat(drawn.substring(drawn.lastIndexOf('\r')))
-                .isEqualTo("\r[==>                     ] 10/100 10% | loss 1.0000 | lr 1.00e-04 | 500 tok/s | 00:10<01:30");
+                .isEqualTo("\r[==>                     ] 10/100 10% | loss 1.0000 | lr 1.00e-04 | 500 tok/s | "
+                        + "00:10<01:30");
     }
 
     @Test
