@@ -24,6 +24,7 @@ public final class DjlEngine {
                 e = engine;
                 if (e == null) {
                     applyOfflineDefaults();
+                    NativeAllocator.tune();
                     e = Engine.getEngine("PyTorch");
                     engine = e;
                 }
