@@ -1,0 +1,82 @@
+package ai.llamafactory.data.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Expected values are what CPython 3.11 and numpy print for the same operations. */
+class PythonNumbersTest {
+    @Test
+    void roundIsHalfEvenOnTheExactBinaryValue() {
+        // 2.675 is stored as 2.67499999999999982236431605997495353221893310546875 -> 2.67
+        assertThat(PythonNumbers.round(2.675, 2)).isEqualTo(2.67);
+        // 0.125 and 0.375 are exact ties -> even last digit
+        assertThat(PythonNumbers.round(0.125, 2)).isEqualTo(0.12);
+        assertThat(PythonNumbers.round(0.375, 2)).isEqualTo(0.38);
+        assertThat(PythonNumbers.round(79.9999995, 4)).isEqualTo(80.0);
+        assertThat(PythonNumbers.round(0.0, 4)).isEqualTo(0.0);
+    }
+
+    @Test
+    void fixedFormatRoundsLikePython() {
+        // Java's String.format("%.2f") gives 0.13 and 1.01 here
+        assertThat(PythonNumbers.formatFixed(0.125, 2)).isEqualTo("0.12");
+        assertThat(PythonNumbers.formatFixed(1.005, 2)).isEqualTo("1.00");
+        assertThat(PythonNumbers.formatFixed(2.675, 2)).isEqualTo("2.67");
+        assertThat(PythonNumbers.formatFixed(100 * (4.0 / 7), 2)).isEqualTo("57.14");
+        assertThat(PythonNumbers.formatFixed(100.0, 2)).isEqualTo("100.00");
+    }
+
+    @Test
+    void jsonFloatsAreReprs() {
+        assertThat(PythonNumbers.jsonFloat(1e-05)).isEqualTo("1e-05");
+        assertThat(PythonNumbers.jsonFloat(1.5e-7)).isEqualTo("1.5e-07");
+        assertThat(PythonNumbers.jsonFloat(1e16)).isEqualTo("1e+16");
+        assertThat(PythonNumbers.jsonFloat(1e15)).isEqualTo("1000000000000000.0");
+        assertThat(PythonNumbers.jsonFloat(0.0001)).isEqualTo("0.0001");
+        assertThat(PythonNumbers.jsonFloat(123.0)).isEqualTo("123.0");
+        assertThat(PythonNumbers.jsonFloat(-0.0)).isEqualTo("-0.0");
+        assertThat(PythonNumbers.jsonFloat(0.1 + 0.2)).isEqualTo("0.30000000000000004");
+        assertThat(PythonNumbers.jsonFloat(Double.MIN_VALUE)).isEqualTo("5e-324");
+        assertThat(PythonNumbers.jsonFloat(Double.MAX_VALUE)).isEqualTo("1.7976931348623157e+308");
+        assertThat(PythonNumbers.jsonFloat(55.238099999999996)).isEqualTo("55.238099999999996");
+        assertThat(PythonNumbers.jsonFloat(Double.NaN)).isEqualTo("NaN");
+    }
+
+    @Test
+    void numpyMeanSumsPairwise() {
+        // np.mean([0.1] * 10) == 0.1 while sum([0.1] * 10) / 10 == 0.09999999999999999:
+        // numpy adds eight accumulators ((0.1+0.1)+(0.1+0.1))+((0.1+0.1)+(0.1+0.1)) = 0.8, then 0.1 and 0.1
+        double[] tenths = new double[10];
+        Arrays.fill(tenths, 0.1);
+        assertThat(PythonNumbers.numpyMean(tenths)).isEqualTo(0.1);
+        double sequential = 0;
+        for (double v : tenths) {
+            sequential += v;
+        }
+        assertThat(sequential / 10).isEqualTo(0.09999999999999999);
+        // fewer than 8 values are added in order: np.mean([85.7143, 80.0, 0.0]) == 55.238099999999996
+        assertThat(PythonNumbers.numpyMean(new double[] {85.7143, 80.0, 0.0})).isEqualTo(55.238099999999996);
+    }
+
+    @Test
+    void pairwiseSumSplitsLargeArraysAtMultiplesOfEight() {
+        // 300 values: a first half of 144 (150 rounded down to a multiple of 8) and a second of 156
+        double[] values = new double[300];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 0.1 * (i % 7) + 1e-3 * i;
+        }
+        double expected = PythonNumbers.pairwiseSum(values, 0, 144) + PythonNumbers.pairwiseSum(values, 144, 156);
+        assertThat(PythonNumbers.pairwiseSum(values, 0, 300)).isEqualTo(expected);
+        // and the value numpy 1.24 prints for np.sum of this array
+        assertThat(PythonNumbers.pairwiseSum(values, 0, 300)).isEqualTo(134.55);
+    }
+
+    @Test
+    void fsumIsExactlyRounded() {
+        // math.fsum([1e100, 1.0, -1e100]) == 1.0, plain addition gives 0.0
+        assertThat(PythonNumbers.fsum(1e100, 1.0, -1e100)).isEqualTo(1.0);
+        assertThat(PythonNumbers.fsum(0.1, 0.2, 0.3)).isEqualTo(0.6);
+    }
+}
