@@ -60,6 +60,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -446,6 +447,10 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
         private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         private final AtomicBoolean stop = new AtomicBoolean();
         private final AtomicBoolean started = new AtomicBoolean();
+        /** Released by the caller's thread once it has passed a chunk to the listener. */
+        private final Semaphore consumed = new Semaphore(0);
+        /** Set when the caller's thread stops draining the queue, so that the worker never waits for it in vain. */
+        private final AtomicBoolean callerGone = new AtomicBoolean();
         private final StringBuilder text = new StringBuilder();
         private int released;
         private int tokensSinceDelta;
@@ -462,13 +467,38 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
             this.holdBack = ToolCallHoldBack.of(template.toolFormat(), request.tools().isPresent());
         }
 
+        /**
+         * Runs on the worker: queues a chunk and waits until the caller's thread has shown it to the listener, so that
+         * a listener that answers false stops the generation before the next token.
+         */
+        private void handOver(StreamChunk chunk) {
+            events.add(chunk);
+            try {
+                while (!consumed.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                    if (callerGone.get()) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         void run() {
+            try {
+                drain();
+            } finally {
+                callerGone.set(true);
+            }
+        }
+
+        private void drain() {
             GenerationRequest generation = GenerationRequest.builder()
                     .addPrompt(prompt)
                     .config(config)
                     .detokenizer(detokenizer)
                     .logitsProcessor(logitsProcessor)
-                    .listener(events::add)
+                    .listener(this::handOver)
                     .cancellation(() -> stop.get() || cancellation.isCancelled() || closed.get())
                     .build();
             Future<List<GenerationOutput>> future;
@@ -506,7 +536,11 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
                     }
                     continue;
                 }
-                onChunk((StreamChunk) event);
+                try {
+                    onChunk((StreamChunk) event);
+                } finally {
+                    consumed.release();
+                }
             }
             restoreInterrupt(interrupted);
             finish(future, interrupted);
