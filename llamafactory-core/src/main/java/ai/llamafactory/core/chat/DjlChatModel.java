@@ -31,6 +31,7 @@ import ai.llamafactory.core.generate.StreamChunk;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.loader.ModelFolders;
 import ai.llamafactory.core.model.CausalLm;
+import ai.llamafactory.core.train.TuningMethod;
 import ai.llamafactory.core.train.TuningMethods;
 import ai.llamafactory.data.template.ChatTemplate;
 import ai.llamafactory.data.template.FunctionCall;
@@ -256,10 +257,12 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
             HfTokenizer tokenizer = HfTokenizer.load(tokenizerFolder);
             owned.add(tokenizer);
             ChatTemplate template = DefaultDataWorker.configureTemplate(config.data(), tokenizer);
+            boolean adapters = !config.model().adapterNameOrPath().isEmpty();
+            TuningMethod method = adapters ? TuningMethods.create(config) : null;
             CausalLm model = DjlModelLoader.load(modelFolder, policy);
             owned.add(model);
-            if (!config.model().adapterNameOrPath().isEmpty()) {
-                TuningMethods.create(config).apply(model);
+            if (method != null) {
+                method.apply(model);
                 LOG.info("loaded adapter(s) {}", config.model().adapterNameOrPath());
             }
             Builder b = builder(model, tokenizer, template).generatingArguments(config.generating()).modelName(name);
