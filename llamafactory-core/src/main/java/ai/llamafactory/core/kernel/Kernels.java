@@ -95,6 +95,20 @@ public final class Kernels {
     }
 
     /**
+     * Whether autograd tracks a tensor: true for a trainable leaf and for any result computed from one in grad mode
+     * (DJL's {@code hasGradient} answers false for the latter, and its JNI offers no safe test).
+     *
+     * @param x the tensor
+     * @return torch's {@code x.requires_grad}
+     */
+    public static boolean requiresGrad(NDArray x) {
+        try (NDArray flag = kernel("requires_grad", List.of("x: Tensor"),
+                "return torch.tensor(ops.prim.requires_grad(x))", x).call(x)) {
+            return flag.getBoolean();
+        }
+    }
+
+    /**
      * Looks up or compiles a kernel for the device of {@code like}.
      *
      * @param name name for error messages

@@ -138,7 +138,9 @@ public final class CausalLmLoss {
         // non-leaf tensors), so in grad mode a backward target is always built; callers with nothing trainable
         // before the head simply do not call backward on it.
         boolean needInputGrad = DjlEngine.isGradMode();
-        boolean needHeadGrad = DjlEngine.isGradMode() && lmHead.hasGradient();
+        // The head may be computed from trainable tensors (an adapter on lm_head): then it is no leaf and only
+        // torch's requires_grad tells.
+        boolean needHeadGrad = DjlEngine.isGradMode() && (lmHead.hasGradient() || Kernels.requiresGrad(lmHead));
         NDArray rowIndex = step.create(rows.stream().mapToLong(Long::longValue).toArray());
         NDArray flat = hidden.reshape(b * t, h);
         NDArray selected = flat.get(rowIndex);

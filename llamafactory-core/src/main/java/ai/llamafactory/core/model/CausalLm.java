@@ -7,6 +7,7 @@ import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.nn.Linear;
 import ai.llamafactory.core.nn.Module;
 import ai.llamafactory.core.nn.Param;
+import ai.llamafactory.core.nn.WeightedModule;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -71,14 +72,35 @@ public class CausalLm extends Module implements AutoCloseable {
         return !children().containsKey("lm_head");
     }
 
-    /** @return the [vocab, hidden] output projection (the embedding matrix when tied) */
+    /**
+     * The output projection as the loss and the logits use it: the embedding matrix when tied, otherwise
+     * {@code lm_head}'s weight. When an adapter wraps {@code lm_head} (or the tied embedding), this is the adapted,
+     * differentiable weight (see {@link WeightedModule#effectiveWeight}); a computed weight is then attached to the
+     * model's manager, so training loops should call {@link #lmHeadWeight(NDManager)} with their step manager.
+     *
+     * @return the [vocab, hidden] output projection
+     */
     public NDArray lmHeadWeight() {
-        return lmHeadParam().array();
+        return outputProjection().effectiveWeight(manager);
     }
 
-    /** @return the parameter holding the output projection */
+    /**
+     * The output projection, with a weight computed by an adapter attached to {@code scope}.
+     *
+     * @param scope the manager receiving a computed weight (usually the step manager)
+     * @return the [vocab, hidden] output projection
+     */
+    public NDArray lmHeadWeight(NDManager scope) {
+        return outputProjection().effectiveWeight(scope);
+    }
+
+    /** @return the frozen parameter holding the output projection (under any adapter wrapping it) */
     public Param lmHeadParam() {
-        return isTied() ? decoder().embedTokens().weight() : ((Linear) child("lm_head")).weight();
+        return outputProjection().baseWeight();
+    }
+
+    private WeightedModule outputProjection() {
+        return (WeightedModule) (isTied() ? decoder().child("embed_tokens") : child("lm_head"));
     }
 
     /**
@@ -127,7 +149,7 @@ public class CausalLm extends Module implements AutoCloseable {
      * @return [B, T, vocab]
      */
     public NDArray logits(NDArray hidden) {
-        return ai.djl.nn.core.Linear.linear(hidden, lmHeadWeight()).singletonOrThrow();
+        return ai.djl.nn.core.Linear.linear(hidden, lmHeadWeight(hidden.getManager())).singletonOrThrow();
     }
 
     /** @return the number of parameter elements */

@@ -1,10 +1,11 @@
 package ai.llamafactory.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.SparseFormat;
 
 /** A token embedding table [vocab, hidden]; looks rows up by id. */
-public class Embedding extends Module implements UnaryModule {
+public class Embedding extends Module implements WeightedModule {
     private final Param weight;
 
     /**
@@ -18,6 +19,21 @@ public class Embedding extends Module implements UnaryModule {
 
     /** @return the table parameter */
     public Param weight() {
+        return weight;
+    }
+
+    /**
+     * @param scope unused: the table is the parameter itself
+     * @return the table array
+     */
+    @Override
+    public NDArray effectiveWeight(NDManager scope) {
+        return weight.array();
+    }
+
+    /** @return the table parameter */
+    @Override
+    public Param baseWeight() {
         return weight;
     }
 

@@ -1,12 +1,13 @@
 package ai.llamafactory.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /**
  * A dense layer {@code y = x W^T + b} with the weight in PyTorch's [out, in] layout, so Hugging Face weights are used
  * as stored.
  */
-public class Linear extends Module implements UnaryModule {
+public class Linear extends Module implements WeightedModule {
     private final Param weight;
     private final Param bias;
 
@@ -42,6 +43,21 @@ public class Linear extends Module implements UnaryModule {
     /** @return the output width */
     public long outFeatures() {
         return weight.array().getShape().get(0);
+    }
+
+    /**
+     * @param scope unused: the weight is the parameter itself
+     * @return the weight array
+     */
+    @Override
+    public NDArray effectiveWeight(NDManager scope) {
+        return weight.array();
+    }
+
+    /** @return the weight parameter */
+    @Override
+    public Param baseWeight() {
+        return weight;
     }
 
     @Override

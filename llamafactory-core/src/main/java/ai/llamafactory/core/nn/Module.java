@@ -47,6 +47,19 @@ public abstract class Module {
     }
 
     /**
+     * Removes a child (an adapter container dropping one adapter, for example).
+     *
+     * @param name the child's local name
+     * @return the removed module
+     * @throws IllegalArgumentException if there is no such child
+     */
+    protected final Module removeChild(String name) {
+        Module m = child(name);
+        children.remove(name);
+        return m;
+    }
+
+    /**
      * @param name a child's local name
      * @return the child
      * @throws IllegalArgumentException if there is no such child

@@ -258,7 +258,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                     installNeftune(microIndex);
                     try (GradientCollector gc = engine.newGradientCollector()) {
                         NDArray hidden = model.hiddenStates(bt.input());
-                        CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(), bt.labels(), opts);
+                        CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(sm), bt.labels(), opts);
                         if (r.validTokens() > 0) {
                             gc.backward(r.backwardTarget());
                             loss += r.loss();
@@ -315,7 +315,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                     try (NDManager sm = model.manager().newSubManager()) {
                         BatchTensors bt = BatchTensors.of(collator.collate(rows), sm);
                         CausalLmLoss.Result r = CausalLmLoss.compute(model.hiddenStates(bt.input()),
-                                model.lmHeadWeight(), bt.labels(), lossOptions);
+                                model.lmHeadWeight(sm), bt.labels(), lossOptions);
                         if (r.validTokens() > 0) {
                             weightedLoss += r.loss() * rows.size();
                             samples += rows.size();

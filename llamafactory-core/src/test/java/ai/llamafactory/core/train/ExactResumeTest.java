@@ -37,6 +37,11 @@ class ExactResumeTest {
                 "-Dllamafactory.conformance.root=" + System.getProperty("llamafactory.conformance.root", ""),
                 ResumeChild.class.getName(), model.toString(), data.toString(), out.toString(),
                 killedLosses.toString()));
+        // Same libtorch thread count as this JVM: reductions, hence the bits, depend on it.
+        String threads = System.getProperty("ai.djl.pytorch.num_threads");
+        if (threads != null) {
+            cmd.add(1, "-Dai.djl.pytorch.num_threads=" + threads);
+        }
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("child.log").toFile()).start();
         Path marker = out.resolve("checkpoint-8").resolve("checkpoint_complete.json");

@@ -12,6 +12,8 @@ import java.math.RoundingMode;
 final class PythonNumbers {
     /** numpy's block size below which pairwise summation adds sequentially with eight accumulators. */
     private static final int PAIRWISE_BLOCK = 128;
+    /** numpy's default ufunc buffer size ({@code np.getbufsize()}): reductions see the array in chunks this long. */
+    private static final int UFUNC_BUFFER = 8192;
 
     private PythonNumbers() {}
 
@@ -128,7 +130,7 @@ final class PythonNumbers {
     }
 
     /**
-     * {@code float(np.mean(values))} for a one-dimensional float64 array: numpy's pairwise sum divided by the count.
+     * {@code float(np.mean(values))} for a one-dimensional float64 array: {@link #numpySum} divided by the count.
      *
      * @param values the values (at least one)
      * @return their mean as numpy computes it
@@ -137,7 +139,22 @@ final class PythonNumbers {
         if (values.length == 0) {
             throw new IllegalArgumentException("numpyMean of an empty array");
         }
-        return pairwiseSum(values, 0, values.length) / values.length;
+        return numpySum(values) / values.length;
+    }
+
+    /**
+     * {@code np.add.reduce} over a one-dimensional float64 array: the reduction loop receives the array in chunks of
+     * the ufunc buffer size (8192), sums each chunk pairwise and adds the chunk sums in order, starting from 0.
+     *
+     * @param values the values
+     * @return their sum as numpy computes it
+     */
+    static double numpySum(double[] values) {
+        double sum = 0.0;
+        for (int start = 0; start < values.length; start += UFUNC_BUFFER) {
+            sum += pairwiseSum(values, start, Math.min(UFUNC_BUFFER, values.length - start));
+        }
+        return sum;
     }
 
     /**

@@ -11,9 +11,8 @@
  *   <li>{@link ai.llamafactory.data.metrics.SimilarityMetrics}: the per-sample scores and averages LLaMA-Factory
  *       reports as {@code predict_bleu-4}, {@code predict_rouge-1}, {@code predict_rouge-2} and
  *       {@code predict_rouge-l}.</li>
- *   <li>{@link ai.llamafactory.data.metrics.GeneratedPredictionsWriter} and
- *       {@link ai.llamafactory.data.metrics.PredictResults}: {@code generated_predictions.jsonl},
- *       {@code predict_results.json} and {@code all_results.json} byte for byte as the Python side writes them.</li>
+ *   <li>{@link ai.llamafactory.data.metrics.GeneratedPredictionsWriter}: {@code generated_predictions.jsonl} and
+ *       {@code predict_results.json} byte for byte as the Python side writes them.</li>
  *   <li>{@link ai.llamafactory.data.metrics.McqEvaluator}: the few-shot multiple-choice benchmark evaluator (MMLU,
  *       C-Eval, CMMLU style) over any {@link ai.llamafactory.data.metrics.ChoiceScorer}, writing
  *       {@code results.json} and {@code results.log}.</li>

@@ -74,6 +74,20 @@ class PythonNumbersTest {
     }
 
     @Test
+    void numpyReducesLongArraysInChunksOfItsBufferSize() {
+        // a = [round(((i * 7919 * 5) % 100003) / 1000.0, 4) for i in range(20000)]
+        // numpy sums chunks of 8192 pairwise and adds the chunk sums in order: np.sum(a) == 1000229.011,
+        // np.mean(a) == 50.011450550000006, while one pairwise sum over all 20000 values gives a mean of 50.01145055
+        double[] values = new double[20000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = PythonNumbers.round(((long) i * 7919 * 5 % 100003) / 1000.0, 4);
+        }
+        assertThat(PythonNumbers.numpySum(values)).isEqualTo(1000229.011);
+        assertThat(PythonNumbers.numpyMean(values)).isEqualTo(50.011450550000006);
+        assertThat(PythonNumbers.pairwiseSum(values, 0, values.length) / values.length).isEqualTo(50.01145055);
+    }
+
+    @Test
     void fsumIsExactlyRounded() {
         // math.fsum([1e100, 1.0, -1e100]) == 1.0, plain addition gives 0.0
         assertThat(PythonNumbers.fsum(1e100, 1.0, -1e100)).isEqualTo(1.0);
