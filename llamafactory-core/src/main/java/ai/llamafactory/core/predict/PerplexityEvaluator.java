@@ -106,7 +106,7 @@ public final class PerplexityEvaluator {
                 try (NDManager step = model.manager().newSubManager()) {
                     BatchTensors bt = BatchTensors.of(collator.collate(rows), step);
                     NDArray hidden = model.hiddenStates(bt.input());
-                    CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(), bt.labels(),
+                    CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(step), bt.labels(),
                             CausalLmLoss.Options.defaults());
                     float[] nll = r.tokenNll();
                     int[] targetRows = r.targetRows();
