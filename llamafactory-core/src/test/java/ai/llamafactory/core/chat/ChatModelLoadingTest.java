@@ -85,6 +85,35 @@ class ChatModelLoadingTest {
     }
 
     @Test
+    void closingStopsTheRunningGenerationAndRefusesNewOnes() throws Exception {
+        java.util.concurrent.CountDownLatch generating = new java.util.concurrent.CountDownLatch(1);
+        DjlChatModel chat = ChatFixtures.chatModel(tmp.resolve("m"), ChatFixtures.greedy(500),
+                (row, prompt, generated, logits) -> {
+                    generating.countDown();
+                    DjlChatModelTest.sleep(20);
+                });
+        java.util.concurrent.CompletableFuture<Throwable> running = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        chat.chat(ChatRequest.builder().addMessage(ChatMessage.user("Go on.")).build());
+                        return null;
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                });
+        assertThat(generating.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        long start = System.nanoTime();
+        chat.close();
+        assertThat((System.nanoTime() - start) / 1e9).as("close waits one token, not 500").isLessThan(5.0);
+        assertThat(running.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                .isInstanceOf(ai.llamafactory.api.exception.ChatCancelledException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> chat.chat(request())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        chat.close();
+    }
+
+    @Test
     void foldersWithoutAModelOrWithAnAdapterButNoPeftModuleAreRefusedByName() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         assertThatThrownBy(() -> DjlChatModel.fromFolder(empty)).isInstanceOf(CheckpointException.class)
