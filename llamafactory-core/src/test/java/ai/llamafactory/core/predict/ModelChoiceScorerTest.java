@@ -92,33 +92,62 @@ class ModelChoiceScorerTest {
         }
     }
 
+    /** Writes MMLU-style CSV files (no header: question, A, B, C, D, answer) of a benchmark folder. */
+    static void writeCsv(Path file, List<McqQuestion> questions, List<String> answers) throws Exception {
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < questions.size(); i++) {
+            McqQuestion q = questions.get(i);
+            csv.append('"').append(q.question()).append('"');
+            for (String c : q.choices()) {
+                csv.append(',').append(c);
+            }
+            csv.append(',').append(answers.get(i)).append('\n');
+        }
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, csv);
+    }
+
     @Test
-    void theEvaluatorScoresAUserDatasetWithTheModel() throws Exception {
+    void theEvaluatorScoresAUserBenchmarkFolderWithTheModel() throws Exception {
+        Path task = tmp.resolve("mybench");
+        Files.createDirectories(task);
+        Files.writeString(task.resolve("mapping.json"), "{\"math\": {\"name\": \"elementary math\", \"category\":"
+                + " \"STEM\"}, \"trivia\": {\"name\": \"trivia\", \"category\": \"Other\"}}");
+        List<McqQuestion> math = List.of(QUESTIONS[0], QUESTIONS[2], QUESTIONS[5]);
+        List<McqQuestion> trivia = List.of(QUESTIONS[1], QUESTIONS[3], QUESTIONS[4]);
+        writeCsv(task.resolve("dev/math_dev.csv"), List.of(QUESTIONS[5]), List.of("B"));
+        writeCsv(task.resolve("dev/trivia_dev.csv"), List.of(QUESTIONS[4]), List.of("A"));
+        writeCsv(task.resolve("test/math_test.csv"), math, List.of("A", "A", "A"));
+        writeCsv(task.resolve("test/trivia_test.csv"), trivia, List.of("A", "A", "A"));
         try (DjlChatModel chat = ChatTestModels.qwen3(tmp.resolve("model"))) {
             ModelChoiceScorer scorer = ModelChoiceScorer.of(chat);
-            McqEvaluator evaluator = new McqEvaluator(McqEvaluationConfig.builder().nShot(0).batchSize(4)
+            McqEvaluator evaluator = new McqEvaluator(McqEvaluationConfig.builder().nShot(1).batchSize(2)
                     .saveDir(tmp.resolve("results")).build());
-            McqSubject math = new McqSubject("math", "math", SubjectCategory.STEM);
-            McqSubject trivia = new McqSubject("trivia", "trivia", SubjectCategory.OTHER);
-            // Answers: the model's own choice, except one trivia question per set, made wrong on purpose.
-            McqDataset.Builder data = McqDataset.builder().subject(math).subject(trivia);
-            for (int i = 0; i < QUESTIONS.length; i++) {
-                McqSubject s = i < 3 ? math : trivia;
-                int index = i < 3 ? i : i - 3;
-                McqQuestion q = QUESTIONS[i];
-                int predicted = argmax(direct(chat, scorer.encode(evaluator.buildPrompt(s, index, q, List.of())),
-                        scorer.choiceTokenIds()));
-                int answer = i == 4 ? (predicted + 1) % 4 : predicted;
-                data.addEval(s.id(), McqQuestion.of(q.question(), q.choices().get(0), q.choices().get(1),
-                        q.choices().get(2), q.choices().get(3), String.valueOf((char) ('A' + answer))));
+            // The prompts never show the answer of the question asked: answer with the model's own choice, except
+            // one trivia question made wrong on purpose, and the accuracies are known.
+            McqDataset draft = McqDataset.loadDirectory(task, "test");
+            List<List<String>> answers = new ArrayList<>();
+            for (McqSubject subject : draft.subjects()) {
+                List<String> subjectAnswers = new ArrayList<>();
+                List<McqPrompt> prompts = evaluator.prompts(draft, subject);
+                assertThat(prompts.get(0).messages()).hasSize(3);
+                for (int i = 0; i < prompts.size(); i++) {
+                    int predicted = argmax(direct(chat, scorer.encode(prompts.get(i)), scorer.choiceTokenIds()));
+                    int answer = subject.id().equals("trivia") && i == 2 ? (predicted + 1) % 4 : predicted;
+                    subjectAnswers.add(String.valueOf((char) ('A' + answer)));
+                }
+                answers.add(subjectAnswers);
             }
-            McqReport report = evaluator.evaluate(data.build(), scorer);
+            writeCsv(task.resolve("test/math_test.csv"), math, answers.get(0));
+            writeCsv(task.resolve("test/trivia_test.csv"), trivia, answers.get(1));
+            McqReport report = evaluator.evaluate(McqDataset.loadDirectory(task, "test"), scorer);
             System.out.println(report.resultsLog());
             assertThat(report.subjectAccuracies().get("math")).isEqualTo(100.0);
             assertThat(report.subjectAccuracies().get("trivia")).isCloseTo(200.0 / 3, within(1e-9));
             assertThat(report.averageAccuracy().getAsDouble()).isCloseTo(500.0 / 6, within(1e-9));
             assertThat(report.categoryAccuracies()).containsEntry(SubjectCategory.STEM, 100.0);
             assertThat(Files.readString(tmp.resolve("results/results.log"))).contains("Average");
+            assertThat(tmp.resolve("results/results.json")).exists();
         }
     }
 }
