@@ -42,6 +42,7 @@ public final class DjlEngine {
         setIfAbsent("ai.djl.default_engine", "PyTorch");
         // Inter-op parallelism only adds contention for the eager, sequential op stream of a training step.
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+
     }
 
     /**

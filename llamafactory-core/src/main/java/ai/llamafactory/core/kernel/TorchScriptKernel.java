@@ -30,6 +30,12 @@ import java.util.zip.ZipOutputStream;
  */
 public final class TorchScriptKernel implements AutoCloseable {
     private static final String CLASS_NAME = "Kernel";
+    /**
+     * Whether this thread has switched off TorchScript's graph optimizer (thread-local in libtorch). With it on, a
+     * kernel is re-specialised and fused after a process-dependent number of calls, which changes the last bits of
+     * its results: a resumed run would drift from an uninterrupted one.
+     */
+    private static final ThreadLocal<Boolean> PLAIN_EXECUTOR = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private final String name;
     private final PtSymbolBlock block;
@@ -96,6 +102,10 @@ public final class TorchScriptKernel implements AutoCloseable {
      * @return the outputs in tuple order
      */
     public NDList callAll(NDArray... inputs) {
+        if (!PLAIN_EXECUTOR.get()) {
+            JniUtils.setGraphExecutorOptimize(false);
+            PLAIN_EXECUTOR.set(Boolean.TRUE);
+        }
         for (NDArray x : inputs) {
             // DJL turns inputs whose names contain a dot into dictionary entries; kernels take plain tensors.
             if (x.getName() != null) {

@@ -36,7 +36,7 @@ public final class ResumeChild {
                 .training(t -> t.loggingSteps(1).saveSteps(SAVE_STEPS).maxGradNorm(1.0).weightDecay(0.01))
                 .listener(TrainingListener.forSteps(e -> {
                     try {
-                        Files.writeString(lossFile, e.step() + "\t" + Double.doubleToLongBits(e.loss()) + "\n",
+                        Files.writeString(lossFile, e.step() + "\t" + Double.doubleToLongBits(e.loss()) + "\t" + e.tokens() + "\n",
                                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                         if (slowStepMillis > 0) {
                             Thread.sleep(slowStepMillis);

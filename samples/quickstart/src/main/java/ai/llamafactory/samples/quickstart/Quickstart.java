@@ -1,87 +1,176 @@
 package ai.llamafactory.samples.quickstart;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import ai.llamafactory.api.FineTune;
+import ai.llamafactory.api.LogEvent;
+import ai.llamafactory.api.TrainingListener;
+import ai.llamafactory.api.TrainingResult;
+import ai.llamafactory.api.config.LrSchedulerType;
 import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import ai.llamafactory.core.config.ModelConfig;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
-import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.loader.ModelWriter;
-import ai.llamafactory.core.loss.CausalLmLoss;
 import ai.llamafactory.core.model.Architecture;
 import ai.llamafactory.core.model.Architectures;
 import ai.llamafactory.core.model.CausalLm;
-import ai.llamafactory.core.model.ForwardInput;
 import ai.llamafactory.core.model.RandomWeights;
+import ai.llamafactory.data.dataset.demo.DemoDatasets;
+import ai.llamafactory.data.dataset.demo.IdentityPlaceholders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 
 /**
- * Quickstart: creates the tiny bundled model (a Qwen3-architecture decoder over a byte-level tokenizer) on first run,
- * loads it like any Hugging Face checkpoint, and prints the loss and perplexity of a sentence.
+ * The quickstart, end to end on two CPU cores in a few minutes:
  *
- * <p>Run from the repository root: {@code mvn -q -B install -DskipTests && mvn -q -B -pl samples/quickstart
- * exec:java}. Arguments: {@code [model folder] [sentence]}.
+ * <ol>
+ *   <li>create a tiny Qwen3-architecture model over a byte-level tokenizer (randomly initialised, our own code);</li>
+ *   <li>pre-train it on the bundled demo corpus ({@code stage: pt}, full fine-tuning);</li>
+ *   <li>fine-tune it with LoRA on the bundled identity data ({@code stage: sft});</li>
+ *   <li>chat with it before and after fine-tuning.</li>
+ * </ol>
+ *
+ * <p>Run from the repository root: {@code mvn -B -q -ntp -pl samples/quickstart -am compile exec:java}. Everything
+ * is written under {@code saves/quickstart/}; steps whose outputs exist are skipped on later runs.
  */
 public final class Quickstart {
-    /** Default location of the tiny model, relative to the working directory. */
-    public static final Path DEFAULT_MODEL = Paths.get("saves", "quickstart", "base");
+    /** The assistant's name the identity data teaches. */
+    public static final String NAME = "Llama-J";
+    /** The author the identity data teaches. */
+    public static final String AUTHOR = "the LlamaFactory for Java team";
     private static final String TOKENIZER_RESOURCE = "/ai/llamafactory/samples/quickstart/tokenizer/";
 
     private Quickstart() {}
 
     /**
-     * Scores a sentence.
+     * How much work each phase does.
      *
-     * @param loss mean next-token negative log-likelihood in nats
-     * @param perplexity exp(loss)
-     * @param tokens number of tokens scored
+     * @param workDir where models, data and outputs go
+     * @param pretrainSteps optimizer steps of pre-training
+     * @param sftEpochs epochs of LoRA fine-tuning on the identity data
+     * @param cutoffLen sequence length in tokens (bytes)
+     * @param quiet true to print nothing but the chat
      */
-    public record Score(double loss, double perplexity, int tokens) {}
+    public record Settings(Path workDir, int pretrainSteps, int sftEpochs, int cutoffLen, boolean quiet) {
+        /** @return the settings of the README's command */
+        public static Settings defaults() {
+            return new Settings(Paths.get("saves", "quickstart"), 240, 12, 256, false);
+        }
+    }
+
+    /**
+     * What the quickstart produced.
+     *
+     * @param baseModel the randomly initialised model folder
+     * @param pretrainedModel the pre-trained model folder
+     * @param adapter the LoRA adapter folder
+     * @param pretrainLoss final pre-training loss (NaN when skipped)
+     * @param sftLoss final fine-tuning loss (NaN when skipped)
+     */
+    public record Result(Path baseModel, Path pretrainedModel, Path adapter, double pretrainLoss, double sftLoss) {}
 
     /**
      * Entry point.
      *
-     * @param args optional model folder and sentence
+     * @param args optional work folder
      */
     public static void main(String[] args) {
-        Path folder = args.length > 0 ? Paths.get(args[0]) : DEFAULT_MODEL;
-        String sentence = args.length > 1 ? args[1] : "LlamaFactory for Java fine-tunes language models.";
-        Score s = run(folder, sentence);
-        System.out.printf("sentence: %s%ntokens: %d%nloss: %.4f nats/token%nperplexity: %.2f%n", sentence, s.tokens(),
-                s.loss(), s.perplexity());
+        Settings s = Settings.defaults();
+        if (args.length > 0) {
+            s = new Settings(Paths.get(args[0]), s.pretrainSteps(), s.sftEpochs(), s.cutoffLen(), false);
+        }
+        run(s);
     }
 
     /**
-     * Creates the tiny model if the folder does not hold one, loads it and scores the sentence.
+     * Runs every phase whose output is missing.
      *
-     * @param folder model folder
-     * @param sentence text to score
-     * @return the score
+     * @param s the settings
+     * @return the produced folders and losses
      */
-    public static Score run(Path folder, String sentence) {
+    public static Result run(Settings s) {
         DjlEngine.get();
-        ensureTinyModel(folder);
-        try (CausalLm model = DjlModelLoader.load(folder, ComputePolicy.cpu());
-                HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(folder)
-                        .optTruncation(false).optAddSpecialTokens(false).build();
-                NDManager step = model.manager().newSubManager()) {
-            long[] ids = tokenizer.encode(sentence, false, false).getIds();
-            NDArray input = step.create(ids, new Shape(1, ids.length));
-            CausalLmLoss.Result r = CausalLmLoss.compute(model.hiddenStates(ForwardInput.of(input, null)),
-                    model.lmHeadWeight(), input, CausalLmLoss.Options.defaults());
-            return new Score(r.loss(), Math.exp(r.loss()), ids.length);
+        Path base = s.workDir().resolve("base");
+        Path pretrained = s.workDir().resolve("pretrained");
+        Path adapter = s.workDir().resolve("lora-sft");
+        ensureTinyModel(base);
+        double ptLoss = Double.NaN;
+        if (!Files.exists(pretrained.resolve("model.safetensors"))) {
+            say(s, "[1/3] pre-training the tiny model on the demo corpus (%d steps)...", s.pretrainSteps());
+            TrainingResult r = FineTune.model(base).full().pt().dataset(DemoDatasets.CORPUS).template("chatml")
+                    .cutoffLen(s.cutoffLen()).batchSize(8).learningRate(3e-3).maxSteps(s.pretrainSteps())
+                    .scheduler(LrSchedulerType.COSINE).warmupRatio(0.05).seed(42).outputDir(pretrained)
+                    .training(t -> t.loggingSteps(Math.max(1, s.pretrainSteps() / 8)).saveSteps(1_000_000)
+                            .overwriteOutputDir(true).weightDecay(0.01))
+                    .listener(progress(s, "pre-train"))
+                    .run();
+            ptLoss = r.finalLoss().orElse(Double.NaN);
+        } else {
+            say(s, "[1/3] pre-trained model found in %s", pretrained);
+        }
+        double sftLoss = Double.NaN;
+        if (!Files.exists(adapter.resolve("adapter_model.safetensors"))) {
+            Path data = identityData(s.workDir().resolve("data"));
+            say(s, "[2/3] fine-tuning with LoRA on the identity data (%d epochs)...", s.sftEpochs());
+            TrainingResult r = FineTune.model(pretrained).lora(16).sft().dataset(DemoDatasets.IDENTITY)
+                    .datasetDir(data.toString()).template("chatml").cutoffLen(s.cutoffLen()).batchSize(8)
+                    .learningRate(3e-3).epochs(s.sftEpochs()).scheduler(LrSchedulerType.COSINE).warmupRatio(0.05)
+                    .seed(42).outputDir(adapter)
+                    .method(m -> m.loraAlpha(32).loraTarget("all"))
+                    .training(t -> t.loggingSteps(10).saveSteps(1_000_000).overwriteOutputDir(true))
+                    .listener(progress(s, "fine-tune"))
+                    .run();
+            sftLoss = r.finalLoss().orElse(Double.NaN);
+        } else {
+            say(s, "[2/3] LoRA adapter found in %s", adapter);
+        }
+        return new Result(base, pretrained, adapter, ptLoss, sftLoss);
+    }
+
+    private static TrainingListener progress(Settings s, String phase) {
+        return new TrainingListener() {
+            @Override
+            public void onLog(LogEvent e) {
+                Double loss = e.metrics().get("loss");
+                if (loss != null) {
+                    say(s, "  %s step %d: loss %.3f", phase, e.step(), loss);
+                }
+            }
+        };
+    }
+
+    private static void say(Settings s, String format, Object... args) {
+        if (!s.quiet()) {
+            System.out.println(String.format(Locale.ROOT, format, args));
+        }
+    }
+
+    /**
+     * Writes the demo identity data with the assistant's name and author filled in.
+     *
+     * @param dir the dataset folder
+     * @return the folder
+     */
+    static Path identityData(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            String identity = Files.readString(DemoDatasets.directory().resolve("identity.json"),
+                    StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("identity.json"), IdentityPlaceholders.replace(identity, NAME, AUTHOR),
+                    StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("dataset_info.json"),
+                    "{\"identity\": {\"file_name\": \"identity.json\"}}\n", StandardCharsets.UTF_8);
+            return dir;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the tokenizer in " + folder, e);
+            throw new UncheckedIOException("cannot write the identity data to " + dir, e);
         }
     }
 

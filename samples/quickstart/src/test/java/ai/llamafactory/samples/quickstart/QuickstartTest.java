@@ -6,21 +6,24 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the quickstart end to end in a temporary folder. */
+/** Runs the quickstart end to end with tiny settings. */
 class QuickstartTest {
     @TempDir
     Path tmp;
 
     @Test
-    void createsLoadsAndScoresTheTinyModel() {
-        Path folder = tmp.resolve("base");
-        Quickstart.Score s = Quickstart.run(folder, "Hello, world!");
-        assertThat(folder.resolve("model.safetensors")).exists();
-        assertThat(s.tokens()).isEqualTo(13);
-        // An untrained model over 259 tokens is close to uniform: loss near ln(259) = 5.56.
-        assertThat(s.loss()).isBetween(5.3, 5.8);
-        assertThat(s.perplexity()).isCloseTo(Math.exp(s.loss()), org.assertj.core.data.Offset.offset(1e-9));
-        // Second run reuses the folder and gives the same number.
-        assertThat(Quickstart.run(folder, "Hello, world!").loss()).isEqualTo(s.loss());
+    void pretrainsFineTunesAndReusesItsOutputs() {
+        Quickstart.Settings tiny = new Quickstart.Settings(tmp, 6, 1, 64, true);
+        Quickstart.Result r = Quickstart.run(tiny);
+        assertThat(r.pretrainedModel().resolve("model.safetensors")).exists();
+        assertThat(r.pretrainedModel().resolve("tokenizer_config.json")).exists();
+        assertThat(r.adapter().resolve("adapter_model.safetensors")).exists();
+        assertThat(r.adapter().resolve("adapter_config.json")).exists();
+        // An untrained model over 259 tokens starts near ln(259) = 5.56; a few steps already lower it.
+        assertThat(r.pretrainLoss()).isBetween(1.0, 5.6);
+        assertThat(r.sftLoss()).isFinite();
+        Quickstart.Result again = Quickstart.run(tiny);
+        assertThat(again.pretrainLoss()).isNaN();
+        assertThat(again.sftLoss()).isNaN();
     }
 }
