@@ -27,6 +27,7 @@ import ai.llamafactory.core.nn.Param;
 import ai.llamafactory.core.optim.GradientClipping;
 import ai.llamafactory.core.optim.LrSchedule;
 import ai.llamafactory.core.optim.Optimizer;
+import ai.llamafactory.core.predict.Predictor;
 import ai.llamafactory.data.encode.BatchCollator;
 import ai.llamafactory.data.encode.EncodedExample;
 import java.nio.file.Path;
@@ -212,8 +213,14 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             if (!Double.isNaN(lastLoss)) {
                 result.finalLoss(lastLoss);
             }
-            List<Path> written = outputs.finish(model, method, modelFolder, data, runtime,
-                    step * (long) args.effectiveBatchSize(), finalEval);
+            List<Path> written = new ArrayList<>(outputs.finish(model, method, modelFolder, data, runtime,
+                    step * (long) args.effectiveBatchSize(), finalEval));
+            if (args.doPredict() && !data.predictPrompts().isEmpty() && reason != TrainingResult.StopReason.CANCELLED) {
+                // do_predict with predict_with_generate after training, on the trained model (as run_sft does).
+                written.addAll(new Predictor(model, data.tokenizer(), config.generating(),
+                        args.perDeviceEvalBatchSize()).predict(data.predictPrompts(), args.outputDir(), cancellation)
+                        .files());
+            }
             result.writtenFiles(written);
             result.metrics(outputs.finalMetrics());
             TrainingResult r = result.build();

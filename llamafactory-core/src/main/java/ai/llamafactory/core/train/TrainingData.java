@@ -1,6 +1,8 @@
 package ai.llamafactory.core.train;
 
 import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.data.EncodedPrompt;
+import ai.llamafactory.api.data.EncodedRecord;
 import ai.llamafactory.api.data.EncodedSequence;
 import ai.llamafactory.api.data.EncodedSplit;
 import ai.llamafactory.api.data.PreparedData;
@@ -23,12 +25,14 @@ import org.slf4j.LoggerFactory;
  * with (saved next to the trained weights).
  *
  * @param train training sequences
- * @param eval evaluation sequences (all evaluation sets together; empty when none is configured)
+ * @param eval evaluation sequences (all evaluation sets together; empty when none is configured, and with
+ *     {@code predict_with_generate}, whose evaluation sets are prompts)
+ * @param predictPrompts the evaluation prompts of {@code predict_with_generate} (empty otherwise)
  * @param tokenizer the tokenizer, special tokens fixed by the template
  * @param template the chat template
  */
-public record TrainingData(List<EncodedExample> train, List<EncodedExample> eval, Tokenizer tokenizer,
-        ChatTemplate template) {
+public record TrainingData(List<EncodedExample> train, List<EncodedExample> eval, List<EncodedPrompt> predictPrompts,
+        Tokenizer tokenizer, ChatTemplate template) {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
 
     /**
@@ -44,14 +48,21 @@ public record TrainingData(List<EncodedExample> train, List<EncodedExample> eval
         LOG.info("data: {}", prepared.summary());
         List<EncodedExample> train = sequences(prepared.train());
         List<EncodedExample> eval = new ArrayList<>();
-        prepared.eval().values().forEach(split -> eval.addAll(sequences(split)));
+        List<EncodedPrompt> prompts = new ArrayList<>();
+        for (EncodedSplit split : prepared.eval().values()) {
+            if (split.kind() == EncodedRecord.Kind.PROMPT) {
+                prompts.addAll(split.prompts());
+            } else {
+                eval.addAll(sequences(split));
+            }
+        }
         if (train.isEmpty() && config.training().doTrain()) {
             throw new DatasetException("datasets " + config.data().dataset() + ": no training sequence is left after "
                     + "encoding with cutoff_len " + config.data().cutoffLen());
         }
         HfTokenizer raw = HfTokenizer.load(modelFolder);
         ChatTemplate template = DefaultDataWorker.configureTemplate(config.data(), raw);
-        return new TrainingData(train, eval, template.fixSpecialTokens(raw), template);
+        return new TrainingData(train, eval, prompts, template.fixSpecialTokens(raw), template);
     }
 
     private static List<EncodedExample> sequences(EncodedSplit split) {

@@ -770,12 +770,14 @@ public final class ChatTemplate {
                 .append("{% set system_message = messages[0]['content'] %}{% else %}")
                 .append("{% set loop_messages = messages %}{% endif %}");
         if (kind != Kind.LLAMA2) {
-            j.append("{% if system_message is defined and system_message %}{{ ").append(system)
+            // As LLaMA-Factory's _get_jinja_template: an explicitly empty system message still renders its block,
+            // which is how parse() tells the default system prompt apart (the rendering without a system message).
+            j.append("{% if system_message is defined %}{{ ").append(system)
                     .append(" }}{% endif %}");
         }
         j.append("{% for message in loop_messages %}");
         if (kind == Kind.LLAMA2) {
-            j.append("{% if loop.index0 == 0 and system_message is defined and system_message %}")
+            j.append("{% if loop.index0 == 0 and system_message is defined %}")
                     .append("{% set content = ").append(system).append(" + message['content'] %}")
                     .append("{% else %}{% set content = message['content'] %}{% endif %}");
         } else {

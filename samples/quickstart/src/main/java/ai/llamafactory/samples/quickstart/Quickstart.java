@@ -5,7 +5,11 @@ import ai.llamafactory.api.FineTune;
 import ai.llamafactory.api.LogEvent;
 import ai.llamafactory.api.TrainingListener;
 import ai.llamafactory.api.TrainingResult;
+import ai.llamafactory.api.chat.ChatMessage;
+import ai.llamafactory.api.chat.ChatRequest;
+import ai.llamafactory.api.config.GeneratingArguments;
 import ai.llamafactory.api.config.LrSchedulerType;
+import ai.llamafactory.core.chat.DjlChatModel;
 import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import ai.llamafactory.core.config.ModelConfig;
 import ai.llamafactory.core.engine.ComputePolicy;
@@ -26,6 +30,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -35,7 +41,8 @@ import java.util.Locale;
  *   <li>create a tiny Qwen3-architecture model over a byte-level tokenizer (randomly initialised, our own code);</li>
  *   <li>pre-train it on the bundled demo corpus ({@code stage: pt}, full fine-tuning);</li>
  *   <li>fine-tune it with LoRA on the bundled identity data ({@code stage: sft});</li>
- *   <li>chat with it before and after fine-tuning.</li>
+ *   <li>chat with it before and after fine-tuning ({@link DjlChatModel#fromFolder}, with the chat template training
+ *       stored in the output folder).</li>
  * </ol>
  *
  * <p>Run from the repository root: {@code mvn -B -q -ntp -pl samples/quickstart -am compile exec:java}. Everything
@@ -74,8 +81,14 @@ public final class Quickstart {
      * @param adapter the LoRA adapter folder
      * @param pretrainLoss final pre-training loss (NaN when skipped)
      * @param sftLoss final fine-tuning loss (NaN when skipped)
+     * @param repliesBefore the pre-trained model's replies to {@link #QUESTIONS}
+     * @param repliesAfter the fine-tuned model's replies to {@link #QUESTIONS}
      */
-    public record Result(Path baseModel, Path pretrainedModel, Path adapter, double pretrainLoss, double sftLoss) {}
+    public record Result(Path baseModel, Path pretrainedModel, Path adapter, double pretrainLoss, double sftLoss,
+            List<String> repliesBefore, List<String> repliesAfter) {}
+
+    /** What the quickstart asks the model before and after fine-tuning. */
+    public static final List<String> QUESTIONS = List.of("Who are you?", "Who created you?");
 
     /**
      * Entry point.
@@ -132,7 +145,33 @@ public final class Quickstart {
         } else {
             say(s, "[2/3] LoRA adapter found in %s", adapter);
         }
-        return new Result(base, pretrained, adapter, ptLoss, sftLoss);
+        System.out.println("[3/3] chatting with the model before and after fine-tuning (greedy decoding):");
+        List<String> before = chat(pretrained, QUESTIONS);
+        List<String> after = chat(adapter, QUESTIONS);
+        for (int i = 0; i < QUESTIONS.size(); i++) {
+            System.out.printf(Locale.ROOT, "  user: %s%n    before: %s%n    after:  %s%n", QUESTIONS.get(i),
+                    before.get(i).strip(), after.get(i).strip());
+        }
+        return new Result(base, pretrained, adapter, ptLoss, sftLoss, before, after);
+    }
+
+    /**
+     * Asks a model folder written by training (a full model, or a LoRA adapter on its base model) some questions,
+     * each in a fresh conversation, with the chat template training stored in the folder.
+     *
+     * @param folder a training output folder
+     * @param questions the user messages
+     * @return the replies, in order
+     */
+    public static List<String> chat(Path folder, List<String> questions) {
+        GeneratingArguments greedy = GeneratingArguments.builder().doSample(false).maxNewTokens(64).build();
+        List<String> replies = new ArrayList<>();
+        try (DjlChatModel model = DjlChatModel.fromFolder(folder, greedy)) {
+            for (String q : questions) {
+                replies.add(model.chat(ChatRequest.builder().addMessage(ChatMessage.user(q)).build()).text());
+            }
+        }
+        return replies;
     }
 
     private static TrainingListener progress(Settings s, String phase) {

@@ -22,6 +22,10 @@ class QuickstartTest {
         // An untrained model over 259 tokens starts near ln(259) = 5.56; a few steps already lower it.
         assertThat(r.pretrainLoss()).isBetween(1.0, 5.6);
         assertThat(r.sftLoss()).isFinite();
+        assertThat(r.repliesBefore()).hasSameSizeAs(Quickstart.QUESTIONS);
+        assertThat(r.repliesAfter()).hasSameSizeAs(Quickstart.QUESTIONS);
+        // Greedy decoding: asking again gives the same replies.
+        assertThat(Quickstart.chat(r.adapter(), Quickstart.QUESTIONS)).isEqualTo(r.repliesAfter());
         Quickstart.Result again = Quickstart.run(tiny);
         assertThat(again.pretrainLoss()).isNaN();
         assertThat(again.sftLoss()).isNaN();
