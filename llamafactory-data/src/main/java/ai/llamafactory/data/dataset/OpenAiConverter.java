@@ -3,6 +3,7 @@ package ai.llamafactory.data.dataset;
 import ai.llamafactory.data.AlignedExample;
 import ai.llamafactory.data.Message;
 import ai.llamafactory.data.Role;
+import ai.llamafactory.data.json.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -20,6 +21,8 @@ import java.util.List;
  */
 final class OpenAiConverter extends ConversationConverter {
     static final String TOOL_RESPONSE_SEPARATOR = "\n</tool_response>\n<tool_response>\n";
+    /** {@code json.dumps(x, ensure_ascii=False)}, as LLaMA-Factory writes tool calls and tool lists. */
+    private static final PythonJson PY_JSON = PythonJson.builder().ensureAscii(false).build();
 
     OpenAiConverter(DatasetInfo info) {
         super(info);
@@ -58,7 +61,7 @@ final class OpenAiConverter extends ConversationConverter {
                     }
                     functions.add(fn);
                 }
-                content = PythonJson.dumps(functions);
+                content = PY_JSON.dumps(functions);
                 roleValue = tags.functionTag();
             } else {
                 content = content(m, i);

@@ -3,6 +3,7 @@ package ai.llamafactory.data.dataset;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.data.AlignedExample;
 import ai.llamafactory.data.dataset.reader.RawRow;
+import ai.llamafactory.data.json.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
@@ -14,6 +15,9 @@ import java.util.Locale;
  * dropped here with a reason instead.
  */
 abstract class RowConverter {
+    /** {@code json.dumps(x, ensure_ascii=False)}, as LLaMA-Factory writes tool calls and tool lists. */
+    static final PythonJson PY_JSON = PythonJson.builder().ensureAscii(false).build();
+
     protected final DatasetInfo info;
     protected final DatasetColumns columns;
 
@@ -125,7 +129,7 @@ abstract class RowConverter {
             return v.textValue();
         }
         if (v.isContainerNode()) {
-            return PythonJson.dumps(v);
+            return PY_JSON.dumps(v);
         }
         throw new Drop(DropReason.WRONG_TYPE, column, "expected a JSON string, list or object, got " + excerpt(v));
     }

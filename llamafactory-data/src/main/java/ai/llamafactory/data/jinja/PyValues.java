@@ -1,5 +1,7 @@
 package ai.llamafactory.data.jinja;
 
+import ai.llamafactory.data.json.PythonFloats;
+import ai.llamafactory.data.json.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -164,7 +166,7 @@ final class PyValues {
             return Long.toString(l);
         }
         if (v instanceof Double d) {
-            return floatRepr(d);
+            return PythonFloats.repr(d);
         }
         if (v instanceof String s) {
             return stringRepr(s);
@@ -232,32 +234,6 @@ final class PyValues {
             }
         }
         return sb.append(quote).toString();
-    }
-
-    /** Python's {@code repr(float)}: shortest round-trip digits, {@code 1e+16} style beyond 1e16. */
-    static String floatRepr(double d) {
-        if (Double.isNaN(d)) {
-            return "nan";
-        }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "inf" : "-inf";
-        }
-        if (d == 0) {
-            return (1 / d < 0) ? "-0.0" : "0.0";
-        }
-        BigDecimal bd = new BigDecimal(Double.toString(d)).stripTrailingZeros();
-        double abs = Math.abs(d);
-        if (abs >= 1e-4 && abs < 1e16) {
-            String plain = bd.toPlainString();
-            return plain.contains(".") ? plain : plain + ".0";
-        }
-        String digits = bd.unscaledValue().abs().toString();
-        int exponent = digits.length() - 1 - bd.scale();
-        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-        String sign = d < 0 ? "-" : "";
-        String expSign = exponent < 0 ? "-" : "+";
-        int e = Math.abs(exponent);
-        return sign + mantissa + "e" + expSign + (e < 10 ? "0" + e : Integer.toString(e));
     }
 
     /** Python {@code ==}. */
@@ -398,124 +374,24 @@ final class PyValues {
      */
     static String toJson(Object v, Integer indent, String itemSeparator, String keySeparator, boolean sortKeys,
             int line) {
-        String itemSep = itemSeparator != null ? itemSeparator : (indent == null ? ", " : ",");
-        String keySep = keySeparator != null ? keySeparator : ": ";
-        StringBuilder sb = new StringBuilder();
-        writeJson(sb, v, indent, itemSep, keySep, sortKeys, 0, line);
-        return sb.toString();
-    }
-
-    private static void writeJson(StringBuilder sb, Object v, Integer indent, String itemSep, String keySep,
-            boolean sortKeys, int depth, int line) {
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof Boolean b) {
-            sb.append(b ? "true" : "false");
-        } else if (v instanceof Long l) {
-            sb.append(l);
-        } else if (v instanceof Double d) {
-            if (Double.isNaN(d)) {
-                sb.append("NaN");
-            } else if (Double.isInfinite(d)) {
-                sb.append(d > 0 ? "Infinity" : "-Infinity");
-            } else {
-                sb.append(floatRepr(d));
-            }
-        } else if (v instanceof String s) {
-            writeJsonString(sb, s);
-        } else if (v instanceof Collection<?> c) {
-            if (c.isEmpty()) {
-                sb.append("[]");
-                return;
-            }
-            sb.append('[');
-            boolean first = true;
-            for (Object o : c) {
-                if (!first) {
-                    sb.append(itemSep);
-                }
-                first = false;
-                newline(sb, indent, depth + 1);
-                writeJson(sb, o, indent, itemSep, keySep, sortKeys, depth + 1, line);
-            }
-            newline(sb, indent, depth);
-            sb.append(']');
-        } else if (v instanceof Map<?, ?> m) {
-            if (m.isEmpty()) {
-                sb.append("{}");
-                return;
-            }
-            List<Map.Entry<?, ?>> entries = new ArrayList<>(m.entrySet());
-            if (sortKeys) {
-                entries.sort((x, y) -> compareCodePoints(jsonKey(x.getKey(), line), jsonKey(y.getKey(), line)));
-            }
-            sb.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : entries) {
-                if (!first) {
-                    sb.append(itemSep);
-                }
-                first = false;
-                newline(sb, indent, depth + 1);
-                writeJsonString(sb, jsonKey(e.getKey(), line));
-                sb.append(keySep);
-                writeJson(sb, e.getValue(), indent, itemSep, keySep, sortKeys, depth + 1, line);
-            }
-            newline(sb, indent, depth);
-            sb.append('}');
-        } else if (v instanceof Undefined u) {
-            throw new JinjaException("Template line " + line + ": tojson of undefined value '" + u.name() + "'");
-        } else {
-            throw new JinjaException("Template line " + line + ": Object of type " + typeName(v)
-                    + " is not JSON serializable");
-        }
-    }
-
-    private static String jsonKey(Object key, int line) {
-        if (key instanceof String s) {
-            return s;
-        }
-        if (key == null) {
-            return "null";
-        }
-        if (key instanceof Boolean b) {
-            return b ? "true" : "false";
-        }
-        if (key instanceof Long || key instanceof Double) {
-            return repr(key);
-        }
-        throw new JinjaException("Template line " + line + ": keys must be str, int, float, bool or None, not "
-                + typeName(key));
-    }
-
-    private static void newline(StringBuilder sb, Integer indent, int depth) {
-        if (indent != null) {
-            sb.append('\n');
-            sb.append(" ".repeat(indent * depth));
-        }
-    }
-
-    static void writeJsonString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
+        PythonJson json = PythonJson.builder()
+                .ensureAscii(false)
+                .indent(indent == null ? -1 : Math.max(indent, 0)) // Python: a negative indent acts as 0
+                .separators(itemSeparator, keySeparator)
+                .sortKeys(sortKeys)
+                .fallback(value -> {
+                    if (value instanceof Undefined u) {
+                        throw new JinjaException("Template line " + line + ": tojson of undefined value '" + u.name()
+                                + "'");
                     }
-                }
-            }
+                    throw new JinjaException("Template line " + line + ": Object of type " + typeName(value)
+                            + " is not JSON serializable");
+                })
+                .build();
+        try {
+            return json.dumps(v);
+        } catch (IllegalArgumentException e) {
+            throw new JinjaException("Template line " + line + ": " + e.getMessage());
         }
-        sb.append('"');
     }
 }

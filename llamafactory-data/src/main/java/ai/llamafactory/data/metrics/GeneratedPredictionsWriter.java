@@ -1,6 +1,7 @@
 package ai.llamafactory.data.metrics;
 
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.data.json.PythonJson;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
@@ -165,7 +166,7 @@ public final class GeneratedPredictionsWriter implements Closeable {
     public static Path writePredictResults(Path outputDir, Map<String, ?> metrics) {
         Objects.requireNonNull(outputDir, "outputDir");
         Path file = outputDir.resolve(PREDICT_RESULTS_FILE);
-        String json = new PythonJson(true, 4, true).dumps(new LinkedHashMap<>(metrics));
+        String json = PythonJson.builder().indent(4).sortKeys(true).build().dumps(new LinkedHashMap<>(metrics));
         try {
             Files.createDirectories(outputDir);
             Files.writeString(file, json, StandardCharsets.UTF_8);

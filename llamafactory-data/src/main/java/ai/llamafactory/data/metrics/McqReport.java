@@ -1,6 +1,8 @@
 package ai.llamafactory.data.metrics;
 
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.data.json.PythonFloats;
+import ai.llamafactory.data.json.PythonJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,7 +126,7 @@ public final class McqReport {
             }
             results.put(result.subject().id(), predictions);
         }
-        return new PythonJson(true, 2, false).dumps(results);
+        return PythonJson.builder().indent(2).build().dumps(results);
     }
 
     /**
@@ -149,6 +151,6 @@ public final class McqReport {
 
     private static String scoreLine(String label, double accuracy) {
         String padded = label.length() >= 15 ? label : " ".repeat(15 - label.length()) + label;
-        return padded + ": " + PythonNumbers.formatFixed(accuracy, 2);
+        return padded + ": " + PythonFloats.formatFixed(accuracy, 2);
     }
 }

@@ -1,5 +1,6 @@
 package ai.llamafactory.data.metrics;
 
+import ai.llamafactory.data.json.PythonFloats;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -142,6 +143,6 @@ public final class SimilarityMetrics {
     }
 
     private static double percent(double fraction) {
-        return PythonNumbers.round(fraction * 100, 4);
+        return PythonFloats.round(fraction * 100, 4);
     }
 }

@@ -1,6 +1,7 @@
 package ai.llamafactory.data.template;
 
 import ai.llamafactory.api.exception.InvalidConfigException;
+import ai.llamafactory.data.json.PythonJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,8 @@ import java.util.Objects;
  */
 public record FunctionCall(String name, String arguments) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** {@code json.dumps(x, ensure_ascii=False)}, as LLaMA-Factory writes tool calls and tool lists. */
+    private static final PythonJson PY_JSON = PythonJson.builder().ensureAscii(false).build();
 
     /** Checks for nulls. */
     public FunctionCall {
@@ -46,7 +49,7 @@ public record FunctionCall(String name, String arguments) {
             if (!call.isObject() || !call.has("name") || !call.has("arguments")) {
                 throw new InvalidConfigException("Function call needs 'name' and 'arguments': " + call);
             }
-            calls.add(new FunctionCall(call.get("name").asText(), PythonJson.dumps(call.get("arguments"))));
+            calls.add(new FunctionCall(call.get("name").asText(), PY_JSON.dumps(call.get("arguments"))));
         }
         return calls;
     }

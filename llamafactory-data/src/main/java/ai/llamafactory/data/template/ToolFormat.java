@@ -1,6 +1,7 @@
 package ai.llamafactory.data.template;
 
 import ai.llamafactory.api.exception.InvalidConfigException;
+import ai.llamafactory.data.json.PythonJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,7 +79,7 @@ public enum ToolFormat {
                 if (args == null) {
                     return Optional.empty();
                 }
-                calls.add(new FunctionCall(m.group(1).strip(), PythonJson.dumps(args)));
+                calls.add(new FunctionCall(m.group(1).strip(), PY_JSON.dumps(args)));
             }
             return calls.isEmpty() ? Optional.empty() : Optional.of(calls);
         }
@@ -90,7 +91,7 @@ public enum ToolFormat {
         public String formatTools(JsonNode tools) {
             StringBuilder toolText = new StringBuilder();
             for (JsonNode tool : tools) {
-                toolText.append('\n').append(PythonJson.dumps(wrapFunction(tool)));
+                toolText.append('\n').append(PY_JSON.dumps(wrapFunction(tool)));
             }
             return "\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\n"
                     + "You are provided with function signatures within <tools></tools> XML tags:\n<tools>" + toolText
@@ -117,7 +118,7 @@ public enum ToolFormat {
                 if (call == null || !call.has("name") || !call.has("arguments")) {
                     return Optional.empty();
                 }
-                calls.add(new FunctionCall(call.get("name").asText(), PythonJson.dumps(call.get("arguments"))));
+                calls.add(new FunctionCall(call.get("name").asText(), PY_JSON.dumps(call.get("arguments"))));
             }
             return calls.isEmpty() ? Optional.empty() : Optional.of(calls);
         }
@@ -129,7 +130,7 @@ public enum ToolFormat {
         public String formatTools(JsonNode tools) {
             StringBuilder toolText = new StringBuilder();
             for (JsonNode tool : tools) {
-                toolText.append(PythonJson.dumps(wrapFunction(tool), 4)).append("\n\n");
+                toolText.append(PY_JSON_INDENTED.dumps(wrapFunction(tool))).append("\n\n");
             }
             String date = LocalDate.now().format(DateTimeFormatter.ofPattern("dd MMM yyyy", Locale.ENGLISH));
             return "Cutting Knowledge Date: December 2023\nToday Date: " + date + "\n\n"
@@ -164,7 +165,7 @@ public enum ToolFormat {
             for (JsonNode tool : tools) {
                 wrapped.add(wrapFunction(tool));
             }
-            return "[AVAILABLE_TOOLS] " + PythonJson.dumps(wrapped) + "[/AVAILABLE_TOOLS]";
+            return "[AVAILABLE_TOOLS] " + PY_JSON.dumps(wrapped) + "[/AVAILABLE_TOOLS]";
         }
 
         @Override
@@ -190,7 +191,7 @@ public enum ToolFormat {
             for (JsonNode tool : tools) {
                 JsonNode t = unwrap(tool);
                 toolText.append("\n\n## ").append(text(t.path("name"))).append("\n\n")
-                        .append(PythonJson.dumps(t, 4)).append("\n在调用上述函数时，请使用 Json 格式表示调用的参数。");
+                        .append(PY_JSON_INDENTED.dumps(t)).append("\n在调用上述函数时，请使用 Json 格式表示调用的参数。");
             }
             return "你是一个名为 ChatGLM 的人工智能助手。你是基于智谱 AI 公司训练的语言模型 GLM-4 模型开发的，"
                     + "你的任务是针对用户的问题和要求提供适当的答复和支持。\n\n# 可用工具" + toolText;
@@ -214,11 +215,15 @@ public enum ToolFormat {
             if (args == null) {
                 return Optional.empty();
             }
-            return Optional.of(List.of(new FunctionCall(content.substring(0, nl), PythonJson.dumps(args))));
+            return Optional.of(List.of(new FunctionCall(content.substring(0, nl), PY_JSON.dumps(args))));
         }
     };
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** {@code json.dumps(x, ensure_ascii=False)}, as LLaMA-Factory writes tool calls and tool lists. */
+    private static final PythonJson PY_JSON = PythonJson.builder().ensureAscii(false).build();
+    /** {@code json.dumps(x, indent=4, ensure_ascii=False)}. */
+    private static final PythonJson PY_JSON_INDENTED = PythonJson.builder().indent(4).ensureAscii(false).build();
     private static final Pattern DEFAULT_ACTION = Pattern.compile(
             "Action:\\s*([a-zA-Z0-9_]+)\\s*Action Input:\\s*(.+?)(?=\\s*Action:|\\s*$)", Pattern.DOTALL);
     private static final Pattern QWEN_CALL = Pattern.compile(
@@ -318,7 +323,7 @@ public enum ToolFormat {
         ObjectNode o = JSON.createObjectNode();
         o.put("name", c.name());
         o.set(argumentsKey, args);
-        return PythonJson.dumps(o);
+        return PY_JSON.dumps(o);
     }
 
     private static Optional<List<FunctionCall>> extractJsonCalls(String content, String argumentsKey) {
@@ -331,7 +336,7 @@ public enum ToolFormat {
             if (!call.has("name") || !call.has(argumentsKey)) {
                 return Optional.empty();
             }
-            calls.add(new FunctionCall(call.get("name").asText(), PythonJson.dumps(call.get(argumentsKey))));
+            calls.add(new FunctionCall(call.get("name").asText(), PY_JSON.dumps(call.get(argumentsKey))));
         }
         return calls.isEmpty() ? Optional.empty() : Optional.of(calls);
     }

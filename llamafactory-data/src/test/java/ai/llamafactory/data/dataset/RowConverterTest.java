@@ -333,11 +333,4 @@ class RowConverterTest {
         assertThat(c.problem().reason()).isEqualTo(DropReason.UNREADABLE_ROW);
         assertThat(c.problem().message()).isEqualTo("dataset 'ds' x.jsonl:4: unreadable row: not valid JSON at column 3");
     }
-
-    @Test
-    void pythonJsonSpacing() throws Exception {
-        assertThat(PythonJson.dumps(JSON.readTree("{\"a\":[1,2.5,true,null,\"é\\n\"],\"b\":{}}")))
-                .isEqualTo("{\"a\": [1, 2.5, true, null, \"é\\n\"], \"b\": {}}");
-        assertThat(List.of()).isEmpty();
-    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.llamafactory.data.json.PythonFloats;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class BleuTest {
         assertThat(score.precisions()).containsExactly(0.75, 2.0 / 3, 0.5, 0.5);
         assertThat(score.brevityPenalty()).isEqualTo(1.0);
         assertThat(score.score()).isCloseTo(Math.pow(2, -0.75), within(ULPS)).isCloseTo(0.5946035575, within(1e-10));
-        assertThat(PythonNumbers.round(score.score() * 100, 4)).isEqualTo(59.4604);
+        assertThat(PythonFloats.round(score.score() * 100, 4)).isEqualTo(59.4604);
     }
 
     @Test
@@ -43,7 +44,7 @@ class BleuTest {
         assertThat(score.referenceLength()).isEqualTo(11);
         assertThat(score.brevityPenalty()).isCloseTo(Math.exp(-1.2), within(ULPS));
         assertThat(score.score()).isCloseTo(0.301194211912202, within(ULPS));
-        assertThat(PythonNumbers.round(score.score() * 100, 4)).isEqualTo(30.1194);
+        assertThat(PythonFloats.round(score.score() * 100, 4)).isEqualTo(30.1194);
     }
 
     @Test
@@ -53,7 +54,7 @@ class BleuTest {
         BleuScore score = Bleu.characterBleu("我爱北京", "我爱北京天安门");
         assertThat(score.precisions()).containsExactly(1.0, 1.0, 1.0, 1.0);
         assertThat(score.score()).isCloseTo(Math.exp(-0.75), within(ULPS));
-        assertThat(PythonNumbers.round(score.score() * 100, 4)).isEqualTo(47.2367);
+        assertThat(PythonFloats.round(score.score() * 100, 4)).isEqualTo(47.2367);
 
         // the other way round the hypothesis is longer (c = 7 > r = 4): BP = 1
         // p1 = 4/7, p2 = 3/6, p3 = 2/5, p4 = 1/4; BLEU = (24/840)^(1/4) = (1/35)^(1/4) = 0.41113361690051975
@@ -62,7 +63,7 @@ class BleuTest {
         assertThat(longer.totals()).containsExactly(7, 6, 5, 4);
         assertThat(longer.brevityPenalty()).isEqualTo(1.0);
         assertThat(longer.score()).isCloseTo(Math.pow(35, -0.25), within(ULPS));
-        assertThat(PythonNumbers.round(longer.score() * 100, 4)).isEqualTo(41.1134);
+        assertThat(PythonFloats.round(longer.score() * 100, 4)).isEqualTo(41.1134);
     }
 
     @Test
@@ -76,7 +77,7 @@ class BleuTest {
         assertThat(score.totals()).containsExactly(5, 4, 3, 2);
         assertThat(score.precisions().get(3)).isEqualTo(0.25);
         assertThat(score.score()).isCloseTo(Math.pow(24, -0.25), within(ULPS));
-        assertThat(PythonNumbers.round(score.score() * 100, 4)).isEqualTo(45.1801);
+        assertThat(PythonFloats.round(score.score() * 100, 4)).isEqualTo(45.1801);
     }
 
     @Test
@@ -90,7 +91,7 @@ class BleuTest {
         assertThat(score.totals()).containsExactly(3, 2, 1, 1);
         assertThat(score.precisions()).containsExactly(2.0 / 3, 0.5, 0.5, 0.25);
         assertThat(score.score()).isCloseTo(Math.exp(1 - 4.0 / 3) * Math.pow(24, -0.25), within(ULPS));
-        assertThat(PythonNumbers.round(score.score() * 100, 4)).isEqualTo(32.373);
+        assertThat(PythonFloats.round(score.score() * 100, 4)).isEqualTo(32.373);
     }
 
     @Test
@@ -102,7 +103,7 @@ class BleuTest {
         assertThat(score.matches()).containsExactly(2, 1, 0, 0);
         assertThat(score.totals()).containsExactly(4, 3, 2, 1);
         assertThat(score.score()).isCloseTo(Math.pow(96, -0.25), within(ULPS));
-        assertThat(PythonNumbers.round(score.score() * 100, 4)).isEqualTo(31.9472);
+        assertThat(PythonFloats.round(score.score() * 100, 4)).isEqualTo(31.9472);
     }
 
     @Test
@@ -114,7 +115,7 @@ class BleuTest {
         assertThat(score.matches()).containsExactly(20, 17, 15, 13);
         assertThat(score.totals()).containsExactly(22, 21, 20, 19);
         assertThat(score.score()).isCloseTo(Math.pow(66300.0 / 175560, 0.25), within(ULPS));
-        assertThat(PythonNumbers.round(score.score() * 100, 4)).isEqualTo(78.392);
+        assertThat(PythonFloats.round(score.score() * 100, 4)).isEqualTo(78.392);
     }
 
     @Test
@@ -124,7 +125,7 @@ class BleuTest {
         // "ab" against itself: p1 = p2 = 1, p3 = 0/1 -> 1/2, p4 = 0/1 -> 1/4: (1/8)^(1/4), not 1
         BleuScore shortOne = Bleu.characterBleu("ab", "ab");
         assertThat(shortOne.precisions()).containsExactly(1.0, 1.0, 0.5, 0.25);
-        assertThat(PythonNumbers.round(shortOne.score() * 100, 4)).isEqualTo(59.4604);
+        assertThat(PythonFloats.round(shortOne.score() * 100, 4)).isEqualTo(59.4604);
     }
 
     @Test

@@ -2,48 +2,12 @@ package ai.llamafactory.data.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.llamafactory.data.json.PythonFloats;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Expected values are what CPython 3.11 and numpy print for the same operations. */
 class PythonNumbersTest {
-    @Test
-    void roundIsHalfEvenOnTheExactBinaryValue() {
-        // 2.675 is stored as 2.67499999999999982236431605997495353221893310546875 -> 2.67
-        assertThat(PythonNumbers.round(2.675, 2)).isEqualTo(2.67);
-        // 0.125 and 0.375 are exact ties -> even last digit
-        assertThat(PythonNumbers.round(0.125, 2)).isEqualTo(0.12);
-        assertThat(PythonNumbers.round(0.375, 2)).isEqualTo(0.38);
-        assertThat(PythonNumbers.round(79.9999995, 4)).isEqualTo(80.0);
-        assertThat(PythonNumbers.round(0.0, 4)).isEqualTo(0.0);
-    }
-
-    @Test
-    void fixedFormatRoundsLikePython() {
-        // Java's String.format("%.2f") gives 0.13 and 1.01 here
-        assertThat(PythonNumbers.formatFixed(0.125, 2)).isEqualTo("0.12");
-        assertThat(PythonNumbers.formatFixed(1.005, 2)).isEqualTo("1.00");
-        assertThat(PythonNumbers.formatFixed(2.675, 2)).isEqualTo("2.67");
-        assertThat(PythonNumbers.formatFixed(100 * (4.0 / 7), 2)).isEqualTo("57.14");
-        assertThat(PythonNumbers.formatFixed(100.0, 2)).isEqualTo("100.00");
-    }
-
-    @Test
-    void jsonFloatsAreReprs() {
-        assertThat(PythonNumbers.jsonFloat(1e-05)).isEqualTo("1e-05");
-        assertThat(PythonNumbers.jsonFloat(1.5e-7)).isEqualTo("1.5e-07");
-        assertThat(PythonNumbers.jsonFloat(1e16)).isEqualTo("1e+16");
-        assertThat(PythonNumbers.jsonFloat(1e15)).isEqualTo("1000000000000000.0");
-        assertThat(PythonNumbers.jsonFloat(0.0001)).isEqualTo("0.0001");
-        assertThat(PythonNumbers.jsonFloat(123.0)).isEqualTo("123.0");
-        assertThat(PythonNumbers.jsonFloat(-0.0)).isEqualTo("-0.0");
-        assertThat(PythonNumbers.jsonFloat(0.1 + 0.2)).isEqualTo("0.30000000000000004");
-        assertThat(PythonNumbers.jsonFloat(Double.MIN_VALUE)).isEqualTo("5e-324");
-        assertThat(PythonNumbers.jsonFloat(Double.MAX_VALUE)).isEqualTo("1.7976931348623157e+308");
-        assertThat(PythonNumbers.jsonFloat(55.238099999999996)).isEqualTo("55.238099999999996");
-        assertThat(PythonNumbers.jsonFloat(Double.NaN)).isEqualTo("NaN");
-    }
-
     @Test
     void numpyMeanSumsPairwise() {
         // np.mean([0.1] * 10) == 0.1 while sum([0.1] * 10) / 10 == 0.09999999999999999:
@@ -80,7 +44,7 @@ class PythonNumbersTest {
         // np.mean(a) == 50.011450550000006, while one pairwise sum over all 20000 values gives a mean of 50.01145055
         double[] values = new double[20000];
         for (int i = 0; i < values.length; i++) {
-            values[i] = PythonNumbers.round(((long) i * 7919 * 5 % 100003) / 1000.0, 4);
+            values[i] = PythonFloats.round(((long) i * 7919 * 5 % 100003) / 1000.0, 4);
         }
         assertThat(PythonNumbers.numpySum(values)).isEqualTo(1000229.011);
         assertThat(PythonNumbers.numpyMean(values)).isEqualTo(50.011450550000006);

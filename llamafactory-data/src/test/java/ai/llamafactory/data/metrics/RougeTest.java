@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.llamafactory.data.json.PythonFloats;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +36,9 @@ class RougeTest {
         assertThat(s.rougeL().p()).isEqualTo(5.0 / 6);
         assertThat(s.rougeL().r()).isEqualTo(5.0 / 6);
         // x100 rounded to 4 decimals as LLaMA-Factory reports: 79.9999995 -> 80.0, 59.9999994 -> 60.0, 83.3333
-        assertThat(PythonNumbers.round(s.rouge1().f() * 100, 4)).isEqualTo(80.0);
-        assertThat(PythonNumbers.round(s.rouge2().f() * 100, 4)).isEqualTo(60.0);
-        assertThat(PythonNumbers.round(s.rougeL().f() * 100, 4)).isEqualTo(83.3333);
+        assertThat(PythonFloats.round(s.rouge1().f() * 100, 4)).isEqualTo(80.0);
+        assertThat(PythonFloats.round(s.rouge2().f() * 100, 4)).isEqualTo(60.0);
+        assertThat(PythonFloats.round(s.rougeL().f() * 100, 4)).isEqualTo(83.3333);
     }
 
     @Test
@@ -53,8 +54,8 @@ class RougeTest {
         assertThat(s.rouge2().f()).isEqualTo(f(2.0 / 3, 1.0)).isCloseTo(0.8, within(1e-8));
         // ROUGE-L: LCS 3 of 4 and 3
         assertThat(s.rougeL().f()).isEqualTo(s.rouge1().f());
-        assertThat(PythonNumbers.round(s.rouge1().f() * 100, 4)).isEqualTo(85.7143);
-        assertThat(PythonNumbers.round(s.rouge2().f() * 100, 4)).isEqualTo(80.0);
+        assertThat(PythonFloats.round(s.rouge1().f() * 100, 4)).isEqualTo(85.7143);
+        assertThat(PythonFloats.round(s.rouge2().f() * 100, 4)).isEqualTo(80.0);
     }
 
     @Test
@@ -62,9 +63,9 @@ class RougeTest {
         RougeScores s = Rouge.score("今天 天气 很 好", "今天 天气 很 好");
         // p = r = 1 -> F = 2 / (2 + 1e-8) = 0.999999995, x100 = 99.9999995 -> round(., 4) = 100.0
         assertThat(s.rouge1().f()).isEqualTo(2.0 / (2.0 + 1e-8));
-        assertThat(PythonNumbers.round(s.rouge1().f() * 100, 4)).isEqualTo(100.0);
-        assertThat(PythonNumbers.round(s.rouge2().f() * 100, 4)).isEqualTo(100.0);
-        assertThat(PythonNumbers.round(s.rougeL().f() * 100, 4)).isEqualTo(100.0);
+        assertThat(PythonFloats.round(s.rouge1().f() * 100, 4)).isEqualTo(100.0);
+        assertThat(PythonFloats.round(s.rouge2().f() * 100, 4)).isEqualTo(100.0);
+        assertThat(PythonFloats.round(s.rougeL().f() * 100, 4)).isEqualTo(100.0);
     }
 
     @Test

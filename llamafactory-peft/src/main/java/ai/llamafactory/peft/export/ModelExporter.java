@@ -5,7 +5,7 @@ import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import ai.llamafactory.core.loader.ModelWriter;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.nn.Module;
-import ai.llamafactory.peft.io.PythonJson;
+import ai.llamafactory.data.json.PythonJson;
 import ai.llamafactory.peft.lora.LoraLinear;
 import ai.llamafactory.peft.lora.LoraModel;
 import ai.llamafactory.peft.lora.ModulesToSaveWrapper;
@@ -125,7 +125,7 @@ public final class ModelExporter {
             cfg = JSON.createObjectNode();
         }
         cfg.put("chat_template", template);
-        Files.writeString(file, PythonJson.dumps(cfg, true, false) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(file, PythonJson.builder().indent(2).sortKeys(true).ensureAscii(false).build().dumps(cfg) + "\n", StandardCharsets.UTF_8);
         out.add(file);
         Path jinja = dir.resolve("chat_template.jinja");
         if (Files.isRegularFile(jinja)) {

@@ -2,7 +2,7 @@ package ai.llamafactory.peft.lora;
 
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.InvalidConfigException;
-import ai.llamafactory.peft.io.PythonJson;
+import ai.llamafactory.data.json.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -255,7 +255,7 @@ public final class AdapterConfigJson {
      */
     public static void write(Path file, ObjectNode config) {
         try {
-            Files.writeString(file, PythonJson.dumps(config, true, true), StandardCharsets.UTF_8);
+            Files.writeString(file, PythonJson.builder().indent(2).sortKeys(true).build().dumps(config), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new CheckpointException("cannot write " + file + ": " + e.getMessage(), e);
         }

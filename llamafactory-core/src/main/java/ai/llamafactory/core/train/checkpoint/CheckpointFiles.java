@@ -1,7 +1,7 @@
 package ai.llamafactory.core.train.checkpoint;
 
-import ai.llamafactory.core.train.output.PythonJson;
 import ai.llamafactory.core.train.output.TrainerState;
+import ai.llamafactory.data.json.PythonJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,7 +99,7 @@ public final class CheckpointFiles {
      * @throws IOException on failure
      */
     public Path writeJson(String relativeName, Object value) throws IOException {
-        return writeString(relativeName, PythonJson.dumps(value, 2, false) + "\n");
+        return writeString(relativeName, PythonJson.builder().indent(2).build().dumps(value) + "\n");
     }
 
     /**

@@ -1,7 +1,7 @@
 package ai.llamafactory.core.train.checkpoint;
 
 import ai.llamafactory.core.train.output.DurableFiles;
-import ai.llamafactory.core.train.output.PythonJson;
+import ai.llamafactory.data.json.PythonJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,7 +73,7 @@ final class CompletionMarker {
         m.put("completed_at", Instant.now().toString());
         m.put("files", new LinkedHashMap<String, Object>(files));
         DurableFiles.writeAtomically(folder.resolve(CheckpointLayout.COMPLETION_MARKER),
-                PythonJson.dumps(m, 2, false) + "\n");
+                PythonJson.builder().indent(2).build().dumps(m) + "\n");
         DurableFiles.syncDirectory(folder);
     }
 

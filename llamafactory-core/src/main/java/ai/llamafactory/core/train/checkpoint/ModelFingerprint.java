@@ -3,7 +3,7 @@ package ai.llamafactory.core.train.checkpoint;
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.TrainingException;
 import ai.llamafactory.core.train.output.DurableFiles;
-import ai.llamafactory.core.train.output.PythonJson;
+import ai.llamafactory.data.json.PythonJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,7 +112,7 @@ public record ModelFingerprint(String modelType, Map<String, Long> sizes, String
                 canonical.put((String) k, v);
             }
         });
-        byte[] bytes = PythonJson.dumps(canonical, -1, true).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = PythonJson.builder().sortKeys(true).build().dumps(canonical).getBytes(StandardCharsets.UTF_8);
         try {
             String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
             return new ModelFingerprint(modelType, sizes, hash, Map.of());
@@ -194,7 +194,7 @@ public record ModelFingerprint(String modelType, Map<String, Long> sizes, String
         m.put("sizes", sizes);
         m.put("config_sha256", configSha256);
         m.put("method", method);
-        return PythonJson.dumps(m, 2, false) + "\n";
+        return PythonJson.builder().indent(2).build().dumps(m) + "\n";
     }
 
     /**
@@ -243,7 +243,7 @@ public record ModelFingerprint(String modelType, Map<String, Long> sizes, String
         s.forEach((k, v) -> {
             if (!(v instanceof Long l)) {
                 throw new CheckpointException("model fingerprint " + file + ": size \"" + k + "\" must be an integer, "
-                        + "got " + PythonJson.dumps(v));
+                        + "got " + PythonJson.DEFAULTS.dumps(v));
             }
             sizes.put((String) k, l);
         });

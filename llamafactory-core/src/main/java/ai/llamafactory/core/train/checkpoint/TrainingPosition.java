@@ -2,7 +2,7 @@ package ai.llamafactory.core.train.checkpoint;
 
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.core.train.output.DurableFiles;
-import ai.llamafactory.core.train.output.PythonJson;
+import ai.llamafactory.data.json.PythonJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,7 +71,7 @@ public record TrainingPosition(int globalStep, int epoch, long batchInEpoch, lon
         m.put("samples_seen", samplesSeen);
         m.put("tokens_seen", tokensSeen);
         m.put("seed", seed);
-        return PythonJson.dumps(m, 2, false) + "\n";
+        return PythonJson.builder().indent(2).build().dumps(m) + "\n";
     }
 
     /**
@@ -146,7 +146,7 @@ public record TrainingPosition(int globalStep, int epoch, long batchInEpoch, lon
         }
         if (!(v instanceof Long l)) {
             throw new CheckpointException("training position " + source + ": field \"" + key
-                    + "\" must be an integer, got " + PythonJson.dumps(v));
+                    + "\" must be an integer, got " + PythonJson.DEFAULTS.dumps(v));
         }
         return l;
     }

@@ -1,5 +1,7 @@
 package ai.llamafactory.core.train.output;
 
+import ai.llamafactory.data.json.PythonFloats;
+import ai.llamafactory.data.json.PythonJson;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,7 +63,7 @@ public final class LogEntry {
      * @return the entry
      */
     public static LogEntry training(int step, double epoch, double loss, Double gradNorm, double learningRate) {
-        Builder b = builder().put(LOSS, PythonJson.round(loss, 4));
+        Builder b = builder().put(LOSS, PythonFloats.round(loss, 4));
         if (gradNorm != null) {
             b.put(GRAD_NORM, gradNorm);
         }
@@ -181,7 +183,7 @@ public final class LogEntry {
 
     @Override
     public String toString() {
-        return PythonJson.dumps(values);
+        return PythonJson.DEFAULTS.dumps(values);
     }
 
     /** Builds a {@link LogEntry}; keys keep the order in which they are put. */

@@ -1,6 +1,7 @@
 package ai.llamafactory.core.train.output;
 
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.data.json.PythonFloats;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -203,7 +204,7 @@ public final class LossPlotter {
 
     /** LLaMA-Factory's {@code f"{value:.4f}".rstrip("0").rstrip(".")}. */
     static String formatMetric(double value) {
-        String text = PythonJson.formatFixed(value, 4);
+        String text = PythonFloats.formatFixed(value, 4);
         if (text.contains(".")) {
             int end = text.length();
             while (text.charAt(end - 1) == '0') {

@@ -1,5 +1,6 @@
 package ai.llamafactory.core.train.output;
 
+import ai.llamafactory.data.json.PythonFloats;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -472,8 +473,8 @@ public final class ModelCard {
             String args = optimizerArgs == null || optimizerArgs.isEmpty()
                     ? "No additional optimizer arguments" : optimizerArgs;
             if (optimizer.toLowerCase(java.util.Locale.ROOT).contains("adam")) {
-                h.put("optimizer", "Use " + optimizer + " with betas=(" + PythonJson.formatFloat(adamBeta1) + ","
-                        + PythonJson.formatFloat(adamBeta2) + ") and epsilon=" + PythonJson.formatFloat(adamEpsilon)
+                h.put("optimizer", "Use " + optimizer + " with betas=(" + PythonFloats.toJson(adamBeta1) + ","
+                        + PythonFloats.toJson(adamBeta2) + ") and epsilon=" + PythonFloats.toJson(adamEpsilon)
                         + " and optimizer_args=" + args);
             } else {
                 h.put("optimizer", "Use " + optimizer + " and the args are:\n" + args);

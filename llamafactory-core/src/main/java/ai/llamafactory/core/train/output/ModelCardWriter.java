@@ -1,6 +1,7 @@
 package ai.llamafactory.core.train.output;
 
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.data.json.PythonFloats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,7 +114,7 @@ public final class ModelCardWriter {
         } else {
             out.append("\nThe following hyperparameters were used during training:\n");
             List<String> items = new ArrayList<>();
-            card.hyperparameters().forEach((name, value) -> items.add("- " + name + ": " + PythonJson.str(value)));
+            card.hyperparameters().forEach((name, value) -> items.add("- " + name + ": " + pythonStr(value)));
             out.append(String.join("\n", items)).append("\n");
         }
         if (history.lines != null) {
@@ -262,14 +263,32 @@ public final class ModelCardWriter {
     static String maybeRound(Object v) {
         if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
-            String text = PythonJson.formatFloat(d);
+            String text = PythonFloats.toJson(d);
             String[] parts = text.split("\\.", -1);
             if (parts.length > 1 && parts[1].length() > 4) {
-                return PythonJson.formatFixed(d, 4);
+                return PythonFloats.formatFixed(d, 4);
             }
             return text;
         }
-        return PythonJson.str(v);
+        return pythonStr(v);
+    }
+
+    /**
+     * Python's {@code str(value)} for the values a model card shows: floats as their repr (non-finite ones as JSON
+     * writes them), booleans as {@code True}/{@code False}, {@code null} as {@code None}, everything else by
+     * {@code toString}.
+     */
+    private static String pythonStr(Object value) {
+        if (value == null) {
+            return "None";
+        }
+        if (value instanceof Boolean b) {
+            return b ? "True" : "False";
+        }
+        if (value instanceof Double || value instanceof Float) {
+            return PythonFloats.toJson(((Number) value).doubleValue());
+        }
+        return value.toString();
     }
 
     private static String markdownTable(List<Map<String, Object>> lines) {

@@ -1,6 +1,8 @@
 package ai.llamafactory.core.train.output;
 
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.data.json.PythonFloats;
+import ai.llamafactory.data.json.PythonJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,18 +41,18 @@ public final class ResultsWriter {
     public static Map<String, Object> speedMetrics(String split, double runtimeSeconds, Long samples, Long steps,
             Long tokens) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put(split + "_runtime", PythonJson.round(runtimeSeconds, 4));
+        m.put(split + "_runtime", PythonFloats.round(runtimeSeconds, 4));
         if (runtimeSeconds == 0) {
             return m;
         }
         if (samples != null) {
-            m.put(split + "_samples_per_second", PythonJson.round(samples / runtimeSeconds, 3));
+            m.put(split + "_samples_per_second", PythonFloats.round(samples / runtimeSeconds, 3));
         }
         if (steps != null) {
-            m.put(split + "_steps_per_second", PythonJson.round(steps / runtimeSeconds, 3));
+            m.put(split + "_steps_per_second", PythonFloats.round(steps / runtimeSeconds, 3));
         }
         if (tokens != null) {
-            m.put(split + "_tokens_per_second", PythonJson.round(tokens / runtimeSeconds, 3));
+            m.put(split + "_tokens_per_second", PythonFloats.round(tokens / runtimeSeconds, 3));
         }
         return m;
     }
@@ -149,7 +151,7 @@ public final class ResultsWriter {
         }
         if (!(value instanceof Map<?, ?> map)) {
             throw new CheckpointException("metrics file " + file + " must hold a JSON object, got "
-                    + PythonJson.dumps(value));
+                    + PythonJson.DEFAULTS.dumps(value));
         }
         Map<String, Object> result = new LinkedHashMap<>();
         map.forEach((k, v) -> result.put((String) k, v));
@@ -158,7 +160,7 @@ public final class ResultsWriter {
 
     private static void write(Path file, Map<String, Object> metrics) {
         try {
-            DurableFiles.writeAtomically(file, PythonJson.dumps(metrics, 4, true));
+            DurableFiles.writeAtomically(file, PythonJson.builder().indent(4).sortKeys(true).build().dumps(metrics));
         } catch (IOException e) {
             throw new CheckpointException("cannot write metrics file " + file + ": " + e.getMessage(), e);
         }

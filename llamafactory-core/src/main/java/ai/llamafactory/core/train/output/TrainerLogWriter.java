@@ -1,6 +1,8 @@
 package ai.llamafactory.core.train.output;
 
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.data.json.PythonFloats;
+import ai.llamafactory.data.json.PythonJson;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
@@ -120,12 +122,12 @@ public final class TrainerLogWriter implements Closeable {
         copy(entry, "rewards/accuracies", m, "accuracy");
         copy(entry, "learning_rate", m, "lr");
         copy(entry, "epoch", m, "epoch");
-        m.put("percentage", totalSteps != 0 ? (Object) PythonJson.round((double) current / totalSteps * 100, 2) : 100);
+        m.put("percentage", totalSteps != 0 ? (Object) PythonFloats.round((double) current / totalSteps * 100, 2) : 100);
         m.put("elapsed_time", timedelta(elapsed));
         m.put("remaining_time", timedelta(Math.max(0.0, remaining)));
         if (numInputTokensSeen > 0) {
             long tokensThisRun = numInputTokensSeen - startTokens;
-            m.put("throughput", PythonJson.round(elapsed > 0 ? tokensThisRun / elapsed : 0.0, 2));
+            m.put("throughput", PythonFloats.round(elapsed > 0 ? tokensThisRun / elapsed : 0.0, 2));
             m.put("total_tokens", numInputTokensSeen);
         }
         return m;
@@ -142,7 +144,7 @@ public final class TrainerLogWriter implements Closeable {
     public Map<String, Object> append(LogEntry entry, long numInputTokensSeen) {
         Map<String, Object> m = line(entry, numInputTokensSeen);
         try {
-            writer.write(PythonJson.dumps(m));
+            writer.write(PythonJson.DEFAULTS.dumps(m));
             writer.write('\n');
             writer.flush();
         } catch (IOException e) {

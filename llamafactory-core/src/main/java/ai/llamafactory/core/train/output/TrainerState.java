@@ -1,6 +1,7 @@
 package ai.llamafactory.core.train.output;
 
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.data.json.PythonJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -326,7 +327,7 @@ public final class TrainerState {
      * @return JSON with 2-space indent, sorted keys and a final newline
      */
     public String toJson() {
-        return PythonJson.dumps(toMap(), 2, true) + "\n";
+        return PythonJson.builder().indent(2).sortKeys(true).build().dumps(toMap()) + "\n";
     }
 
     /**
@@ -481,7 +482,7 @@ public final class TrainerState {
 
         CheckpointException wrongType(String key, String expected, Object value) {
             return new CheckpointException("trainer state " + source + ": field \"" + key + "\" must be " + expected
-                    + ", got " + PythonJson.dumps(value));
+                    + ", got " + PythonJson.DEFAULTS.dumps(value));
         }
     }
 

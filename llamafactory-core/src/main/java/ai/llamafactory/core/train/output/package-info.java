@@ -13,7 +13,7 @@
  *       ({@link ai.llamafactory.core.train.output.ModelCard});</li>
  *   <li>{@link ai.llamafactory.core.train.output.LossPlotter}: {@code training_loss.png},
  *       {@code training_eval_loss.png}, {@code training_eval_accuracy.png};</li>
- *   <li>{@link ai.llamafactory.core.train.output.PythonJson}: JSON text byte-identical to Python's {@code json}
+ *   <li>{@link ai.llamafactory.data.json.PythonJson} (from llamafactory-data, used here): JSON text byte-identical to Python's {@code json}
  *       module; {@link ai.llamafactory.core.train.output.DurableFiles}: atomic, fsynced file writes.</li>
  * </ul>
  *

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.llamafactory.api.exception.CheckpointException;
-import ai.llamafactory.core.train.output.PythonJson;
+import ai.llamafactory.data.json.PythonJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
