@@ -24,7 +24,6 @@ public final class DjlEngine {
                 e = engine;
                 if (e == null) {
                     applyOfflineDefaults();
-                    NativeAllocator.tune();
                     e = Engine.getEngine("PyTorch");
                     engine = e;
                 }
