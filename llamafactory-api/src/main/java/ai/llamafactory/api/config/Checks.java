@@ -112,7 +112,13 @@ final class Checks {
             if (v == null || v.isBlank()) {
                 throw invalid(key, "entries must not be empty, got " + values);
             }
-            copy.add(v.trim());
+            // LLaMA-Factory's comma lists ("q_proj,v_proj") mean the same from Java as in a YAML file.
+            for (String part : v.split(",", -1)) {
+                if (part.isBlank()) {
+                    throw invalid(key, "entries must not be empty, got " + values);
+                }
+                copy.add(part.trim());
+            }
         }
         return List.copyOf(copy);
     }
