@@ -51,6 +51,11 @@ public final class DemoDatasets {
     public static final String KTO = "kto_en_demo";
     /** Plain-text corpus for pre-training, one document per line. */
     public static final String CORPUS = "corpus_demo";
+    /**
+     * Alias of {@link #CORPUS} under the name LLaMA-Factory's pre-training examples use ({@code dataset: c4_demo}),
+     * so those YAML files run unchanged; the text is our own corpus, not C4.
+     */
+    public static final String C4_ALIAS = "c4_demo";
 
     private static Path directory;
 

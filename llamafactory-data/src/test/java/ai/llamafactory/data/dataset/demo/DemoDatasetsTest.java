@@ -43,7 +43,8 @@ class DemoDatasetsTest {
     void registryListsTheBundledDatasets() {
         DatasetRegistry r = DemoDatasets.registry();
         assertThat(r.names()).containsExactly(DemoDatasets.IDENTITY, DemoDatasets.ALPACA, DemoDatasets.DPO,
-                DemoDatasets.KTO, DemoDatasets.CORPUS);
+                DemoDatasets.KTO, DemoDatasets.CORPUS, DemoDatasets.C4_ALIAS);
+        assertThat(r.get(DemoDatasets.C4_ALIAS).fileName()).isEqualTo(r.get(DemoDatasets.CORPUS).fileName());
         assertThat(r.datasetDir()).isEqualTo(DemoDatasets.directory());
         assertThat(DatasetLoader.forOptions(DatasetLoadOptions.builder().build()).registry().names())
                 .isEqualTo(r.names());
