@@ -33,29 +33,6 @@ final class JsonText {
     }
 
     /**
-     * Appends a quoted string escaped as Python's {@code json.dumps} does with {@code ensure_ascii=True}: the short
-     * escapes, and every character outside printable ASCII (space to {@code ~}) as lowercase <code>&#92;uxxxx</code>
-     * (UTF-16 units, so supplementary characters become surrogate pairs).
-     *
-     * @param out the destination
-     * @param s the string
-     */
-    static void appendPython(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!appendShortEscape(out, c)) {
-                if (c < 0x20 || c > 0x7e) {
-                    appendUnicodeEscape(out, c);
-                } else {
-                    out.append(c);
-                }
-            }
-        }
-        out.append('"');
-    }
-
-    /**
      * Compares strings by Unicode code point, which is the order of their UTF-8 bytes (Rust's {@code str} ordering)
      * and of Python's {@code sorted} on {@code str}; {@link String#compareTo} differs for supplementary characters.
      *

@@ -2,6 +2,7 @@ package ai.llamafactory.core.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.data.json.PythonJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -375,9 +376,9 @@ public final class SafetensorsWriter {
         boolean first = true;
         for (Map.Entry<String, String> e : weightMap.entrySet()) {
             json.append(first ? "\n    " : ",\n    ");
-            JsonText.appendPython(json, e.getKey());
+            PythonJson.appendString(json, e.getKey(), true);
             json.append(": ");
-            JsonText.appendPython(json, e.getValue());
+            PythonJson.appendString(json, e.getValue(), true);
             first = false;
         }
         json.append(first ? "}\n}\n" : "\n  }\n}\n");
