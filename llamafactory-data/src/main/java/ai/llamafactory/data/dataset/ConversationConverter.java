@@ -68,6 +68,25 @@ abstract class ConversationConverter extends RowConverter {
         return text(v, where);
     }
 
+    /**
+     * @param msgs the conversation
+     * @return 1 when the first turn carries the system tag (that turn is the system prompt), else 0
+     */
+    protected int leadingSystemTurns(JsonNode msgs) throws Drop {
+        return tags.systemTag() != null && msgs.size() > 0 && tags.systemTag().equals(roleValue(msgs.get(0), 0))
+                ? 1 : 0;
+    }
+
+    /**
+     * @param row the row
+     * @param msgs the conversation
+     * @param leadingSystemTurns the result of {@link #leadingSystemTurns}
+     * @return the system prompt: the leading system turn, which wins over the system column
+     */
+    protected String systemPrompt(ObjectNode row, JsonNode msgs, int leadingSystemTurns) throws Drop {
+        return leadingSystemTurns == 1 ? content(msgs.get(0), 0) : optionalText(row, columns.system());
+    }
+
     /** @return the content of a message, which must be a string */
     protected String content(JsonNode message, int index) throws Drop {
         String where = columns.messages() + "[" + index + "]." + tags.contentTag();

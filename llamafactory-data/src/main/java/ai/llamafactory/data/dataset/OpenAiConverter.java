@@ -31,14 +31,8 @@ final class OpenAiConverter extends ConversationConverter {
     @Override
     AlignedExample convert(ObjectNode row, String source) throws Drop {
         JsonNode msgs = messages(row);
-        int start = 0;
-        String system;
-        if (tags.systemTag() != null && msgs.size() > 0 && tags.systemTag().equals(roleValue(msgs.get(0), 0))) {
-            system = content(msgs.get(0), 0);
-            start = 1;
-        } else {
-            system = optionalText(row, columns.system());
-        }
+        int start = leadingSystemTurns(msgs);
+        String system = systemPrompt(row, msgs, start);
         List<Message> turns = new ArrayList<>();
         List<String> where = new ArrayList<>();
         List<String> toolResults = new ArrayList<>();
