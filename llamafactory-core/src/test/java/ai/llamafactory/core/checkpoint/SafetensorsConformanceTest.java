@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.core.Conformance;
 import ai.llamafactory.core.engine.DjlEngine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,7 +34,7 @@ class SafetensorsConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama", "llama_bf16", "qwen2", "qwen2_legacy_config", "qwen3", "phi3"})
     void modelTensorsMatchConfig(String model) throws IOException {
-        Path folder = ConformanceData.model(model);
+        Path folder = Conformance.requireFolder("models").resolve(model);
         JsonNode config = JSON.readTree(folder.resolve("config.json").toFile());
         Map<String, List<Long>> expected = expectedModelShapes(config);
         String dtypeName = config.has("dtype") ? config.get("dtype").asText() : config.get("torch_dtype").asText();
@@ -62,10 +63,10 @@ class SafetensorsConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama_lora", "llama_rslora", "qwen3_lora"})
     void adapterTensorsMatchAdapterConfigAndBaseModel(String adapter) throws IOException {
-        Path folder = ConformanceData.adapter(adapter);
+        Path folder = Conformance.requireFolder("adapters").resolve(adapter);
         JsonNode config = JSON.readTree(folder.resolve("adapter_config.json").toFile());
         int rank = config.get("r").asInt();
-        Path base = ConformanceData.model(adapter.substring(0, adapter.indexOf('_')));
+        Path base = Conformance.requireFolder("models").resolve(adapter.substring(0, adapter.indexOf('_')));
         Map<String, List<Long>> expected = new java.util.TreeMap<>();
         try (SafetensorsCheckpoint baseModel = SafetensorsCheckpoint.open(base)) {
             for (JsonNode target : config.get("target_modules")) {
@@ -89,8 +90,8 @@ class SafetensorsConformanceTest {
     @Test
     void bf16CheckpointLoadsAsTheFp32WeightsRoundedToBf16() {
         DjlEngine.get();
-        try (SafetensorsCheckpoint fp32 = SafetensorsCheckpoint.open(ConformanceData.model("llama"));
-                SafetensorsCheckpoint bf16 = SafetensorsCheckpoint.open(ConformanceData.model("llama_bf16"));
+        try (SafetensorsCheckpoint fp32 = SafetensorsCheckpoint.open(Conformance.requireFolder("models").resolve("llama"));
+                SafetensorsCheckpoint bf16 = SafetensorsCheckpoint.open(Conformance.requireFolder("models").resolve("llama_bf16"));
                 NDManager manager = NDManager.newBaseManager()) {
             assertThat(bf16.names()).containsExactlyInAnyOrderElementsOf(fp32.names());
             int differing = 0;
@@ -125,7 +126,7 @@ class SafetensorsConformanceTest {
     @Test
     void goldenIntegerTensorsLoadExactly() {
         DjlEngine.get();
-        try (SafetensorsCheckpoint golden = SafetensorsCheckpoint.open(ConformanceData.model("llama")
+        try (SafetensorsCheckpoint golden = SafetensorsCheckpoint.open(Conformance.requireFolder("models").resolve("llama")
                 .resolve("golden.safetensors"));
                 NDManager manager = NDManager.newBaseManager()) {
             assertThat(golden.names()).containsExactly("attention_mask", "input_ids", "labels", "logits", "loss");
@@ -165,7 +166,7 @@ class SafetensorsConformanceTest {
     @ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("pythonWrittenFiles")
     void rewritingBytesReproducesThePythonFile(String relative) throws IOException {
-        Path original = ConformanceData.root().resolve(relative);
+        Path original = Conformance.requireFolder("models").getParent().resolve(relative);
         Path copy = temp.resolve("copy.safetensors");
         try (SafetensorsFile file = SafetensorsFile.open(original)) {
             SafetensorsWriter writer = new SafetensorsWriter().metadata(file.metadata());
@@ -184,7 +185,7 @@ class SafetensorsConformanceTest {
     @org.junit.jupiter.params.provider.MethodSource("pythonWrittenFiles")
     void rewritingThroughDjlArraysReproducesThePythonFile(String relative) throws IOException {
         DjlEngine.get();
-        Path original = ConformanceData.root().resolve(relative);
+        Path original = Conformance.requireFolder("models").getParent().resolve(relative);
         Path copy = temp.resolve("copy.safetensors");
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(original);
                 NDManager manager = NDManager.newBaseManager()) {
