@@ -19,10 +19,10 @@ import java.nio.channels.FileChannel;
  * the CPU, obtains direct {@link ByteBuffer} views of it ({@link NDArray#toByteBuffer(boolean)} with
  * {@code tryDirect}), and reads the file bytes straight into those views (positional reads, converting through a
  * small direct scratch buffer where the dtype changes), slice by slice; tensors larger than one buffer (2 GiB) are
- * filled through 1-D slices of the flat array. No Java buffer backs the result, so its lifetime is the engine's
- * alone and views of it (reshape, transpose) stay valid after it is closed. If an engine does not hand out direct
- * views, the tensor is converted into a direct buffer, given to the engine and copied once ({@code duplicate}) so
- * that the engine owns the result. Arrays for a GPU are staged on the CPU and moved.
+ * filled through 1-D slices of the flat array. No Java buffer or file mapping backs the result, so its lifetime is
+ * the engine's alone and views of it (reshape, transpose) stay valid after it is closed and after the file is
+ * closed; this is the storage rule of {@link ai.llamafactory.core.engine.EngineArrays}. Arrays for a GPU are staged
+ * on the CPU and moved.
  */
 final class DjlBridge {
     /** Bytes of one engine slice filled at once. */
@@ -90,9 +90,8 @@ final class DjlBridge {
         NDArray flat = cpu.create(new Shape(n), target);
         try {
             if (n > 0 && !fillInPlace(file, info, flat, from, to, chunkBytes)) {
-                flat.close();
-                flat = null;
-                return loadThroughBuffer(file, info, cpu, target, from, to, shape);
+                throw new CheckpointException("Tensor '" + info.name() + "' in '" + info.file() + "': the engine "
+                        + "gave no direct view of the array allocated for it, so it cannot be filled in place");
             }
             NDArray shaped = flat.reshape(shape);
             flat.close();
@@ -147,22 +146,6 @@ final class DjlBridge {
             }
         }
         return true;
-    }
-
-    private static NDArray loadThroughBuffer(SafetensorsFile file, TensorInfo info, NDManager cpu, DataType target,
-            SafetensorsDtype from, SafetensorsDtype to, Shape shape) {
-        long bytes = info.numElements() * to.byteSize();
-        if (bytes > Integer.MAX_VALUE) {
-            throw new CheckpointException("Tensor '" + info.name() + "' in '" + info.file() + "' needs " + bytes
-                    + " bytes as " + target.name() + " and this engine offers no direct views to fill it in pieces");
-        }
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
-        ByteBuffer src = file.tensorBytes(info.name(), 0, (int) info.byteLength());
-        ElementConverter.convert(from, src, to, buffer, (int) info.numElements());
-        buffer.flip();
-        try (NDArray borrowed = cpu.create(buffer, shape, target)) {
-            return borrowed.duplicate();
-        }
     }
 
     /**

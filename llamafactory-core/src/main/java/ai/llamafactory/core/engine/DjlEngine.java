@@ -23,6 +23,7 @@ public final class DjlEngine {
             synchronized (DjlEngine.class) {
                 e = engine;
                 if (e == null) {
+                    NativeMemoryDebug.enabled();
                     applyOfflineDefaults();
                     e = Engine.getEngine("PyTorch");
                     engine = e;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.engine.EngineArrays;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.model.ForwardInput;
 import ai.llamafactory.core.model.KvCache;
@@ -247,11 +248,11 @@ public final class Generator {
             }
             columns = t;
             Shape shape = new Shape(b, t);
-            NDArray idArray = step.create(ids, shape);
+            NDArray idArray = EngineArrays.of(step, ids, shape);
             if (!padded) {
                 return new ForwardInput(idArray, null, null, cache);
             }
-            return new ForwardInput(idArray, step.create(mask, shape), step.create(positions, shape), cache);
+            return new ForwardInput(idArray, EngineArrays.of(step, mask, shape), EngineArrays.of(step, positions, shape), cache);
         }
 
         /** One new token per active row; the mask and positions only when an active row is padded. */
@@ -265,7 +266,7 @@ public final class Generator {
                 padded |= rows[active[i]].pad > 0;
             }
             columns = s;
-            NDArray idArray = step.create(ids, new Shape(b, 1));
+            NDArray idArray = EngineArrays.of(step, ids, new Shape(b, 1));
             if (!padded) {
                 return new ForwardInput(idArray, null, null, cache);
             }
@@ -276,8 +277,8 @@ public final class Generator {
                 Arrays.fill(mask, i * s + pad, (i + 1) * s, 1L);
                 positions[i] = s - 1 - pad;
             }
-            return new ForwardInput(idArray, step.create(mask, new Shape(b, s)),
-                    step.create(positions, new Shape(b, 1)), cache);
+            return new ForwardInput(idArray, EngineArrays.of(step, mask, new Shape(b, s)),
+                    EngineArrays.of(step, positions, new Shape(b, 1)), cache);
         }
 
         /** Picks the next token of every active row from logits [B, V]. */
@@ -377,7 +378,7 @@ public final class Generator {
                 nextActive[i] = active[keep[i]];
             }
             try (NDManager tmp = root.newSubManager()) {
-                cache.select(tmp.create(idx));
+                cache.select(EngineArrays.of(tmp, idx));
             }
             active = nextActive;
             // Padding columns that every remaining row has (a long prompt finished) cost attention work for nothing.

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.engine.EngineArrays;
 import ai.llamafactory.core.kernel.Kernels;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,10 +142,10 @@ public final class CausalLmLoss {
         // The head may be computed from trainable tensors (an adapter on lm_head): then it is no leaf and only
         // torch's requires_grad tells.
         boolean needHeadGrad = DjlEngine.isGradMode() && (lmHead.hasGradient() || Kernels.requiresGrad(lmHead));
-        NDArray rowIndex = step.create(rows.stream().mapToLong(Long::longValue).toArray());
+        NDArray rowIndex = EngineArrays.of(step, rows.stream().mapToLong(Long::longValue).toArray());
         NDArray flat = hidden.reshape(b * t, h);
         NDArray selected = flat.get(rowIndex);
-        NDArray y = step.create(targets.stream().mapToLong(Long::longValue).toArray());
+        NDArray y = EngineArrays.of(step, targets.stream().mapToLong(Long::longValue).toArray());
         long chunkRows = Math.max(1, options.chunkElements() / vocab);
         float[] nll = new float[n];
         boolean[] hit = new boolean[n];

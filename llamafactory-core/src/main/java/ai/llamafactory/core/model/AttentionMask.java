@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.llamafactory.core.engine.EngineArrays;
 
 /**
  * Builds the additive attention mask (0 where a query may attend to a key, a large negative value where it may not)
@@ -46,7 +47,7 @@ public final class AttentionMask {
             NDArray k = tmp.arange(0, keyLength, 1, DataType.INT64).reshape(1, keyLength);
             NDArray allowed = k.lte(q);
             if (slidingWindow > 0) {
-                allowed = allowed.logicalAnd(q.sub(k).lt(slidingWindow));
+                allowed = allowed.logicalAnd(EngineArrays.withScalar(q.sub(k), slidingWindow, NDArray::lt));
             }
             NDArray diagonal = k.eq(q);
             if (paddingMask != null) {
@@ -57,15 +58,15 @@ public final class AttentionMask {
                 }
                 NDArray mq = m.get(new NDIndex(":, {}:", past)).expandDims(2);
                 NDArray mk = m.expandDims(1);
-                allowed = allowed.expandDims(0).logicalAnd(mq.eq(mk)).logicalAnd(mk.neq(0));
+                NDArray keyIsToken = EngineArrays.withScalar(mk, 0, NDArray::neq);
+                allowed = allowed.expandDims(0).logicalAnd(mq.eq(mk)).logicalAnd(keyIsToken);
                 diagonal = diagonal.expandDims(0);
             } else {
                 allowed = allowed.expandDims(0);
                 diagonal = diagonal.expandDims(0);
             }
             allowed = allowed.logicalOr(diagonal);
-            float min = maskValue(dtype);
-            NDArray additive = allowed.toType(dtype, false).sub(1).mul(-min).expandDims(1);
+            NDArray additive = additive(allowed, dtype).expandDims(1);
             additive.attach(manager);
             return additive;
         }
@@ -91,23 +92,33 @@ public final class AttentionMask {
                     m.attach(tmp);
                 }
                 NDArray mq = m.get(new NDIndex(":, {}:", keyLength - 1));
-                allowed = m.eq(mq).logicalAnd(m.neq(0));
+                allowed = m.eq(mq).logicalAnd(EngineArrays.withScalar(m, 0, NDArray::neq));
             } else {
                 allowed = tmp.ones(new Shape(1, keyLength), DataType.BOOLEAN);
             }
             if (windowHides) {
                 // q - k < window with q = S-1, i.e. k >= S - window; the query's own key is always inside.
                 NDArray k = tmp.arange(0, keyLength, 1, DataType.INT64).reshape(1, keyLength);
-                allowed = allowed.logicalAnd(k.gte(keyLength - slidingWindow));
+                allowed = allowed.logicalAnd(EngineArrays.withScalar(k, keyLength - slidingWindow, NDArray::gte));
             }
             // The query always sees itself (its own key is the last one), as in the general mask.
-            NDArray self = tmp.arange(0, keyLength, 1, DataType.INT64).reshape(1, keyLength).eq(keyLength - 1);
+            NDArray self = EngineArrays.withScalar(tmp.arange(0, keyLength, 1, DataType.INT64).reshape(1, keyLength),
+                    keyLength - 1, NDArray::eq);
             allowed = allowed.logicalOr(self);
-            float min = maskValue(dtype);
-            NDArray additive = allowed.toType(dtype, false).sub(1).mul(-min).expandDims(1).expandDims(1);
+            NDArray additive = additive(allowed, dtype).expandDims(1).expandDims(1);
             additive.attach(manager);
             return additive;
         }
+    }
+
+    /**
+     * @param allowed boolean mask, true where a query may attend to a key
+     * @param dtype score dtype
+     * @return 0 where allowed, {@link #maskValue(DataType)} elsewhere, in {@code dtype}
+     */
+    private static NDArray additive(NDArray allowed, DataType dtype) {
+        NDArray blocked = EngineArrays.withScalar(allowed.toType(dtype, false), 1, NDArray::sub);
+        return EngineArrays.withScalar(blocked, -maskValue(dtype), NDArray::mul);
     }
 
     /**

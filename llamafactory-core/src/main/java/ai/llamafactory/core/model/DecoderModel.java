@@ -1,6 +1,7 @@
 package ai.llamafactory.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.llamafactory.core.engine.EngineArrays;
 import ai.llamafactory.core.nn.Embedding;
 import ai.llamafactory.core.nn.Module;
 import ai.llamafactory.core.nn.ModuleList;
@@ -41,7 +42,7 @@ public class DecoderModel extends Module {
      */
     public NDArray embed(NDArray ids) {
         NDArray h = ((UnaryModule) child("embed_tokens")).forward(ids);
-        return embeddingScale == 1.0 ? h : h.mul((float) embeddingScale);
+        return embeddingScale == 1.0 ? h : EngineArrays.withScalar(h, (float) embeddingScale, NDArray::mul);
     }
 
     /**

@@ -4,8 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import ai.llamafactory.core.engine.EngineArrays;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -34,32 +33,31 @@ public final class RandomWeights implements WeightSource {
     @Override
     public NDArray load(String name, Shape expected, DataType dtype, NDManager manager) {
         int n = Math.toIntExact(expected.size());
-        ByteBuffer bytes = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
-        FloatBuffer values = bytes.asFloatBuffer();
-        boolean norm = name.endsWith("norm.weight");
-        if (name.endsWith(".bias") || (norm && unitOffsetNorms)) {
-            for (int i = 0; i < n; i++) {
-                values.put(0f);
-            }
-        } else if (norm) {
-            for (int i = 0; i < n; i++) {
-                values.put(1f);
-            }
-        } else {
-            SplittableRandom rnd = new SplittableRandom(seed ^ fingerprint(name));
-            for (int i = 0; i < n; i += 2) {
-                // Box-Muller: two normals per pair of uniforms.
-                double u1 = 1.0 - rnd.nextDouble();
-                double u2 = rnd.nextDouble();
-                double r = Math.sqrt(-2.0 * Math.log(u1)) * std;
-                values.put((float) (r * Math.cos(2 * Math.PI * u2)));
-                if (i + 1 < n) {
-                    values.put((float) (r * Math.sin(2 * Math.PI * u2)));
+        NDArray a = EngineArrays.filled(manager, expected, DataType.FLOAT32, bytes -> {
+            FloatBuffer values = bytes.asFloatBuffer();
+            boolean norm = name.endsWith("norm.weight");
+            if (name.endsWith(".bias") || (norm && unitOffsetNorms)) {
+                for (int i = 0; i < n; i++) {
+                    values.put(0f);
+                }
+            } else if (norm) {
+                for (int i = 0; i < n; i++) {
+                    values.put(1f);
+                }
+            } else {
+                SplittableRandom rnd = new SplittableRandom(seed ^ fingerprint(name));
+                for (int i = 0; i < n; i += 2) {
+                    // Box-Muller: two normals per pair of uniforms.
+                    double u1 = 1.0 - rnd.nextDouble();
+                    double u2 = rnd.nextDouble();
+                    double r = Math.sqrt(-2.0 * Math.log(u1)) * std;
+                    values.put((float) (r * Math.cos(2 * Math.PI * u2)));
+                    if (i + 1 < n) {
+                        values.put((float) (r * Math.sin(2 * Math.PI * u2)));
+                    }
                 }
             }
-        }
-        bytes.rewind();
-        NDArray a = manager.create(bytes, expected, DataType.FLOAT32);
+        });
         if (dtype != DataType.FLOAT32) {
             NDArray c = a.toType(dtype, false);
             a.close();

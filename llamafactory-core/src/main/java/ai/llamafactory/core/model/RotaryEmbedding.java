@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.llamafactory.core.config.RopeParameters;
 import ai.llamafactory.core.config.RopeType;
+import ai.llamafactory.core.engine.EngineArrays;
 import ai.llamafactory.core.kernel.Kernels;
 import java.util.List;
 
@@ -225,8 +226,8 @@ public final class RotaryEmbedding implements AutoCloseable {
             }
         }
         closeTables();
-        NDArray c = manager.create(cos, new Shape(length, rotaryDim));
-        NDArray s = manager.create(sin, new Shape(length, rotaryDim));
+        NDArray c = EngineArrays.of(manager, cos, new Shape(length, rotaryDim));
+        NDArray s = EngineArrays.of(manager, sin, new Shape(length, rotaryDim));
         cosTable = dtype == DataType.FLOAT32 ? c : c.toType(dtype, false);
         sinTable = dtype == DataType.FLOAT32 ? s : s.toType(dtype, false);
         if (cosTable != c) {

@@ -10,6 +10,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.TrainingException;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.engine.EngineArrays;
 import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -251,15 +252,8 @@ public abstract class AbstractOptimizer implements Optimizer {
             p.step = steps == null ? 0 : steps;
             Map<String, NDArray> slots = state.tensors().get(p.name);
             if (slots != null) {
-                slots.forEach((slot, array) -> {
-                    NDArray copy = array.toDevice(device, true);
-                    if (copy.getDataType() != DataType.FLOAT32) {
-                        NDArray cast = copy.toType(DataType.FLOAT32, false);
-                        copy.close();
-                        copy = cast;
-                    }
-                    p.putSlot(slot, copy);
-                });
+                // A copy with storage of its own: the snapshot's arrays are closed by their owner after loading.
+                slots.forEach((slot, array) -> p.putSlot(slot, EngineArrays.copy(array, device, DataType.FLOAT32)));
             }
         }
     }
@@ -387,7 +381,7 @@ public abstract class AbstractOptimizer implements Optimizer {
          */
         public NDArray scalar(double value) {
             float f = (float) value;
-            return scalars.computeIfAbsent(f, k -> scratch.create(k.floatValue()));
+            return scalars.computeIfAbsent(f, k -> EngineArrays.scalar(scratch, k));
         }
 
         /**

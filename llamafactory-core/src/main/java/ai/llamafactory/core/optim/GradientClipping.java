@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.engine.EngineArrays;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -100,7 +101,7 @@ public final class GradientClipping {
             }
             float coef = (float) maxNorm / (totalNorm + EPSILON);
             if (coef < 1f) {
-                NDArray scale = scratch.create(coef);
+                NDArray scale = EngineArrays.scalar(scratch, coef);
                 for (NDArray g : grads) {
                     g.muli(scale);
                 }

@@ -1,18 +1,16 @@
 package ai.llamafactory.core.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.core.checkpoint.SafetensorsCheckpoint;
+import ai.llamafactory.core.checkpoint.SafetensorsWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableMap;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
@@ -28,8 +26,8 @@ import java.util.Objects;
  *
  * <p>On disk a snapshot is two files in one folder: {@value #TENSOR_FILE} (safetensors, one fp32 tensor per
  * {@code <parameter name>:<slot>}) and {@value #META_FILE} ({@code format_version}, {@code optimizer} and the
- * {@code steps} per parameter). The safetensors writer and reader hold one file in memory (at most 2 GiB), which
- * is ample for adapter training; full fine-tuning of large models needs a sharded writer.
+ * {@code steps} per parameter). The tensor file is written and read with the project's safetensors writer and reader
+ * (no size limit); read arrays are allocated by the engine and owned by the manager given to {@link #read}.
  */
 public final class OptimizerState {
     /** Name of the tensor file inside a state folder. */
@@ -98,16 +96,11 @@ public final class OptimizerState {
     public void write(Path directory) {
         try {
             Files.createDirectories(directory);
-            NDList list = new NDList();
-            tensors.forEach((name, slots) -> slots.forEach((slot, array) -> {
-                array.setName(tensorKey(name, slot));
-                list.add(array);
-            }));
+            SafetensorsWriter writer = new SafetensorsWriter();
+            tensors.forEach((name, slots) -> slots.forEach((slot, array) -> writer.add(tensorKey(name, slot), array)));
             Path tensorFile = directory.resolve(TENSOR_FILE);
             Path tmpTensors = directory.resolve(TENSOR_FILE + ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmpTensors)) {
-                list.encode(out, NDList.Encoding.SAFETENSORS);
-            }
+            writer.write(tmpTensors);
             ObjectNode meta = JSON.createObjectNode();
             meta.put("format_version", FORMAT_VERSION);
             meta.put("optimizer", type.key());
@@ -171,23 +164,24 @@ public final class OptimizerState {
             steps.put(e.getKey(), e.getValue().asLong());
         }
         Map<String, Map<String, NDArray>> tensors = new LinkedHashMap<>();
-        NDList list;
-        try (InputStream in = Files.newInputStream(tensorFile)) {
-            list = NDList.decode(manager, in);
-        } catch (NoSuchFileException e) {
-            throw new CheckpointException("optimizer state file missing: " + tensorFile, e);
-        } catch (IOException | RuntimeException e) {
-            throw new CheckpointException("cannot read optimizer state " + tensorFile + ": " + e.getMessage(), e);
+        if (!Files.isRegularFile(tensorFile)) {
+            throw new CheckpointException("optimizer state file missing: " + tensorFile);
         }
-        for (NDArray array : list) {
-            String key = array.getName();
-            int sep = key == null ? -1 : key.lastIndexOf(SLOT_SEPARATOR);
-            if (sep <= 0 || sep == key.length() - 1) {
-                throw new CheckpointException(tensorFile + ": tensor '" + key
-                        + "' is not named '<parameter name>:<slot>'");
+        // Read through the project's reader: every array is allocated by the engine and owned by `manager`, never
+        // a view of Java memory (see ai.llamafactory.core.engine.EngineArrays).
+        try (SafetensorsCheckpoint file = SafetensorsCheckpoint.open(tensorFile)) {
+            for (String key : file.names()) {
+                int sep = key.lastIndexOf(SLOT_SEPARATOR);
+                if (sep <= 0 || sep == key.length() - 1) {
+                    throw new CheckpointException(tensorFile + ": tensor '" + key
+                            + "' is not named '<parameter name>:<slot>'");
+                }
+                tensors.computeIfAbsent(key.substring(0, sep), k -> new LinkedHashMap<>())
+                        .put(key.substring(sep + 1), file.load(manager, key));
             }
-            tensors.computeIfAbsent(key.substring(0, sep), k -> new LinkedHashMap<>())
-                    .put(key.substring(sep + 1), array);
+        } catch (CheckpointException e) {
+            tensors.values().forEach(m -> m.values().forEach(NDArray::close));
+            throw e;
         }
         return new OptimizerState(type, steps, tensors);
     }

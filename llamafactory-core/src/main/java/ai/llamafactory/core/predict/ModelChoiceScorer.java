@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.core.chat.DjlChatModel;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.engine.EngineArrays;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.model.ForwardInput;
 import ai.llamafactory.data.Message;
@@ -144,9 +145,9 @@ public final class ModelChoiceScorer implements ChoiceScorer {
         int vocab = model.config().vocabSize();
         try (NDManager step = model.manager().newSubManager()) {
             Shape shape = new Shape(b, t);
-            NDArray idArray = step.create(ids, shape);
+            NDArray idArray = EngineArrays.of(step, ids, shape);
             ForwardInput input = padded
-                    ? new ForwardInput(idArray, step.create(mask, shape), step.create(positions, shape), null)
+                    ? new ForwardInput(idArray, EngineArrays.of(step, mask, shape), EngineArrays.of(step, positions, shape), null)
                     : new ForwardInput(idArray, null, null, null);
             NDArray hidden = model.hiddenStates(input).get(new NDIndex(":, -1, :"));
             NDArray logits = model.logits(hidden);

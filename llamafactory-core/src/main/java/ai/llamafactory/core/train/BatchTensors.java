@@ -3,6 +3,7 @@ package ai.llamafactory.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.llamafactory.core.engine.EngineArrays;
 import ai.llamafactory.core.model.ForwardInput;
 import ai.llamafactory.data.encode.BatchCollator;
 
@@ -26,10 +27,10 @@ public record BatchTensors(ForwardInput input, NDArray labels, long targetTokens
         int b = batch.size();
         int t = batch.length();
         Shape shape = new Shape(b, t);
-        NDArray ids = manager.create(flatten(batch.inputIds(), b, t), shape);
-        NDArray mask = manager.create(flatten(batch.attentionMask(), b, t), shape);
-        NDArray pos = batch.positionIds() == null ? null : manager.create(flatten(batch.positionIds(), b, t), shape);
-        NDArray labels = manager.create(flatten(batch.labels(), b, t), shape);
+        NDArray ids = EngineArrays.of(manager, flatten(batch.inputIds(), b, t), shape);
+        NDArray mask = EngineArrays.of(manager, flatten(batch.attentionMask(), b, t), shape);
+        NDArray pos = batch.positionIds() == null ? null : EngineArrays.of(manager, flatten(batch.positionIds(), b, t), shape);
+        NDArray labels = EngineArrays.of(manager, flatten(batch.labels(), b, t), shape);
         return new BatchTensors(new ForwardInput(ids, mask, pos, null), labels, countTargets(batch.labels()));
     }
 

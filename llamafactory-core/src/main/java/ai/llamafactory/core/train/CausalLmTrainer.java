@@ -19,6 +19,7 @@ import ai.llamafactory.api.config.TrainingArguments;
 import ai.llamafactory.api.exception.TrainingException;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.engine.NativeMemoryDebug;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.loader.ModelFolders;
 import ai.llamafactory.core.loss.CausalLmLoss;
@@ -125,6 +126,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
 
         TrainingResult execute() {
             long start = outputs.resume(optimizer, maxSteps);
+            NativeMemoryDebug.collectGarbage("after resume");
             long total = model.parameterCount();
             long nTrainable = trainable.values().stream().mapToLong(Param::size).sum();
             LOG.info("trainable params: {} || all params: {} || trainable%: {}", nTrainable, total,
@@ -187,6 +189,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                         && global < maxSteps) {
                     Path ckpt = outputs.saveCheckpoint((int) global, model, method, optimizer,
                             (int) (step / plan.stepsPerEpoch()), global * args.effectiveBatchSize());
+                    NativeMemoryDebug.collectGarbage("after checkpoint");
                     listeners.onSave(new SaveEvent(global, ckpt));
                 }
                 if (args.earlyStoppingSteps().isPresent()
@@ -259,10 +262,12 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                     try (GradientCollector gc = engine.newGradientCollector()) {
                         NDArray hidden = model.hiddenStates(bt.input());
                         CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(sm), bt.labels(), opts);
+                        NativeMemoryDebug.collectGarbage("after forward");
                         if (r.validTokens() > 0) {
                             gc.backward(r.backwardTarget());
                             loss += r.loss();
                         }
+                        NativeMemoryDebug.collectGarbage("after backward");
                     } finally {
                         model.setEmbeddingTransform(null);
                     }
@@ -283,6 +288,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                         + outputs.lastCheckpointNote());
             }
             optimizer.step(schedule.learningRate(step));
+            NativeMemoryDebug.collectGarbage("after optimizer step");
             return new StepOutcome(loss, gradNorm, tokens);
         }
 

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.llamafactory.core.engine.EngineArrays;
 import ai.llamafactory.core.kernel.Kernels;
 import java.util.List;
 
@@ -21,7 +22,7 @@ final class LoraKernels {
 
     /** A 1-element int64 CPU tensor holding a seed; kernels read it with {@code item()} without a device sync. */
     private static NDArray seedTensor(NDManager cpu, long seed) {
-        return cpu.create(new long[] {seed});
+        return EngineArrays.of(cpu, new long[] {seed});
     }
 
     /**

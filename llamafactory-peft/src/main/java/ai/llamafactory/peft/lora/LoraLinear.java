@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.engine.EngineArrays;
 import ai.llamafactory.core.kernel.Kernels;
 import ai.llamafactory.core.nn.Linear;
 import ai.llamafactory.core.nn.Module;
@@ -275,9 +276,9 @@ public final class LoraLinear extends Module implements WeightedModule {
             boolean drop = isTraining() && s.dropout() > 0;
             if (!s.dora()) {
                 NDArray xd = drop ? LoraKernels.dropout(xa, s.dropout(), seeds.next(path + "#" + name)) : xa;
-                NDArray delta = ai.djl.nn.core.Linear.linear(
-                        ai.djl.nn.core.Linear.linear(xd, a).singletonOrThrow(), b).singletonOrThrow()
-                        .mul(s.scaling());
+                NDArray ba = ai.djl.nn.core.Linear.linear(
+                        ai.djl.nn.core.Linear.linear(xd, a).singletonOrThrow(), b).singletonOrThrow();
+                NDArray delta = EngineArrays.withScalar(ba, s.scaling(), NDArray::mul);
                 result = result.add(delta);
             } else {
                 NDArray xd;
@@ -327,7 +328,8 @@ public final class LoraLinear extends Module implements WeightedModule {
                 if (s.dora()) {
                     out = LoraKernels.doraWeight(out, a, b, magnitude(name).array(), s.scaling());
                 } else {
-                    out = Kernels.cast(out, a.getDataType()).add(b.matMul(a).mul(s.scaling()));
+                    out = Kernels.cast(out, a.getDataType())
+                            .add(EngineArrays.withScalar(b.matMul(a), s.scaling(), NDArray::mul));
                 }
             }
             NDScope.unregister(out);
@@ -353,7 +355,8 @@ public final class LoraLinear extends Module implements WeightedModule {
         boolean grad = DjlEngine.isGradMode();
         DjlEngine.setGradMode(false);
         try (NDScope ignored = new NDScope()) {
-            NDArray d = loraB(adapter).array().matMul(loraA(adapter).array()).mul(s.scaling());
+            NDArray d = EngineArrays.withScalar(loraB(adapter).array().matMul(loraA(adapter).array()), s.scaling(),
+                    NDArray::mul);
             NDScope.unregister(d);
             return d;
         } finally {
@@ -380,7 +383,7 @@ public final class LoraLinear extends Module implements WeightedModule {
             NDArray a = loraA(adapter).array();
             NDArray b = loraB(adapter).array();
             NDArray wf = w.array().toType(a.getDataType(), false);
-            NDArray delta = b.matMul(a).mul(s.scaling());
+            NDArray delta = EngineArrays.withScalar(b.matMul(a), s.scaling(), NDArray::mul);
             NDArray sum = wf.add(delta);
             NDArray updated;
             if (s.dora()) {
@@ -419,7 +422,7 @@ public final class LoraLinear extends Module implements WeightedModule {
             NDArray a = loraA(adapter).array();
             NDArray b = loraB(adapter).array();
             NDArray wf = w.array().toType(a.getDataType(), false);
-            NDArray delta = b.matMul(a).mul(s.scaling());
+            NDArray delta = EngineArrays.withScalar(b.matMul(a), s.scaling(), NDArray::mul);
             NDArray restored;
             if (s.dora()) {
                 NDArray factor = doraMergeFactors.remove(adapter);

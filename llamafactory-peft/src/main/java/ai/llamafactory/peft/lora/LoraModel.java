@@ -11,6 +11,7 @@ import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.core.checkpoint.SafetensorsCheckpoint;
 import ai.llamafactory.core.checkpoint.SafetensorsWriter;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.engine.EngineArrays;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.nn.Embedding;
 import ai.llamafactory.core.nn.Linear;
@@ -238,7 +239,7 @@ public final class LoraModel {
                 values[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
             }
         }
-        return manager.create(values, new Shape(r, in));
+        return EngineArrays.of(manager, values, new Shape(r, in));
     }
 
     private static double gaussian(SplittableRandom rnd) {
