@@ -23,7 +23,7 @@ public final class DjlEngine {
             synchronized (DjlEngine.class) {
                 e = engine;
                 if (e == null) {
-                    NativeMemoryDebug.enabled();
+                    NativeMemoryDebug.configureEngine();
                     applyOfflineDefaults();
                     e = Engine.getEngine("PyTorch");
                     engine = e;

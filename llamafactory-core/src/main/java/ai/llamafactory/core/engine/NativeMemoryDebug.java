@@ -32,25 +32,34 @@ public final class NativeMemoryDebug {
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemoryDebug.class);
     private static final Cleaner CLEANER = Cleaner.create();
     private static final AtomicLong COLLECTIONS = new AtomicLong();
-    private static volatile Boolean enabled;
+    private static final boolean ENV_ON = envOn(System.getenv(ENV));
+    private static volatile boolean announced;
 
     private NativeMemoryDebug() {}
 
-    /** @return whether the switch is on (read once) */
+    /**
+     * Whether the switch is on: the system property is read at every call (tests may turn it on and off), the
+     * environment variable once.
+     *
+     * @return true when forced collections run at step boundaries
+     */
     public static boolean enabled() {
-        Boolean e = enabled;
-        if (e == null) {
-            String env = System.getenv(ENV);
-            e = Boolean.getBoolean(PROPERTY)
-                    || (env != null && !env.isBlank() && !env.equals("0") && !env.equalsIgnoreCase("false"));
-            if (e) {
-                // Must precede the first use of a DJL native resource class; DjlEngine calls enabled() first.
-                System.setProperty("ai.djl.track_resource", "true");
-                LOG.warn("native memory debugging is on: a full garbage collection runs at every step boundary");
-            }
-            enabled = e;
+        boolean e = Boolean.getBoolean(PROPERTY) || ENV_ON;
+        if (e && !announced) {
+            announced = true;
+            LOG.warn("native memory debugging is on: a full garbage collection runs at every step boundary");
         }
         return e;
+    }
+
+    /**
+     * Turns on DJL's {@code ai.djl.track_resource} when the switch is on at start-up (it is read once, when DJL's
+     * native resource class initialises; {@link DjlEngine} calls this first).
+     */
+    static void configureEngine() {
+        if (enabled() && System.getProperty("ai.djl.track_resource") == null) {
+            System.setProperty("ai.djl.track_resource", "true");
+        }
     }
 
     /**
@@ -60,9 +69,18 @@ public final class NativeMemoryDebug {
      * @param where a label for the log, e.g. {@code after backward}
      */
     public static void collectGarbage(String where) {
-        if (!enabled()) {
-            return;
+        if (enabled()) {
+            fullCollection(where);
         }
+    }
+
+    /**
+     * Runs a full garbage collection and waits until the cleaners it triggered ran (direct buffers freed), whether
+     * the switch is on or not (tests call it directly).
+     *
+     * @param where a label for the log, e.g. {@code after backward}
+     */
+    public static void fullCollection(String where) {
         CountDownLatch cleaned = new CountDownLatch(1);
         register(cleaned);
         System.gc();
@@ -85,6 +103,10 @@ public final class NativeMemoryDebug {
     /** @return how many forced collections ran in this JVM */
     public static long collections() {
         return COLLECTIONS.get();
+    }
+
+    private static boolean envOn(String value) {
+        return value != null && !value.isBlank() && !value.equals("0") && !value.equalsIgnoreCase("false");
     }
 
     private static void register(CountDownLatch latch) {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The bookkeeping every optimizer here shares: the name-to-parameter registry, the state manager, per-parameter step
@@ -152,6 +153,27 @@ public abstract class AbstractOptimizer implements Optimizer {
         } finally {
             DjlEngine.setGradMode(gradMode);
         }
+    }
+
+    @Override
+    public final Optional<String> firstNonFiniteState() {
+        checkOpen();
+        try (NDManager scratch = stateManager.newSubManager()) {
+            for (ParamEntry p : entries) {
+                for (Map.Entry<String, NDArray> slot : p.slots.entrySet()) {
+                    NDArray a = slot.getValue();
+                    NDArray nan = a.isNaN();
+                    nan.attach(scratch);
+                    NDArray inf = a.isInfinite();
+                    inf.attach(scratch);
+                    // Results of ops follow their first operand's manager: everything below belongs to scratch.
+                    if (nan.logicalOr(inf).any().getBoolean()) {
+                        return Optional.of(OptimizerState.tensorKey(p.name, slot.getKey()));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

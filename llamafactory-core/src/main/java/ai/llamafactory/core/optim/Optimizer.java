@@ -6,6 +6,7 @@ import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.core.engine.DjlEngine;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Updates named trainable arrays from the gradients that {@code GradientCollector.backward} accumulated in them.
@@ -44,6 +45,13 @@ public interface Optimizer extends AutoCloseable {
 
     /** Zeroes every parameter's gradient in place without updating anything (for a skipped step). */
     void zeroGrad();
+
+    /**
+     * Looks for a state tensor holding NaN or an infinity; a checkpoint with such state would resume into NaN.
+     *
+     * @return the first such tensor as {@code <parameter name>:<slot>}, or empty when all state is finite
+     */
+    Optional<String> firstNonFiniteState();
 
     /**
      * How many updates a parameter has received.

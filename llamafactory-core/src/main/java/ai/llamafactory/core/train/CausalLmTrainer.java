@@ -29,6 +29,7 @@ import ai.llamafactory.core.optim.GradientClipping;
 import ai.llamafactory.core.optim.LrSchedule;
 import ai.llamafactory.core.optim.Optimizer;
 import ai.llamafactory.core.predict.Predictor;
+import ai.llamafactory.core.train.checkpoint.TrainingPosition;
 import ai.llamafactory.data.encode.BatchCollator;
 import ai.llamafactory.data.encode.EncodedExample;
 import java.nio.file.Path;
@@ -135,8 +136,10 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                     total, args.outputDir()));
             model.setTraining(true);
             TrainingResult.StopReason reason = TrainingResult.StopReason.COMPLETED;
-            double lossSinceLog = 0;
-            int stepsSinceLog = 0;
+            // Carried over from the checkpoint when resuming, so logged means and train_loss continue exactly.
+            TrainingPosition.LossTally resumedLosses = outputs.resumedLosses();
+            double lossSinceLog = resumedLosses.sinceLogSum();
+            int stepsSinceLog = resumedLosses.sinceLogSteps();
             double lastLoss = Double.NaN;
             long step = start;
             int evalsWithoutImprovement = 0;
@@ -187,8 +190,9 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                 }
                 if (args.saveStrategy() == SaveStrategy.STEPS && global % Math.max(1, args.saveSteps()) == 0
                         && global < maxSteps) {
-                    Path ckpt = outputs.saveCheckpoint((int) global, model, method, optimizer,
-                            (int) (step / plan.stepsPerEpoch()), global * args.effectiveBatchSize());
+                    Path ckpt = outputs.saveCheckpoint((int) global, model, method, optimizer, trainable,
+                            (int) (step / plan.stepsPerEpoch()), global * args.effectiveBatchSize(), lossSinceLog,
+                            stepsSinceLog);
                     NativeMemoryDebug.collectGarbage("after checkpoint");
                     listeners.onSave(new SaveEvent(global, ckpt));
                 }

@@ -4,6 +4,7 @@ import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.TrainingArguments;
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.core.model.CausalLm;
+import ai.llamafactory.core.nn.Param;
 import ai.llamafactory.core.optim.Optimizer;
 import ai.llamafactory.core.train.checkpoint.Checkpoint;
 import ai.llamafactory.core.train.checkpoint.CheckpointFinder;
@@ -49,7 +50,8 @@ final class RunOutputs {
     private ModelFingerprint fingerprint;
     private Path lastCheckpoint;
     private double trainLossSum;
-    private int trainLossSteps;
+    private long trainLossSteps;
+    private TrainingPosition.LossTally resumedLosses = TrainingPosition.LossTally.ZERO;
     private long tokensSeen;
 
     private RunOutputs(FineTuneConfig config, OutputDirectoryRules.ResumePlan plan) {
@@ -70,11 +72,11 @@ final class RunOutputs {
         ResumeFromCheckpoint resume = ResumeFromCheckpoint.parse(args.resumeFromCheckpoint()
                 .map(p -> (Object) p.toString()).orElse(null));
         OutputDirectoryRules.ResumePlan plan = OutputDirectoryRules.decide(args.outputDir(),
-                args.overwriteOutputDir(), resume);
+                args.overwriteOutputDir(), resume, config.toYaml());
         LOG.info("output_dir: {}", plan.reason());
         try {
             Files.createDirectories(args.outputDir());
-            config.writeYaml(args.outputDir().resolve("training_args.yaml"));
+            config.writeYaml(args.outputDir().resolve(OutputDirectoryRules.TRAINING_ARGS));
         } catch (IOException e) {
             throw new CheckpointException("cannot create output_dir " + args.outputDir() + ": " + e.getMessage(), e);
         }
@@ -115,6 +117,9 @@ final class RunOutputs {
             TrainingPosition pos = ckpt.trainingPosition();
             start = pos.globalStep();
             tokensSeen = pos.tokensSeen();
+            resumedLosses = pos.losses();
+            trainLossSum = resumedLosses.trainLossSum();
+            trainLossSteps = resumedLosses.trainLossSteps();
             initial = ckpt.trainerState();
             lastCheckpoint = ckpt.folder();
             LOG.info("resumed from {} at step {}", ckpt.folder(), start);
@@ -127,6 +132,11 @@ final class RunOutputs {
         recorder = new TrainerStateRecorder(initial, outputDir.toString(), TrainerStateRecorder.BestMetric.evalLoss());
         logWriter = TrainerLogWriter.open(outputDir, (int) maxSteps, (int) start, tokensSeen);
         return start;
+    }
+
+    /** @return the loss sums of the checkpoint being resumed ({@link TrainingPosition.LossTally#ZERO} if none) */
+    TrainingPosition.LossTally resumedLosses() {
+        return resumedLosses;
     }
 
     void advance(int globalStep, double epoch, long tokens) {
@@ -149,13 +159,18 @@ final class RunOutputs {
         logWriter.append(recorder.logEvaluation(metrics), tokensSeen);
     }
 
-    Path saveCheckpoint(int step, CausalLm model, TuningMethod method, Optimizer optimizer, int epoch,
-            long samplesSeen) {
+    Path saveCheckpoint(int step, CausalLm model, TuningMethod method, Optimizer optimizer,
+            Map<String, Param> trainable, int epoch, long samplesSeen, double lossSinceLog, int stepsSinceLog) {
+        // A checkpoint is only written, and so only ever resumed, if what it would hold is sound.
+        TrainingHealth.requireSound(step, trainable, optimizer, lastCheckpointNote());
+        TrainingPosition.LossTally losses = new TrainingPosition.LossTally(trainLossSum, trainLossSteps, lossSinceLog,
+                stepsSinceLog);
         Checkpoint c = checkpointWriter.write(step, files -> {
             method.save(model, files.folder());
             optimizer.saveState(files.folder());
             files.writeJson(SCHEDULER_FILE, Map.of("step", step));
-            files.writeTrainingPosition(new TrainingPosition(step, epoch, 0, samplesSeen, tokensSeen, args.seed()));
+            files.writeTrainingPosition(new TrainingPosition(step, epoch, 0, samplesSeen, tokensSeen, args.seed(),
+                    losses));
             files.writeTrainerState(recorder.checkpointSnapshot(false));
         });
         lastCheckpoint = c.folder();

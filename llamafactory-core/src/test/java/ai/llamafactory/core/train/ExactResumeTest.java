@@ -2,6 +2,7 @@ package ai.llamafactory.core.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.llamafactory.data.json.PythonJson;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,15 @@ class ExactResumeTest {
             assertThat(Double.longBitsToDouble(e.getValue())).as("resumed loss at step " + e.getKey())
                     .isEqualTo(Double.longBitsToDouble(straight.get(e.getKey())));
         }
+        // train_loss is the mean over all steps of the run, the killed process's included, as in the straight run.
+        assertThat(trainLoss(out)).isEqualTo(trainLoss(tmp.resolve("straight")));
+        assertThat(Files.readAllBytes(out.resolve("model.safetensors")))
+                .isEqualTo(Files.readAllBytes(tmp.resolve("straight").resolve("model.safetensors")));
+    }
+
+    private static double trainLoss(Path outputDir) throws Exception {
+        Map<?, ?> results = (Map<?, ?>) PythonJson.parse(Files.readString(outputDir.resolve("train_results.json")));
+        return ((Number) results.get("train_loss")).doubleValue();
     }
 
     private static Map<Integer, Long> read(Path file) throws Exception {

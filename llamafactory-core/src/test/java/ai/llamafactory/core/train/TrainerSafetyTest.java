@@ -27,14 +27,18 @@ class TrainerSafetyTest {
         Path model = TinyRun.model("llama", tmp.resolve("model"));
         Path data = TinyRun.dataset(tmp.resolve("data"));
         Path out = tmp.resolve("out");
+        // Warm-up starts at lr 0: step 1 changes nothing (checkpoint-1 is good); step 2 (lr 1e29) blows the weights
+        // up to ~1e29, finite but unusable, so checkpoint-2 must not be written and checkpoint-1 stays the last good.
         assertThatThrownBy(() -> FineTune.model(model).full().sft().dataset("tiny").datasetDir(data.toString())
                 .template("chatml").cutoffLen(64).batchSize(4).learningRate(1e30).maxSteps(20)
-                .scheduler(LrSchedulerType.CONSTANT).outputDir(out)
-                .training(t -> t.saveSteps(1).maxGradNorm(0)).run())
+                .scheduler(LrSchedulerType.CONSTANT_WITH_WARMUP).outputDir(out)
+                .training(t -> t.saveSteps(1).maxGradNorm(0).warmupSteps(10)).run())
                 .isInstanceOf(TrainingException.class)
-                .hasMessageMatching("(?s).*became (NaN|Infinity|-Infinity) at step \\d+.*")
-                .hasMessageContaining("checkpoint-1");
+                .hasMessageMatching("(?s)training diverged before step 2: parameter '[^']+' has elements of magnitude "
+                        + "\\S+ \\(above 1\\.8446743E19\\); checkpoint-2 was not written.*")
+                .hasMessageContaining("last good checkpoint: " + out.resolve("checkpoint-1"));
         assertThat(out.resolve("checkpoint-1")).isDirectory();
+        assertThat(out.resolve("checkpoint-2")).doesNotExist();
         try (var files = Files.list(out)) {
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
             assertThat(names).doesNotContain("model.safetensors", "trainer_state.json");

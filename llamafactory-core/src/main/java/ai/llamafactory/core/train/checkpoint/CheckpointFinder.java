@@ -41,6 +41,10 @@ public final class CheckpointFinder {
         if (!inspection.complete()) {
             throw new CheckpointException("checkpoint " + folder + " cannot be used: " + inspection.problem());
         }
+        Optional<String> corrupt = CompletionMarker.verify(inspection.checkpoint());
+        if (corrupt.isPresent()) {
+            throw new CheckpointException("checkpoint " + folder + " cannot be used: " + corrupt.get());
+        }
         return inspection.checkpoint();
     }
 
@@ -93,14 +97,24 @@ public final class CheckpointFinder {
     }
 
     /**
-     * The complete checkpoint with the highest step, as transformers' {@code get_last_checkpoint} picks it.
+     * The complete checkpoint with the highest step, as transformers' {@code get_last_checkpoint} picks it, whose
+     * files match the checksums of its completion marker; a newer one that does not is skipped with a warning naming
+     * the corrupt file.
      *
      * @param outputDir the folder
      * @return the latest checkpoint, or empty if there is none
      */
     public static Optional<Checkpoint> latest(Path outputDir) {
         List<Checkpoint> all = completeCheckpoints(outputDir);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Checkpoint c = all.get(i);
+            Optional<String> corrupt = CompletionMarker.verify(c);
+            if (corrupt.isEmpty()) {
+                return Optional.of(c);
+            }
+            LOG.warn("Ignoring {}: {}{}", c.folder(), corrupt.get(), i > 0 ? "; trying the one before it" : "");
+        }
+        return Optional.empty();
     }
 
     /**

@@ -3,25 +3,40 @@ package ai.llamafactory.core.train.checkpoint;
 import ai.llamafactory.core.train.output.DurableFiles;
 import ai.llamafactory.data.json.PythonJson;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The completion marker {@value CheckpointLayout#COMPLETION_MARKER}: written last into a checkpoint, it names the
- * format, the step and every file with its size. A folder is a complete checkpoint only if the marker parses, its step
- * matches the folder name and every listed file exists with its recorded size.
+ * format, the step and every file with its size and SHA-256. A folder is a complete checkpoint only if the marker
+ * parses, its step matches the folder name and every listed file exists with its recorded size ({@link #inspect},
+ * cheap: used to list and rotate checkpoints); before a checkpoint is resumed, every file's SHA-256 is recomputed and
+ * compared ({@link #verify}), so a checkpoint with one flipped byte is never resumed.
+ *
+ * <p>Format version 1 markers (sizes only) are still read; they cannot be verified and are resumed with a warning.
  */
 final class CompletionMarker {
     static final String FORMAT = "llamafactory-java-checkpoint";
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    private static final int SIZES_ONLY_VERSION = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(CompletionMarker.class);
 
     /** The outcome of inspecting a folder: a checkpoint, or why it is not one. */
     record Inspection(Checkpoint checkpoint, String problem) {
@@ -58,7 +73,8 @@ final class CompletionMarker {
     }
 
     /**
-     * Writes the marker atomically inside the folder and syncs the folder.
+     * Writes the marker atomically inside the folder and syncs the folder. Every listed file's SHA-256 is computed
+     * from the bytes on disk (the files were synced before), so the marker vouches for what a later run will read.
      *
      * @param folder the checkpoint folder (already under its final name)
      * @param step the global step
@@ -66,15 +82,79 @@ final class CompletionMarker {
      * @throws IOException on failure
      */
     static void write(Path folder, int step, Map<String, Long> files) throws IOException {
+        Map<String, Object> listed = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> f : files.entrySet()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("size", f.getValue());
+            entry.put("sha256", sha256(folder.resolve(f.getKey())));
+            listed.put(f.getKey(), entry);
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
         m.put("format_version", FORMAT_VERSION);
         m.put("global_step", step);
         m.put("completed_at", Instant.now().toString());
-        m.put("files", new LinkedHashMap<String, Object>(files));
+        m.put("files", listed);
         DurableFiles.writeAtomically(folder.resolve(CheckpointLayout.COMPLETION_MARKER),
                 PythonJson.builder().indent(2).build().dumps(m) + "\n");
         DurableFiles.syncDirectory(folder);
+    }
+
+    /**
+     * Recomputes the SHA-256 of every file the marker of a complete checkpoint lists and compares it with the
+     * recorded one.
+     *
+     * @param checkpoint a checkpoint that passed {@link #inspect}
+     * @return empty if every file matches, else the first mismatch or read failure
+     */
+    static Optional<String> verify(Checkpoint checkpoint) {
+        Map<?, ?> listed;
+        try {
+            Object parsed = PythonJson.parse(Files.readString(checkpoint.resolve(CheckpointLayout.COMPLETION_MARKER),
+                    StandardCharsets.UTF_8));
+            listed = (Map<?, ?>) ((Map<?, ?>) parsed).get("files");
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("its completion marker cannot be read: " + e.getMessage());
+        }
+        for (Map.Entry<?, ?> e : listed.entrySet()) {
+            if (!(e.getValue() instanceof Map<?, ?> entry)) {
+                LOG.warn("{} was written with completion marker format {}, which records no checksums: its files "
+                        + "cannot be verified", checkpoint.folder(), SIZES_ONLY_VERSION);
+                return Optional.empty();
+            }
+            String name = (String) e.getKey();
+            try {
+                String actual = sha256(checkpoint.resolve(name));
+                if (!actual.equals(entry.get("sha256"))) {
+                    return Optional.of("file " + name + " is corrupt: its SHA-256 is " + actual
+                            + ", the completion marker recorded " + entry.get("sha256"));
+                }
+            } catch (IOException ex) {
+                return Optional.of("file " + name + " cannot be read: " + ex.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param file a file
+     * @return its SHA-256 as 64 lowercase hex digits
+     * @throws IOException if it cannot be read
+     */
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM offers no SHA-256", e);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (channel.read(buffer.clear()) >= 0) {
+                digest.update(buffer.flip());
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /**
@@ -105,7 +185,8 @@ final class CompletionMarker {
         if (!(parsed instanceof Map<?, ?> marker) || !FORMAT.equals(marker.get("format"))) {
             return new Inspection(null, "its completion marker is not a " + FORMAT + " marker");
         }
-        if (!(marker.get("format_version") instanceof Long version) || version != FORMAT_VERSION) {
+        if (!(marker.get("format_version") instanceof Long version)
+                || (version != FORMAT_VERSION && version != SIZES_ONLY_VERSION)) {
             return new Inspection(null, "its completion marker has format_version " + marker.get("format_version")
                     + "; this library reads " + FORMAT_VERSION);
         }
@@ -119,8 +200,10 @@ final class CompletionMarker {
         Map<String, Long> files = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : listed.entrySet()) {
             String name = (String) e.getKey();
-            if (!(e.getValue() instanceof Long size)) {
-                return new Inspection(null, "its completion marker has no size for " + name);
+            Object recorded = e.getValue() instanceof Map<?, ?> entry ? entry.get("size") : e.getValue();
+            if (!(recorded instanceof Long size)
+                    || (e.getValue() instanceof Map<?, ?> entry && !(entry.get("sha256") instanceof String))) {
+                return new Inspection(null, "its completion marker has no size and SHA-256 for " + name);
             }
             Path file = folder.resolve(name).normalize();
             if (!file.startsWith(folder)) {

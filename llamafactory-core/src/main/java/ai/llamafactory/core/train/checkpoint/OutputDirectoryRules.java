@@ -3,12 +3,14 @@ package ai.llamafactory.core.train.checkpoint;
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,10 @@ import org.slf4j.LoggerFactory;
  *   <li>not set, {@code overwrite_output_dir: true}: a fresh run; existing files are overwritten as they are written
  *       again, earlier {@code trainer_log.jsonl} is restarted.</li>
  * </ul>
+ * One exception to the refusal: a run killed before its first checkpoint was complete leaves only its own start
+ * ({@value #TRAINING_ARGS}, {@code trainer_log.jsonl}, incomplete checkpoint folders). When the same command runs
+ * again (its {@value #TRAINING_ARGS} is byte for byte the one in the folder) it starts afresh, as nothing could be
+ * lost.
  * Stale temporary folders of interrupted checkpoint writes are removed first ({@link CheckpointFinder#cleanUpStale}).
  */
 public final class OutputDirectoryRules {
@@ -48,7 +54,23 @@ public final class OutputDirectoryRules {
         }
     }
 
+    /** The configuration file a run writes into {@code output_dir} before it trains. */
+    public static final String TRAINING_ARGS = "training_args.yaml";
+    private static final Set<String> RUN_START_FILES = Set.of(TRAINING_ARGS, "trainer_log.jsonl");
+
     private OutputDirectoryRules() {}
+
+    /**
+     * Applies the rules without knowing the run's configuration (a folder with files and no checkpoint is refused).
+     *
+     * @param outputDir {@code output_dir}
+     * @param overwriteOutputDir {@code overwrite_output_dir}
+     * @param resume {@code resume_from_checkpoint}
+     * @return the plan
+     */
+    public static ResumePlan decide(Path outputDir, boolean overwriteOutputDir, ResumeFromCheckpoint resume) {
+        return decide(outputDir, overwriteOutputDir, resume, null);
+    }
 
     /**
      * Applies the rules.
@@ -56,13 +78,15 @@ public final class OutputDirectoryRules {
      * @param outputDir {@code output_dir}
      * @param overwriteOutputDir {@code overwrite_output_dir}
      * @param resume {@code resume_from_checkpoint}
+     * @param trainingArgsYaml the {@value #TRAINING_ARGS} this run will write, or null if unknown
      * @return the plan
      * @throws InvalidConfigException naming the folder if {@code output_dir} holds files but no checkpoint and may not
-     *     be overwritten, if {@code output_dir} is a file, or if {@code true/auto} finds no checkpoint or the given
-     *     path does not exist
+     *     be overwritten (unless they are only this same run's start), if {@code output_dir} is a file, or if
+     *     {@code true/auto} finds no checkpoint or the given path does not exist
      * @throws CheckpointException naming the folder and the reason if the given path is not a complete checkpoint
      */
-    public static ResumePlan decide(Path outputDir, boolean overwriteOutputDir, ResumeFromCheckpoint resume) {
+    public static ResumePlan decide(Path outputDir, boolean overwriteOutputDir, ResumeFromCheckpoint resume,
+            String trainingArgsYaml) {
         if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
             throw new InvalidConfigException("output_dir " + outputDir + " exists but is not a folder");
         }
@@ -106,6 +130,13 @@ public final class OutputDirectoryRules {
                             + "latest (set overwrite_output_dir to start over)");
                 }
                 List<String> entries = entries(outputDir);
+                if (!entries.isEmpty() && trainingArgsYaml != null
+                        && onlyThisRunsStart(outputDir, entries, trainingArgsYaml)) {
+                    LOG.warn("output_dir {} holds only the start of an earlier, interrupted run of this same "
+                            + "configuration ({}) and no complete checkpoint: starting afresh", outputDir,
+                            summarize(entries));
+                    return fresh("output_dir " + outputDir + " holds only an interrupted start of this run");
+                }
                 if (!entries.isEmpty()) {
                     throw new InvalidConfigException("output_dir " + outputDir + " already exists and is not empty ("
                             + summarize(entries) + ") and holds no complete checkpoint to resume from"
@@ -133,6 +164,23 @@ public final class OutputDirectoryRules {
         List<String> names = new ArrayList<>();
         incomplete.forEach(p -> names.add(p.getFileName().toString()));
         return " (incomplete, ignored: " + String.join(", ", names) + ")";
+    }
+
+    private static boolean onlyThisRunsStart(Path outputDir, List<String> entries, String trainingArgsYaml) {
+        List<Path> incomplete = CheckpointFinder.incompleteCheckpoints(outputDir);
+        for (String name : entries) {
+            boolean incompleteCheckpoint = incomplete.stream().anyMatch(p -> p.getFileName().toString().equals(name));
+            if (!RUN_START_FILES.contains(name) && !incompleteCheckpoint) {
+                return false;
+            }
+        }
+        try {
+            Path args = outputDir.resolve(TRAINING_ARGS);
+            return Files.isRegularFile(args)
+                    && Files.readString(args, StandardCharsets.UTF_8).equals(trainingArgsYaml);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static List<String> entries(Path dir) {

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Where a training run stands in its data, saved in every checkpoint ({@value CheckpointLayout#TRAINING_POSITION})
@@ -22,9 +23,39 @@ import java.util.Map;
  * @param samplesSeen training examples fed so far
  * @param tokensSeen input tokens fed so far
  * @param seed the run's seed
+ * @param losses the running loss sums at this step, so that logged means and {@code train_loss} of a resumed run
+ *     equal the uninterrupted run's
  */
 public record TrainingPosition(int globalStep, int epoch, long batchInEpoch, long samplesSeen, long tokensSeen,
-        long seed) {
+        long seed, LossTally losses) {
+    /**
+     * The loss sums a run carries from step to step, stored as exact doubles.
+     *
+     * @param trainLossSum the sum, over the logged windows so far, of each window's mean loss times its steps
+     * @param trainLossSteps the steps those windows cover
+     * @param sinceLogSum the sum of the step losses since the last log
+     * @param sinceLogSteps the number of those steps
+     */
+    public record LossTally(double trainLossSum, long trainLossSteps, double sinceLogSum, int sinceLogSteps) {
+        /** Nothing accumulated yet. */
+        public static final LossTally ZERO = new LossTally(0, 0, 0, 0);
+
+        /**
+         * Validates the counts.
+         *
+         * @param trainLossSum sum of logged losses
+         * @param trainLossSteps steps covered, at least 0
+         * @param sinceLogSum sum since the last log
+         * @param sinceLogSteps steps since the last log, at least 0
+         */
+        public LossTally {
+            if (trainLossSteps < 0 || sinceLogSteps < 0) {
+                throw new IllegalArgumentException("loss tally counts must be >= 0, got train_loss_steps="
+                        + trainLossSteps + ", since_log_steps=" + sinceLogSteps);
+            }
+        }
+    }
+
     /** JSON format version written into the file. */
     public static final int FORMAT_VERSION = 1;
 
@@ -39,11 +70,27 @@ public record TrainingPosition(int globalStep, int epoch, long batchInEpoch, lon
      * @param seed the seed
      */
     public TrainingPosition {
+        Objects.requireNonNull(losses, "losses");
         if (globalStep < 0 || epoch < 0 || batchInEpoch < 0 || samplesSeen < 0 || tokensSeen < 0) {
             throw new IllegalArgumentException("training position counters must be >= 0, got global_step="
                     + globalStep + ", epoch=" + epoch + ", batch_in_epoch=" + batchInEpoch + ", samples_seen="
                     + samplesSeen + ", tokens_seen=" + tokensSeen);
         }
+    }
+
+    /**
+     * A position with nothing accumulated in the loss tally.
+     *
+     * @param globalStep optimizer updates completed
+     * @param epoch epoch in progress
+     * @param batchInEpoch micro-batches consumed in it
+     * @param samplesSeen examples fed
+     * @param tokensSeen tokens fed
+     * @param seed the seed
+     */
+    public TrainingPosition(int globalStep, int epoch, long batchInEpoch, long samplesSeen, long tokensSeen,
+            long seed) {
+        this(globalStep, epoch, batchInEpoch, samplesSeen, tokensSeen, seed, LossTally.ZERO);
     }
 
     /**
@@ -71,6 +118,12 @@ public record TrainingPosition(int globalStep, int epoch, long batchInEpoch, lon
         m.put("samples_seen", samplesSeen);
         m.put("tokens_seen", tokensSeen);
         m.put("seed", seed);
+        Map<String, Object> tally = new LinkedHashMap<>();
+        tally.put("train_loss_sum", losses.trainLossSum());
+        tally.put("train_loss_steps", losses.trainLossSteps());
+        tally.put("since_log_sum", losses.sinceLogSum());
+        tally.put("since_log_steps", losses.sinceLogSteps());
+        m.put("loss_tally", tally);
         return PythonJson.builder().indent(2).build().dumps(m) + "\n";
     }
 
@@ -133,10 +186,32 @@ public record TrainingPosition(int globalStep, int epoch, long batchInEpoch, lon
         try {
             return new TrainingPosition(Math.toIntExact(field(map, "global_step", source)),
                     Math.toIntExact(field(map, "epoch", source)), field(map, "batch_in_epoch", source),
-                    field(map, "samples_seen", source), field(map, "tokens_seen", source), field(map, "seed", source));
+                    field(map, "samples_seen", source), field(map, "tokens_seen", source), field(map, "seed", source),
+                    tally(map.get("loss_tally"), source));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new CheckpointException("training position " + source + ": " + e.getMessage(), e);
         }
+    }
+
+    private static LossTally tally(Object value, String source) {
+        if (value == null) {
+            // Written before the tally existed: train_loss then averages the resumed process's steps only.
+            return LossTally.ZERO;
+        }
+        if (!(value instanceof Map<?, ?> m)) {
+            throw new CheckpointException("training position " + source + ": field \"loss_tally\" must be an object");
+        }
+        return new LossTally(number(m, "train_loss_sum", source), field(m, "train_loss_steps", source),
+                number(m, "since_log_sum", source), Math.toIntExact(field(m, "since_log_steps", source)));
+    }
+
+    private static double number(Map<?, ?> map, String key, String source) {
+        Object v = map.get(key);
+        if (!(v instanceof Number n)) {
+            throw new CheckpointException("training position " + source + ": field \"" + key
+                    + "\" must be a number, got " + PythonJson.DEFAULTS.dumps(v));
+        }
+        return n.doubleValue();
     }
 
     private static long field(Map<?, ?> map, String key, String source) {

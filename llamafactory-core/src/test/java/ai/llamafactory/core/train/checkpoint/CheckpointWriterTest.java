@@ -63,7 +63,10 @@ class CheckpointWriterTest {
         Map<?, ?> marker = (Map<?, ?>) PythonJson.parse(Files.readString(c.resolve(CheckpointLayout.COMPLETION_MARKER)));
         assertThat(marker.get("format")).isEqualTo("llamafactory-java-checkpoint");
         assertThat(marker.get("global_step")).isEqualTo(5L);
-        assertThat(((Map<?, ?>) marker.get("files")).get("adapter_model.safetensors")).isEqualTo(1000L);
+        assertThat(marker.get("format_version")).isEqualTo(2L);
+        // Size and SHA-256 of the bytes on disk (1000 zero bytes: sha256sum of `head -c 1000 /dev/zero`).
+        assertThat(((Map<?, ?>) marker.get("files")).get("adapter_model.safetensors")).isEqualTo(Map.of("size", 1000L,
+                "sha256", "541b3e9daa09b20bf85fa273e5cbd3e80185aa4ec298e765db87742b70138a53"));
         assertThat(CheckpointFinder.open(c.folder())).isEqualTo(c);
     }
 

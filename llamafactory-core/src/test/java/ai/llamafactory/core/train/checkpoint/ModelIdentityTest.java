@@ -109,7 +109,8 @@ class ModelIdentityTest {
 
     @Test
     void trainingPositionRoundTripsAndRejectsBadFiles() throws IOException {
-        TrainingPosition position = new TrainingPosition(120, 2, 17, 960, 123_456, 42);
+        TrainingPosition position = new TrainingPosition(120, 2, 17, 960, 123_456, 42,
+                new TrainingPosition.LossTally(0.1 + 0.2, 118, 1.0 / 3, 2));
         Path file = temp.resolve(CheckpointLayout.TRAINING_POSITION);
         position.write(file);
         assertThat(Files.readString(file)).isEqualTo("""
@@ -120,10 +121,21 @@ class ModelIdentityTest {
                   "batch_in_epoch": 17,
                   "samples_seen": 960,
                   "tokens_seen": 123456,
-                  "seed": 42
+                  "seed": 42,
+                  "loss_tally": {
+                    "train_loss_sum": 0.30000000000000004,
+                    "train_loss_steps": 118,
+                    "since_log_sum": 0.3333333333333333,
+                    "since_log_steps": 2
+                  }
                 }
                 """);
+        // The sums come back bit for bit, so a resumed run's means equal the uninterrupted run's.
         assertThat(TrainingPosition.read(file)).isEqualTo(position);
+        Files.writeString(file, "{\"format_version\": 1, \"global_step\": 3, \"epoch\": 0, \"batch_in_epoch\": 1,"
+                + " \"samples_seen\": 0, \"tokens_seen\": 0, \"seed\": 1}");
+        assertThat(TrainingPosition.read(file).losses()).as("a position written before the tally existed")
+                .isEqualTo(TrainingPosition.LossTally.ZERO);
 
         Files.writeString(file, "{\"format_version\": 1, \"global_step\": 3, \"epoch\": 0, \"batch_in_epoch\": 1.5,"
                 + " \"samples_seen\": 0, \"tokens_seen\": 0, \"seed\": 1}");
