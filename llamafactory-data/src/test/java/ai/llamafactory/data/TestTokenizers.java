@@ -1,5 +1,6 @@
 package ai.llamafactory.data;
 
+import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,6 +22,6 @@ public final class TestTokenizers {
 
     /** @return the Qwen3 tokenizer of the conformance data (skips the test when the data is absent) */
     public static HfTokenizer qwen3() {
-        return get(ConformanceData.root().resolve("tokenizers").resolve("qwen3"));
+        return get(Conformance.root().resolve("tokenizers").resolve("qwen3"));
     }
 }

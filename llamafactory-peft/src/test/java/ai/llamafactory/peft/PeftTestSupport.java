@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import ai.llamafactory.core.Conformance;
+import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loss.CausalLmLoss;
 import ai.llamafactory.core.model.CausalLm;

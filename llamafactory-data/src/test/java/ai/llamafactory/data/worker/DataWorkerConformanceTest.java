@@ -1,12 +1,12 @@
 package ai.llamafactory.data.worker;
 
+import ai.llamafactory.testing.Conformance;
 import static ai.llamafactory.data.worker.WorkerFixture.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.data.EncodedRecord;
 import ai.llamafactory.api.data.EncodedSequence;
 import ai.llamafactory.api.data.PreparedData;
-import ai.llamafactory.data.ConformanceData;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,7 +41,7 @@ class DataWorkerConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> everyGoldenSftRowThroughTheWorker() throws IOException {
-        Path root = ConformanceData.root();
+        Path root = Conformance.root();
         List<DynamicTest> tests = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> s = Files.list(root.resolve("llamafactory"))) {
@@ -49,7 +49,7 @@ class DataWorkerConformanceTest {
         }
         DefaultDataWorker worker = DefaultDataWorker.builder().cacheRoot(null).threads(1).build();
         for (Path file : files) {
-            JsonNode all = ConformanceData.readJson(file);
+            JsonNode all = Conformance.readJson(file);
             Iterator<Map.Entry<String, JsonNode>> it = all.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -94,15 +94,15 @@ class DataWorkerConformanceTest {
         assertThat(encoded).hasSameSizeAs(rows);
         for (int i = 0; i < rows.size(); i++) {
             assertThat(encoded.get(i).inputIds()).as("input_ids of row %d", i)
-                    .containsExactly(ConformanceData.ints(rows.get(i).get("input_ids")));
+                    .containsExactly(Conformance.ints(rows.get(i).get("input_ids")));
             assertThat(encoded.get(i).labels()).as("labels of row %d", i)
-                    .containsExactly(ConformanceData.ints(rows.get(i).get("labels")));
+                    .containsExactly(Conformance.ints(rows.get(i).get("labels")));
         }
     }
 
     @Test
     void demoDataWithTheQwen3TokenizerEveryStageAndTheCache() {
-        Path qwen3 = ConformanceData.root().resolve("tokenizers").resolve("qwen3");
+        Path qwen3 = Conformance.root().resolve("tokenizers").resolve("qwen3");
         DefaultDataWorker worker = DefaultDataWorker.builder().cacheRoot(tmp.resolve("cache")).build();
         PreparedData sft = worker.prepare(config(qwen3, tmp.resolve("out"), "stage", "sft", "dataset",
                 "identity,alpaca_en_demo", "template", "qwen3_nothink", "cutoff_len", 1024, "max_samples", 100,
