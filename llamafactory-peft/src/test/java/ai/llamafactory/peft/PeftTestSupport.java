@@ -23,7 +23,7 @@ public final class PeftTestSupport {
     public static Path baseModelOf(Path adapterDir) {
         String name = adapterDir.getFileName().toString();
         int u = name.lastIndexOf('_');
-        return Conformance.root().resolve("models").resolve(u < 0 ? name : name.substring(0, u));
+        return Conformance.requireFolder("models/" + (u < 0 ? name : name.substring(0, u)));
     }
 
     /** The logits and loss of one forward. */
@@ -188,16 +188,16 @@ public final class PeftTestSupport {
         return out;
     }
 
-    /** @return the llama conformance model folder (skips the test when absent) */
+    /** @return the llama conformance model folder (fails the test, naming the folder, when absent) */
     public static Path llama() {
-        return Conformance.requireFolder("models").resolve("llama");
+        return Conformance.requireFolder("models/llama");
     }
 
     /**
      * @param name a conformance model name
-     * @return its folder (skips the test when absent)
+     * @return its folder (fails the test, naming the folder, when absent)
      */
     public static Path model(String name) {
-        return Conformance.requireFolder("models").resolve(name);
+        return Conformance.requireFolder("models/" + name);
     }
 }

@@ -35,10 +35,13 @@ class SftConformanceTest {
 
     @TestFactory
     List<DynamicNode> supervisedEncodingMatchesLlamaFactory() throws IOException {
-        Path dir = Conformance.root().resolve("llamafactory");
+        Path dir = Conformance.requireFolder("llamafactory");
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> p.getFileName().toString().matches("sft_encodings_.*\\.json")).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new AssertionError("conformance file missing: no sft_encodings_*.json in " + dir);
         }
         List<DynamicNode> out = new ArrayList<>();
         for (Path file : files) {
@@ -75,7 +78,7 @@ class SftConformanceTest {
     }
 
     private static Tokenizer fixedTokenizer(String tokenizerName, String templateName) {
-        HfTokenizer base = TestTokenizers.get(Conformance.root().resolve("tokenizers").resolve(tokenizerName));
+        HfTokenizer base = TestTokenizers.get(Conformance.requireFolder("tokenizers/" + tokenizerName));
         return TemplateRegistry.get(templateName).fixSpecialTokens(base);
     }
 
@@ -85,7 +88,7 @@ class SftConformanceTest {
             template = template.withEnableThinking(row.get("enable_thinking").asBoolean());
         }
         Tokenizer tok = template.fixSpecialTokens(
-                TestTokenizers.get(Conformance.root().resolve("tokenizers").resolve(tokenizerName)));
+                TestTokenizers.get(Conformance.requireFolder("tokenizers/" + tokenizerName)));
         EncodingOptions options = EncodingOptions.builder()
                 .cutoffLen(row.get("cutoff_len").asInt())
                 .trainOnPrompt(row.path("train_on_prompt").asBoolean(false))

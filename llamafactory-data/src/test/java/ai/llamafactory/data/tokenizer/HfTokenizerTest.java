@@ -59,7 +59,7 @@ class HfTokenizerTest {
 
     @Test
     void chatTemplateListFormAndJinjaFile(@TempDir Path dir) throws Exception {
-        Path source = Conformance.root().resolve("tokenizers").resolve("qwen3");
+        Path source = Conformance.requireFolder("tokenizers/qwen3");
         Files.createSymbolicLink(dir.resolve("tokenizer.json"), source.resolve("tokenizer.json").toAbsolutePath());
         ObjectMapper json = new ObjectMapper();
         ObjectNode config = (ObjectNode) json.readTree(source.resolve("tokenizer_config.json").toFile());

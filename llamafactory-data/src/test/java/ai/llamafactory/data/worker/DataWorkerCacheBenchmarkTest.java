@@ -38,7 +38,7 @@ class DataWorkerCacheBenchmarkTest {
 
     @Test
     void encodeOnceThenReadFromTheCache() throws IOException {
-        Path qwen3 = Conformance.root().resolve("tokenizers").resolve("qwen3");
+        Path qwen3 = Conformance.requireFolder("tokenizers/qwen3");
         Path dataDir = tmp.resolve("data");
         Files.createDirectories(dataDir);
         Files.writeString(dataDir.resolve("dataset_info.json"), "{\"bench\": {\"file_name\": \"bench.jsonl\"}}");

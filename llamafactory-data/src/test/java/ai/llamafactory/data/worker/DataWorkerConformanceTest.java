@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The data worker against LLaMA-Factory's own encodings: every row of every {@code llamafactory/sft_encodings_*.json}
  * of the conformance root is written into a dataset file ({@code dataset_info.json}, openai-style messages), prepared
  * through {@link DefaultDataWorker} with the template and tokenizer its key names, and must give LLaMA-Factory's
- * {@code input_ids} and {@code labels}. Also the demo data end to end with the Qwen3 tokenizer. Skipped with a printed
- * reason when the conformance folder is absent.
+ * {@code input_ids} and {@code labels}. Also the demo data end to end with the Qwen3 tokenizer. Fails, naming the
+ * missing file, when the conformance data is absent.
  */
 class DataWorkerConformanceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +46,9 @@ class DataWorkerConformanceTest {
         List<Path> files;
         try (Stream<Path> s = Files.list(root.resolve("llamafactory"))) {
             files = s.filter(p -> p.getFileName().toString().matches("sft_encodings_.*\\.json")).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new AssertionError("conformance file missing: no sft_encodings_*.json in " + root.resolve("llamafactory"));
         }
         DefaultDataWorker worker = DefaultDataWorker.builder().cacheRoot(null).threads(1).build();
         for (Path file : files) {
@@ -102,7 +105,7 @@ class DataWorkerConformanceTest {
 
     @Test
     void demoDataWithTheQwen3TokenizerEveryStageAndTheCache() {
-        Path qwen3 = Conformance.root().resolve("tokenizers").resolve("qwen3");
+        Path qwen3 = Conformance.requireFolder("tokenizers/qwen3");
         DefaultDataWorker worker = DefaultDataWorker.builder().cacheRoot(tmp.resolve("cache")).build();
         PreparedData sft = worker.prepare(config(qwen3, tmp.resolve("out"), "stage", "sft", "dataset",
                 "identity,alpaca_en_demo", "template", "qwen3_nothink", "cutoff_len", 1024, "max_samples", 100,
