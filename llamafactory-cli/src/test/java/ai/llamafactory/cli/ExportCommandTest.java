@@ -3,7 +3,7 @@ package ai.llamafactory.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.core.checkpoint.SafetensorsFile;
-import ai.llamafactory.core.train.TinyRun;
+import ai.llamafactory.testing.TinyRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;

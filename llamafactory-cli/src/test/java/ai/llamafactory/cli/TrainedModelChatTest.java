@@ -3,7 +3,7 @@ package ai.llamafactory.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.spi.ChatModelProviders;
-import ai.llamafactory.core.train.TinyRun;
+import ai.llamafactory.testing.TinyRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole loop on the command line with the real chat model: {@code train} overfits the eight tiny examples (full
  * SFT, chatml), then {@code chat} and {@code api} on the output folder answer a training question with its trained
- * answer (greedy decoding). Skipped while no {@code ChatModelProvider} is on the class path.
+ * answer (greedy decoding). Fails when no {@code ChatModelProvider} is on the class path.
  */
 class TrainedModelChatTest {
     @TempDir
@@ -35,9 +34,9 @@ class TrainedModelChatTest {
 
     @BeforeAll
     static void train() throws Exception {
-        Assumptions.assumeFalse(ChatModelProviders.discover(TrainedModelChatTest.class.getClassLoader()).isEmpty(),
-                "no ai.llamafactory.api.spi.ChatModelProvider on the class path (the DJL chat model of "
-                        + "llamafactory-core)");
+        assertThat(ChatModelProviders.discover(TrainedModelChatTest.class.getClassLoader()))
+                .as("ai.llamafactory.api.spi.ChatModelProvider on the class path (the DJL chat model of "
+                        + "llamafactory-core, a dependency of the cli)").isNotEmpty();
         Path model = TinyRun.model("qwen3", tmp.resolve("model"));
         Path data = TinyRun.dataset(tmp.resolve("data"));
         trained = tmp.resolve("out");

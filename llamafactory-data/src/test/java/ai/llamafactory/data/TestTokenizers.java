@@ -1,5 +1,6 @@
 package ai.llamafactory.data;
 
+import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,8 +20,8 @@ public final class TestTokenizers {
         return CACHE.computeIfAbsent(folder.toAbsolutePath().normalize(), HfTokenizer::load);
     }
 
-    /** @return the Qwen3 tokenizer of the conformance data (skips the test when the data is absent) */
+    /** @return the Qwen3 tokenizer of the conformance data (fails the test, naming the folder, when the data is absent) */
     public static HfTokenizer qwen3() {
-        return get(ConformanceData.root().resolve("tokenizers").resolve("qwen3"));
+        return get(Conformance.requireFolder("tokenizers/qwen3"));
     }
 }

@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import ai.llamafactory.core.Conformance;
+import ai.llamafactory.testing.Conformance;
+import ai.llamafactory.testing.TensorAssertions;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loss.CausalLmLoss;
 import ai.llamafactory.core.model.CausalLm;
@@ -12,7 +13,7 @@ import ai.llamafactory.core.model.ForwardInput;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Shared test helpers: conformance folders, forward passes, masked comparisons. */
+/** Test helpers of the peft tests: base models of conformance adapters, forward and backward passes, comparisons. */
 public final class PeftTestSupport {
     private PeftTestSupport() {}
 
@@ -23,7 +24,7 @@ public final class PeftTestSupport {
     public static Path baseModelOf(Path adapterDir) {
         String name = adapterDir.getFileName().toString();
         int u = name.lastIndexOf('_');
-        return Conformance.root().resolve("models").resolve(u < 0 ? name : name.substring(0, u));
+        return Conformance.requireFolder("models/" + (u < 0 ? name : name.substring(0, u)));
     }
 
     /** The logits and loss of one forward. */
@@ -104,19 +105,7 @@ public final class PeftTestSupport {
      * @return the largest difference
      */
     public static double maxMaskedDiff(float[] a, float[] b, NDArray mask) {
-        long[] m = mask.toType(DataType.INT64, false).toLongArray();
-        int vocab = a.length / m.length;
-        double worst = 0;
-        for (int pos = 0; pos < m.length; pos++) {
-            if (m[pos] == 0) {
-                continue;
-            }
-            for (int v = 0; v < vocab; v++) {
-                int i = pos * vocab + v;
-                worst = Math.max(worst, Math.abs(a[i] - b[i]));
-            }
-        }
-        return worst;
+        return TensorAssertions.maxMaskedDiff(a, b, mask);
     }
 
     /**
@@ -125,11 +114,7 @@ public final class PeftTestSupport {
      * @return max |a - b|
      */
     public static double maxDiff(float[] a, float[] b) {
-        double worst = 0;
-        for (int i = 0; i < a.length; i++) {
-            worst = Math.max(worst, Math.abs(a[i] - b[i]));
-        }
-        return worst;
+        return TensorAssertions.maxAbsDiff(a, b);
     }
 
     /**
@@ -137,11 +122,7 @@ public final class PeftTestSupport {
      * @return max |a|
      */
     public static double maxAbs(float[] a) {
-        double worst = 0;
-        for (float v : a) {
-            worst = Math.max(worst, Math.abs(v));
-        }
-        return worst;
+        return TensorAssertions.maxAbs(a);
     }
 
     /**
@@ -188,16 +169,16 @@ public final class PeftTestSupport {
         return out;
     }
 
-    /** @return the llama conformance model folder (skips the test when absent) */
+    /** @return the llama conformance model folder (fails the test, naming the folder, when absent) */
     public static Path llama() {
-        return Conformance.requireFolder("models").resolve("llama");
+        return Conformance.requireFolder("models/llama");
     }
 
     /**
      * @param name a conformance model name
-     * @return its folder (skips the test when absent)
+     * @return its folder (fails the test, naming the folder, when absent)
      */
     public static Path model(String name) {
-        return Conformance.requireFolder("models").resolve(name);
+        return Conformance.requireFolder("models/" + name);
     }
 }

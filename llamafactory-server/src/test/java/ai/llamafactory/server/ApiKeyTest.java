@@ -34,7 +34,9 @@ class ApiKeyTest {
 
     @AfterAll
     static void stop() {
-        server.stop(Duration.ofSeconds(2));
+        if (server != null) {
+            server.stop(Duration.ofSeconds(2));
+        }
     }
 
     private static HttpRequest request(String method, String path, String authorization) {

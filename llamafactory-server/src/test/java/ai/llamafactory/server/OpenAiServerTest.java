@@ -40,7 +40,9 @@ class OpenAiServerTest {
 
     @AfterEach
     void stop() {
-        server.stop(java.time.Duration.ofSeconds(2));
+        if (server != null) {
+            server.stop(java.time.Duration.ofSeconds(2));
+        }
     }
 
     /** The server still answers health and a chat request correctly. */

@@ -5,7 +5,7 @@ import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.generate.LogitsProcessor;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.model.CausalLm;
-import ai.llamafactory.core.train.TinyRun;
+import ai.llamafactory.testing.TinyRun;
 import ai.llamafactory.data.template.ChatTemplate;
 import ai.llamafactory.data.template.TemplateRegistry;
 import ai.llamafactory.data.tokenizer.HfTokenizer;

@@ -11,7 +11,7 @@ import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.spi.ChatModelProvider;
 import ai.llamafactory.api.spi.ChatModelProviders;
-import ai.llamafactory.core.train.TinyRun;
+import ai.llamafactory.testing.TinyRun;
 import ai.llamafactory.core.train.TokenizerFiles;
 import ai.llamafactory.data.template.ChatTemplate;
 import ai.llamafactory.data.template.TemplateRegistry;

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.llamafactory.api.exception.CheckpointException;
-import ai.llamafactory.core.Conformance;
+import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.core.engine.DjlEngine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

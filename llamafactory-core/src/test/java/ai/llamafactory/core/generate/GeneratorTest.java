@@ -42,7 +42,9 @@ class GeneratorTest {
 
     @AfterAll
     static void close() {
-        model.close();
+        if (model != null) {
+            model.close();
+        }
     }
 
     /** Forces row r to emit script[r][step] while the script lasts; afterwards the model chooses. */

@@ -53,7 +53,9 @@ class HubClientTest {
 
     @AfterEach
     void stopHub() {
-        hub.close();
+        if (hub != null) {
+            hub.close();
+        }
     }
 
     private static FakeHub.Repo addTinyModel(FakeHub server) {

@@ -3,7 +3,7 @@ package ai.llamafactory.core.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.config.ModelArguments;
-import ai.llamafactory.core.Conformance;
+import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loader.DjlLoadedModel;
 import ai.llamafactory.core.loader.DjlModelLoader;

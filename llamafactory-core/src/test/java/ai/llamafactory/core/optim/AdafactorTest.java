@@ -35,7 +35,9 @@ class AdafactorTest {
 
     @AfterEach
     void close() {
-        manager.close();
+        if (manager != null) {
+            manager.close();
+        }
     }
 
     /** transformers' Adafactor for one tensor (1-D or rows x cols), in doubles. */

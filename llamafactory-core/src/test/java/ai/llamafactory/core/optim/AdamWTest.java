@@ -33,7 +33,9 @@ class AdamWTest {
 
     @AfterEach
     void close() {
-        manager.close();
+        if (manager != null) {
+            manager.close();
+        }
     }
 
     /** torch.optim.AdamW for one tensor, in doubles. */

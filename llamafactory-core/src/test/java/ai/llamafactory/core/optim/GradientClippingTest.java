@@ -34,7 +34,9 @@ class GradientClippingTest {
 
     @AfterEach
     void close() {
-        manager.close();
+        if (manager != null) {
+            manager.close();
+        }
     }
 
     private double[] grad(String name) {

@@ -8,22 +8,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.llamafactory.core.engine.DjlEngine;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Helpers shared by the optimizer tests: conformance root lookup, gradient injection, comparisons. */
+/** Helpers shared by the optimizer tests: gradient injection, comparisons. */
 final class OptimTestSupport {
-    static final String CONFORMANCE_PROPERTY = "llamafactory.conformance.root";
-
     private OptimTestSupport() {}
-
-    /** @return the conformance folder from {@code -Dllamafactory.conformance.root}, else {@code ../shared/conformance} */
-    static Path conformanceRoot() {
-        String configured = System.getProperty(CONFORMANCE_PROPERTY);
-        return Path.of(configured != null && !configured.isBlank() ? configured : "../shared/conformance")
-                .toAbsolutePath().normalize();
-    }
 
     /**
      * Makes {@code grads.get(name)} the gradient of every parameter: one backward of sum(w * g) inside a collector.

@@ -43,7 +43,9 @@ class OptimizerStateTest {
 
     @AfterEach
     void close() {
-        manager.close();
+        if (manager != null) {
+            manager.close();
+        }
     }
 
     static Stream<Arguments> optimizers() {

@@ -29,7 +29,9 @@ class ParamGroupsTest {
 
     @AfterEach
     void close() {
-        manager.close();
+        if (manager != null) {
+            manager.close();
+        }
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

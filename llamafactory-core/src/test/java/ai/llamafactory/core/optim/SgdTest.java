@@ -32,7 +32,9 @@ class SgdTest {
 
     @AfterEach
     void close() {
-        manager.close();
+        if (manager != null) {
+            manager.close();
+        }
     }
 
     @ParameterizedTest(name = "momentum={0} dampening={1} nesterov={2} weight_decay={3}")

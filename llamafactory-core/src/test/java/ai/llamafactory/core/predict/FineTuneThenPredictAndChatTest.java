@@ -10,7 +10,7 @@ import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.LrSchedulerType;
 import ai.llamafactory.api.spi.TrainerProviders;
 import ai.llamafactory.core.chat.DjlChatModel;
-import ai.llamafactory.core.train.TinyRun;
+import ai.llamafactory.testing.TinyRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.model.CausalLm;
-import ai.llamafactory.core.train.TinyRun;
+import ai.llamafactory.testing.TinyRun;
 import ai.llamafactory.data.encode.EncodedExample;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -16,7 +16,7 @@ import ai.llamafactory.core.generate.GenerationOutput;
 import ai.llamafactory.core.generate.Generator;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.model.CausalLm;
-import ai.llamafactory.core.train.TinyRun;
+import ai.llamafactory.testing.TinyRun;
 import ai.llamafactory.data.metrics.SimilarityMetrics;
 import ai.llamafactory.data.template.ChatTemplate;
 import ai.llamafactory.data.template.TemplateRegistry;

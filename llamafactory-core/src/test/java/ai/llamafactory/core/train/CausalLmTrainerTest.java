@@ -1,5 +1,6 @@
 package ai.llamafactory.core.train;
 
+import ai.llamafactory.testing.TinyRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.FineTune;

@@ -1,9 +1,9 @@
 package ai.llamafactory.data.encode;
 
+import ai.llamafactory.testing.Conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.data.AlignedExample;
-import ai.llamafactory.data.ConformanceData;
 import ai.llamafactory.data.Message;
 import ai.llamafactory.data.Role;
 import ai.llamafactory.data.TestTokenizers;
@@ -35,14 +35,17 @@ class SftConformanceTest {
 
     @TestFactory
     List<DynamicNode> supervisedEncodingMatchesLlamaFactory() throws IOException {
-        Path dir = ConformanceData.root().resolve("llamafactory");
+        Path dir = Conformance.requireFolder("llamafactory");
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> p.getFileName().toString().matches("sft_encodings_.*\\.json")).sorted().toList();
         }
+        if (files.isEmpty()) {
+            throw new AssertionError("conformance file missing: no sft_encodings_*.json in " + dir);
+        }
         List<DynamicNode> out = new ArrayList<>();
         for (Path file : files) {
-            JsonNode root = ConformanceData.readJson(file);
+            JsonNode root = Conformance.readJson(file);
             List<DynamicNode> keys = new ArrayList<>();
             Iterator<Map.Entry<String, JsonNode>> it = root.fields();
             while (it.hasNext()) {
@@ -75,7 +78,7 @@ class SftConformanceTest {
     }
 
     private static Tokenizer fixedTokenizer(String tokenizerName, String templateName) {
-        HfTokenizer base = TestTokenizers.get(ConformanceData.root().resolve("tokenizers").resolve(tokenizerName));
+        HfTokenizer base = TestTokenizers.get(Conformance.requireFolder("tokenizers/" + tokenizerName));
         return TemplateRegistry.get(templateName).fixSpecialTokens(base);
     }
 
@@ -85,7 +88,7 @@ class SftConformanceTest {
             template = template.withEnableThinking(row.get("enable_thinking").asBoolean());
         }
         Tokenizer tok = template.fixSpecialTokens(
-                TestTokenizers.get(ConformanceData.root().resolve("tokenizers").resolve(tokenizerName)));
+                TestTokenizers.get(Conformance.requireFolder("tokenizers/" + tokenizerName)));
         EncodingOptions options = EncodingOptions.builder()
                 .cutoffLen(row.get("cutoff_len").asInt())
                 .trainOnPrompt(row.path("train_on_prompt").asBoolean(false))
@@ -94,8 +97,8 @@ class SftConformanceTest {
                 .build();
         AlignedExample example = toAligned(row);
         EncodedExample encoded = new SupervisedEncoder(template, tok, options).encode(example);
-        assertThat(encoded.inputIds()).as("input_ids").containsExactly(ConformanceData.ints(row.get("input_ids")));
-        assertThat(encoded.labels()).as("labels").containsExactly(ConformanceData.ints(row.get("labels")));
+        assertThat(encoded.inputIds()).as("input_ids").containsExactly(Conformance.ints(row.get("input_ids")));
+        assertThat(encoded.labels()).as("labels").containsExactly(Conformance.ints(row.get("labels")));
         if (row.has("text")) {
             assertThat(tok.decode(encoded.inputIds(), false)).as("text").isEqualTo(row.get("text").asText());
         }

@@ -1,10 +1,10 @@
 package ai.llamafactory.data.tokenizer;
 
+import ai.llamafactory.testing.Conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.llamafactory.api.exception.CheckpointException;
-import ai.llamafactory.data.ConformanceData;
 import ai.llamafactory.data.TestTokenizers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -59,7 +59,7 @@ class HfTokenizerTest {
 
     @Test
     void chatTemplateListFormAndJinjaFile(@TempDir Path dir) throws Exception {
-        Path source = ConformanceData.root().resolve("tokenizers").resolve("qwen3");
+        Path source = Conformance.requireFolder("tokenizers/qwen3");
         Files.createSymbolicLink(dir.resolve("tokenizer.json"), source.resolve("tokenizer.json").toAbsolutePath());
         ObjectMapper json = new ObjectMapper();
         ObjectNode config = (ObjectNode) json.readTree(source.resolve("tokenizer_config.json").toFile());

@@ -1,8 +1,8 @@
 package ai.llamafactory.data.tokenizer;
 
+import ai.llamafactory.testing.Conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.llamafactory.data.ConformanceData;
 import ai.llamafactory.data.TestTokenizers;
 import ai.llamafactory.data.template.HfChatTemplate;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -28,8 +28,8 @@ class TokenizerConformanceTest {
     @TestFactory
     List<DynamicNode> encodeAndDecodeMatchTransformers() {
         List<DynamicNode> folders = new ArrayList<>();
-        for (Path folder : ConformanceData.subfolders("tokenizers")) {
-            JsonNode golden = ConformanceData.readJson(folder.resolve("golden.json"));
+        for (Path folder : Conformance.folders("tokenizers")) {
+            JsonNode golden = Conformance.readJson(folder.resolve("golden.json"));
             List<DynamicNode> cases = new ArrayList<>();
             int index = 0;
             for (JsonNode c : golden.path("encode")) {
@@ -37,10 +37,10 @@ class TokenizerConformanceTest {
                 String name = "encode[" + index++ + "] " + abbreviate(text);
                 cases.add(DynamicTest.dynamicTest(name, () -> {
                     { HfTokenizer tok = TestTokenizers.get(folder);
-                        assertThat(tok.encode(text, true)).as("ids").containsExactly(ConformanceData.ints(c.get("ids")));
+                        assertThat(tok.encode(text, true)).as("ids").containsExactly(Conformance.ints(c.get("ids")));
                         assertThat(tok.encode(text, false)).as("ids_no_special")
-                                .containsExactly(ConformanceData.ints(c.get("ids_no_special")));
-                        assertThat(tok.decode(ConformanceData.ints(c.get("ids")), false)).as("decoded")
+                                .containsExactly(Conformance.ints(c.get("ids_no_special")));
+                        assertThat(tok.decode(Conformance.ints(c.get("ids")), false)).as("decoded")
                                 .isEqualTo(c.get("decoded").asText());
                     }
                 }));
@@ -64,7 +64,7 @@ class TokenizerConformanceTest {
                     String text = chat.render(messages, generation, toolList, extra);
                     assertThat(text).as("text").isEqualTo(c.get("text").asText());
                     assertThat(chat.encode(messages, generation, toolList, extra)).as("ids")
-                            .containsExactly(ConformanceData.ints(c.get("ids")));
+                            .containsExactly(Conformance.ints(c.get("ids")));
                 }));
             }
             JsonNode special = golden.get("special");

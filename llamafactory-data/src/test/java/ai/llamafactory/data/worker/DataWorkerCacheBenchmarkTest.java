@@ -1,11 +1,11 @@
 package ai.llamafactory.data.worker;
 
+import ai.llamafactory.testing.Conformance;
 import static ai.llamafactory.data.worker.WorkerFixture.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.data.PreparedData;
-import ai.llamafactory.data.ConformanceData;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
@@ -38,7 +38,7 @@ class DataWorkerCacheBenchmarkTest {
 
     @Test
     void encodeOnceThenReadFromTheCache() throws IOException {
-        Path qwen3 = ConformanceData.root().resolve("tokenizers").resolve("qwen3");
+        Path qwen3 = Conformance.requireFolder("tokenizers/qwen3");
         Path dataDir = tmp.resolve("data");
         Files.createDirectories(dataDir);
         Files.writeString(dataDir.resolve("dataset_info.json"), "{\"bench\": {\"file_name\": \"bench.jsonl\"}}");

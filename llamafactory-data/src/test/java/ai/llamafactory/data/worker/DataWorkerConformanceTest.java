@@ -1,12 +1,12 @@
 package ai.llamafactory.data.worker;
 
+import ai.llamafactory.testing.Conformance;
 import static ai.llamafactory.data.worker.WorkerFixture.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.data.EncodedRecord;
 import ai.llamafactory.api.data.EncodedSequence;
 import ai.llamafactory.api.data.PreparedData;
-import ai.llamafactory.data.ConformanceData;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The data worker against LLaMA-Factory's own encodings: every row of every {@code llamafactory/sft_encodings_*.json}
  * of the conformance root is written into a dataset file ({@code dataset_info.json}, openai-style messages), prepared
  * through {@link DefaultDataWorker} with the template and tokenizer its key names, and must give LLaMA-Factory's
- * {@code input_ids} and {@code labels}. Also the demo data end to end with the Qwen3 tokenizer. Skipped with a printed
- * reason when the conformance folder is absent.
+ * {@code input_ids} and {@code labels}. Also the demo data end to end with the Qwen3 tokenizer. Fails, naming the
+ * missing file, when the conformance data is absent.
  */
 class DataWorkerConformanceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,15 +41,18 @@ class DataWorkerConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> everyGoldenSftRowThroughTheWorker() throws IOException {
-        Path root = ConformanceData.root();
+        Path root = Conformance.root();
         List<DynamicTest> tests = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> s = Files.list(root.resolve("llamafactory"))) {
             files = s.filter(p -> p.getFileName().toString().matches("sft_encodings_.*\\.json")).sorted().toList();
         }
+        if (files.isEmpty()) {
+            throw new AssertionError("conformance file missing: no sft_encodings_*.json in " + root.resolve("llamafactory"));
+        }
         DefaultDataWorker worker = DefaultDataWorker.builder().cacheRoot(null).threads(1).build();
         for (Path file : files) {
-            JsonNode all = ConformanceData.readJson(file);
+            JsonNode all = Conformance.readJson(file);
             Iterator<Map.Entry<String, JsonNode>> it = all.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -94,15 +97,15 @@ class DataWorkerConformanceTest {
         assertThat(encoded).hasSameSizeAs(rows);
         for (int i = 0; i < rows.size(); i++) {
             assertThat(encoded.get(i).inputIds()).as("input_ids of row %d", i)
-                    .containsExactly(ConformanceData.ints(rows.get(i).get("input_ids")));
+                    .containsExactly(Conformance.ints(rows.get(i).get("input_ids")));
             assertThat(encoded.get(i).labels()).as("labels of row %d", i)
-                    .containsExactly(ConformanceData.ints(rows.get(i).get("labels")));
+                    .containsExactly(Conformance.ints(rows.get(i).get("labels")));
         }
     }
 
     @Test
     void demoDataWithTheQwen3TokenizerEveryStageAndTheCache() {
-        Path qwen3 = ConformanceData.root().resolve("tokenizers").resolve("qwen3");
+        Path qwen3 = Conformance.requireFolder("tokenizers/qwen3");
         DefaultDataWorker worker = DefaultDataWorker.builder().cacheRoot(tmp.resolve("cache")).build();
         PreparedData sft = worker.prepare(config(qwen3, tmp.resolve("out"), "stage", "sft", "dataset",
                 "identity,alpaca_en_demo", "template", "qwen3_nothink", "cutoff_len", 1024, "max_samples", 100,

@@ -1,10 +1,8 @@
 package ai.llamafactory.data.worker;
 
 import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.testing.TinyRun;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,20 +19,7 @@ final class WorkerFixture {
      * @return the folder
      */
     static Path byteLevelTokenizer(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-                try (InputStream in = WorkerFixture.class.getResourceAsStream("/tokenizers/bytelevel/" + f)) {
-                    if (in == null) {
-                        throw new IllegalStateException("test resource tokenizers/bytelevel/" + f + " is missing");
-                    }
-                    Files.write(dir.resolve(f), in.readAllBytes());
-                }
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TinyRun.copyByteTokenizer(dir);
     }
 
     /**

@@ -7,7 +7,6 @@ import ai.djl.training.GradientCollector;
 import ai.llamafactory.api.FineTune;
 import ai.llamafactory.api.TrainingListener;
 import ai.llamafactory.api.config.LrSchedulerType;
-import ai.llamafactory.core.bench.BenchSupport;
 import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import ai.llamafactory.core.config.ModelConfig;
 import ai.llamafactory.core.engine.ComputePolicy;
@@ -22,12 +21,10 @@ import ai.llamafactory.core.model.RandomWeights;
 import ai.llamafactory.core.optim.AdamW;
 import ai.llamafactory.core.optim.AdamWConfig;
 import ai.llamafactory.core.optim.GradientClipping;
+import ai.llamafactory.testing.TinyRun;
 import ai.llamafactory.peft.lora.LoraConfig;
 import ai.llamafactory.peft.lora.LoraModel;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -66,11 +63,7 @@ class TrainerOverheadBenchmark {
                         ComputePolicy.cpu(), m.newSubManager())) {
             ModelWriter.save(model, folder, SafetensorsDtype.F32, Long.MAX_VALUE);
         }
-        for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-            try (InputStream in = getClass().getResourceAsStream("/tokenizers/bytes/" + f)) {
-                Files.copy(in, folder.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        TinyRun.copyByteTokenizer(folder);
         long n = BenchSupport.matmulWeights(cfg);
         double fwd = 2.0 * n + 4.0 * cfg.numLayers() * SEQ * cfg.hiddenSize();
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.llamafactory.core.Conformance;
+import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.core.checkpoint.SafetensorsFile;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
@@ -33,7 +33,7 @@ class AdapterFilesTest {
     Path tmp;
 
     private static Path conformanceAdapter(String name) {
-        return Conformance.requireFolder("adapters").resolve(name);
+        return Conformance.requireFolder("adapters/" + name);
     }
 
     @Test
@@ -94,9 +94,6 @@ class AdapterFilesTest {
     void conformanceAdapterRewritesByteIdenticalWeightsAndPeftsConfig() throws Exception {
         for (String name : List.of("llama_lora", "llama_rslora", "qwen3_lora")) {
             Path dir = conformanceAdapter(name);
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
             Path out = tmp.resolve(name);
             try (CausalLm model = DjlModelLoader.load(PeftTestSupport.baseModelOf(dir), ComputePolicy.cpu())) {
                 LoraModel lora = new LoraModel(model);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.FineTune;
 import ai.llamafactory.api.TrainingResult;
-import ai.llamafactory.core.train.TinyRun;
+import ai.llamafactory.testing.TinyRun;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import ai.llamafactory.api.config.LrSchedulerType;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.model.CausalLm;
-import ai.llamafactory.core.train.TinyRun;
+import ai.llamafactory.testing.TinyRun;
 import ai.llamafactory.peft.lora.LoraModel;
 import java.nio.file.Path;
 import java.util.ArrayList;

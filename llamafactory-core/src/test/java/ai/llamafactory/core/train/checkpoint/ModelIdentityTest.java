@@ -2,14 +2,13 @@ package ai.llamafactory.core.train.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.TrainingException;
+import ai.llamafactory.testing.Conformance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,25 +78,11 @@ class ModelIdentityTest {
 
     @Test
     void conformanceModelsOfDifferentFamiliesDiffer() {
-        Path root = conformanceRoot();
-        ModelFingerprint llama = ModelFingerprint.ofConfigFile(root.resolve("models/llama/config.json"));
-        ModelFingerprint qwen2 = ModelFingerprint.ofConfigFile(root.resolve("models/qwen2/config.json"));
-        assertThat(llama).isEqualTo(ModelFingerprint.ofConfigFile(root.resolve("models/llama/config.json")));
+        ModelFingerprint llama = ModelFingerprint.ofConfigFile(Conformance.requireFile("models/llama/config.json"));
+        ModelFingerprint qwen2 = ModelFingerprint.ofConfigFile(Conformance.requireFile("models/qwen2/config.json"));
+        assertThat(llama).isEqualTo(ModelFingerprint.ofConfigFile(Conformance.requireFile("models/llama/config.json")));
         assertThat(llama.sizes()).containsEntry("head_dim", 16L).containsEntry("vocab_size", 512L);
         assertThat(llama.differences(qwen2)).contains("model_type: llama vs qwen2", "head_dim: 16 vs (absent)");
-    }
-
-    private static Path conformanceRoot() {
-        String configured = System.getProperty("llamafactory.conformance.root");
-        Path root = (configured != null && !configured.isBlank() ? Paths.get(configured)
-                : Paths.get("..", "..", "shared", "conformance")).toAbsolutePath().normalize();
-        boolean present = Files.isDirectory(root.resolve("models"));
-        if (!present) {
-            System.out.println("SKIPPED: conformance data not found at " + root
-                    + " (set -Dllamafactory.conformance.root=DIR)");
-        }
-        assumeTrue(present, "conformance data not found at " + root);
-        return root;
     }
 
     @Test

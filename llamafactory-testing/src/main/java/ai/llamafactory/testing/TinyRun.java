@@ -1,6 +1,5 @@
-package ai.llamafactory.core.train;
+package ai.llamafactory.testing;
 
-import ai.llamafactory.core.Conformance;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,10 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Builds small training fixtures: a conformance model with the byte-level tokenizer, and an 8-row dataset. */
+/**
+ * Tiny training fixtures: a conformance model folder with the byte-level tokenizer (shipped in this jar under
+ * {@code /tokenizers/bytes/}), and an eight-row alpaca dataset.
+ *
+ * <pre>{@code
+ * Path model = TinyRun.model("qwen3", tmp.resolve("model"));
+ * Path data = TinyRun.dataset(tmp.resolve("data"));   // dataset "tiny"
+ * }</pre>
+ */
 public final class TinyRun {
-    private TinyRun() {}
-
     /** Eight short instruction/answer pairs. */
     public static final String[][] ROWS = {
         {"Name a primary color.", "Red."}, {"What is 2 plus 3?", "Five."},
@@ -20,22 +25,46 @@ public final class TinyRun {
         {"Largest planet?", "Jupiter."}, {"Color of grass?", "Green."}
     };
 
+    private TinyRun() {}
+
     /**
-     * Copies a conformance model and the byte-level tokenizer into a folder.
+     * Copies a conformance model ({@code config.json}, {@code model.safetensors}) and the byte-level tokenizer into a
+     * folder.
      *
-     * @param name conformance model folder name
+     * @param name conformance model folder name, e.g. {@code qwen3}
      * @param target destination
      * @return the destination
+     * @throws AssertionError naming the file when the conformance model is missing
      */
     public static Path model(String name, Path target) {
-        Path src = Conformance.requireFolder("models").resolve(name);
+        Path src = Conformance.requireFolder("models/" + name);
         try {
             Files.createDirectories(target);
             for (String f : new String[] {"config.json", "model.safetensors"}) {
-                Files.copy(src.resolve(f), target.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(Conformance.requireFile(src.resolve(f)), target.resolve(f),
+                        StandardCopyOption.REPLACE_EXISTING);
             }
+            copyByteTokenizer(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
+    /**
+     * Writes the byte-level tokenizer ({@code tokenizer.json}, {@code tokenizer_config.json}) into a folder.
+     *
+     * @param target destination folder (created)
+     * @return the folder
+     */
+    public static Path copyByteTokenizer(Path target) {
+        try {
+            Files.createDirectories(target);
             for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
                 try (InputStream in = TinyRun.class.getResourceAsStream("/tokenizers/bytes/" + f)) {
+                    if (in == null) {
+                        throw new AssertionError("resource /tokenizers/bytes/" + f + " missing from the class path");
+                    }
                     Files.copy(in, target.resolve(f), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
