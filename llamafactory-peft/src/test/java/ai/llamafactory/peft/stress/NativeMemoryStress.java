@@ -1,6 +1,6 @@
 package ai.llamafactory.peft.stress;
 
-import ai.llamafactory.core.train.TinyRun;
+import ai.llamafactory.testing.TinyRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
