@@ -53,25 +53,8 @@ final class ModelExport {
         Path dir = ex.exportDir().orElseThrow(() -> new InvalidConfigException(
                 "export_dir: required to export a model (the folder the merged model is written to); add "
                         + "export_dir=<folder>"));
-        if (ex.exportQuantizationBit().isPresent()) {
-            throw new InvalidConfigException("export_quantization_bit: quantizing while exporting (GPTQ) is not "
-                    + "implemented; remove it to export unquantized weights, got " + ex.exportQuantizationBit()
-                    .getAsInt());
-        }
-        if (ex.exportLegacyFormat()) {
-            throw new InvalidConfigException("export_legacy_format: PyTorch .bin weights are not written; set it to "
-                    + "false to export safetensors, got true");
-        }
-        if (ex.exportHubModelId().isPresent()) {
-            throw new InvalidConfigException("export_hub_model_id: pushing to the Hugging Face Hub is not "
-                    + "implemented; upload " + dir + " yourself, got '" + ex.exportHubModelId().get() + "'");
-        }
-        List<String> adapters = config.model().adapterNameOrPath();
-        if (config.model().quantizationBit().isPresent()) {
-            throw new InvalidConfigException("quantization_bit: a quantized model cannot be "
-                    + (adapters.isEmpty() ? "exported" : "merged with adapters") + "; remove quantization_bit to "
-                    + "load the base in full precision, got " + config.model().quantizationBit().getAsInt());
-        }
+        // export_quantization_bit, export_legacy_format, export_hub_model_id and quantization_bit are refused when
+        // the configuration is built (ExportArguments, ModelArguments), before this check runs.
         return dir;
     }
 

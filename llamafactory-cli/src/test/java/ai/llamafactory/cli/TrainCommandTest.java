@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code llamafactory train} end to end on the qwen3 conformance model with the byte-level tokenizer and an 8-row
@@ -142,6 +144,32 @@ class TrainCommandTest {
         CliRun.Result r = CliRun.of("train", config.toString(), "learning_rate=-1");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
         assertThat(r.err()).contains("learning_rate").contains("-1");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "use_galore: true          | use_galore: not supported by LlamaFactory for Java yet (the GaLore optimizer "
+                + "is not implemented yet; use finetuning_type lora, or full/freeze with optim adamw_torch), got true",
+        "use_badam: true           | use_badam: not supported by LlamaFactory for Java yet (the BAdam optimizer is "
+                + "not implemented yet; use finetuning_type freeze to train a subset of layers, or lora), got true",
+        "quantization_bit: 4       | quantization_bit: not supported by LlamaFactory for Java yet (quantized loading "
+                + "(QLoRA) is not implemented yet; remove quantization_bit to train LoRA on the full-precision "
+                + "model), got 4",
+        "quantization_method: hqq  | quantization_method: not supported by LlamaFactory for Java yet (only used with "
+                + "quantization_bit, which is not supported yet), got 'hqq'",
+        "double_quantization: false | double_quantization: not supported by LlamaFactory for Java yet (only used "
+                + "with quantization_bit, which is not supported yet), got false",
+        "use_apollo: true          | use_apollo: not supported by LlamaFactory for Java (the APOLLO optimizer is not "
+                + "implemented; use optim), got true"})
+    void aSettingThatIsNotImplementedExits2BeforeLoadingAnything(String line, String message) throws Exception {
+        Path config = yaml("unsupported.yaml", line + "\n");
+        CliRun.Result r = CliRun.of("train", config.toString());
+        System.out.println("llamafactory train with `" + line + "`:\n" + r.err());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.USAGE_ERROR);
+        assertThat(r.err()).startsWith("llamafactory: error: ").contains("unsupported.yaml line ")
+                .contains(message).doesNotContain("\tat ");
+        assertThat(r.out()).doesNotContain("Training ");
+        assertThat(tmp.resolve("out")).doesNotExist();
     }
 
     @Test

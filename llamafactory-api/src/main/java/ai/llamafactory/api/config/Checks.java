@@ -86,6 +86,24 @@ final class Checks {
                 "must lie in [" + low + ", " + high + "), got " + value);
     }
 
+    /**
+     * Refuses a setting LLaMA-Factory honours but this library does not implement yet, unless it has its off value.
+     * The message names the key, says what to use instead (or that the feature is not implemented yet) and shows the
+     * value, e.g. {@code use_galore: not supported by LlamaFactory for Java yet (GaLore is not implemented; ...), got
+     * true}.
+     *
+     * @param key the key
+     * @param value the value given (an enum as its file spelling, a list as a list)
+     * @param offValue the value that turns the feature off (the default)
+     * @param reason what is missing and what to use instead
+     */
+    static void notSupportedYet(String key, Object value, Object offValue, String reason) {
+        if (!java.util.Objects.equals(value, offValue)) {
+            throw invalid(key, "not supported by LlamaFactory for Java yet (" + reason + "), got "
+                    + ValueType.show(value));
+        }
+    }
+
     static void oneOf(String key, Integer value, int... allowed) {
         if (value == null) {
             return;

@@ -141,8 +141,7 @@ final class ConfigSchema {
         unsupported.put("use_unsloth", new Unsupported(false, "Unsloth is a Python/Triton library"));
         unsupported.put("shift_attn", new Unsupported(false, "S^2-Attn (LongLoRA) is not implemented"));
         unsupported.put("mixture_of_depths", new Unsupported(null, "mixture-of-depths is not implemented"));
-        unsupported.put("use_apollo", new Unsupported(false, "the APOLLO optimizer is not implemented; use optim, "
-                + "use_galore or use_badam"));
+        unsupported.put("use_apollo", new Unsupported(false, "the APOLLO optimizer is not implemented; use optim"));
         unsupported.put("use_adam_mini", new Unsupported(false,
                 "the Adam-mini optimizer is not implemented; use optim"));
         unsupported.put("use_muon", new Unsupported(false, "the Muon optimizer is not implemented; use optim"));

@@ -253,6 +253,9 @@ public final class DataArguments {
     }
 
     private void validate() {
+        // Keys LLaMA-Factory honours that are not implemented here: refused unless off (ConfigKeyWalkTest).
+        Checks.notSupportedYet("buffer_size", bufferSize, 16384, "only used with streaming, which the data worker "
+                + "does not support");
         Checks.require(!datasetDir.isBlank(), "dataset_dir", "must not be empty");
         Checks.positive("cutoff_len", cutoffLen);
         Checks.positive("max_samples", maxSamples);

@@ -133,6 +133,16 @@ public final class ExportArguments {
     }
 
     private void validate() {
+        // Keys LLaMA-Factory honours that are not implemented here: refused unless off (ConfigKeyWalkTest).
+        Checks.notSupportedYet("export_quantization_bit", exportQuantizationBit, null, "quantizing while exporting "
+                + "(GPTQ) is not implemented yet; remove it to export unquantized weights");
+        Checks.notSupportedYet("export_quantization_dataset", exportQuantizationDataset, null, "only used with export_quantization_bit, which is not supported yet");
+        Checks.notSupportedYet("export_quantization_nsamples", exportQuantizationNsamples, 128, "only used with export_quantization_bit, which is not supported yet");
+        Checks.notSupportedYet("export_quantization_maxlen", exportQuantizationMaxlen, 1024, "only used with export_quantization_bit, which is not supported yet");
+        Checks.notSupportedYet("export_legacy_format", exportLegacyFormat, false, "PyTorch .bin weights are not "
+                + "written; set it to false to export safetensors");
+        Checks.notSupportedYet("export_hub_model_id", exportHubModelId, null, "pushing to the Hugging Face Hub is "
+                + "not implemented; upload export_dir yourself");
         Checks.positive("export_size", exportSize);
         Checks.oneOf("export_quantization_bit", exportQuantizationBit, 2, 3, 4, 8);
         Checks.require(exportQuantizationBit == null || exportQuantizationDataset != null,

@@ -569,6 +569,25 @@ public final class FinetuningArguments {
     }
 
     private void validate() {
+        // Keys LLaMA-Factory honours that are not implemented here: refused unless off (ConfigKeyWalkTest).
+        Checks.notSupportedYet("use_galore", useGalore, false, "the GaLore optimizer is not implemented yet; "
+                + "use finetuning_type lora, or full/freeze with optim adamw_torch");
+        Checks.notSupportedYet("galore_target", galoreTarget, List.of("all"), "only used with use_galore, which is not supported yet");
+        Checks.notSupportedYet("galore_rank", galoreRank, 16, "only used with use_galore, which is not supported yet");
+        Checks.notSupportedYet("galore_update_interval", galoreUpdateInterval, 200, "only used with use_galore, which is not supported yet");
+        Checks.notSupportedYet("galore_scale", galoreScale, 2.0, "only used with use_galore, which is not supported yet");
+        Checks.notSupportedYet("galore_proj_type", galoreProjectionType.key(), "std", "only used with use_galore, which is not supported yet");
+        Checks.notSupportedYet("galore_layerwise", galoreLayerwise, false, "only used with use_galore, which is not supported yet");
+        Checks.notSupportedYet("use_badam", useBadam, false, "the BAdam optimizer is not implemented yet; use "
+                + "finetuning_type freeze to train a subset of layers, or lora");
+        Checks.notSupportedYet("badam_mode", badamMode.key(), "layer", "only used with use_badam, which is not supported yet");
+        Checks.notSupportedYet("badam_start_block", badamStartBlock, null, "only used with use_badam, which is not supported yet");
+        Checks.notSupportedYet("badam_switch_mode", badamSwitchMode.key(), "ascending", "only used with use_badam, which is not supported yet");
+        Checks.notSupportedYet("badam_switch_interval", badamSwitchInterval, 50, "only used with use_badam, which is not supported yet");
+        Checks.notSupportedYet("badam_update_ratio", badamUpdateRatio, 0.05, "only used with use_badam, which is not supported yet");
+        Checks.notSupportedYet("badam_mask_mode", badamMaskMode.key(), "adjacent", "only used with use_badam, which is not supported yet");
+        Checks.notSupportedYet("disable_shuffling", disableShuffling, false, "the training data is always "
+                + "shuffled, in an order set by seed");
         Checks.positive("lora_rank", loraRank);
         Checks.positive("lora_alpha", loraAlpha);
         Checks.halfOpen("lora_dropout", loraDropout, 0, 1);

@@ -129,6 +129,11 @@ public final class GeneratingArguments {
     }
 
     private void validate() {
+        // Keys LLaMA-Factory honours that are not implemented here: refused unless off (ConfigKeyWalkTest).
+        Checks.notSupportedYet("num_beams", numBeams, 1, "beam search is not implemented; use do_sample, or "
+                + "greedy decoding with do_sample: false");
+        Checks.notSupportedYet("length_penalty", lengthPenalty, 1.0, "only used by beam search, which is not "
+                + "implemented");
         if (doSample) {
             Checks.positive("temperature", temperature);
         } else {

@@ -266,6 +266,30 @@ public final class ModelArguments {
     }
 
     private void validate() {
+        // Keys LLaMA-Factory honours that are not implemented here: refused unless off (ConfigKeyWalkTest).
+        Checks.notSupportedYet("quantization_bit", quantizationBit, null, "quantized loading (QLoRA) is not "
+                + "implemented yet; remove quantization_bit to train LoRA on the full-precision model");
+        Checks.notSupportedYet("quantization_method", quantizationMethod.key(), "bnb", "only used with quantization_bit, which is not supported yet");
+        Checks.notSupportedYet("quantization_type", quantizationType.key(), "nf4", "only used with quantization_bit, which is not supported yet");
+        Checks.notSupportedYet("double_quantization", doubleQuantization, true, "only used with quantization_bit, which is not supported yet");
+        Checks.notSupportedYet("resize_vocab", resizeVocab, false, "resizing the embeddings is not implemented");
+        Checks.notSupportedYet("add_tokens", addTokens, List.of(), "adding tokens to the vocabulary is not "
+                + "implemented");
+        Checks.notSupportedYet("add_special_tokens", addSpecialTokens, List.of(), "adding special tokens to the "
+                + "vocabulary is not implemented");
+        Checks.notSupportedYet("rope_scaling", ropeScaling, null, "RoPE scaling is read from the model's "
+                + "config.json; set rope_scaling there");
+        Checks.notSupportedYet("disable_gradient_checkpointing", disableGradientCheckpointing, false,
+                "activation checkpointing is chosen by the engine");
+        Checks.notSupportedYet("upcast_layernorm", upcastLayernorm, false, "upcasting layer norms is not "
+                + "implemented; the compute precision follows device and infer_dtype");
+        Checks.notSupportedYet("upcast_lmhead_output", upcastLmheadOutput, false, "upcasting the LM head output "
+                + "is not implemented; the loss is always computed in fp32");
+        Checks.notSupportedYet("train_from_scratch", trainFromScratch, false, "random initialisation is not "
+                + "implemented; training starts from the checkpoint's weights");
+        Checks.notSupportedYet("moe_aux_loss_coef", moeAuxLossCoef, null, "no mixture-of-experts model family is "
+                + "implemented");
+        Checks.notSupportedYet("use_kv_cache", useKvCache, true, "generation always uses the KV cache");
         Checks.require(modelNameOrPath != null && !modelNameOrPath.isBlank(), "model_name_or_path",
                 "must name a local model folder or a hub id, got "
                         + (modelNameOrPath == null ? "nothing" : "'" + modelNameOrPath + "'"));

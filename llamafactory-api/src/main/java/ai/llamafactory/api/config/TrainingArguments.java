@@ -416,6 +416,16 @@ public final class TrainingArguments {
     }
 
     private void validate() {
+        // Keys LLaMA-Factory honours that are not implemented here: refused unless off (ConfigKeyWalkTest).
+        Checks.notSupportedYet("save_only_model", saveOnlyModel, false, "checkpoints always hold the optimizer "
+                + "and scheduler state, which exact resumption needs");
+        Checks.notSupportedYet("load_best_model_at_end", loadBestModelAtEnd, false, "not implemented yet; the "
+                + "output is the model of the last step (early_stopping_steps stops on eval_loss)");
+        Checks.notSupportedYet("metric_for_best_model", metricForBestModel, null, "choosing the metric is not "
+                + "implemented yet; the best checkpoint is judged by eval_loss");
+        Checks.notSupportedYet("greater_is_better", greaterIsBetter, null, "only used with metric_for_best_model, "
+                + "which is not supported yet");
+        Checks.notSupportedYet("data_seed", dataSeed, null, "the data order is set by seed");
         Checks.require(!outputDir.toString().isBlank(), "output_dir", "must not be empty");
         Checks.require(maxSteps == -1 || maxSteps > 0, "max_steps",
                 "must be -1 (train for num_train_epochs) or a positive number of steps, got " + maxSteps);

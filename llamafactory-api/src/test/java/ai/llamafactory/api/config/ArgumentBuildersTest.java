@@ -13,33 +13,26 @@ import org.junit.jupiter.api.Test;
 /** Builders check values, copy what they are given, and round-trip through YAML and toBuilder(). */
 class ArgumentBuildersTest {
 
-    /** A configuration with a non-default value in every argument class, most keys changed. */
+    /** A configuration with a non-default value in every argument class, most honoured keys changed. */
     static FineTuneConfig everythingChanged() {
         ModelArguments model = ModelArguments.builder("/models/qwen3-0.6b")
                 .adapterNameOrPath("saves/a", "saves/b").revision("v1.0").cacheDir(Path.of("/cache/hf"))
                 .hubEndpoint("https://hf-mirror.com").offline(true).device("cuda:1").precision(Precision.FP16)
-                .resizeVocab(true).addTokens("<x>").addSpecialTokens("<tool>", "<obs>")
-                .ropeScaling(RopeScaling.YARN).disableGradientCheckpointing(true).upcastLayernorm(true)
-                .upcastLmheadOutput(true).moeAuxLossCoef(0.001).useKvCache(false).build();
+                .build();
         FinetuningArguments method = FinetuningArguments.builder().stage(Stage.DPO)
                 .loraRank(16).loraAlpha(64).loraDropout(0.05).loraTarget("q_proj", "v_proj")
                 .additionalTarget("embed_tokens", "lm_head").useRslora(true).useDora(true)
                 .loraplusLrRatio(16.0).loraplusLrEmbedding(1e-5).createNewAdapter(true)
                 .freezeTrainableLayers(-4).freezeTrainableModules("mlp").freezeExtraModules("norm")
-                .galoreRank(32).galoreUpdateInterval(100).galoreScale(0.25)
-                .galoreProjectionType(GaloreProjectionType.REVERSE_STD).badamMode(BadamMode.RATIO)
-                .badamStartBlock(3).badamSwitchMode(BadamSwitchMode.RANDOM).badamSwitchInterval(-1)
-                .badamUpdateRatio(0.1).badamMaskMode(BadamMaskMode.SCATTER)
                 .prefBeta(0.25).prefFtx(0.5).prefBcoWeight(0.2).preferenceLoss(PreferenceLoss.SIGMOID)
                 .dpoLabelSmoothing(0.1).ktoChosenWeight(1.5).ktoRejectedWeight(0.5).simpoGamma(1.0).ldAlpha(0.5)
                 .ppoBufferSize(2).ppoEpochs(2).ppoScoreNorm(true).ppoTarget(3.0).ppoWhitenRewards(true)
                 .refModel("/models/ref").refModelAdapters("saves/ref").refModelQuantizationBit(8)
                 .rewardModel("saves/rm").rewardModelAdapters("saves/rm-a").rewardModelQuantizationBit(4)
-                .rewardModelType(RewardModelType.FULL).plotLoss(true).computeAccuracy(true)
-                .disableShuffling(true).build();
+                .rewardModelType(RewardModelType.FULL).plotLoss(true).computeAccuracy(true).build();
         DataArguments data = DataArguments.builder().dataset("a", "b").datasetDir("/data").template("qwen3")
                 .cutoffLen(1024).maxSamples(500).valSize(100).packing(false).mixStrategy(MixStrategy.INTERLEAVE_ONCE)
-                .interleaveProbs(0.3, 0.7).bufferSize(1024).tokenizedPath("/tok").overwriteCache(true)
+                .interleaveProbs(0.3, 0.7).tokenizedPath("/tok").overwriteCache(true)
                 .toolFormat("qwen").defaultSystem("You are helpful.").enableThinking(false).preserveThinking(true)
                 .evalOnEachDataset(true).build();
         TrainingArguments training = TrainingArguments.builder().outputDir("/out/run").overwriteOutputDir(true)
@@ -49,16 +42,14 @@ class ArgumentBuildersTest {
                 .lrSchedulerType(LrSchedulerType.COSINE_WITH_MIN_LR).lrSchedulerKwargs(Map.of("min_lr_rate", 0.1))
                 .warmupRatio(0.03).warmupSteps(10).optimizer(OptimizerType.SGD)
                 .loggingStrategy(IntervalStrategy.STEPS).loggingSteps(5).loggingFirstStep(true)
-                .saveStrategy(SaveStrategy.STEPS).saveSteps(100).saveTotalLimit(3).saveOnlyModel(true)
-                .evalStrategy(IntervalStrategy.STEPS).evalSteps(50).loadBestModelAtEnd(true)
-                .metricForBestModel("eval_loss").greaterIsBetter(false).seed(1234).dataSeed(99)
+                .saveStrategy(SaveStrategy.STEPS).saveSteps(100).saveTotalLimit(3)
+                .evalStrategy(IntervalStrategy.STEPS).evalSteps(50).seed(1234)
                 .neftuneNoiseAlpha(5.0).earlyStoppingSteps(3).fp16(true).build();
         GeneratingArguments generating = GeneratingArguments.builder().doSample(false).temperature(0.6).topP(0.95)
-                .topK(20).minP(0.05).numBeams(4).maxLength(2048).maxNewTokens(256).repetitionPenalty(1.1)
-                .lengthPenalty(0.9).skipSpecialTokens(false).build();
+                .topK(20).minP(0.05).maxLength(2048).maxNewTokens(256).repetitionPenalty(1.1)
+                .skipSpecialTokens(false).build();
         ExportArguments export = ExportArguments.builder().exportDir("/export").exportSize(2)
-                .exportDevice(ExportDevice.AUTO).exportLegacyFormat(true).exportDtype(Precision.BF16)
-                .exportHubModelId("me/model").exportQuantizationNsamples(64).exportQuantizationMaxlen(512)
+                .exportDevice(ExportDevice.AUTO).exportDtype(Precision.BF16)
                 .exportOllamaModelfile(false).build();
         return FineTuneConfig.builder(model).finetuning(method).data(data).training(training)
                 .generating(generating).export(export).ignoredKeys(Map.of("trust_remote_code", true)).build();

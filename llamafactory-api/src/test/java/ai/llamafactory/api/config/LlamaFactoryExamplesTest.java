@@ -1,7 +1,10 @@
 package ai.llamafactory.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.llamafactory.api.exception.InvalidConfigException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -91,11 +94,16 @@ class LlamaFactoryExamplesTest {
         assertThat(full.finetuning().finetuningType()).isEqualTo(FinetuningType.FULL);
         assertThat(full.ignoredKeys()).containsEntry("deepspeed", "examples/deepspeed/ds_z3_config.json");
 
-        FineTuneConfig qlora = Examples.read("qwen3_lora_sft_otfq.yaml");
-        assertThat(qlora.model().quantizationBit()).hasValue(4);
-        assertThat(qlora.model().quantizationMethod()).isEqualTo(QuantizationMethod.BNB);
-        assertThat(qlora.model().quantizationType()).isEqualTo(QuantizationType.NF4);
-        assertThat(qlora.model().doubleQuantization()).isTrue();
+        // QLoRA is not implemented: the example is refused, naming the key, its line and the value
+        assertThatThrownBy(() -> Examples.read("qwen3_lora_sft_otfq.yaml"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageEndingWith("qwen3_lora_sft_otfq.yaml line 3: quantization_bit: not supported by "
+                        + "LlamaFactory for Java yet (quantized loading (QLoRA) is not implemented yet; remove "
+                        + "quantization_bit to train LoRA on the full-precision model), got 4");
+        FineTuneConfig unquantized = Examples.read("qwen3_lora_sft_otfq.yaml", "quantization_bit=None");
+        assertThat(unquantized.model().quantizationBit()).isEmpty();
+        assertThat(unquantized.model().quantizationMethod()).isEqualTo(QuantizationMethod.BNB);
+        assertThat(unquantized.model().quantizationType()).isEqualTo(QuantizationType.NF4);
     }
 
     @Test
@@ -138,14 +146,17 @@ class LlamaFactoryExamplesTest {
     }
 
     @Test
-    void olderGaloreExampleWithRenamedAndFractionalKeys() {
-        FineTuneConfig c = Examples.read("galore_llama3_full_sft.yaml");
-
-        assertThat(c.finetuning().useGalore()).isTrue();
-        assertThat(c.finetuning().galoreLayerwise()).isTrue();
-        assertThat(c.finetuning().galoreTarget()).containsExactly("mlp", "self_attn");
-        assertThat(c.finetuning().galoreRank()).isEqualTo(128);
-        assertThat(c.finetuning().galoreScale()).isEqualTo(2.0);
+    void olderGaloreExampleWithRenamedAndFractionalKeys() throws Exception {
+        // GaLore is not implemented: the example is refused at its use_galore line ...
+        assertThatThrownBy(() -> Examples.read("galore_llama3_full_sft.yaml"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("galore_llama3_full_sft.yaml line 8: use_galore: not supported by LlamaFactory "
+                        + "for Java yet (the GaLore optimizer is not implemented yet");
+        // ... and without its GaLore lines it reads the older key spellings
+        String text = Files.readString(Examples.path("galore_llama3_full_sft.yaml")).replaceAll(
+                "(?m)^(use_)?galore_?[a-z_]*:.*$", "");
+        FineTuneConfig c = FineTuneConfig.parseYaml(text, "galore example without GaLore");
+        assertThat(c.finetuning().useGalore()).isFalse();
         // transformers 5 reads warmup_steps < 1 as a ratio
         assertThat(c.training().warmupRatio()).isEqualTo(0.1);
         assertThat(c.training().warmupSteps()).isZero();
@@ -174,20 +185,17 @@ class LlamaFactoryExamplesTest {
         assertThat(plus.finetuning().loraplusLrRatio()).hasValue(16.0);
         assertThat(plus.finetuning().loraplusLrEmbedding()).isEqualTo(1e-6);
 
-        FineTuneConfig badam = Examples.read("badam_llama3_full_sft.yaml");
-        assertThat(badam.finetuning().useBadam()).isTrue();
-        assertThat(badam.finetuning().badamMode()).isEqualTo(BadamMode.LAYER);
-        assertThat(badam.finetuning().badamSwitchMode()).isEqualTo(BadamSwitchMode.ASCENDING);
-        assertThat(badam.finetuning().badamSwitchInterval()).isEqualTo(50);
-        assertThat(badam.ignoredKeys()).containsEntry("badam_verbose", 2);
+        assertThatThrownBy(() -> Examples.read("badam_llama3_full_sft.yaml"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("badam_llama3_full_sft.yaml line 8: use_badam: not supported by LlamaFactory "
+                        + "for Java yet (the BAdam optimizer is not implemented yet");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"qwen3_lora_sft.yaml", "qwen3_lora_dpo.yaml", "qwen3_lora_pretrain.yaml",
         "qwen3_lora_kto.yaml", "qwen3_lora_reward.yaml", "qwen3_preprocess.yaml", "qwen3_full_sft.yaml",
-        "qwen3_lora_sft_otfq.yaml", "merge_qwen3_lora_sft.yaml", "llama3_lora_predict.yaml", "llama3_lora_ppo.yaml",
-        "galore_llama3_full_sft.yaml", "pissa_llama3_lora_sft.yaml", "llama_pro_llama3_freeze_sft.yaml",
-        "loraplus_llama3_lora_sft.yaml", "badam_llama3_full_sft.yaml"})
+        "merge_qwen3_lora_sft.yaml", "llama3_lora_predict.yaml", "llama3_lora_ppo.yaml",
+        "pissa_llama3_lora_sft.yaml", "llama_pro_llama3_freeze_sft.yaml", "loraplus_llama3_lora_sft.yaml"})
     void everyExampleSurvivesAWriteAndReadBack(String name) {
         FineTuneConfig original = Examples.read(name);
 

@@ -421,6 +421,54 @@ public final class LrSchedule {
         }
 
         /**
+         * Applies transformers' {@code lr_scheduler_kwargs}: {@code num_cycles}, {@code power}, {@code lr_end},
+         * {@code min_lr}, {@code min_lr_rate}, {@code timescale}, {@code num_stable_steps}, {@code num_decay_steps},
+         * {@code min_lr_ratio}, {@code warmup_type}, {@code decay_type}.
+         *
+         * @param kwargs option name to value (numbers, or a curve name for the two types)
+         * @return this builder
+         * @throws InvalidConfigException naming an option this library does not know, or a value of the wrong type
+         */
+        public Builder kwargs(java.util.Map<String, ?> kwargs) {
+            for (java.util.Map.Entry<String, ?> e : kwargs.entrySet()) {
+                String k = e.getKey();
+                Object v = e.getValue();
+                switch (k) {
+                    case "num_cycles" -> numCycles(number(k, v));
+                    case "power" -> power(number(k, v));
+                    case "lr_end" -> lrEnd(number(k, v));
+                    case "min_lr" -> minLr(number(k, v));
+                    case "min_lr_rate" -> minLrRate(number(k, v));
+                    case "timescale" -> timescale((long) number(k, v));
+                    case "num_stable_steps" -> numStableSteps((long) number(k, v));
+                    case "num_decay_steps" -> numDecaySteps((long) number(k, v));
+                    case "min_lr_ratio" -> minLrRatio(number(k, v));
+                    case "warmup_type" -> warmupCurve(WsdCurve.fromKey("lr_scheduler_kwargs.warmup_type",
+                            String.valueOf(v)));
+                    case "decay_type" -> decayCurve(WsdCurve.fromKey("lr_scheduler_kwargs.decay_type",
+                            String.valueOf(v)));
+                    default -> throw new InvalidConfigException("lr_scheduler_kwargs: unknown option '" + k
+                            + "' for lr_scheduler_type " + type.key() + "; known: num_cycles, power, lr_end, min_lr, "
+                            + "min_lr_rate, timescale, num_stable_steps, num_decay_steps, min_lr_ratio, warmup_type, "
+                            + "decay_type");
+                }
+            }
+            return this;
+        }
+
+        private static double number(String key, Object value) {
+            if (value instanceof Number n) {
+                return n.doubleValue();
+            }
+            try {
+                return Double.parseDouble(String.valueOf(value).trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidConfigException("lr_scheduler_kwargs: " + key + " must be a number, got '" + value
+                        + "'");
+            }
+        }
+
+        /**
          * @param ratio {@code min_lr_ratio} of warmup_stable_decay (0 by default)
          * @return this builder
          */

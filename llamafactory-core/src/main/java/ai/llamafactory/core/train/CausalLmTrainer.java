@@ -114,7 +114,8 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             this.plan = new BatchPlan(data.train().size(), args.perDeviceTrainBatchSize(),
                     args.gradientAccumulationSteps(), seed, true);
             this.maxSteps = args.maxSteps() > 0 ? args.maxSteps() : plan.totalSteps(args.numTrainEpochs());
-            LrSchedule.Builder sb = LrSchedule.builder(args.lrSchedulerType(), args.learningRate()).totalSteps(maxSteps);
+            LrSchedule.Builder sb = LrSchedule.builder(args.lrSchedulerType(), args.learningRate()).totalSteps(maxSteps)
+                    .kwargs(args.lrSchedulerKwargs());
             if (args.warmupSteps() > 0) {
                 sb.warmupSteps(args.warmupSteps());
             } else {

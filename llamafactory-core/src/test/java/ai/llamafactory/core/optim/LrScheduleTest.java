@@ -176,4 +176,26 @@ class LrScheduleTest {
         assertThatThrownBy(() -> resumed.load(file)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("-3");
     }
+
+    @Test
+    void lrSchedulerKwargsReachTheSchedule() {
+        LrSchedule fromKwargs = LrSchedule.builder(LrSchedulerType.COSINE_WITH_MIN_LR, 1e-3).totalSteps(100)
+                .kwargs(java.util.Map.of("min_lr_rate", 0.1)).build();
+        LrSchedule direct = LrSchedule.builder(LrSchedulerType.COSINE_WITH_MIN_LR, 1e-3).totalSteps(100)
+                .minLrRate(0.1).build();
+        for (long step : new long[] {0, 37, 99, 100}) {
+            assertThat(fromKwargs.learningRate(step)).isEqualTo(direct.learningRate(step));
+        }
+        assertThat(fromKwargs.learningRate(100)).isCloseTo(1e-4, within(1e-12));
+        LrSchedule restarts = LrSchedule.builder(LrSchedulerType.COSINE_WITH_RESTARTS, 1e-3).totalSteps(100)
+                .kwargs(java.util.Map.of("num_cycles", "2")).build();
+        // two cycles: the rate is back at its peak right after step 50
+        assertThat(restarts.learningRate(50)).isCloseTo(1e-3, within(1e-12));
+        assertThatThrownBy(() -> LrSchedule.builder(LrSchedulerType.COSINE, 1e-3).kwargs(java.util.Map.of("eta", 1)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("lr_scheduler_kwargs: unknown option 'eta' for lr_scheduler_type cosine");
+        assertThatThrownBy(() -> LrSchedule.builder(LrSchedulerType.COSINE, 1e-3).kwargs(java.util.Map.of("power",
+                "high"))).isInstanceOf(InvalidConfigException.class)
+                .hasMessage("lr_scheduler_kwargs: power must be a number, got 'high'");
+    }
 }

@@ -1,0 +1,306 @@
+package ai.llamafactory.api.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Modifier;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+
+/**
+ * Reads compiled classes to answer two questions for {@link ConfigKeyWalkTest}: which public methods of the argument
+ * classes give access to the value of a configuration key, and which of those methods the classes of one module call.
+ *
+ * <p>The key-to-field binding is taken from each argument class's schema as compiled: every
+ * {@code .required("key", type, (b, v) -> b.setter(v), a -> a.field)} call is read as the string constant, then the two
+ * lambdas before the {@code ArgumentGroup.required/optional} call; the getter lambda's body names the field and the
+ * setter lambda's body names the builder method. An accessor of a key is then any public instance method of the
+ * argument class (other than {@code equals}, {@code hashCode}, {@code toString}, {@code toBuilder}) whose body reads
+ * that field, plus any public method of {@link FineTuneConfig} (other than its writers and checks) that calls such an
+ * accessor, e.g. {@link FineTuneConfig#computePrecision()} for {@code bf16}.
+ */
+final class ConfigKeyBytecode {
+    /** A method named by owner (internal name), name and descriptor. */
+    record MethodRef(String owner, String name, String descriptor) {
+        @Override
+        public String toString() {
+            return owner.substring(owner.lastIndexOf('/') + 1) + "." + name + "()";
+        }
+    }
+
+    /** One schema key as compiled: its argument class, the field holding it, the builder method setting it. */
+    record BoundKey(String name, Class<?> argumentClass, String field, String builderMethod) {
+    }
+
+    static final List<Class<?>> ARGUMENT_CLASSES = List.of(ModelArguments.class, FinetuningArguments.class,
+            DataArguments.class, TrainingArguments.class, GeneratingArguments.class, ExportArguments.class);
+
+    private static final String GROUP = Type.getInternalName(ArgumentGroup.class);
+    private static final Set<String> NOT_ACCESSORS = Set.of("equals", "hashCode", "toString", "toBuilder", "<init>",
+            // FineTuneConfig's own writers and checks read every key; they do not honour any.
+            "toArguments", "toYaml", "writeYaml", "warnings", "ignoredKeys", "validate", "collectWarnings");
+
+    private final Map<String, BoundKey> keys = new LinkedHashMap<>();
+    private final Map<String, Set<MethodRef>> accessors = new LinkedHashMap<>();
+
+    ConfigKeyBytecode() {
+        for (Class<?> argumentClass : ARGUMENT_CLASSES) {
+            readSchema(argumentClass);
+        }
+        addDerivedAccessors(FineTuneConfig.class);
+    }
+
+    /** @return every schema key with its binding, in schema order */
+    Map<String, BoundKey> keys() {
+        return Collections.unmodifiableMap(keys);
+    }
+
+    /** @return the public methods through which code outside the api module can read a key's value */
+    Set<MethodRef> accessors(String key) {
+        return accessors.getOrDefault(key, Set.of());
+    }
+
+    private static ClassNode classNode(Class<?> type) {
+        String resource = "/" + Type.getInternalName(type) + ".class";
+        try (InputStream in = type.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("class file not found: " + resource);
+            }
+            ClassNode node = new ClassNode();
+            new ClassReader(in).accept(node, ClassReader.SKIP_FRAMES);
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void readSchema(Class<?> argumentClass) {
+        ClassNode node = classNode(argumentClass);
+        String owner = node.name;
+        String builder = owner + "$Builder";
+        for (MethodNode method : node.methods) {
+            String key = null;
+            List<Handle> lambdas = new ArrayList<>();
+            for (AbstractInsnNode insn : method.instructions) {
+                if (insn instanceof LdcInsnNode ldc && ldc.cst instanceof String s) {
+                    key = s; // the last string before the call: the section name precedes the first key
+                } else if (insn instanceof InvokeDynamicInsnNode indy && indy.bsmArgs.length > 1
+                        && indy.bsmArgs[1] instanceof Handle h) {
+                    lambdas.add(h);
+                } else if (insn instanceof MethodInsnNode call && call.owner.equals(GROUP)
+                        && (call.name.equals("required") || call.name.equals("optional"))) {
+                    if (key == null || lambdas.size() < 2) {
+                        throw new IllegalStateException("cannot read the schema call before " + call.name + " in "
+                                + owner + "." + method.name);
+                    }
+                    Handle setter = lambdas.get(lambdas.size() - 2);
+                    Handle getter = lambdas.get(lambdas.size() - 1);
+                    String field = firstInsn(node, getter, FieldInsnNode.class, f -> f.owner.equals(owner)
+                            && f.getOpcode() == Opcodes.GETFIELD).name;
+                    String set = firstInsn(node, setter, MethodInsnNode.class, m -> m.owner.equals(builder)).name;
+                    keys.put(key, new BoundKey(key, argumentClass, field, set));
+                    key = null;
+                    lambdas.clear();
+                }
+            }
+        }
+        for (BoundKey bound : keys.values()) {
+            if (bound.argumentClass() != argumentClass) {
+                continue;
+            }
+            Set<MethodRef> refs = new LinkedHashSet<>();
+            for (MethodNode method : node.methods) {
+                if ((method.access & Opcodes.ACC_PUBLIC) == 0 || (method.access & Opcodes.ACC_STATIC) != 0
+                        || NOT_ACCESSORS.contains(method.name)) {
+                    continue;
+                }
+                for (AbstractInsnNode insn : method.instructions) {
+                    if (insn instanceof FieldInsnNode f && f.getOpcode() == Opcodes.GETFIELD && f.owner.equals(owner)
+                            && f.name.equals(bound.field())) {
+                        refs.add(new MethodRef(owner, method.name, method.desc));
+                        break;
+                    }
+                }
+            }
+            accessors.put(bound.name(), refs);
+        }
+    }
+
+    private static <T extends AbstractInsnNode> T firstInsn(ClassNode node, Handle lambda, Class<T> kind,
+            java.util.function.Predicate<T> test) {
+        for (MethodNode method : node.methods) {
+            if (method.name.equals(lambda.getName()) && method.desc.equals(lambda.getDesc())) {
+                for (AbstractInsnNode insn : method.instructions) {
+                    if (kind.isInstance(insn) && test.test(kind.cast(insn))) {
+                        return kind.cast(insn);
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no matching instruction in " + node.name + "." + lambda.getName());
+    }
+
+    private void addDerivedAccessors(Class<?> type) {
+        ClassNode node = classNode(type);
+        for (MethodNode method : node.methods) {
+            if ((method.access & Opcodes.ACC_PUBLIC) == 0 || NOT_ACCESSORS.contains(method.name)) {
+                continue;
+            }
+            MethodRef self = new MethodRef(node.name, method.name, method.desc);
+            for (AbstractInsnNode insn : method.instructions) {
+                if (insn instanceof MethodInsnNode call) {
+                    MethodRef callee = new MethodRef(call.owner, call.name, call.desc);
+                    accessors.values().stream().filter(refs -> refs.contains(callee)).toList()
+                            .forEach(refs -> refs.add(self));
+                }
+            }
+        }
+    }
+
+    /**
+     * Lists the methods the classes of one module call or take a reference to ({@code Type::method}).
+     *
+     * @param classRoot a folder of class files or a jar
+     * @return every method reference in those classes
+     */
+    static Set<MethodRef> methodsCalledIn(Path classRoot) {
+        Set<MethodRef> called = new HashSet<>();
+        ClassVisitor collector = new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
+                        called.add(new MethodRef(owner, n, d));
+                    }
+
+                    @Override
+                    public void visitInvokeDynamicInsn(String n, String d, Handle bsm, Object... args) {
+                        for (Object arg : args) {
+                            if (arg instanceof Handle h) {
+                                called.add(new MethodRef(h.getOwner(), h.getName(), h.getDesc()));
+                            }
+                        }
+                    }
+                };
+            }
+        };
+        for (byte[] bytes : classFiles(classRoot)) {
+            new ClassReader(bytes).accept(collector, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        }
+        return called;
+    }
+
+    private static List<byte[]> classFiles(Path root) {
+        List<byte[]> files = new ArrayList<>();
+        try {
+            if (Files.isDirectory(root)) {
+                try (Stream<Path> walk = Files.walk(root)) {
+                    for (Path p : walk.filter(p -> p.toString().endsWith(".class")).toList()) {
+                        files.add(Files.readAllBytes(p));
+                    }
+                }
+            } else {
+                try (JarFile jar = new JarFile(root.toFile())) {
+                    for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                        JarEntry entry = e.nextElement();
+                        if (entry.getName().endsWith(".class")) {
+                            try (InputStream in = jar.getInputStream(entry)) {
+                                files.add(in.readAllBytes());
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return files;
+    }
+
+    /**
+     * Finds every module's declaration of the keys it honours on the class path.
+     *
+     * @param resource the resource name, e.g. {@code META-INF/llamafactory/honoured-keys.txt}
+     * @return class root (folder or jar) to the keys it declares, in file order
+     */
+    static Map<Path, List<String>> declarations(String resource) {
+        Map<Path, List<String>> byRoot = new LinkedHashMap<>();
+        try {
+            Enumeration<URL> urls = ConfigKeyBytecode.class.getClassLoader().getResources(resource);
+            while (urls.hasMoreElements()) {
+                URL url = urls.nextElement();
+                Path root;
+                if (url.getProtocol().equals("jar")) {
+                    root = Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
+                } else {
+                    Path file = Path.of(url.toURI());
+                    root = file;
+                    for (int i = 0; i < Path.of(resource).getNameCount(); i++) {
+                        root = root.getParent();
+                    }
+                }
+                List<String> declared = new ArrayList<>();
+                try (InputStream in = url.openStream()) {
+                    for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                        String key = line.replaceAll("#.*", "").trim();
+                        if (!key.isEmpty()) {
+                            declared.add(key);
+                        }
+                    }
+                }
+                byRoot.put(root, declared);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return byRoot;
+    }
+
+    /** @return the public methods of a builder class that set a value (every public method but build) */
+    static Set<String> builderSetters(Class<?> argumentClass) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Class<?> nested : argumentClass.getDeclaredClasses()) {
+            if (nested.getSimpleName().equals("Builder")) {
+                for (java.lang.reflect.Method m : nested.getDeclaredMethods()) {
+                    if (Modifier.isPublic(m.getModifiers()) && !m.getName().equals("build")) {
+                        names.add(m.getName());
+                    }
+                }
+            }
+        }
+        return names;
+    }
+}
