@@ -729,22 +729,26 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
     /**
      * Stops the worker (a running generation is cancelled; queued requests fail with
      * {@link ChatCancelledException}) and closes what this chat model owns. Idempotent.
+     *
+     * <p>The owned model and tokenizer are closed on the worker thread, as its last task: the worker is the only
+     * thread that touches the model's arrays, so they are never freed under a generation that is still running
+     * (if one does not stop within 30 s, this method returns and the worker frees them when it ends).
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        worker.execute(() -> closeAll(owned, null));
         worker.shutdown();
         try {
             if (!worker.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("chat model {}: a generation did not stop within {} s of close", modelName,
-                        CLOSE_WAIT_SECONDS);
+                LOG.warn("chat model {}: a generation did not stop within {} s of close; the model is freed when "
+                        + "it stops", modelName, CLOSE_WAIT_SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeAll(owned, null);
     }
 
     /** Closes resources in the reverse order of the list, attaching failures to {@code primary} when given. */

@@ -160,6 +160,67 @@ final class NativeMemoryStress {
         check(config, t, out, resumed, "trial " + t.trials + " (killed " + moment + ")");
     }
 
+    /** What a resume with another libtorch thread count gave. */
+    record ThreadCountResume(int resumedAtStep, int stepsCompared, int bitIdenticalSteps, double maxRelativeLossDiff,
+            double maxRelativeGradNormDiff, double trainLossRelativeDiff) {}
+
+    /**
+     * Runs a configuration with {@code firstThreads} libtorch threads, kills it right after its first checkpoint,
+     * and resumes it with {@code resumeThreads}; compares every resumed step with the uninterrupted run (made with
+     * {@code firstThreads}).
+     *
+     * @param config the configuration
+     * @param firstThreads threads of the reference and of the killed run
+     * @param resumeThreads threads of the resumed run
+     * @return the differences
+     * @throws IllegalStateException if a run fails or crashes
+     */
+    ThreadCountResume resumeWithOtherThreadCount(Config config, int firstThreads, int resumeThreads) {
+        Path refOut = newOutput(config, "threads" + firstThreads);
+        ChildRun ref = runChild(config, refOut, null, Integer.toString(firstThreads));
+        Path out = newOutput(config, "threads" + firstThreads + "to" + resumeThreads);
+        ChildRun killed = runChild(config, out, KillMoment.AFTER_CHECKPOINT, Integer.toString(firstThreads));
+        Map<Integer, String> before = readSteps(stepFile(out));
+        ChildRun resumed = runChild(config, out, null, Integer.toString(resumeThreads));
+        for (ChildRun r : List.of(ref, resumed)) {
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException(config + ": a thread-count run failed (exit " + r.exitCode() + ")\n"
+                        + tail(r.log()));
+            }
+        }
+        if (!killed.killed()) {
+            throw new IllegalStateException(config + ": the run ended before it could be killed");
+        }
+        Map<Integer, String> expected = readSteps(stepFile(refOut));
+        List<Map.Entry<Integer, String>> lines = readStepLines(stepFile(out));
+        // The resumed process's lines are those after the killed process's.
+        List<Map.Entry<Integer, String>> resumedLines = lines.subList(linesOf(before), lines.size());
+        int identical = 0;
+        double maxLoss = 0;
+        double maxNorm = 0;
+        for (Map.Entry<Integer, String> e : resumedLines) {
+            String[] got = e.getValue().split("/");
+            String[] want = expected.get(e.getKey()).split("/");
+            identical += e.getValue().equals(expected.get(e.getKey())) ? 1 : 0;
+            maxLoss = Math.max(maxLoss, relDiff(got[0], want[0]));
+            maxNorm = Math.max(maxNorm, relDiff(got[1], want[1]));
+        }
+        double trainLoss = Math.abs(Double.parseDouble(trainLoss(out).split(":")[1].trim())
+                / Double.parseDouble(trainLoss(refOut).split(":")[1].trim()) - 1);
+        return new ThreadCountResume(resumedLines.isEmpty() ? -1 : resumedLines.get(0).getKey() - 1,
+                resumedLines.size(), identical, maxLoss, maxNorm, trainLoss);
+    }
+
+    private static int linesOf(Map<Integer, String> killedSteps) {
+        return killedSteps.size();
+    }
+
+    private static double relDiff(String bitsA, String bitsB) {
+        double a = Double.longBitsToDouble(Long.parseLong(bitsA));
+        double b = Double.longBitsToDouble(Long.parseLong(bitsB));
+        return Math.abs(a - b) / Math.max(Math.abs(b), Double.MIN_NORMAL);
+    }
+
     private void check(Config config, Tally t, Path out, ChildRun run, String what) {
         Reference ref = references.get(config);
         if (run.crashed()) {
@@ -233,11 +294,14 @@ final class NativeMemoryStress {
     }
 
     private ChildRun runChild(Config config, Path out, KillMoment kill) {
+        return runChild(config, out, kill, System.getProperty("ai.djl.pytorch.num_threads"));
+    }
+
+    private ChildRun runChild(Config config, Path out, KillMoment kill, String threads) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("-XX:ErrorFile=" + out.resolveSibling(out.getFileName() + ".hs_err_%p.log"));
-        String threads = System.getProperty("ai.djl.pytorch.num_threads");
         if (threads != null) {
             cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
         }
