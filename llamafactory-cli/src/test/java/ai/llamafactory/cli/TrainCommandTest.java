@@ -110,7 +110,8 @@ class TrainCommandTest {
                 .contains("The following hyperparameters were used during training:\n- learning_rate: 0.004\n"
                         + "- train_batch_size: 8\n")
                 .contains("- lr_scheduler_type: constant\n- training_steps: 15\n")
-                .doesNotContain("mixed_precision_training");
+                .doesNotContain("mixed_precision_training")
+                .containsPattern("### Framework versions\n\n- DJL [0-9.]+\n- PyTorch [0-9.]+\n$");
         List<String> log = Files.readAllLines(out.resolve("trainer_log.jsonl"));
         assertThat(log).hasSize(3);
         JsonNode last = json.readTree(log.get(2));

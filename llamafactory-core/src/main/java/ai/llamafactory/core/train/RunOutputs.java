@@ -1,8 +1,10 @@
 package ai.llamafactory.core.train;
 
+import ai.djl.engine.Engine;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.TrainingArguments;
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.optim.Optimizer;
 import ai.llamafactory.core.train.checkpoint.Checkpoint;
@@ -210,6 +212,8 @@ final class RunOutputs {
                 .license("other")
                 .datasets(config.data().dataset())
                 .hyperparameters(hyperparameters.toMap())
+                .frameworkVersion("DJL " + Engine.getDjlVersion())
+                .frameworkVersion("PyTorch " + DjlEngine.get().getVersion())
                 .logHistory(state.logHistory())
                 .build()));
         if (config.finetuning().plotLoss()) {
