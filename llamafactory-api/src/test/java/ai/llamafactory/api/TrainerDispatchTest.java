@@ -73,7 +73,7 @@ class TrainerDispatchTest {
         TestTrainerProviders.supports = c -> false;
 
         assertThatThrownBy(() -> FineTune.model("m").dataset("d").kto().run())
-                .isInstanceOf(TrainingException.class)
+                .isInstanceOf(InvalidConfigException.class)
                 .hasMessage("no trainer supports stage kto with finetuning_type lora; providers found: "
                         + "test-fallback, test-main");
     }

@@ -55,7 +55,7 @@ public record EnvironmentReport(Map<String, String> entries) {
             e.put(PYTORCH_VERSION, engine.getVersion());
             e.put(DEVICES, devices(engine));
             e.put("Default device", engine.defaultDevice().toString());
-            if (engine.getGpuCount() > 0) {
+            if (DjlEngine.gpuCount() > 0) {
                 e.put("CUDA version", CudaUtils.getCudaVersionString());
             }
         } catch (RuntimeException | LinkageError failure) {

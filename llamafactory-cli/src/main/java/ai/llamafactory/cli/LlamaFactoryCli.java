@@ -1,6 +1,7 @@
 package ai.llamafactory.cli;
 
 import ai.llamafactory.api.exception.LlamaFactoryException;
+import ai.llamafactory.core.engine.DjlEngine;
 import java.io.PrintWriter;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -84,6 +85,8 @@ public final class LlamaFactoryCli implements Callable<Integer> {
      * @param args the command line, e.g. {@code train examples/train_lora/qwen3_lora_sft.yaml}
      */
     public static void main(String[] args) {
+        // before any DJL class (tokenizers, engine) reads them: offline, and no CUDA warnings without a driver
+        DjlEngine.applyOfflineDefaults();
         System.exit(run(CliContext.system(), args));
     }
 

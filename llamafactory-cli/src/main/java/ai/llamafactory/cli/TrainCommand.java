@@ -43,7 +43,9 @@ final class TrainCommand implements Callable<Integer> {
                 ctx.nanoClock());
         TrainingHandle handle = FineTune.from(config).listener(bar).start();
         TrainingResult result;
-        try (ShutdownHooks.Registration hook = ctx.shutdownHooks().register("llamafactory-train-shutdown",
+        // Ctrl-C asks the run to stop without shutting the JVM down, so the outputs (loss plot included) are written
+        // as after a finished run and the command exits with its own code.
+        try (ShutdownHooks.Registration hook = ctx.shutdownHooks().onInterrupt("llamafactory-train-interrupt",
                 () -> stop(handle, ctx.err()))) {
             result = handle.await();
         }
@@ -91,12 +93,15 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Formats a metric as transformers prints it: runtimes as {@code H:MM:SS.ss}, other numbers rounded to 4
-     * decimals ({@code 3.0}, {@code 0.0123}), counts as integers.
+     * Formats a metric as transformers prints it: runtimes as {@code H:MM:SS.ss}, {@code total_flos} in GF
+     * ({@code int(v) >> 30}), other numbers rounded to 4 decimals ({@code 3.0}, {@code 0.0123}), counts as integers.
      */
     static String format(String key, double value) {
         if (!Double.isFinite(value)) {
             return Double.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+        }
+        if (key.equals("total_flos")) {
+            return ((long) value >> 30) + "GF";
         }
         if (key.endsWith("_runtime")) {
             long centis = Math.round(value * 100);

@@ -26,6 +26,9 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <p>Throughput and ETA count from the first step this process trained, so a resumed run estimates from its own speed.
+ * Throughput is the non-padding tokens trained ({@link StepEvent#tokens()}, summed) over the wall time: the definition
+ * of {@code train_tokens_per_second} in {@code all_results.json}, whose value the final line prints when the result
+ * carries it.
  * The clock is injected (nanoseconds, monotonic) so rendering is testable. Listener methods run on the training
  * thread; the instance is thread-safe.
  */
@@ -150,8 +153,13 @@ public final class TrainingProgressBar implements TrainingListener {
             case CANCELLED -> "cancelled";
             case EARLY_STOPPED -> "stopped early";
         };
+        // the figures of train_results.json / all_results.json when the trainer reports them, so both agree
+        Double runtime = result.metrics().get("train_runtime");
+        Double rate = result.metrics().get("train_tokens_per_second");
+        String time = runtime != null ? duration((long) (runtime * 1e9)) : duration(elapsed(now));
+        String speed = rate != null ? tokensPerSecond(rate) : throughput(now);
         out.println(String.format(Locale.ROOT, "Training %s after %s steps in %s (%s)", how,
-                group(result.globalSteps()), duration(elapsed(now)), throughput(now)));
+                group(result.globalSteps()), time, speed));
         out.flush();
     }
 
@@ -207,7 +215,11 @@ public final class TrainingProgressBar implements TrainingListener {
         if (seconds <= 0 || tokens == 0) {
             return "? tok/s";
         }
-        return String.format(Locale.ROOT, "%,.0f tok/s", tokens / seconds);
+        return tokensPerSecond(tokens / seconds);
+    }
+
+    private static String tokensPerSecond(double rate) {
+        return String.format(Locale.ROOT, "%,.0f tok/s", rate);
     }
 
     private String eta(long now) {

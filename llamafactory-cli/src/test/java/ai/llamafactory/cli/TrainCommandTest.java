@@ -75,7 +75,8 @@ class TrainCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
 
         // progress: log lines (not a terminal) at steps 5, 10, 15 with the overridden step count
-        assertThat(r.out()).contains("Training 15 steps (").contains("step 5/15 (33%) | loss ")
+        // max_steps decides the epochs: 15 steps of 8 rows over 8 examples
+        assertThat(r.out()).contains("Training 15 steps (15.0 epochs, 8 examples)").contains("step 5/15 (33%) | loss ")
                 .contains("step 10/15 (67%)").contains("step 15/15 (100%)").doesNotContain("\r")
                 .contains("saved checkpoint at step 10: " + out.resolve("checkpoint-10"))
                 .contains("Training finished after 15 steps in ")
@@ -84,12 +85,37 @@ class TrainCommandTest {
 
         for (String f : new String[] {"model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json",
                 "trainer_state.json", "train_results.json", "all_results.json", "README.md", "training_args.yaml",
-                "training_loss.png", "checkpoint-10"}) {
+                "training_loss.png", "checkpoint-10", "checkpoint-15"}) {
             assertThat(out.resolve(f)).as(f).exists();
         }
+        // transformers saves at the last step too (save_strategy steps), 15 not being a multiple of save_steps 10
+        assertThat(r.out()).contains("saved checkpoint at step 15: " + out.resolve("checkpoint-15"));
+
+        // one throughput: the summary line and the metrics table print all_results.json's figure
+        ObjectMapper json = new ObjectMapper();
+        JsonNode all = json.readTree(out.resolve("all_results.json").toFile());
+        double tokensPerSecond = all.get("train_tokens_per_second").asDouble();
+        assertThat(tokensPerSecond).isPositive();
+        assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, " (%,.0f tok/s)%n", tokensPerSecond))
+                .contains("  train_tokens_per_second  = " + TrainCommand.format("train_tokens_per_second",
+                        tokensPerSecond) + "\n");
+        // total_flos: 6 * input_ids elements * non-embedding parameters, the same in the state and results files
+        double flos = all.get("total_flos").asDouble();
+        assertThat(flos).isPositive();
+        assertThat(json.readTree(out.resolve("trainer_state.json").toFile()).get("total_flos").asDouble())
+                .isEqualTo(flos);
+        assertThat(json.readTree(out.resolve("train_results.json").toFile()).get("total_flos").asDouble())
+                .isEqualTo(flos);
+        // the model card names the base model and the hyperparameters
+        String card = Files.readString(out.resolve("README.md"));
+        assertThat(card).contains("\nbase_model: " + tmp.resolve("model") + "\n").contains("\nlicense: other\n")
+                .contains("The following hyperparameters were used during training:\n- learning_rate: 0.004\n"
+                        + "- train_batch_size: 8\n")
+                .contains("- lr_scheduler_type: constant\n- training_steps: 15\n")
+                .doesNotContain("mixed_precision_training")
+                .containsPattern("### Framework versions\n\n- DJL [0-9.]+\n- PyTorch [0-9.]+\n$");
         List<String> log = Files.readAllLines(out.resolve("trainer_log.jsonl"));
         assertThat(log).hasSize(3);
-        ObjectMapper json = new ObjectMapper();
         JsonNode last = json.readTree(log.get(2));
         assertThat(last.get("current_steps").asInt()).isEqualTo(15);
         assertThat(last.get("total_steps").asInt()).isEqualTo(15);
@@ -170,6 +196,31 @@ class TrainCommandTest {
                 .contains(message).doesNotContain("\tat ");
         assertThat(r.out()).doesNotContain("Training ");
         assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aStageNoTrainerSupportsExits2() throws Exception {
+        Path config = yaml("dpo.yaml", "");
+        CliRun.Result r = CliRun.of("train", config.toString(), "stage=dpo");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.USAGE_ERROR);
+        assertThat(r.err()).contains("llamafactory: error: no trainer supports stage dpo with finetuning_type full")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aDatasetTheStageCannotUseExits2() throws Exception {
+        Path config = yaml("ranking.yaml", "");
+        Path pairs = Files.createDirectories(tmp.resolve("pairs"));
+        Files.writeString(pairs.resolve("pairs.json"), "[{\"instruction\": \"Say hi.\", \"chosen\": \"Hi!\", "
+                + "\"rejected\": \"No.\"}]");
+        Files.writeString(pairs.resolve("dataset_info.json"), "{\"pairs\": {\"file_name\": \"pairs.json\", "
+                + "\"ranking\": true, \"columns\": {\"prompt\": \"instruction\", \"chosen\": \"chosen\", "
+                + "\"rejected\": \"rejected\"}}}");
+        CliRun.Result r = CliRun.of("train", config.toString(), "dataset=pairs", "dataset_dir=" + pairs);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.USAGE_ERROR);
+        assertThat(r.err()).contains("llamafactory: error: Dataset 'pairs'")
+                .contains("does not suit stage sft: a ranking dataset only suits stages rm and dpo")
+                .doesNotContain("\tat ");
     }
 
     @Test

@@ -83,6 +83,27 @@ class TrainingProgressBarTest {
     }
 
     @Test
+    void theSummaryShowsTheFiguresOfTheResultsFiles() {
+        TrainingProgressBar bar = bar(TrainingProgressBar.Mode.LOG_LINES);
+        bar.onTrainBegin(begin(20));
+        steps(bar, 1, 20, 20);
+        clock.set(25 * SECOND); // saving the model and plotting come after train_runtime ends
+        bar.onTrainEnd(TrainingResult.builder(Path.of("saves", "tiny")).globalSteps(20)
+                .metrics(Map.of("train_runtime", 21.5, "train_tokens_per_second", 465.116)).build());
+        assertThat(text.toString()).endsWith("Training finished after 20 steps in 00:21 (465 tok/s)\n");
+    }
+
+    @Test
+    void throughputCountsTheTokensOfEachStepOnce() {
+        TrainingProgressBar bar = bar(TrainingProgressBar.Mode.LOG_LINES);
+        bar.onTrainBegin(begin(100));
+        steps(bar, 1, 50, 100);
+        bar.onLog(log(50));
+        // 50 steps of 500 tokens in 50 s: 500 tok/s, not the growing sum of running totals
+        assertThat(text.toString()).contains("| 500 tok/s | elapsed 00:50 |");
+    }
+
+    @Test
     void terminalBarIsRedrawnInPlace() {
         TrainingProgressBar bar = bar(TrainingProgressBar.Mode.TERMINAL);
         bar.onTrainBegin(begin(100));
@@ -163,11 +184,11 @@ class TrainingProgressBarTest {
         m.put("train_loss", 0.01234567);
         m.put("epoch", 3.0);
         m.put("train_runtime", 62.345);
-        m.put("total_flos", 123456.0);
+        m.put("total_flos", 5.0e12);
         TrainCommand.printMetrics(new PrintWriter(w, true), m);
         assertThat(w.toString()).isEqualTo("***** train metrics *****\n"
                 + "  epoch         = 3.0\n"
-                + "  total_flos    = 123456\n"
+                + "  total_flos    = 4656GF\n"
                 + "  train_loss    = 0.0123\n"
                 + "  train_runtime = 0:01:02.35\n");
     }

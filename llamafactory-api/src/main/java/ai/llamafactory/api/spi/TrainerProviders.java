@@ -1,6 +1,7 @@
 package ai.llamafactory.api.spi;
 
 import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.exception.TrainingException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,7 +40,9 @@ public final class TrainerProviders {
      * @param config the configuration to run
      * @param classLoader where to look
      * @return the provider
-     * @throws TrainingException when no provider is on the classpath, or none supports the configuration
+     * @throws TrainingException when no provider is on the classpath (a missing module: a runtime failure)
+     * @throws InvalidConfigException when providers are there but none supports the configuration's stage and
+     *     finetuning_type (the configuration asks for something this installation cannot train)
      */
     public static TrainerProvider select(FineTuneConfig config, ClassLoader classLoader) {
         List<TrainerProvider> all = discover(classLoader);
@@ -54,7 +57,7 @@ public final class TrainerProviders {
         return all.stream()
                 .filter(p -> p.supports(config))
                 .max(Comparator.comparingInt(TrainerProvider::priority))
-                .orElseThrow(() -> new TrainingException("no trainer supports " + wanted + "; providers found: "
+                .orElseThrow(() -> new InvalidConfigException("no trainer supports " + wanted + "; providers found: "
                         + all.stream().map(TrainerProvider::name).collect(Collectors.joining(", "))));
     }
 }

@@ -6,7 +6,11 @@ import ai.llamafactory.api.config.Precision;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where tensors live and which dtype each kind of tensor uses. Every model, loader, trainer and generator asks this
@@ -27,6 +31,10 @@ import java.util.Set;
  * @param lossType dtype in which log-softmax and the loss are computed
  */
 public record ComputePolicy(Device device, DataType computeType, DataType trainableType, DataType lossType) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ComputePolicy.class);
+    /** Precision notes already logged: each is said once per process, however many models are loaded. */
+    private static final Set<String> NOTED = ConcurrentHashMap.newKeySet();
 
     private static final Set<DataType> ENGINE_SAFE = EnumSet.of(
             DataType.FLOAT32, DataType.FLOAT64, DataType.FLOAT16, DataType.UINT8, DataType.INT32, DataType.INT8,
@@ -53,9 +61,8 @@ public record ComputePolicy(Device device, DataType computeType, DataType traina
      * @throws InvalidConfigException if the device string is malformed or names a GPU that is not present
      */
     public static ComputePolicy resolve(String device, Precision precision) {
-        DjlEngine.get();
         String d = device == null ? "auto" : device.trim().toLowerCase(Locale.ROOT);
-        int gpus = DjlEngine.get().getGpuCount();
+        int gpus = DjlEngine.gpuCount();
         Device dev;
         if (d.equals("auto")) {
             dev = gpus > 0 ? Device.gpu(0) : Device.cpu();
@@ -71,10 +78,38 @@ public record ComputePolicy(Device device, DataType computeType, DataType traina
         } else {
             throw new InvalidConfigException("device: expected auto, cpu, cuda or cuda:N, got '" + device + "'");
         }
+        precisionNote(dev, precision).ifPresent(note -> {
+            if (NOTED.add(note)) {
+                LOG.warn(note);
+            }
+        });
         if (dev.isGpu() && precision != Precision.FP32) {
             return new ComputePolicy(dev, DataType.FLOAT16, DataType.FLOAT32, DataType.FLOAT32);
         }
         return new ComputePolicy(dev, DataType.FLOAT32, DataType.FLOAT32, DataType.FLOAT32);
+    }
+
+    /**
+     * What a half-precision request becomes on a device, when that differs from the request.
+     *
+     * @param device the resolved device
+     * @param precision the requested precision
+     * @return the note to tell the user ({@code bf16}/{@code fp16} on a CPU, {@code bf16} on CUDA), or empty
+     */
+    static Optional<String> precisionNote(Device device, Precision precision) {
+        String key = precision == Precision.BF16 ? "bf16" : precision == Precision.FP16 ? "fp16" : null;
+        if (key == null) {
+            return Optional.empty();
+        }
+        if (!device.isGpu()) {
+            return Optional.of(key + ": true: training on the CPU computes in fp32 (half precision is used on "
+                    + "CUDA only)");
+        }
+        if (precision == Precision.BF16) {
+            return Optional.of("bf16: true: CUDA device " + device.getDeviceId() + " computes in fp16 (fp32 trainable parameters, "
+                    + "optimizer state and loss): DJL's PyTorch engine cannot hold bfloat16 tensors");
+        }
+        return Optional.empty();
     }
 
     /** @return true when frozen weights and trainable parameters use different dtypes */

@@ -24,12 +24,14 @@ import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.loader.ModelFolders;
 import ai.llamafactory.core.loss.CausalLmLoss;
 import ai.llamafactory.core.model.CausalLm;
+import ai.llamafactory.core.nn.Embedding;
 import ai.llamafactory.core.nn.Param;
 import ai.llamafactory.core.optim.GradientClipping;
 import ai.llamafactory.core.optim.LrSchedule;
 import ai.llamafactory.core.optim.Optimizer;
 import ai.llamafactory.core.predict.Predictor;
 import ai.llamafactory.core.train.checkpoint.TrainingPosition;
+import ai.llamafactory.core.train.output.ModelCard;
 import ai.llamafactory.data.encode.BatchCollator;
 import ai.llamafactory.data.encode.EncodedExample;
 import java.nio.file.Path;
@@ -93,6 +95,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
         private final long maxSteps;
         private final long seed;
         private final CausalLmLoss.Options lossOptions;
+        private final long flopsParameters;
         private final long startNanos = System.nanoTime();
 
         Run(FineTuneConfig config, TrainingListeners listeners, CancellationToken cancellation, RunOutputs outputs,
@@ -124,6 +127,18 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             this.schedule = sb.build();
             this.lossOptions = new CausalLmLoss.Options(CausalLmLoss.DEFAULT_CHUNK_ELEMENTS,
                     config.finetuning().useDftLoss(), 0);
+            this.flopsParameters = nonEmbeddingParameters(model);
+        }
+
+        /**
+         * transformers' {@code num_parameters(exclude_embeddings=True)}, which {@code floating_point_ops} multiplies:
+         * every parameter (frozen, trainable, adapter) except the weights of embedding modules; a tied output
+         * projection shares the embedding's weight and is left out with it.
+         */
+        private static long nonEmbeddingParameters(CausalLm model) {
+            long embeddings = model.namedModules().values().stream().filter(m -> m instanceof Embedding)
+                    .flatMap(m -> m.localParams().values().stream()).mapToLong(Param::size).sum();
+            return model.parameterCount() - embeddings;
         }
 
         TrainingResult execute() {
@@ -133,8 +148,10 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             long nTrainable = trainable.values().stream().mapToLong(Param::size).sum();
             LOG.info("trainable params: {} || all params: {} || trainable%: {}", nTrainable, total,
                     String.format("%.4f", 100.0 * nTrainable / total));
-            listeners.onTrainBegin(new TrainBeginEvent(maxSteps, args.numTrainEpochs(), data.train().size(), nTrainable,
-                    total, args.outputDir()));
+            // the epochs the run really covers: max_steps, when set, decides them rather than num_train_epochs
+            double epochs = args.maxSteps() > 0 && maxSteps > 0 ? plan.epochAfter(maxSteps - 1) : args.numTrainEpochs();
+            listeners.onTrainBegin(new TrainBeginEvent(maxSteps, epochs, data.train().size(), nTrainable, total,
+                    args.outputDir()));
             model.setTraining(true);
             TrainingResult.StopReason reason = TrainingResult.StopReason.COMPLETED;
             // Carried over from the checkpoint when resuming, so logged means and train_loss continue exactly.
@@ -158,8 +175,9 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                 stepsSinceLog++;
                 double epoch = plan.epochAfter(step);
                 outputs.advance((int) global, epoch, o.tokens);
-                listeners.onStep(new StepEvent(global, maxSteps, epoch, o.loss, lr, o.gradNorm,
-                        outputs.tokensSeen()));
+                // transformers' floating_point_ops per micro-batch: 6 * input_ids.numel() * non-embedding params
+                outputs.addFlos(6.0 * o.inputIdsElements * flopsParameters);
+                listeners.onStep(new StepEvent(global, maxSteps, epoch, o.loss, lr, o.gradNorm, o.tokens));
                 boolean log = global % Math.max(1, args.loggingSteps()) == 0 || global == maxSteps
                         || (global == 1 && args.loggingFirstStep());
                 if (args.loggingStrategy() != IntervalStrategy.NO && log) {
@@ -189,11 +207,13 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                         evalsWithoutImprovement++;
                     }
                 }
-                if (args.saveStrategy() == SaveStrategy.STEPS && global % Math.max(1, args.saveSteps()) == 0
-                        && global < maxSteps) {
+                // DefaultFlowCallback.on_step_end: every save_steps, and at the last step (should_training_stop)
+                boolean lastStep = global >= maxSteps;
+                if (args.saveStrategy() == SaveStrategy.STEPS
+                        && (global % Math.max(1, args.saveSteps()) == 0 || lastStep)) {
                     Path ckpt = outputs.saveCheckpoint((int) global, model, method, optimizer, trainable,
                             (int) (step / plan.stepsPerEpoch()), global * args.effectiveBatchSize(), lossSinceLog,
-                            stepsSinceLog);
+                            stepsSinceLog, lastStep);
                     NativeMemoryDebug.collectGarbage("after checkpoint");
                     listeners.onSave(new SaveEvent(global, ckpt));
                 }
@@ -222,7 +242,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                 result.finalLoss(lastLoss);
             }
             List<Path> written = new ArrayList<>(outputs.finish(model, method, modelFolder, data, runtime,
-                    step * (long) args.effectiveBatchSize(), finalEval));
+                    step * (long) args.effectiveBatchSize(), finalEval, hyperparameters()));
             if (args.doPredict() && !data.predictPrompts().isEmpty() && reason != TrainingResult.StopReason.CANCELLED) {
                 // do_predict with predict_with_generate after training, on the trained model (as run_sft does).
                 written.addAll(new Predictor(model, data.tokenizer(), config.generating(),
@@ -236,13 +256,18 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             return r;
         }
 
-        private record StepOutcome(double loss, double gradNorm, long tokens) {}
+        /**
+         * @param tokens non-padding tokens of the step's micro-batches
+         * @param inputIdsElements elements of the padded {@code input_ids} batches (what transformers counts for flos)
+         */
+        private record StepOutcome(double loss, double gradNorm, long tokens, long inputIdsElements) {}
 
         private StepOutcome trainStep(long step) {
             List<int[]> micro = plan.microBatches(step);
             List<BatchCollator.Batch> batches = new ArrayList<>(micro.size());
             long targets = 0;
             long tokens = 0;
+            long inputIdsElements = 0;
             for (int[] idx : micro) {
                 List<EncodedExample> rows = new ArrayList<>(idx.length);
                 for (int i : idx) {
@@ -250,6 +275,8 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                     tokens += data.train().get(i).length();
                 }
                 BatchCollator.Batch b = collator.collate(rows);
+                long[][] ids = b.inputIds();
+                inputIdsElements += ids.length == 0 ? 0 : (long) ids.length * ids[0].length;
                 targets += BatchTensors.countTargets(b.labels());
                 batches.add(b);
             }
@@ -294,7 +321,20 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             }
             optimizer.step(schedule.learningRate(step));
             NativeMemoryDebug.collectGarbage("after optimizer step");
-            return new StepOutcome(loss, gradNorm, tokens);
+            return new StepOutcome(loss, gradNorm, tokens, inputIdsElements);
+        }
+
+        /** The model card's "Training hyperparameters", as transformers' {@code extract_hyperparameters_from_trainer}. */
+        private ModelCard.Hyperparameters hyperparameters() {
+            return new ModelCard.Hyperparameters().learningRate(args.learningRate())
+                    .trainBatchSize(args.perDeviceTrainBatchSize()).evalBatchSize(args.perDeviceEvalBatchSize())
+                    .seed(args.seed()).gradientAccumulationSteps(args.gradientAccumulationSteps())
+                    .optimizer(args.optimizer().key(), args.adamBeta1(), args.adamBeta2(), args.adamEpsilon(), null)
+                    .lrSchedulerType(args.lrSchedulerType().key())
+                    .warmup(args.warmupRatio(), args.warmupSteps())
+                    .duration(args.maxSteps() > 0 ? args.maxSteps() : -1, args.numTrainEpochs())
+                    // "Native AMP" only where the run really computed in half precision (on CPU it is fp32)
+                    .mixedPrecision(model.policy().isMixed() ? "Native AMP" : null);
         }
 
         private void installNeftune(long microIndex) {

@@ -1,8 +1,10 @@
 package ai.llamafactory.core.train;
 
+import ai.djl.engine.Engine;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.TrainingArguments;
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.nn.Param;
 import ai.llamafactory.core.optim.Optimizer;
@@ -53,6 +55,7 @@ final class RunOutputs {
     private long trainLossSteps;
     private TrainingPosition.LossTally resumedLosses = TrainingPosition.LossTally.ZERO;
     private long tokensSeen;
+    private long tokensAtStart;
 
     private RunOutputs(FineTuneConfig config, OutputDirectoryRules.ResumePlan plan) {
         this.config = config;
@@ -120,6 +123,7 @@ final class RunOutputs {
             resumedLosses = pos.losses();
             trainLossSum = resumedLosses.trainLossSum();
             trainLossSteps = resumedLosses.trainLossSteps();
+            tokensAtStart = tokensSeen;
             initial = ckpt.trainerState();
             lastCheckpoint = ckpt.folder();
             LOG.info("resumed from {} at step {}", ckpt.folder(), start);
@@ -159,8 +163,13 @@ final class RunOutputs {
         logWriter.append(recorder.logEvaluation(metrics), tokensSeen);
     }
 
+    void addFlos(double flos) {
+        recorder.addFlos(flos);
+    }
+
     Path saveCheckpoint(int step, CausalLm model, TuningMethod method, Optimizer optimizer,
-            Map<String, Param> trainable, int epoch, long samplesSeen, double lossSinceLog, int stepsSinceLog) {
+            Map<String, Param> trainable, int epoch, long samplesSeen, double lossSinceLog, int stepsSinceLog,
+            boolean trainingStops) {
         // A checkpoint is only written, and so only ever resumed, if what it would hold is sound.
         TrainingHealth.requireSound(step, trainable, optimizer, lastCheckpointNote());
         TrainingPosition.LossTally losses = new TrainingPosition.LossTally(trainLossSum, trainLossSteps, lossSinceLog,
@@ -171,7 +180,7 @@ final class RunOutputs {
             files.writeJson(SCHEDULER_FILE, Map.of("step", step));
             files.writeTrainingPosition(new TrainingPosition(step, epoch, 0, samplesSeen, tokensSeen, args.seed(),
                     losses));
-            files.writeTrainerState(recorder.checkpointSnapshot(false));
+            files.writeTrainerState(recorder.checkpointSnapshot(trainingStops));
         });
         lastCheckpoint = c.folder();
         if (args.saveTotalLimit().isPresent()) {
@@ -186,8 +195,12 @@ final class RunOutputs {
                 + lastCheckpoint + ")";
     }
 
+    /**
+     * Writes the final outputs. {@code train_tokens_per_second} is the non-padding tokens this call trained (after a
+     * resume: since the resume) over {@code train_runtime}, the same figure the console's progress shows.
+     */
     List<Path> finish(CausalLm model, TuningMethod method, Path modelFolder, TrainingData data, double runtime,
-            long samples, Map<String, Double> finalEval) {
+            long samples, Map<String, Double> finalEval, ModelCard.Hyperparameters hyperparameters) {
         List<Path> written = new ArrayList<>(method.save(model, outputDir));
         written.addAll(TokenizerFiles.save(modelFolder, outputDir, data.template(), data.tokenizer()));
         double trainLoss = trainLossSteps == 0 ? Double.NaN : trainLossSum / trainLossSteps;
@@ -198,7 +211,8 @@ final class RunOutputs {
         state.write(statePath);
         written.add(statePath);
         Map<String, Object> train = new LinkedHashMap<>(ResultsWriter.speedMetrics("train", runtime, samples,
-                (long) recorder.globalStep(), tokensSeen));
+                (long) recorder.globalStep(), tokensSeen - tokensAtStart));
+        train.put("total_flos", state.totalFlos());
         train.put("epoch", recorder.epoch());
         train.put("train_loss", trainLoss);
         written.add(ResultsWriter.save(outputDir, MetricsSplit.TRAIN, train));
@@ -208,23 +222,29 @@ final class RunOutputs {
             written.add(ResultsWriter.save(outputDir, MetricsSplit.EVAL, eval));
         }
         ModelCard.Method cardMethod = ModelCard.Method.valueOf(config.finetuning().finetuningType().name());
+        // LLaMA-Factory's create_modelcard_and_push: license "other", finetuned_from = model_name_or_path
         written.add(ModelCardWriter.write(outputDir, ModelCard.builder(outputDir.getFileName().toString(), cardMethod)
                 .baseModel(config.model().modelNameOrPath())
+                .license("other")
                 .datasets(config.data().dataset())
+                .hyperparameters(hyperparameters.toMap())
+                .frameworkVersion("DJL " + Engine.getDjlVersion())
+                .frameworkVersion("PyTorch " + DjlEngine.get().getVersion())
                 .logHistory(state.logHistory())
                 .build()));
         if (config.finetuning().plotLoss()) {
             written.addAll(LossPlotter.plot(outputDir, state, LossPlotter.DEFAULT_KEYS));
         }
-        trainLossFinal = trainLoss;
+        trainMetrics.clear();
+        train.forEach((k, v) -> trainMetrics.put(k, ((Number) v).doubleValue()));
         return written;
     }
 
-    private double trainLossFinal = Double.NaN;
+    private final Map<String, Double> trainMetrics = new LinkedHashMap<>();
 
+    /** @return the metrics written to {@code train_results.json}, plus {@code total_tokens} (tokens of the run) */
     Map<String, Double> finalMetrics() {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("train_loss", trainLossFinal);
+        Map<String, Double> m = new LinkedHashMap<>(trainMetrics);
         m.put("total_tokens", (double) tokensSeen);
         return m;
     }

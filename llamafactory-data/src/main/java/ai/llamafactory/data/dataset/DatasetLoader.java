@@ -273,13 +273,14 @@ public final class DatasetLoader {
         }
     }
 
+    /** A dataset whose columns the stage cannot use is a configuration error (exit code 2), found before reading. */
     private static void checkStage(DatasetInfo info, Stage stage) {
         if (stage == null || stage == Stage.PPO && !info.ranking()) {
             return;
         }
         boolean pairwise = stage == Stage.RM || stage == Stage.DPO;
         if (pairwise != info.ranking()) {
-            throw new DatasetException("Dataset " + info.describe() + " does not suit stage " + stage.key() + ": "
+            throw new InvalidConfigException("Dataset " + info.describe() + " does not suit stage " + stage.key() + ": "
                     + (pairwise ? "stages rm and dpo need a ranking dataset (\"ranking\": true with chosen and "
                             + "rejected answers)" : "a ranking dataset only suits stages rm and dpo"));
         }

@@ -147,9 +147,10 @@ class DatasetLoaderTest {
         assertThat(loader.load(List.of("pairs"), opts().stage(Stage.DPO).build()).train().get(0).response())
                 .hasSize(2);
         assertThatThrownBy(() -> loader.load(List.of("pairs"), opts().stage(Stage.SFT).build()))
-                .isInstanceOf(DatasetException.class)
+                .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("does not suit stage sft: a ranking dataset only suits stages rm and dpo");
         assertThatThrownBy(() -> loader.load(List.of("a"), opts().stage(Stage.RM).build()))
+                .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("stages rm and dpo need a ranking dataset");
     }
 

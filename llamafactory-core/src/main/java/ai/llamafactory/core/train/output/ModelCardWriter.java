@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  * are the evaluation logs before the end-of-training log (with the last training loss seen, or {@code No log}); the
  * "achieves" list is the last evaluation log; numbers with more than 4 decimals are shown with 4.
  *
- * <p>One difference: {@code base_model} and the link to huggingface.co are only written for a Hub id
- * ({@code owner/name}); a local path is named as text (transformers would link a local path too).
+ * <p>{@code base_model} is written for a Hub id and for a local path alike, as transformers (LLaMA-Factory passes
+ * {@code model_name_or_path} as {@code finetuned_from}) and PEFT ({@code _name_or_path}) write it. One difference: the
+ * description links to huggingface.co only for a Hub id ({@code owner/name}); a local path is named as text
+ * (transformers would link a local path too).
  */
 public final class ModelCardWriter {
     /** File name of the card in {@code output_dir}. */
@@ -133,8 +135,7 @@ public final class ModelCardWriter {
         StringBuilder y = new StringBuilder();
         y.append("library_name: ").append(yamlScalar(card.method().libraryName())).append('\n');
         card.license().ifPresent(l -> y.append("license: ").append(yamlScalar(l)).append('\n'));
-        card.baseModel().filter(ModelCardWriter::isHubId)
-                .ifPresent(b -> y.append("base_model: ").append(yamlScalar(b)).append('\n'));
+        card.baseModel().ifPresent(b -> y.append("base_model: ").append(yamlScalar(b)).append('\n'));
         yamlList(y, "tags", card.tags());
         List<String> metrics = new ArrayList<>();
         if (evalResults != null) {

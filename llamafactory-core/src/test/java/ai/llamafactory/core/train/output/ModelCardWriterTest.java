@@ -118,6 +118,7 @@ class ModelCardWriterTest {
         assertThat(text).startsWith("""
                 ---
                 library_name: transformers
+                base_model: /models/my-llama
                 tags:
                 - llama-factory
                 - full
@@ -133,7 +134,7 @@ class ModelCardWriterTest {
                 .contains("- optimizer: Use sgd and the args are:\nmomentum=0.9\n- lr_scheduler_type: linear\n"
                         + "- training_steps: 100\n")
                 .contains("### Training results\n\n\n\n### Framework versions\n\n")
-                .doesNotContain("It achieves").doesNotContain("base_model").doesNotContain("license");
+                .doesNotContain("It achieves").doesNotContain("license");
     }
 
     @Test
