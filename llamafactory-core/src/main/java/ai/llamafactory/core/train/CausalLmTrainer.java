@@ -1,6 +1,7 @@
 package ai.llamafactory.core.train;
 
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
@@ -61,6 +62,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
         Path modelFolder = ModelFolders.resolve(config.model());
         TrainingData data = TrainingData.prepare(config, modelFolder);
         TuningMethod method = TuningMethods.create(config);
+        Run run = null;
         try (CausalLm model = DjlModelLoader.load(modelFolder, policy)) {
             method.apply(model);
             outputs.restoreWeights(model, method, modelFolder);
@@ -70,10 +72,29 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                         + " left no trainable parameter");
             }
             try (Optimizer optimizer = Optimizers.create(args, method.parameterGroups(model, args.weightDecay()))) {
-                return new Run(config, listeners, cancellation, outputs, modelFolder, data, method, model, trainable,
-                        optimizer).execute();
+                run = new Run(config, listeners, cancellation, outputs, modelFolder, data, method, model, trainable,
+                        optimizer);
+                return run.execute();
             }
+        } catch (EngineException | OutOfMemoryError e) {
+            // Native failures (allocation, a kernel libtorch rejects) surface as EngineException from DJL's JNI, which
+            // never aborts the JVM for them; they become the library's exception with where it happened. Nothing is
+            // written after the failure, so the last good checkpoint stays the newest.
+            throw engineFailure(run == null ? "loading the model and preparing training" : run.phase, e,
+                    outputs.lastCheckpointNote());
         }
+    }
+
+    private static TrainingException engineFailure(String phase, Throwable e, String lastCheckpointNote) {
+        String message = String.valueOf(e.getMessage());
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        boolean memory = e instanceof OutOfMemoryError || lower.contains("out of memory")
+                || lower.contains("not enough memory") || lower.contains("can't allocate")
+                || lower.contains("failed to allocate");
+        String what = e instanceof OutOfMemoryError ? "the JVM ran out of memory" : "the PyTorch engine failed";
+        return new TrainingException(what + " while " + phase + ": " + message.strip()
+                + (memory ? " (out of memory: lower per_device_train_batch_size or cutoff_len, or free memory)" : "")
+                + "; training stopped and nothing was saved over the last good checkpoint" + lastCheckpointNote, e);
     }
 
     /** One run's state. */
@@ -97,6 +118,8 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
         private final CausalLmLoss.Options lossOptions;
         private final long flopsParameters;
         private final long startNanos = System.nanoTime();
+        /** What the run is doing, for the message of a native failure. */
+        private String phase = "restoring the checkpoint's optimizer state";
 
         Run(FineTuneConfig config, TrainingListeners listeners, CancellationToken cancellation, RunOutputs outputs,
                 Path modelFolder, TrainingData data, TuningMethod method, CausalLm model, Map<String, Param> trainable,
@@ -167,6 +190,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                     reason = TrainingResult.StopReason.CANCELLED;
                     break;
                 }
+                phase = "training step " + (step + 1);
                 StepOutcome o = trainStep(step);
                 long global = step + 1;
                 double lr = schedule.learningRate(step);
@@ -211,6 +235,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                 boolean lastStep = global >= maxSteps;
                 if (args.saveStrategy() == SaveStrategy.STEPS
                         && (global % Math.max(1, args.saveSteps()) == 0 || lastStep)) {
+                    phase = "writing checkpoint-" + global;
                     Path ckpt = outputs.saveCheckpoint((int) global, model, method, optimizer, trainable,
                             (int) (step / plan.stepsPerEpoch()), global * args.effectiveBatchSize(), lossSinceLog,
                             stepsSinceLog, lastStep);
@@ -241,6 +266,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             if (!Double.isNaN(lastLoss)) {
                 result.finalLoss(lastLoss);
             }
+            phase = "writing the final outputs";
             List<Path> written = new ArrayList<>(outputs.finish(model, method, modelFolder, data, runtime,
                     step * (long) args.effectiveBatchSize(), finalEval, hyperparameters()));
             if (args.doPredict() && !data.predictPrompts().isEmpty() && reason != TrainingResult.StopReason.CANCELLED) {
@@ -351,6 +377,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
         }
 
         private Map<String, Double> evaluate() {
+            phase = "evaluating";
             boolean wasGrad = DjlEngine.isGradMode();
             DjlEngine.setGradMode(false);
             model.setTraining(false);

@@ -48,6 +48,39 @@ class TrainerSafetyTest {
         }
     }
 
+    /**
+     * A native failure inside a training step (here: the tokenizer emits ids the model's 128-row embedding does not
+     * have, which libtorch's embedding rejects) becomes a TrainingException naming the step; the JVM goes on.
+     */
+    @Test
+    void aNativeFailureInAStepIsANamedExceptionNotACrash() throws Exception {
+        Path model = TinyRun.model("qwen3", tmp.resolve("model"));
+        String config = Files.readString(model.resolve("config.json"));
+        Files.writeString(model.resolve("config.json"), config.replaceFirst("\"vocab_size\": \\d+", "\"vocab_size\": 128"));
+        ai.llamafactory.core.model.Architecture arch = ai.llamafactory.core.model.Architectures.forModelType("qwen3");
+        ai.llamafactory.core.config.ModelConfig mc = ai.llamafactory.core.config.ModelConfig.parse(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(model.resolve("config.json").toFile()),
+                arch.configDefaults(), "test config");
+        try (NDManager m = NDManager.newBaseManager();
+                ai.llamafactory.core.model.CausalLm lm = arch.build(mc,
+                        new ai.llamafactory.core.model.RandomWeights(1, 0.02, false),
+                        ai.llamafactory.core.engine.ComputePolicy.cpu(), m.newSubManager())) {
+            ai.llamafactory.core.loader.ModelWriter.save(lm, model,
+                    ai.llamafactory.core.checkpoint.SafetensorsDtype.F32, Long.MAX_VALUE);
+        }
+        Path data = TinyRun.dataset(tmp.resolve("data"));
+        assertThatThrownBy(() -> FineTune.model(model).full().sft().dataset("tiny").datasetDir(data.toString())
+                .template("chatml").cutoffLen(64).batchSize(2).maxSteps(2).outputDir(tmp.resolve("out")).run())
+                .isInstanceOf(TrainingException.class)
+                .hasMessageStartingWith("the PyTorch engine failed while training step 1: ")
+                .hasMessageContaining("index out of range")
+                .hasMessageEndingWith("nothing was saved over the last good checkpoint (no checkpoint had been written)");
+        // The engine is still usable in this JVM.
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertThat(m.ones(new ai.djl.ndarray.types.Shape(2)).sum().getFloat()).isEqualTo(2f);
+        }
+    }
+
     @Test
     void existingOutputDirWithoutCheckpointIsRefused() throws Exception {
         Path model = TinyRun.model("llama", tmp.resolve("model"));
