@@ -108,9 +108,12 @@ final class NativeMemoryStress {
         return List.of("-Dllamafactory.debug.native_memory=true");
     }
 
-    /** @return {@link #forcedGcOptions()} plus a collection every 3 ms at arbitrary points (a GC storm) */
-    static List<String> gcStormOptions() {
-        return List.of("-Dllamafactory.debug.native_memory=true", "-Dstress.gc_storm_millis=3");
+    /**
+     * @param millis the storm's interval
+     * @return {@link #forcedGcOptions()} plus a collection every {@code millis} ms at arbitrary points of a step
+     */
+    static List<String> gcStormOptions(long millis) {
+        return List.of("-Dllamafactory.debug.native_memory=true", "-Dstress.gc_storm_millis=" + millis);
     }
 
     /** @return glibc settings that make use-after-free and heap corruption fail at once */
@@ -126,7 +129,9 @@ final class NativeMemoryStress {
      */
     void identicalRuns(Config config, int repeats) {
         Tally t = tallies.get(config);
-        reference(config);
+        if (!reference(config)) {
+            return;
+        }
         for (int i = 0; i < repeats; i++) {
             Path out = newOutput(config, "repeat");
             ChildRun r = runChild(config, out, null);
@@ -142,7 +147,9 @@ final class NativeMemoryStress {
      */
     void killTrial(Config config) {
         Tally t = tallies.get(config);
-        reference(config);
+        if (!reference(config)) {
+            return;
+        }
         KillMoment moment = KillMoment.values()[random.nextInt(KillMoment.values().length)];
         Path out = newOutput(config, "kill");
         t.trials++;
@@ -267,21 +274,31 @@ final class NativeMemoryStress {
         }
     }
 
-    private void reference(Config config) {
+    /** Runs the uninterrupted reference once; false (counted as a failed run) if it failed or crashed. */
+    private boolean reference(Config config) {
         if (references.containsKey(config)) {
-            return;
+            return references.get(config) != null;
         }
+        Tally t = tallies.get(config);
         Path out = newOutput(config, "reference");
         ChildRun r = runChild(config, out, null);
-        if (r.exitCode() != 0) {
-            throw new IllegalStateException(config + ": the reference run failed (exit " + r.exitCode() + ")\n"
-                    + tail(r.log()));
-        }
         Map<Integer, String> steps = readSteps(stepFile(out));
-        if (steps.size() != StressChild.STEPS) {
-            throw new IllegalStateException(config + ": the reference run logged " + steps.size() + " steps");
+        if (r.exitCode() != 0 || steps.size() != StressChild.STEPS) {
+            if (r.crashed()) {
+                t.crashes++;
+            } else {
+                t.failedRuns++;
+            }
+            if (r.log().contains("NaN") || steps.values().stream().anyMatch(v -> v.startsWith("NaN"))) {
+                t.nanRuns++;
+            }
+            t.problems.add(config + " reference run: exit " + r.exitCode() + ", " + steps.size() + " steps\n"
+                    + tail(r.log()));
+            references.put(config, null);
+            return false;
         }
         references.put(config, new Reference(steps, weightsDigest(out), trainLoss(out)));
+        return true;
     }
 
     private Path newOutput(Config config, String kind) {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * </pre>
  *
  * {@code stress.trials} kill trials and {@code stress.repeats} identical runs per configuration (pt/sft x full/LoRA);
- * {@code stress.gc=false} leaves the collector alone (default: forced at every step boundary and every 3 ms), {@code stress.perturb=false} leaves glibc's malloc alone,
+ * {@code stress.gc=false} leaves the collector alone (default: forced at every step boundary and every
+ * {@code stress.gc_storm_millis}, 10, ms), {@code stress.perturb=false} leaves glibc's malloc alone,
  * {@code stress.seed} changes the kill schedule, {@code stress.work} keeps the runs' folders.
  */
 @Tag("benchmark")
@@ -32,7 +33,7 @@ class NativeMemoryStressBenchmark {
         Path work = workDir == null ? Files.createTempDirectory("llamafactory-stress") : Path.of(workDir);
         Files.createDirectories(work);
         List<String> options = Boolean.parseBoolean(System.getProperty("stress.gc", "true"))
-                ? NativeMemoryStress.gcStormOptions() : List.of();
+                ? NativeMemoryStress.gcStormOptions(Long.getLong("stress.gc_storm_millis", 10)) : List.of();
         Map<String, String> env = Boolean.parseBoolean(System.getProperty("stress.perturb", "true"))
                 ? NativeMemoryStress.perturbedMalloc() : Map.of();
         NativeMemoryStress stress = new NativeMemoryStress(work, options, env, Long.getLong("stress.seed", 1L));
