@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.engine.NativeMemoryDebug;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -114,6 +115,51 @@ class OptimizerStateTest {
                                 .containsExactly(a.get(name).toFloatArray());
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Regression test for the resume crashes of issue 10: the state read back from disk must own its memory. It
+     * used to live in direct buffers the garbage collector frees (DJL's NDList.decode, then an alias instead of a
+     * copy); a collection after loading, and buffers of the same sizes reusing the freed memory, then turned the
+     * AdamW moments into garbage.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimizers")
+    void loadedStateSurvivesAGarbageCollection(String label, Function<List<ParamGroup>, Optimizer> factory,
+            @TempDir Path dir) {
+        Map<String, NDArray> a = params(M0, V0);
+        try (Optimizer original = factory.apply(groups(a))) {
+            for (int s = 0; s < 3; s++) {
+                setGradientValues(manager, a, gradsOf(s));
+                original.step(0.01 * (s + 1));
+            }
+            original.saveState(dir);
+            Map<String, NDArray> b = params(a.get("model.m.weight").toFloatArray(),
+                    a.get("model.v.bias").toFloatArray());
+            try (Optimizer resumed = factory.apply(groups(b))) {
+                resumed.loadState(dir);
+                NativeMemoryDebug.fullCollection("after loading optimizer state");
+                List<java.nio.ByteBuffer> reuse = new java.util.ArrayList<>();
+                for (int i = 0; i < 4096; i++) {
+                    java.nio.ByteBuffer junk = java.nio.ByteBuffer.allocateDirect(4 + (i % 64) * 4);
+                    while (junk.hasRemaining()) {
+                        junk.put((byte) 0xFF); // NaN in every float
+                    }
+                    reuse.add(junk);
+                }
+                for (int s = 3; s < 5; s++) {
+                    setGradientValues(manager, a, gradsOf(s));
+                    setGradientValues(manager, b, gradsOf(s));
+                    original.step(0.01 * (s + 1));
+                    resumed.step(0.01 * (s + 1));
+                    for (String name : a.keySet()) {
+                        assertThat(b.get(name).toFloatArray()).as("%s after step %d", name, s + 1)
+                                .containsExactly(a.get(name).toFloatArray());
+                    }
+                }
+                assertThat(reuse).hasSize(4096);
             }
         }
     }
