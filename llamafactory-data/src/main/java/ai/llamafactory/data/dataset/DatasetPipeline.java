@@ -22,11 +22,15 @@ import java.util.Set;
  * names explicitly and that no row of a file holds stops the load with a {@link DatasetException}.
  */
 final class DatasetPipeline implements Iterator<AlignedExample>, AutoCloseable {
-    /** The column keys each formatting reads (media columns are checked when used, see {@link RowConverter}). */
-    private static final List<String> ALPACA_KEYS = List.of("prompt", "query", "response", "history", "system",
-            "tools", "chosen", "rejected", "kto_tag");
-    private static final List<String> CONVERSATION_KEYS = List.of("messages", "system", "tools", "chosen", "rejected",
+    /**
+     * The column keys that carry each formatting's text and must be in some row when declared. Context columns
+     * ({@code system}, {@code tools}, {@code history}) are left out: a shared dataset_info.json entry often names them
+     * for files whose rows have none, which simply means no system prompt, tools or history. Media columns are checked
+     * when used (see {@link RowConverter}).
+     */
+    private static final List<String> ALPACA_KEYS = List.of("prompt", "query", "response", "chosen", "rejected",
             "kto_tag");
+    private static final List<String> CONVERSATION_KEYS = List.of("messages", "chosen", "rejected", "kto_tag");
     private static final int COLUMNS_SHOWN = 20;
     private final DatasetInfo info;
     private final DatasetFiles files;

@@ -99,16 +99,25 @@ class DeclaredColumnsTest {
     }
 
     @Test
-    void declaredConversationColumnInNoRowOfAStreamedFileIsAnErrorAtTheEndOfTheFile() throws Exception {
+    void declaredConversationColumnInNoRowIsAnErrorWhenStreamingToo() throws Exception {
         DatasetLoader loader = loader("{\"file_name\": \"d.jsonl\", \"formatting\": \"sharegpt\", \"columns\": "
-                + "{\"messages\": \"conversations\", \"system\": \"sys\"}}", "d.jsonl",
-                "{\"conversations\": [{\"from\": \"human\", \"value\": \"q\"}, {\"from\": \"gpt\", \"value\": \"a\"}],"
-                        + " \"system_prompt\": \"be brief\"}\n");
-        StreamedDatasets streamed = loader.stream(List.of("d"), sft().build());
-        assertThatThrownBy(() -> streamed.train().forEachRemaining(e -> { }))
+                + "{\"messages\": \"conversation\", \"system\": \"sys\"}}", "d.jsonl",
+                "{\"conversations\": [{\"from\": \"human\", \"value\": \"q\"}, {\"from\": \"gpt\", \"value\": \"a\"}]}\n");
+        assertThatThrownBy(() -> loader.stream(List.of("d"), sft().build()))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("Dataset 'd' (file_name d.jsonl, formatting sharegpt): dataset_info.json names "
-                        + "column 'sys' (columns.system), but none of the 1 rows of " + dir.resolve("d.jsonl"));
+                .hasMessage("Dataset 'd' (file_name d.jsonl, formatting sharegpt): dataset_info.json names column "
+                        + "'conversation' (columns.messages), but none of the 1 rows of " + dir.resolve("d.jsonl")
+                        + " has it; the rows have [conversations] (did you mean 'conversations'?). Correct the name "
+                        + "in dataset_info.json (or remove the key to use the default), or add the column to the "
+                        + "file");
+    }
+
+    @Test
+    void declaredContextColumnsInNoRowMeanNone() throws Exception {
+        DatasetLoader loader = loader("{\"file_name\": \"d.jsonl\", \"columns\": {\"prompt\": \"instruction\", "
+                + "\"system\": \"system\", \"history\": \"history\"}}", "d.jsonl",
+                "{\"instruction\": \"q\", \"output\": \"a\"}\n");
+        assertThat(loader.load(List.of("d"), sft().build()).train().get(0).system()).isEmpty();
     }
 
     @Test
