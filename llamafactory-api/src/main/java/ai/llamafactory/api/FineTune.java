@@ -1,5 +1,9 @@
 package ai.llamafactory.api;
 
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.run.TrainingListener;
+import ai.llamafactory.api.run.TrainingListeners;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.config.DataArguments;
 import ai.llamafactory.api.config.ExportArguments;
 import ai.llamafactory.api.config.FineTuneConfig;

@@ -1,5 +1,7 @@
 package ai.llamafactory.api;
 
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.exception.LlamaFactoryException;
 import ai.llamafactory.api.exception.TrainingException;
 import java.time.Duration;

@@ -1,5 +1,9 @@
 package ai.llamafactory.api;
 
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.run.TrainingListener;
+import ai.llamafactory.api.run.TrainingListeners;
+import ai.llamafactory.api.run.TrainingResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;

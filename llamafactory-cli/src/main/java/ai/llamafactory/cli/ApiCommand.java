@@ -1,6 +1,6 @@
 package ai.llamafactory.cli;
 
-import ai.llamafactory.api.CancellationToken;
+import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.api.chat.ChatModel;
 import ai.llamafactory.api.chat.ChatRequest;
 import ai.llamafactory.api.chat.ChatResponse;

@@ -2,7 +2,7 @@ package ai.llamafactory.cli;
 
 import ai.llamafactory.api.FineTune;
 import ai.llamafactory.api.TrainingHandle;
-import ai.llamafactory.api.TrainingResult;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.config.FineTuneConfig;
 import java.io.PrintWriter;
 import java.math.BigDecimal;

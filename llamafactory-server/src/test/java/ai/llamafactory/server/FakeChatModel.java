@@ -1,6 +1,6 @@
 package ai.llamafactory.server;
 
-import ai.llamafactory.api.CancellationToken;
+import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.api.chat.ChatChoice;
 import ai.llamafactory.api.chat.ChatDelta;
 import ai.llamafactory.api.chat.ChatMessage;

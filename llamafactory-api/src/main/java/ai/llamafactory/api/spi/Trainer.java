@@ -1,8 +1,8 @@
 package ai.llamafactory.api.spi;
 
-import ai.llamafactory.api.CancellationToken;
-import ai.llamafactory.api.TrainingListeners;
-import ai.llamafactory.api.TrainingResult;
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.run.TrainingListeners;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.config.FineTuneConfig;
 
 /**

@@ -1,6 +1,6 @@
 package ai.llamafactory.core.chat;
 
-import ai.llamafactory.api.CancellationToken;
+import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.api.chat.ChatChoice;
 import ai.llamafactory.api.chat.ChatDelta;
 import ai.llamafactory.api.chat.ChatModel;
@@ -31,8 +31,8 @@ import ai.llamafactory.core.generate.StreamChunk;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.loader.ModelFolders;
 import ai.llamafactory.core.model.CausalLm;
-import ai.llamafactory.core.train.TuningMethod;
-import ai.llamafactory.core.train.TuningMethods;
+import ai.llamafactory.core.tuning.TuningMethod;
+import ai.llamafactory.core.tuning.TuningMethods;
 import ai.llamafactory.data.template.ChatTemplate;
 import ai.llamafactory.data.template.FunctionCall;
 import ai.llamafactory.data.tokenizer.HfTokenizer;

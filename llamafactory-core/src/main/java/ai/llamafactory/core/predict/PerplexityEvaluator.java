@@ -14,7 +14,7 @@ import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loader.ModelFolders;
 import ai.llamafactory.core.loss.CausalLmLoss;
 import ai.llamafactory.core.model.CausalLm;
-import ai.llamafactory.core.train.BatchTensors;
+import ai.llamafactory.core.model.BatchTensors;
 import ai.llamafactory.data.encode.BatchCollator;
 import ai.llamafactory.data.encode.EncodedExample;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package ai.llamafactory.core.predict;
 
-import ai.llamafactory.api.CancellationToken;
+import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.GeneratingArguments;
 import ai.llamafactory.api.config.Stage;

@@ -1,5 +1,6 @@
 package ai.llamafactory.core.train;
 
+import ai.llamafactory.core.tuning.TuningMethod;
 import ai.djl.engine.Engine;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.TrainingArguments;

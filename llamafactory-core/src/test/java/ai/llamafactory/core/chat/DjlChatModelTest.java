@@ -3,7 +3,7 @@ package ai.llamafactory.core.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.llamafactory.api.CancellationToken;
+import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.api.chat.ChatChoice;
 import ai.llamafactory.api.chat.ChatDelta;
 import ai.llamafactory.api.chat.ChatMessage;

@@ -3,7 +3,7 @@ package ai.llamafactory.core.predict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.TrainingResult;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.chat.ChatMessage;
 import ai.llamafactory.api.chat.ChatRequest;
 import ai.llamafactory.api.config.FineTuneConfig;
@@ -64,8 +64,8 @@ class FineTuneThenPredictAndChatTest {
         assertThat(TrainerProviders.select(predict, getClass().getClassLoader()))
                 .isInstanceOf(PredictOnlyTrainerProvider.class);
         TrainingResult predicted = TrainerProviders.select(predict, getClass().getClassLoader()).create()
-                .train(predict, ai.llamafactory.api.TrainingListeners.none(),
-                        ai.llamafactory.api.CancellationToken.never());
+                .train(predict, ai.llamafactory.api.run.TrainingListeners.none(),
+                        ai.llamafactory.api.run.CancellationToken.never());
         assertThat(predicted.metric("predict_bleu-4").orElseThrow()).isEqualTo(all.get("predict_bleu-4").asDouble());
         assertThat(predictOut.resolve("predict_results.json")).exists();
         assertThat(predictOut.resolve("training_args.yaml")).exists();

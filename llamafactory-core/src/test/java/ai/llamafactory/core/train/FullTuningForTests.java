@@ -1,5 +1,7 @@
 package ai.llamafactory.core.train;
 
+import ai.llamafactory.core.tuning.TuningMethod;
+import ai.llamafactory.core.tuning.TuningMethodProvider;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.FinetuningType;
 import ai.llamafactory.core.checkpoint.SafetensorsCheckpoint;

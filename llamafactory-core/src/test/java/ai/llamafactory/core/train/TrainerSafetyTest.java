@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.TrainingListener;
+import ai.llamafactory.api.run.TrainingListener;
 import ai.llamafactory.api.config.LrSchedulerType;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.exception.TrainingException;

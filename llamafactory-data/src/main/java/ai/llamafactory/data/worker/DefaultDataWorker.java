@@ -23,7 +23,7 @@ import ai.llamafactory.data.dataset.LoadedDatasets;
 import ai.llamafactory.api.config.MixStrategy;
 import ai.llamafactory.data.dataset.RowProblem;
 import ai.llamafactory.data.dataset.ValSize;
-import ai.llamafactory.data.dataset.demo.DemoDatasets;
+import ai.llamafactory.data.dataset.DemoDatasets;
 import ai.llamafactory.data.encode.DroppedExample;
 import ai.llamafactory.data.encode.EncodedDataset;
 import ai.llamafactory.data.encode.EncodedExample;

@@ -20,7 +20,7 @@ import ai.llamafactory.data.AlignedExample;
 import ai.llamafactory.data.dataset.DatasetLoadOptions;
 import ai.llamafactory.data.dataset.DatasetLoader;
 import ai.llamafactory.data.dataset.LoadedDatasets;
-import ai.llamafactory.data.dataset.demo.DemoDatasets;
+import ai.llamafactory.data.dataset.DemoDatasets;
 import ai.llamafactory.data.encode.EncodedExample;
 import ai.llamafactory.data.encode.EncodingOptions;
 import ai.llamafactory.data.encode.KtoExample;

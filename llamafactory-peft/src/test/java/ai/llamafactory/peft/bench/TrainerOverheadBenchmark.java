@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.TrainingListener;
+import ai.llamafactory.api.run.TrainingListener;
 import ai.llamafactory.api.config.LrSchedulerType;
 import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import ai.llamafactory.core.config.ModelConfig;
@@ -76,12 +76,12 @@ class TrainerOverheadBenchmark {
                 .training(t -> t.loggingSteps(1).saveSteps(1_000_000).maxGradNorm(1.0))
                 .listener(new TrainingListener() {
                     @Override
-                    public void onTrainBegin(ai.llamafactory.api.TrainBeginEvent e) {
+                    public void onTrainBegin(ai.llamafactory.api.run.TrainBeginEvent e) {
                         trainable[0] = e.trainableParameters();
                     }
 
                     @Override
-                    public void onStep(ai.llamafactory.api.StepEvent e) {
+                    public void onStep(ai.llamafactory.api.run.StepEvent e) {
                         stepEnds.add(System.nanoTime());
                     }
                 })

@@ -3,7 +3,7 @@ package ai.llamafactory.peft.method;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.TrainingResult;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.testing.TinyRun;
 import java.io.InputStream;
 import java.nio.file.Files;
