@@ -1,9 +1,5 @@
 package ai.llamafactory.api;
 
-import ai.llamafactory.api.run.CancellationToken;
-import ai.llamafactory.api.run.TrainingListener;
-import ai.llamafactory.api.run.TrainingListeners;
-import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.config.DataArguments;
 import ai.llamafactory.api.config.ExportArguments;
 import ai.llamafactory.api.config.FineTuneConfig;
@@ -19,6 +15,10 @@ import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.config.TrainingArguments;
 import ai.llamafactory.api.exception.LlamaFactoryException;
 import ai.llamafactory.api.exception.TrainingException;
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.run.TrainingListener;
+import ai.llamafactory.api.run.TrainingListeners;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.spi.Trainer;
 import ai.llamafactory.api.spi.TrainerProvider;
 import ai.llamafactory.api.spi.TrainerProviders;

@@ -1,5 +1,11 @@
 package ai.llamafactory.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.exception.DatasetException;
+import ai.llamafactory.api.exception.TrainingException;
 import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.api.run.EvaluationEvent;
 import ai.llamafactory.api.run.LogEvent;
@@ -8,12 +14,6 @@ import ai.llamafactory.api.run.TrainBeginEvent;
 import ai.llamafactory.api.run.TrainingListener;
 import ai.llamafactory.api.run.TrainingListeners;
 import ai.llamafactory.api.run.TrainingResult;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import ai.llamafactory.api.config.FineTuneConfig;
-import ai.llamafactory.api.exception.DatasetException;
-import ai.llamafactory.api.exception.TrainingException;
 import ai.llamafactory.api.spi.Trainer;
 import java.time.Duration;
 import java.time.Instant;

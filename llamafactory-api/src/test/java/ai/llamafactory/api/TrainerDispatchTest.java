@@ -1,9 +1,5 @@
 package ai.llamafactory.api;
 
-import ai.llamafactory.api.run.CancellationToken;
-import ai.llamafactory.api.run.TrainingListener;
-import ai.llamafactory.api.run.TrainingListeners;
-import ai.llamafactory.api.run.TrainingResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -16,6 +12,10 @@ import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.exception.TrainingException;
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.run.TrainingListener;
+import ai.llamafactory.api.run.TrainingListeners;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.spi.Trainer;
 import ai.llamafactory.api.spi.TrainerProviders;
 import java.net.URL;

@@ -13,10 +13,9 @@ import ai.llamafactory.core.chat.DjlChatModel;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loader.ModelFolders;
 import ai.llamafactory.core.loss.CausalLmLoss;
-import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.model.BatchTensors;
+import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.data.encode.BatchCollator;
-import ai.llamafactory.data.encode.EncodedExample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -66,7 +65,7 @@ public final class PerplexityEvaluator {
         FineTuneConfig asTraining = config.toBuilder().training(config.training().toBuilder().doTrain(true)
                 .doEval(false).doPredict(false).predictWithGenerate(false).build()).build();
         PreparedData data = DataWorkers.load().prepare(asTraining, ModelFolders.resolve(config.model()));
-        List<EncodedExample> examples = examples(data.train());
+        List<EncodedSequence> examples = data.train().sequences();
         try (DjlChatModel loaded = DjlChatModel.create(config)) {
             PerplexityEvaluator evaluator = new PerplexityEvaluator(loaded.model(), data.padTokenId());
             PerplexityResult result = evaluator.evaluate(examples, config.training().perDeviceEvalBatchSize());
@@ -75,13 +74,6 @@ public final class PerplexityEvaluator {
         }
     }
 
-    private static List<EncodedExample> examples(EncodedSplit split) {
-        List<EncodedExample> out = new ArrayList<>(split.size());
-        for (EncodedSequence s : split.sequences()) {
-            out.add(new EncodedExample(s.inputIds(), s.labels(), s.attentionMask(), s.positionIds()));
-        }
-        return out;
-    }
 
     /**
      * @param examples encoded sequences with labels
@@ -89,7 +81,7 @@ public final class PerplexityEvaluator {
      * @return the perplexity
      * @throws DatasetException when no example has a label token
      */
-    public PerplexityResult evaluate(List<EncodedExample> examples, int batchSize) {
+    public PerplexityResult evaluate(List<EncodedSequence> examples, int batchSize) {
         Objects.requireNonNull(examples, "examples");
         if (batchSize < 1) {
             throw new InvalidConfigException("per_device_eval_batch_size: must be >= 1, got " + batchSize);
@@ -102,7 +94,7 @@ public final class PerplexityEvaluator {
         model.setTraining(false);
         try {
             for (int from = 0; from < examples.size(); from += batchSize) {
-                List<EncodedExample> rows = examples.subList(from, Math.min(examples.size(), from + batchSize));
+                List<EncodedSequence> rows = examples.subList(from, Math.min(examples.size(), from + batchSize));
                 try (NDManager step = model.manager().newSubManager()) {
                     BatchTensors bt = BatchTensors.of(collator.collate(rows), step);
                     NDArray hidden = model.hiddenStates(bt.input());

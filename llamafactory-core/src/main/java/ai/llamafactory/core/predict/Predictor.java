@@ -1,6 +1,6 @@
 package ai.llamafactory.core.predict;
 
-import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.chat.FinishReason;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.GeneratingArguments;
 import ai.llamafactory.api.config.Stage;
@@ -11,6 +11,7 @@ import ai.llamafactory.api.data.PreparedData;
 import ai.llamafactory.api.exception.ChatCancelledException;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.api.exception.InvalidConfigException;
+import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.api.spi.DataWorkers;
 import ai.llamafactory.core.chat.DjlChatModel;
 import ai.llamafactory.core.chat.GenerationSettings;
@@ -195,7 +196,7 @@ public final class Predictor {
                 batches++;
                 for (int i = 0; i < batch.size(); i++) {
                     GenerationOutput out = outputs.get(i);
-                    if (out.finishReason() == ai.llamafactory.core.generate.FinishReason.CANCELLED) {
+                    if (out.finishReason() == FinishReason.CANCELLED) {
                         throw new ChatCancelledException("prediction cancelled after " + (from + i) + " of "
                                 + prompts.size() + " prompts: " + cancellation.reason());
                     }

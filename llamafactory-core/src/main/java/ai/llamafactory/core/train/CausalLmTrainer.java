@@ -1,12 +1,16 @@
 package ai.llamafactory.core.train;
 
-import ai.llamafactory.core.tuning.TuningMethod;
-import ai.llamafactory.core.tuning.TuningMethods;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.config.IntervalStrategy;
+import ai.llamafactory.api.config.SaveStrategy;
+import ai.llamafactory.api.config.TrainingArguments;
+import ai.llamafactory.api.data.EncodedSequence;
+import ai.llamafactory.api.exception.TrainingException;
 import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.api.run.EvaluationEvent;
 import ai.llamafactory.api.run.LogEvent;
@@ -15,11 +19,6 @@ import ai.llamafactory.api.run.StepEvent;
 import ai.llamafactory.api.run.TrainBeginEvent;
 import ai.llamafactory.api.run.TrainingListeners;
 import ai.llamafactory.api.run.TrainingResult;
-import ai.llamafactory.api.config.FineTuneConfig;
-import ai.llamafactory.api.config.IntervalStrategy;
-import ai.llamafactory.api.config.SaveStrategy;
-import ai.llamafactory.api.config.TrainingArguments;
-import ai.llamafactory.api.exception.TrainingException;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.engine.NativeMemoryDebug;
@@ -36,8 +35,9 @@ import ai.llamafactory.core.optim.Optimizer;
 import ai.llamafactory.core.predict.Predictor;
 import ai.llamafactory.core.train.checkpoint.TrainingPosition;
 import ai.llamafactory.core.train.output.ModelCard;
+import ai.llamafactory.core.tuning.TuningMethod;
+import ai.llamafactory.core.tuning.TuningMethods;
 import ai.llamafactory.data.encode.BatchCollator;
-import ai.llamafactory.data.encode.EncodedExample;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -298,7 +298,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             long tokens = 0;
             long inputIdsElements = 0;
             for (int[] idx : micro) {
-                List<EncodedExample> rows = new ArrayList<>(idx.length);
+                List<EncodedSequence> rows = new ArrayList<>(idx.length);
                 for (int i : idx) {
                     rows.add(data.train().get(i));
                     tokens += data.train().get(i).length();
@@ -392,7 +392,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             try {
                 int bs = args.perDeviceEvalBatchSize();
                 for (int from = 0; from < data.eval().size(); from += bs) {
-                    List<EncodedExample> rows = data.eval().subList(from, Math.min(data.eval().size(), from + bs));
+                    List<EncodedSequence> rows = data.eval().subList(from, Math.min(data.eval().size(), from + bs));
                     try (NDManager sm = model.manager().newSubManager()) {
                         BatchTensors bt = BatchTensors.of(collator.collate(rows), sm);
                         CausalLmLoss.Result r = CausalLmLoss.compute(model.hiddenStates(bt.input()),

@@ -1,6 +1,5 @@
 package ai.llamafactory.core.train;
 
-import ai.llamafactory.core.tuning.TuningMethod;
 import ai.djl.engine.Engine;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.TrainingArguments;
@@ -24,6 +23,7 @@ import ai.llamafactory.core.train.output.ResultsWriter;
 import ai.llamafactory.core.train.output.TrainerLogWriter;
 import ai.llamafactory.core.train.output.TrainerState;
 import ai.llamafactory.core.train.output.TrainerStateRecorder;
+import ai.llamafactory.core.tuning.TuningMethod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,6 @@ import ai.llamafactory.api.data.EncodedSplit;
 import ai.llamafactory.api.data.PreparedData;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.api.spi.DataWorkers;
-import ai.llamafactory.data.encode.EncodedExample;
 import ai.llamafactory.data.template.ChatTemplate;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
 import ai.llamafactory.data.tokenizer.Tokenizer;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * @param tokenizer the tokenizer, special tokens fixed by the template
  * @param template the chat template
  */
-public record TrainingData(List<EncodedExample> train, List<EncodedExample> eval, List<EncodedPrompt> predictPrompts,
+public record TrainingData(List<EncodedSequence> train, List<EncodedSequence> eval, List<EncodedPrompt> predictPrompts,
         Tokenizer tokenizer, ChatTemplate template) {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
 
@@ -46,14 +45,14 @@ public record TrainingData(List<EncodedExample> train, List<EncodedExample> eval
     public static TrainingData prepare(FineTuneConfig config, Path modelFolder) {
         PreparedData prepared = DataWorkers.load().prepare(config, modelFolder);
         LOG.info("data: {}", prepared.summary());
-        List<EncodedExample> train = sequences(prepared.train());
-        List<EncodedExample> eval = new ArrayList<>();
+        List<EncodedSequence> train = prepared.train().sequences();
+        List<EncodedSequence> eval = new ArrayList<>();
         List<EncodedPrompt> prompts = new ArrayList<>();
         for (EncodedSplit split : prepared.eval().values()) {
             if (split.kind() == EncodedRecord.Kind.PROMPT) {
                 prompts.addAll(split.prompts());
             } else {
-                eval.addAll(sequences(split));
+                eval.addAll(split.sequences());
             }
         }
         if (train.isEmpty() && config.training().doTrain()) {
@@ -63,13 +62,5 @@ public record TrainingData(List<EncodedExample> train, List<EncodedExample> eval
         HfTokenizer raw = HfTokenizer.load(modelFolder);
         ChatTemplate template = DefaultDataWorker.configureTemplate(config.data(), raw);
         return new TrainingData(train, eval, prompts, template.fixSpecialTokens(raw), template);
-    }
-
-    private static List<EncodedExample> sequences(EncodedSplit split) {
-        List<EncodedExample> out = new ArrayList<>(split.size());
-        for (EncodedSequence s : split.sequences()) {
-            out.add(new EncodedExample(s.inputIds(), s.labels(), s.attentionMask(), s.positionIds()));
-        }
-        return out;
     }
 }

@@ -3,11 +3,11 @@ package ai.llamafactory.core.predict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.chat.ChatMessage;
 import ai.llamafactory.api.chat.ChatRequest;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.LrSchedulerType;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.spi.TrainerProviders;
 import ai.llamafactory.core.chat.DjlChatModel;
 import ai.llamafactory.testing.TinyRun;

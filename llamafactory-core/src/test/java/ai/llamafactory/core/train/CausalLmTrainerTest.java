@@ -1,12 +1,12 @@
 package ai.llamafactory.core.train;
 
-import ai.llamafactory.testing.TinyRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.LrSchedulerType;
+import ai.llamafactory.api.run.TrainingResult;
+import ai.llamafactory.testing.TinyRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,5 @@
 package ai.llamafactory.core.train;
 
-import ai.llamafactory.core.tuning.TuningMethod;
-import ai.llamafactory.core.tuning.TuningMethodProvider;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.FinetuningType;
 import ai.llamafactory.core.checkpoint.SafetensorsCheckpoint;
@@ -11,6 +9,8 @@ import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.nn.Param;
 import ai.llamafactory.core.optim.ParamGroup;
 import ai.llamafactory.core.optim.ParamGroups;
+import ai.llamafactory.core.tuning.TuningMethod;
+import ai.llamafactory.core.tuning.TuningMethodProvider;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

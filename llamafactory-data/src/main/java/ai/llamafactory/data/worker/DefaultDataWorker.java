@@ -2,6 +2,7 @@ package ai.llamafactory.data.worker;
 
 import ai.llamafactory.api.config.DataArguments;
 import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.config.MixStrategy;
 import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.data.EncodedFeedback;
 import ai.llamafactory.api.data.EncodedPair;
@@ -19,14 +20,12 @@ import ai.llamafactory.data.dataset.DatasetLoadOptions;
 import ai.llamafactory.data.dataset.DatasetLoadReport;
 import ai.llamafactory.data.dataset.DatasetLoader;
 import ai.llamafactory.data.dataset.DatasetRegistry;
+import ai.llamafactory.data.dataset.DemoDatasets;
 import ai.llamafactory.data.dataset.LoadedDatasets;
-import ai.llamafactory.api.config.MixStrategy;
 import ai.llamafactory.data.dataset.RowProblem;
 import ai.llamafactory.data.dataset.ValSize;
-import ai.llamafactory.data.dataset.DemoDatasets;
 import ai.llamafactory.data.encode.DroppedExample;
 import ai.llamafactory.data.encode.EncodedDataset;
-import ai.llamafactory.data.encode.EncodedExample;
 import ai.llamafactory.data.encode.EncodingOptions;
 import ai.llamafactory.data.encode.FeedbackEncoder;
 import ai.llamafactory.data.encode.KtoExample;
@@ -573,9 +572,9 @@ public final class DefaultDataWorker implements DataWorker {
         drops.splitReasons.clear();
         EncodedSplit split = switch (kind) {
             case PRETRAIN -> collect(name, kind, examples, new PretrainEncoder(template, tokenizer,
-                    encoding).encodeAll(examples, workers), DefaultDataWorker::sequence, drops);
+                    encoding).encodeAll(examples, workers), s -> s, drops);
             case SUPERVISED -> collect(name, kind, examples, new SupervisedEncoder(template, tokenizer,
-                    encoding).encodeAll(examples, workers), DefaultDataWorker::sequence, drops);
+                    encoding).encodeAll(examples, workers), s -> s, drops);
             case PAIRWISE -> collect(name, kind, examples, new PairwiseEncoder(template, tokenizer, encoding)
                     .encodeAll(examples, workers), DefaultDataWorker::pair, drops);
             case FEEDBACK -> {
@@ -620,10 +619,6 @@ public final class DefaultDataWorker implements DataWorker {
             records.add(convert.apply(t));
         }
         return new EncodedSplit(name, kind.recordKind, records);
-    }
-
-    private static EncodedRecord sequence(EncodedExample e) {
-        return new EncodedSequence(e.inputIds(), e.labels(), e.attentionMask(), e.positionIds());
     }
 
     private static EncodedRecord pair(PairwiseExample p) {

@@ -2,13 +2,13 @@ package ai.llamafactory.samples.quickstart;
 
 import ai.djl.ndarray.NDManager;
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.run.LogEvent;
-import ai.llamafactory.api.run.TrainingListener;
-import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.chat.ChatMessage;
 import ai.llamafactory.api.chat.ChatRequest;
 import ai.llamafactory.api.config.GeneratingArguments;
 import ai.llamafactory.api.config.LrSchedulerType;
+import ai.llamafactory.api.run.LogEvent;
+import ai.llamafactory.api.run.TrainingListener;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.core.chat.DjlChatModel;
 import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import ai.llamafactory.core.config.ModelConfig;
