@@ -19,9 +19,9 @@ import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.api.run.TrainingListener;
 import ai.llamafactory.api.run.TrainingListeners;
 import ai.llamafactory.api.run.TrainingResult;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.api.spi.Trainer;
 import ai.llamafactory.api.spi.TrainerProvider;
-import ai.llamafactory.api.spi.TrainerProviders;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -717,7 +717,7 @@ public final class FineTune {
      */
     public TrainingResult run() {
         FineTuneConfig config = build();
-        Trainer trainer = TrainerProviders.select(config, loader()).create();
+        Trainer trainer = Plugins.trainerProvider(config, loader()).create();
         return trainer.train(config, TrainingListeners.of(listeners), new CancellationToken());
     }
 
@@ -729,7 +729,7 @@ public final class FineTune {
      */
     public TrainingHandle start() {
         FineTuneConfig config = build();
-        Trainer trainer = TrainerProviders.select(config, loader()).create();
+        Trainer trainer = Plugins.trainerProvider(config, loader()).create();
         TrainingListeners all = TrainingListeners.of(listeners);
         CancellationToken token = new CancellationToken();
         CompletableFuture<TrainingResult> future = new CompletableFuture<>();

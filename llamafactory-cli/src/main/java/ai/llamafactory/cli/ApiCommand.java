@@ -85,9 +85,7 @@ final class ApiCommand implements Callable<Integer> {
                 server.stop();
             }
         } finally {
-            if (model instanceof AutoCloseable closeable) {
-                closeable.close();
-            }
+            model.close();
         }
         return ExitCodes.SUCCESS;
     }

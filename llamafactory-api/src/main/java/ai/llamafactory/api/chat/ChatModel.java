@@ -22,7 +22,7 @@ import java.util.List;
  * context) is an {@link ai.llamafactory.api.exception.InvalidChatRequestException} naming the field;
  * any other failure is a {@link ai.llamafactory.api.exception.LlamaFactoryException} or a runtime exception.
  */
-public interface ChatModel {
+public interface ChatModel extends AutoCloseable {
     /**
      * Generates {@link ChatRequest#n()} replies.
      *
@@ -86,5 +86,13 @@ public interface ChatModel {
      */
     default List<Double> scores(List<String> texts) {
         throw new UnsupportedOperationException("model '" + modelName() + "' has no value head and computes no scores");
+    }
+
+    /**
+     * Releases what the model holds (native memory, threads). Idempotent; the default does nothing, for models that
+     * hold nothing.
+     */
+    @Override
+    default void close() {
     }
 }

@@ -8,7 +8,7 @@ import ai.llamafactory.api.data.EncodedSplit;
 import ai.llamafactory.api.data.PreparedData;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.api.exception.InvalidConfigException;
-import ai.llamafactory.api.spi.DataWorkers;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.core.chat.DjlChatModel;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loader.ModelFolders;
@@ -64,16 +64,19 @@ public final class PerplexityEvaluator {
         }
         FineTuneConfig asTraining = config.toBuilder().training(config.training().toBuilder().doTrain(true)
                 .doEval(false).doPredict(false).predictWithGenerate(false).build()).build();
-        PreparedData data = DataWorkers.load().prepare(asTraining, ModelFolders.resolve(config.model()));
-        List<EncodedSequence> examples = data.train().sequences();
+        List<EncodedSequence> examples;
+        int padTokenId;
+        try (PreparedData data = Plugins.dataWorker().prepare(asTraining, ModelFolders.resolve(config.model()))) {
+            examples = data.train().sequences(); // the chat model below brings its own tokenizer: free the worker's now
+            padTokenId = data.padTokenId();
+        }
         try (DjlChatModel loaded = DjlChatModel.create(config)) {
-            PerplexityEvaluator evaluator = new PerplexityEvaluator(loaded.model(), data.padTokenId());
+            PerplexityEvaluator evaluator = new PerplexityEvaluator(loaded.model(), padTokenId);
             PerplexityResult result = evaluator.evaluate(examples, config.training().perDeviceEvalBatchSize());
             LOG.info("perplexity of {} on {}: {}", config.model().modelNameOrPath(), config.data().dataset(), result);
             return result;
         }
     }
-
 
     /**
      * @param examples encoded sequences with labels

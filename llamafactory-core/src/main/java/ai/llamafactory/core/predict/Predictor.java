@@ -12,7 +12,7 @@ import ai.llamafactory.api.exception.ChatCancelledException;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.run.CancellationToken;
-import ai.llamafactory.api.spi.DataWorkers;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.core.chat.DjlChatModel;
 import ai.llamafactory.core.chat.GenerationSettings;
 import ai.llamafactory.core.generate.GenerationConfig;
@@ -125,8 +125,10 @@ public final class Predictor {
                     + config.training().doPredict() + ", predict_with_generate "
                     + config.training().predictWithGenerate());
         }
-        PreparedData data = DataWorkers.load().prepare(config, ModelFolders.resolve(config.model()));
-        List<EncodedPrompt> prompts = prompts(data);
+        List<EncodedPrompt> prompts;
+        try (PreparedData data = Plugins.dataWorker().prepare(config, ModelFolders.resolve(config.model()))) {
+            prompts = prompts(data); // the chat model below brings its own tokenizer: free the worker's now
+        }
         if (prompts.isEmpty()) {
             throw new DatasetException("eval_dataset " + config.data().evalDataset() + ": no prompt is left to predict"
                     + " after encoding with cutoff_len " + config.data().cutoffLen());

@@ -7,9 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.IntervalStrategy;
+import ai.llamafactory.api.config.ModelArguments;
 import ai.llamafactory.api.config.SaveStrategy;
 import ai.llamafactory.api.config.TrainingArguments;
 import ai.llamafactory.api.data.EncodedSequence;
+import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.exception.TrainingException;
 import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.api.run.EvaluationEvent;
@@ -19,10 +21,12 @@ import ai.llamafactory.api.run.StepEvent;
 import ai.llamafactory.api.run.TrainBeginEvent;
 import ai.llamafactory.api.run.TrainingListeners;
 import ai.llamafactory.api.run.TrainingResult;
-import ai.llamafactory.core.engine.ComputePolicy;
+import ai.llamafactory.api.spi.LoadedModel;
+import ai.llamafactory.api.spi.ModelLoader;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.engine.NativeMemoryDebug;
-import ai.llamafactory.core.loader.DjlModelLoader;
+import ai.llamafactory.core.loader.DjlLoadedModel;
 import ai.llamafactory.core.loader.ModelFolders;
 import ai.llamafactory.core.loss.CausalLmLoss;
 import ai.llamafactory.core.model.BatchTensors;
@@ -61,12 +65,21 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
         DjlEngine.get();
         TrainingArguments args = config.training();
         RunOutputs outputs = RunOutputs.prepare(config);
-        ComputePolicy policy = ComputePolicy.resolve(config.model().device(), config.computePrecision());
         Path modelFolder = ModelFolders.resolve(config.model());
-        TrainingData data = TrainingData.prepare(config, modelFolder);
+        // the model through the ModelLoader SPI: the resolved folder (no second hub look-up) and the compute precision
+        ModelArguments modelArguments = config.model().toBuilder().modelNameOrPath(modelFolder.toString())
+                .precision(config.computePrecision()).build();
+        ModelLoader loader = Plugins.modelLoader(modelArguments, CausalLmTrainer.class.getClassLoader());
         TuningMethod method = TuningMethods.create(config);
         Run run = null;
-        try (CausalLm model = DjlModelLoader.load(modelFolder, policy)) {
+        try (TrainingData data = TrainingData.prepare(config, modelFolder);
+                LoadedModel loaded = loader.load(modelArguments)) {
+            if (!(loaded instanceof DjlLoadedModel djl)) {
+                throw new InvalidConfigException("model loader '" + loader.name() + "' loaded "
+                        + loaded.getClass().getName() + ", but this trainer (stages pt, sft on DJL) trains only models "
+                        + "of a DJL model loader (" + DjlLoadedModel.class.getName() + ")");
+            }
+            CausalLm model = djl.model();
             method.apply(model);
             outputs.restoreWeights(model, method, modelFolder);
             Map<String, Param> trainable = method.trainableParameters(model);

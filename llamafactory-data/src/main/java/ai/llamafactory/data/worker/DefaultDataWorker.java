@@ -196,6 +196,7 @@ public final class DefaultDataWorker implements DataWorker {
         }
         HfTokenizer tokenizer = HfTokenizer.load(tokenizerDir);
         Tokenizer fixed = null;
+        boolean handedOver = false;
         try {
             ChatTemplate template = configureTemplate(data, tokenizer);
             fixed = template.fixSpecialTokens(tokenizer);
@@ -221,12 +222,24 @@ public final class DefaultDataWorker implements DataWorker {
                             template.stopTokenIds(fixed));
             PreparedData prepared = prepareData(config, plan, registry, fingerprint, template, fixed, result);
             LOG.info("Prepared data: {}", prepared.summary());
-            return prepared;
-        } finally {
+            // the trainer encodes nothing more but saves and decodes with these: hand them over, with their memory
+            PreparedData.Builder withResources = prepared.toBuilder()
+                    .resource(Tokenizer.class, fixed)
+                    .resource(ChatTemplate.class, template)
+                    .owning(tokenizer);
             if (fixed instanceof HfTokenizer added && fixed != tokenizer) {
-                added.close(); // tokens were added: a tokenizer of its own (closing a view does nothing)
+                withResources.owning(added); // tokens were added: a tokenizer of its own
             }
-            tokenizer.close();
+            PreparedData handed = withResources.build();
+            handedOver = true;
+            return handed;
+        } finally {
+            if (!handedOver) {
+                if (fixed instanceof HfTokenizer added && fixed != tokenizer) {
+                    added.close(); // tokens were added: a tokenizer of its own (closing a view does nothing)
+                }
+                tokenizer.close();
+            }
         }
     }
 

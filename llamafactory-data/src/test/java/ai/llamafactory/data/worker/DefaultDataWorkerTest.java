@@ -15,7 +15,7 @@ import ai.llamafactory.api.data.PreparedData;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.spi.DataWorker;
-import ai.llamafactory.api.spi.DataWorkers;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.data.AlignedExample;
 import ai.llamafactory.data.dataset.DatasetLoadOptions;
 import ai.llamafactory.data.dataset.DatasetLoader;
@@ -484,10 +484,10 @@ class DefaultDataWorkerTest {
 
     @Test
     void serviceLoaderFindsTheDefaultWorker() {
-        DataWorker found = DataWorkers.load();
+        DataWorker found = Plugins.dataWorker();
         assertThat(found).isInstanceOf(DefaultDataWorker.class);
         assertThat(found.name()).isEqualTo("default");
-        assertThat(DataWorkers.discover(getClass().getClassLoader()))
+        assertThat(Plugins.dataWorkers(getClass().getClassLoader()))
                 .hasAtLeastOneElementOfType(DefaultDataWorker.class);
     }
 
