@@ -106,7 +106,7 @@ public final class CliContext {
      * Loads the chat model a configuration describes.
      *
      * @param config the configuration
-     * @return the model; close it when it implements {@link AutoCloseable}
+     * @return the model; close it
      */
     public ChatModel loadChatModel(FineTuneConfig config) {
         return chatModels.apply(config);

@@ -21,6 +21,9 @@ import java.util.List;
  * <p><b>Errors.</b> A request the model cannot serve (a role order its template rejects, a prompt longer than the
  * context) is an {@link ai.llamafactory.api.exception.InvalidChatRequestException} naming the field;
  * any other failure is a {@link ai.llamafactory.api.exception.LlamaFactoryException} or a runtime exception.
+ *
+ * <p><b>Lifecycle.</b> Get one with {@code ai.llamafactory.api.ChatModels} and close it when done (models hold native
+ * memory); {@link #close()} is idempotent, and a closed model refuses new requests.
  */
 public interface ChatModel extends AutoCloseable {
     /**

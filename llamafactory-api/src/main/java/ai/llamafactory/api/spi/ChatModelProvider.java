@@ -38,7 +38,7 @@ public interface ChatModelProvider {
      * of every request.
      *
      * @param config the configuration
-     * @return the model, ready to chat; close it when it implements {@link AutoCloseable}
+     * @return the model, ready to chat; close it
      * @throws ai.llamafactory.api.exception.LlamaFactoryException when the model cannot be loaded
      */
     ChatModel create(FineTuneConfig config);
