@@ -70,27 +70,29 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
         ModelArguments modelArguments = config.model().toBuilder().modelNameOrPath(modelFolder.toString())
                 .precision(config.computePrecision()).build();
         ModelLoader loader = Plugins.modelLoader(modelArguments, CausalLmTrainer.class.getClassLoader());
-        TuningMethod method = TuningMethods.create(config);
         Run run = null;
-        try (TrainingData data = TrainingData.prepare(config, modelFolder);
-                LoadedModel loaded = loader.load(modelArguments)) {
-            if (!(loaded instanceof DjlLoadedModel djl)) {
-                throw new InvalidConfigException("model loader '" + loader.name() + "' loaded "
-                        + loaded.getClass().getName() + ", but this trainer (stages pt, sft on DJL) trains only models "
-                        + "of a DJL model loader (" + DjlLoadedModel.class.getName() + ")");
-            }
-            CausalLm model = djl.model();
-            method.apply(model);
-            outputs.restoreWeights(model, method, modelFolder);
-            Map<String, Param> trainable = method.trainableParameters(model);
-            if (trainable.isEmpty()) {
-                throw new TrainingException("finetuning_type " + config.finetuning().finetuningType().key()
-                        + " left no trainable parameter");
-            }
-            try (Optimizer optimizer = Optimizers.create(args, method.parameterGroups(model, args.weightDecay()))) {
-                run = new Run(config, listeners, cancellation, outputs, modelFolder, data, method, model, trainable,
-                        optimizer);
-                return run.execute();
+        try (TrainingData data = TrainingData.prepare(config, modelFolder)) {
+            TuningMethod method = TuningMethods.create(config);
+            try (LoadedModel loaded = loader.load(modelArguments)) {
+                if (!(loaded instanceof DjlLoadedModel djl)) {
+                    throw new InvalidConfigException("model loader '" + loader.name() + "' loaded "
+                            + loaded.getClass().getName() + ", but this trainer (stages pt, sft on DJL) trains only "
+                            + "models of a DJL model loader (" + DjlLoadedModel.class.getName() + ")");
+                }
+                CausalLm model = djl.model();
+                method.apply(model);
+                outputs.restoreWeights(model, method, modelFolder);
+                Map<String, Param> trainable = method.trainableParameters(model);
+                if (trainable.isEmpty()) {
+                    throw new TrainingException("finetuning_type " + config.finetuning().finetuningType().key()
+                            + " left no trainable parameter");
+                }
+                try (Optimizer optimizer = Optimizers.create(args, method.parameterGroups(model,
+                        args.weightDecay()))) {
+                    run = new Run(config, listeners, cancellation, outputs, modelFolder, data, method, model,
+                            trainable, optimizer);
+                    return run.execute();
+                }
             }
         } catch (EngineException | OutOfMemoryError e) {
             // Native failures (allocation, a kernel libtorch rejects) surface as EngineException from DJL's JNI, which
