@@ -15,9 +15,13 @@ import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.config.TrainingArguments;
 import ai.llamafactory.api.exception.LlamaFactoryException;
 import ai.llamafactory.api.exception.TrainingException;
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.run.TrainingListener;
+import ai.llamafactory.api.run.TrainingListeners;
+import ai.llamafactory.api.run.TrainingResult;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.api.spi.Trainer;
 import ai.llamafactory.api.spi.TrainerProvider;
-import ai.llamafactory.api.spi.TrainerProviders;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -713,7 +717,7 @@ public final class FineTune {
      */
     public TrainingResult run() {
         FineTuneConfig config = build();
-        Trainer trainer = TrainerProviders.select(config, loader()).create();
+        Trainer trainer = Plugins.trainerProvider(config, loader()).create();
         return trainer.train(config, TrainingListeners.of(listeners), new CancellationToken());
     }
 
@@ -725,7 +729,7 @@ public final class FineTune {
      */
     public TrainingHandle start() {
         FineTuneConfig config = build();
-        Trainer trainer = TrainerProviders.select(config, loader()).create();
+        Trainer trainer = Plugins.trainerProvider(config, loader()).create();
         TrainingListeners all = TrainingListeners.of(listeners);
         CancellationToken token = new CancellationToken();
         CompletableFuture<TrainingResult> future = new CompletableFuture<>();

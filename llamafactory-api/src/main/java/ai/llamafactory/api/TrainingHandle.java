@@ -2,6 +2,8 @@ package ai.llamafactory.api;
 
 import ai.llamafactory.api.exception.LlamaFactoryException;
 import ai.llamafactory.api.exception.TrainingException;
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.run.TrainingResult;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -12,8 +12,12 @@ import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.exception.TrainingException;
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.run.TrainingListener;
+import ai.llamafactory.api.run.TrainingListeners;
+import ai.llamafactory.api.run.TrainingResult;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.api.spi.Trainer;
-import ai.llamafactory.api.spi.TrainerProviders;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -59,12 +63,12 @@ class TrainerDispatchTest {
         FineTuneConfig config = FineTune.model("m").dataset("d").build();
         ClassLoader loader = getClass().getClassLoader();
 
-        assertThat(TrainerProviders.discover(loader)).extracting(p -> p.name())
+        assertThat(Plugins.trainerProviders(loader)).extracting(p -> p.name())
                 .containsExactly("test-fallback", "test-main");
-        assertThat(TrainerProviders.select(config, loader).name()).isEqualTo("test-main");
+        assertThat(Plugins.trainerProvider(config, loader).name()).isEqualTo("test-main");
 
         TestTrainerProviders.supports = c -> c.stage() != Stage.DPO;
-        assertThat(TrainerProviders.select(FineTune.model("m").dataset("d").dpo().build(), loader).name())
+        assertThat(Plugins.trainerProvider(FineTune.model("m").dataset("d").dpo().build(), loader).name())
                 .isEqualTo("test-fallback");
     }
 

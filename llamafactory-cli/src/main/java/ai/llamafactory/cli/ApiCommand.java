@@ -1,11 +1,11 @@
 package ai.llamafactory.cli;
 
-import ai.llamafactory.api.CancellationToken;
 import ai.llamafactory.api.chat.ChatModel;
 import ai.llamafactory.api.chat.ChatRequest;
 import ai.llamafactory.api.chat.ChatResponse;
 import ai.llamafactory.api.chat.ChatStreamListener;
 import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.server.OpenAiServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -85,9 +85,7 @@ final class ApiCommand implements Callable<Integer> {
                 server.stop();
             }
         } finally {
-            if (model instanceof AutoCloseable closeable) {
-                closeable.close();
-            }
+            model.close();
         }
         return ExitCodes.SUCCESS;
     }

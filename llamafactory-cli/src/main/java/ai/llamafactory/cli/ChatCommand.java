@@ -38,9 +38,7 @@ final class ChatCommand implements Callable<Integer> {
                 chat.run();
             }
         } finally {
-            if (model instanceof AutoCloseable closeable) {
-                closeable.close();
-            }
+            model.close();
         }
         return ExitCodes.SUCCESS;
     }

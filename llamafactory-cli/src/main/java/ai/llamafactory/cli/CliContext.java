@@ -1,8 +1,8 @@
 package ai.llamafactory.cli;
 
+import ai.llamafactory.api.ChatModels;
 import ai.llamafactory.api.chat.ChatModel;
 import ai.llamafactory.api.config.FineTuneConfig;
-import ai.llamafactory.api.spi.ChatModelProviders;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -45,7 +45,7 @@ public final class CliContext {
     /**
      * The real process: {@code System.out}/{@code System.err}/{@code System.in} in the console's charset, the
      * environment, a terminal when {@link System#console()} exists and {@code TERM} is not {@code dumb}, chat models
-     * from {@link ChatModelProviders}, JVM shutdown hooks.
+     * from {@link ChatModels#create(ai.llamafactory.api.config.FineTuneConfig, ClassLoader)}, JVM shutdown hooks.
      *
      * @return the context
      */
@@ -106,7 +106,7 @@ public final class CliContext {
      * Loads the chat model a configuration describes.
      *
      * @param config the configuration
-     * @return the model; close it when it implements {@link AutoCloseable}
+     * @return the model; close it
      */
     public ChatModel loadChatModel(FineTuneConfig config) {
         return chatModels.apply(config);
@@ -226,7 +226,7 @@ public final class CliContext {
         if (loader == null) {
             loader = CliContext.class.getClassLoader();
         }
-        return ChatModelProviders.select(config, loader).create(config);
+        return ChatModels.create(config, loader);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package ai.llamafactory.cli;
 
-import ai.llamafactory.api.CancellationToken;
 import ai.llamafactory.api.chat.ChatDelta;
 import ai.llamafactory.api.chat.ChatMessage;
 import ai.llamafactory.api.chat.ChatModel;
@@ -10,6 +9,7 @@ import ai.llamafactory.api.chat.ChatStreamListener;
 import ai.llamafactory.api.chat.FinishReason;
 import ai.llamafactory.api.chat.ToolCall;
 import ai.llamafactory.api.exception.LlamaFactoryException;
+import ai.llamafactory.api.run.CancellationToken;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;

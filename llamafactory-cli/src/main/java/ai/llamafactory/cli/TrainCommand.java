@@ -2,8 +2,8 @@ package ai.llamafactory.cli;
 
 import ai.llamafactory.api.FineTune;
 import ai.llamafactory.api.TrainingHandle;
-import ai.llamafactory.api.TrainingResult;
 import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.run.TrainingResult;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

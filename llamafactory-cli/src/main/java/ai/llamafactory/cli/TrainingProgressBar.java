@@ -1,12 +1,12 @@
 package ai.llamafactory.cli;
 
-import ai.llamafactory.api.EvaluationEvent;
-import ai.llamafactory.api.LogEvent;
-import ai.llamafactory.api.SaveEvent;
-import ai.llamafactory.api.StepEvent;
-import ai.llamafactory.api.TrainBeginEvent;
-import ai.llamafactory.api.TrainingListener;
-import ai.llamafactory.api.TrainingResult;
+import ai.llamafactory.api.run.EvaluationEvent;
+import ai.llamafactory.api.run.LogEvent;
+import ai.llamafactory.api.run.SaveEvent;
+import ai.llamafactory.api.run.StepEvent;
+import ai.llamafactory.api.run.TrainBeginEvent;
+import ai.llamafactory.api.run.TrainingListener;
+import ai.llamafactory.api.run.TrainingResult;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;

@@ -6,5 +6,11 @@
  * lines.
  *
  * <p>Exit codes ({@link ai.llamafactory.cli.ExitCodes}): 0 success, 1 runtime failure, 2 usage or configuration error.
+ *
+ * <p>{@link ai.llamafactory.api.annotation.Internal Internal}: public for the other modules of this project only, not
+ * API; left out of the published javadoc.
  */
+@Internal
 package ai.llamafactory.cli;
+
+import ai.llamafactory.api.annotation.Internal;

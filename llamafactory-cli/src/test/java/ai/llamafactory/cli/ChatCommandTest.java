@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.chat.ChatMessage;
 import ai.llamafactory.api.chat.ChatRole;
-import ai.llamafactory.api.spi.ChatModelProviders;
+import ai.llamafactory.api.spi.Plugins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,7 +90,7 @@ class ChatCommandTest {
         CliRun.Result r = new CliRun().input("hi\nexit\n").run("chat", yaml.toString());
         assertThat(r.exitCode()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
         assertThat(r.err()).startsWith("llamafactory: error: ").doesNotContain("\tat ");
-        if (ChatModelProviders.discover(getClass().getClassLoader()).isEmpty()) {
+        if (Plugins.chatModelProviders(getClass().getClassLoader()).isEmpty()) {
             assertThat(r.err()).contains("no chat model implementation on the classpath")
                     .contains("ai.llamafactory.api.spi.ChatModelProvider").contains("llamafactory-core");
         }

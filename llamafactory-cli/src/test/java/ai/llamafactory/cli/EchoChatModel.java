@@ -1,6 +1,5 @@
 package ai.llamafactory.cli;
 
-import ai.llamafactory.api.CancellationToken;
 import ai.llamafactory.api.chat.ChatChoice;
 import ai.llamafactory.api.chat.ChatDelta;
 import ai.llamafactory.api.chat.ChatModel;
@@ -11,6 +10,7 @@ import ai.llamafactory.api.chat.ChatStreamListener;
 import ai.llamafactory.api.chat.ChatUsage;
 import ai.llamafactory.api.chat.FinishReason;
 import ai.llamafactory.api.exception.InvalidChatRequestException;
+import ai.llamafactory.api.run.CancellationToken;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -2,7 +2,7 @@ package ai.llamafactory.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.llamafactory.api.spi.ChatModelProviders;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.testing.TinyRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +34,7 @@ class TrainedModelChatTest {
 
     @BeforeAll
     static void train() throws Exception {
-        assertThat(ChatModelProviders.discover(TrainedModelChatTest.class.getClassLoader()))
+        assertThat(Plugins.chatModelProviders(TrainedModelChatTest.class.getClassLoader()))
                 .as("ai.llamafactory.api.spi.ChatModelProvider on the class path (the DJL chat model of "
                         + "llamafactory-core, a dependency of the cli)").isNotEmpty();
         Path model = TinyRun.model("qwen3", tmp.resolve("model"));

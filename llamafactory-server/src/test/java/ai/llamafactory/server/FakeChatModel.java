@@ -1,6 +1,5 @@
 package ai.llamafactory.server;
 
-import ai.llamafactory.api.CancellationToken;
 import ai.llamafactory.api.chat.ChatChoice;
 import ai.llamafactory.api.chat.ChatDelta;
 import ai.llamafactory.api.chat.ChatMessage;
@@ -14,6 +13,7 @@ import ai.llamafactory.api.chat.ChatUsage;
 import ai.llamafactory.api.chat.FinishReason;
 import ai.llamafactory.api.chat.ToolCall;
 import ai.llamafactory.api.exception.ChatCancelledException;
+import ai.llamafactory.api.run.CancellationToken;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

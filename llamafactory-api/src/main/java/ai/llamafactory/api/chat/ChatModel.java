@@ -1,6 +1,6 @@
 package ai.llamafactory.api.chat;
 
-import ai.llamafactory.api.CancellationToken;
+import ai.llamafactory.api.run.CancellationToken;
 import java.util.List;
 
 /**
@@ -21,8 +21,11 @@ import java.util.List;
  * <p><b>Errors.</b> A request the model cannot serve (a role order its template rejects, a prompt longer than the
  * context) is an {@link ai.llamafactory.api.exception.InvalidChatRequestException} naming the field;
  * any other failure is a {@link ai.llamafactory.api.exception.LlamaFactoryException} or a runtime exception.
+ *
+ * <p><b>Lifecycle.</b> Get one with {@code ai.llamafactory.api.ChatModels} and close it when done (models hold native
+ * memory); {@link #close()} is idempotent, and a closed model refuses new requests.
  */
-public interface ChatModel {
+public interface ChatModel extends AutoCloseable {
     /**
      * Generates {@link ChatRequest#n()} replies.
      *
@@ -86,5 +89,13 @@ public interface ChatModel {
      */
     default List<Double> scores(List<String> texts) {
         throw new UnsupportedOperationException("model '" + modelName() + "' has no value head and computes no scores");
+    }
+
+    /**
+     * Releases what the model holds (native memory, threads). Idempotent; the default does nothing, for models that
+     * hold nothing.
+     */
+    @Override
+    default void close() {
     }
 }

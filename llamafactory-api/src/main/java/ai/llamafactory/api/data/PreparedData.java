@@ -2,12 +2,14 @@ package ai.llamafactory.api.data;
 
 import ai.llamafactory.api.config.Stage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A run's data, ready for the trainer: what {@link ai.llamafactory.api.spi.DataWorker#prepare} returns. Holds the
@@ -15,13 +17,19 @@ import java.util.Optional;
  * where the data came from (encoded now, the automatic cache, or {@code tokenized_path}). Immutable; build with
  * {@link #builder(Stage)}.
  *
+ * <p>It also carries what the worker encoded with, as engine-specific {@linkplain #resource(Class) resources} this
+ * module does not know the types of (the default worker attaches its tokenizer and chat template), so that a trainer
+ * built on the same engine uses them instead of loading them a second time. Resources that hold native memory are
+ * owned by the prepared data: {@link #close()} frees them, once.
+ *
  * <pre>{@code
- * PreparedData data = DataWorkers.load().prepare(config, modelDir);
- * System.out.println(data.summary());
- * List<EncodedSequence> rows = data.train().sequences();
+ * try (PreparedData data = Plugins.dataWorker().prepare(config, modelDir)) {
+ *     System.out.println(data.summary());
+ *     List<EncodedSequence> rows = data.train().sequences();
+ * }
  * }</pre>
  */
-public final class PreparedData {
+public final class PreparedData implements AutoCloseable {
     /** The name of the training split. */
     public static final String TRAIN = "train";
     /** The name of the single evaluation split ({@code val_size} hold-out or the merged {@code eval_dataset}s). */
@@ -52,6 +60,9 @@ public final class PreparedData {
     private final String fingerprint;
     private final int padTokenId;
     private final List<Integer> stopTokenIds;
+    private final Map<Class<?>, Object> resources;
+    private final List<AutoCloseable> owned;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private PreparedData(Builder b) {
         this.stage = b.stage;
@@ -69,6 +80,8 @@ public final class PreparedData {
         this.fingerprint = b.fingerprint;
         this.padTokenId = b.padTokenId;
         this.stopTokenIds = List.copyOf(b.stopTokenIds);
+        this.resources = Collections.unmodifiableMap(new LinkedHashMap<>(b.resources));
+        this.owned = List.copyOf(b.owned);
     }
 
     /**
@@ -79,7 +92,7 @@ public final class PreparedData {
         return new Builder(stage);
     }
 
-    /** @return a builder holding these values */
+    /** @return a builder holding these values and resources (which this one keeps owning) */
     public Builder toBuilder() {
         Builder b = new Builder(stage);
         b.templateName = templateName;
@@ -96,7 +109,8 @@ public final class PreparedData {
         b.fingerprint = fingerprint;
         b.padTokenId = padTokenId;
         b.stopTokenIds = stopTokenIds;
-        return b;
+        b.resources = new LinkedHashMap<>(resources);
+        return b; // the resources stay owned by this one: the copy does not close them
     }
 
     /** @return the stage the examples were encoded for */
@@ -202,6 +216,48 @@ public final class PreparedData {
         return stopTokenIds;
     }
 
+    /**
+     * A resource the worker attached, looked up by the type it was attached under.
+     *
+     * @param type the type, e.g. the engine's tokenizer interface
+     * @param <T> the type
+     * @return the resource, absent when the worker attached none of that type
+     * @throws IllegalStateException when the prepared data is closed
+     */
+    public <T> Optional<T> resource(Class<T> type) {
+        if (closed.get()) {
+            throw new IllegalStateException("prepared data is closed: its resources were freed");
+        }
+        return Optional.ofNullable(type.cast(resources.get(type)));
+    }
+
+    /**
+     * Frees the resources this prepared data owns (native tokenizers), in the reverse order they were added.
+     * Idempotent. The encoded examples stay readable.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        RuntimeException failure = null;
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("cannot free a resource of the prepared data: "
+                            + e.getMessage(), e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
     /** @return a few lines for logs: counts, tokens, drops, template, source */
     public String summary() {
         StringBuilder sb = new StringBuilder();
@@ -247,6 +303,8 @@ public final class PreparedData {
         private String fingerprint = "";
         private int padTokenId;
         private List<Integer> stopTokenIds = List.of();
+        private Map<Class<?>, Object> resources = new LinkedHashMap<>();
+        private List<AutoCloseable> owned = new ArrayList<>();
 
         private Builder(Stage stage) {
             this.stage = Objects.requireNonNull(stage, "stage");
@@ -340,6 +398,30 @@ public final class PreparedData {
         public Builder tokens(int padId, List<Integer> stopIds) {
             this.padTokenId = padId;
             this.stopTokenIds = List.copyOf(stopIds);
+            return this;
+        }
+
+        /**
+         * Attaches what the examples were encoded with, for callers of the same engine.
+         *
+         * @param type the type to look it up by
+         * @param value the resource
+         * @param <T> the type
+         * @return this builder
+         */
+        public <T> Builder resource(Class<T> type, T value) {
+            this.resources.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Hands a resource's native memory to the prepared data, which closes it in {@link PreparedData#close()}.
+         *
+         * @param resource what to close
+         * @return this builder
+         */
+        public Builder owning(AutoCloseable resource) {
+            this.owned.add(Objects.requireNonNull(resource, "resource"));
             return this;
         }
 

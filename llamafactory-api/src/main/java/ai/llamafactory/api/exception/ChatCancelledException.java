@@ -1,7 +1,7 @@
 package ai.llamafactory.api.exception;
 
 /**
- * A chat generation stopped because it was cancelled: its {@link ai.llamafactory.api.CancellationToken} was
+ * A chat generation stopped because it was cancelled: its {@link ai.llamafactory.api.run.CancellationToken} was
  * cancelled (a request timeout, a client that went away, a server shutting down) or its stream listener asked it to
  * stop.
  */

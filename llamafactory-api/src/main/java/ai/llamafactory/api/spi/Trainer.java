@@ -1,9 +1,9 @@
 package ai.llamafactory.api.spi;
 
-import ai.llamafactory.api.CancellationToken;
-import ai.llamafactory.api.TrainingListeners;
-import ai.llamafactory.api.TrainingResult;
 import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.run.TrainingListeners;
+import ai.llamafactory.api.run.TrainingResult;
 
 /**
  * The Trainer module of LLaMA-Factory's architecture: runs one training (or evaluation/prediction) described by a

@@ -5,7 +5,7 @@ import ai.llamafactory.api.config.FineTuneConfig;
 /**
  * Makes {@link Trainer}s; found with {@link java.util.ServiceLoader} (list the implementation in
  * {@code META-INF/services/ai.llamafactory.api.spi.TrainerProvider}). Several providers may be on the classpath, e.g.
- * one for stages {@code pt}/{@code sft} and one for the RLHF stages; {@link TrainerProviders#select} picks the
+ * one for stages {@code pt}/{@code sft} and one for the RLHF stages; {@link Plugins#trainerProvider} picks the
  * provider with the highest {@link #priority()} among those that {@link #supports} the configuration.
  *
  * <p>Implementations need a public no-argument constructor and must be cheap to create: do not load models or

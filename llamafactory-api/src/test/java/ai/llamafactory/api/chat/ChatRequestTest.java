@@ -1,11 +1,11 @@
 package ai.llamafactory.api.chat;
 
-import ai.llamafactory.api.CancellationToken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.llamafactory.api.exception.ChatCancelledException;
 import ai.llamafactory.api.exception.InvalidChatRequestException;
+import ai.llamafactory.api.run.CancellationToken;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;

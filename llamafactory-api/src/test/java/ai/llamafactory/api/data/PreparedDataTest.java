@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.exception.DatasetException;
-import ai.llamafactory.api.spi.DataWorkers;
+import ai.llamafactory.api.spi.Plugins;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,8 +91,8 @@ class PreparedDataTest {
 
     @Test
     void discoveryWithoutAnImplementationNamesTheMissingModule() {
-        assertThat(DataWorkers.discover(getClass().getClassLoader())).isEmpty();
-        assertThatThrownBy(DataWorkers::load).isInstanceOf(DatasetException.class)
+        assertThat(Plugins.dataWorkers(getClass().getClassLoader())).isEmpty();
+        assertThatThrownBy(Plugins::dataWorker).isInstanceOf(DatasetException.class)
                 .hasMessageContaining("llamafactory-data");
     }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.llamafactory.api.FineTune;
 import ai.llamafactory.api.exception.InvalidConfigException;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.api.spi.TrainerProvider;
-import ai.llamafactory.api.spi.TrainerProviders;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * <h2>Keys of stages without a trainer</h2>
  * The preference and PPO keys ({@code pref_beta}, {@code reward_model}, ...) only act in stages rm, dpo, kto and ppo.
  * They are accepted unread only while no trainer on the class path supports those stages (checked here through
- * {@link TrainerProviders}, which then refuses the run before a model is loaded); once a module adds such a trainer,
+ * {@link ai.llamafactory.api.spi.Plugins#trainerProvider}, which then refuses the run before a model is loaded); once a module adds such a trainer,
  * it has to list the keys it honours.
  */
 class ConfigKeyWalkTest {
@@ -179,7 +179,7 @@ class ConfigKeyWalkTest {
     @Test
     void preferenceKeysAreOnlyAcceptedWhileNoTrainerRunsTheirStages() {
         Set<String> declared = declarations().keySet();
-        List<TrainerProvider> providers = TrainerProviders.discover(getClass().getClassLoader());
+        List<TrainerProvider> providers = Plugins.trainerProviders(getClass().getClassLoader());
         assertThat(providers).as("trainers on the class path").isNotEmpty();
         for (Stage stage : PREFERENCE_STAGES) {
             FineTuneConfig config = FineTuneConfig.fromArguments(Map.of("model_name_or_path", "org/model",
@@ -189,7 +189,7 @@ class ConfigKeyWalkTest {
                 assertThat(declared).as("a trainer runs stage %s: its keys must be declared", stage.key())
                         .containsAll(PREFERENCE_KEYS);
             } else {
-                assertThatThrownBy(() -> TrainerProviders.select(config, getClass().getClassLoader()))
+                assertThatThrownBy(() -> Plugins.trainerProvider(config, getClass().getClassLoader()))
                         .isInstanceOf(InvalidConfigException.class)
                         .hasMessageContaining("no trainer supports stage " + stage.key());
             }

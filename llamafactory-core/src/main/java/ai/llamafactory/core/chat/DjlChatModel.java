@@ -1,6 +1,5 @@
 package ai.llamafactory.core.chat;
 
-import ai.llamafactory.api.CancellationToken;
 import ai.llamafactory.api.chat.ChatChoice;
 import ai.llamafactory.api.chat.ChatDelta;
 import ai.llamafactory.api.chat.ChatModel;
@@ -19,6 +18,7 @@ import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.InvalidChatRequestException;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.exception.LlamaFactoryException;
+import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.generate.Detokenizer;
@@ -31,8 +31,8 @@ import ai.llamafactory.core.generate.StreamChunk;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.loader.ModelFolders;
 import ai.llamafactory.core.model.CausalLm;
-import ai.llamafactory.core.train.TuningMethod;
-import ai.llamafactory.core.train.TuningMethods;
+import ai.llamafactory.core.tuning.TuningMethod;
+import ai.llamafactory.core.tuning.TuningMethods;
 import ai.llamafactory.data.template.ChatTemplate;
 import ai.llamafactory.data.template.FunctionCall;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
@@ -404,7 +404,7 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
         List<ChatChoice> choices = new ArrayList<>(outputs.size());
         int completion = 0;
         for (GenerationOutput out : outputs) {
-            if (out.finishReason() == ai.llamafactory.core.generate.FinishReason.CANCELLED) {
+            if (out.finishReason() == FinishReason.CANCELLED) {
                 throw cancelled(cancellation);
             }
             completion += out.tokenCount();
@@ -596,7 +596,7 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
                 listener.onError(listenerFailure);
                 return;
             }
-            if (listenerStopped || out.finishReason() == ai.llamafactory.core.generate.FinishReason.CANCELLED) {
+            if (listenerStopped || out.finishReason() == FinishReason.CANCELLED) {
                 listener.onError(listenerStopped ? new ChatCancelledException("generation cancelled: the stream"
                         + " listener asked to stop") : interrupted ? interruptedWhileWaiting() : cancelled(cancellation));
                 return;
@@ -711,11 +711,10 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
     }
 
     private static FinishReason finishReason(GenerationOutput out) {
-        return switch (out.finishReason()) {
-            case EOS_TOKEN, STOP_STRING -> FinishReason.STOP;
-            case MAX_NEW_TOKENS -> FinishReason.LENGTH;
-            case CANCELLED -> throw new IllegalStateException("a cancelled row has no finish reason");
-        };
+        if (out.finishReason() == FinishReason.CANCELLED) {
+            throw new IllegalStateException("a cancelled row has no finish reason");
+        }
+        return out.finishReason();
     }
 
     private static List<ToolCall> toolCalls(List<FunctionCall> calls) {

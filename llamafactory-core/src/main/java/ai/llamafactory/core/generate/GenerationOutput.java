@@ -1,5 +1,6 @@
 package ai.llamafactory.core.generate;
 
+import ai.llamafactory.api.chat.FinishReason;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +25,7 @@ public final class GenerationOutput {
      * @param promptLength number of prompt tokens
      * @param tokens the generated ids (copied)
      * @param text the decoded text
-     * @param finishReason why the row stopped
+     * @param finishReason why the row stopped ({@link FinishReason#STOP} for the eos token and for a stop string)
      * @param stopString the stop string that matched, or null
      */
     public GenerationOutput(int row, int promptLength, int[] tokens, String text, FinishReason finishReason,

@@ -148,7 +148,7 @@ public final class GenerationRequest {
         }
 
         /**
-         * @param value polled before every step; true stops every unfinished row with {@link FinishReason#CANCELLED}
+         * @param value polled before every step; true stops every unfinished row with {@link ai.llamafactory.api.chat.FinishReason#CANCELLED}
          *     (an interrupt of the generating thread does the same)
          * @return this builder
          */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.llamafactory.api.chat.FinishReason;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.engine.EngineArrays;
@@ -330,7 +331,7 @@ public final class Generator {
             String text = "";
             FinishReason reason = null;
             if (eos.get(token)) {
-                reason = FinishReason.EOS_TOKEN;
+                reason = FinishReason.STOP;
                 if (row.text != null) {
                     text = row.text.finish();
                 }
@@ -338,12 +339,12 @@ public final class Generator {
                 if (row.text != null) {
                     text = row.text.push(token);
                     if (row.text.matchedStop() != null) {
-                        reason = FinishReason.STOP_STRING;
+                        reason = FinishReason.STOP;
                         row.text.finish();
                     }
                 }
                 if (reason == null && row.count >= config.maxNewTokens()) {
-                    reason = FinishReason.MAX_NEW_TOKENS;
+                    reason = FinishReason.LENGTH;
                     if (row.text != null) {
                         text = text + row.text.finish();
                     }

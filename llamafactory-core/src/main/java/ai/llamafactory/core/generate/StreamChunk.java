@@ -1,5 +1,7 @@
 package ai.llamafactory.core.generate;
 
+import ai.llamafactory.api.chat.FinishReason;
+
 /**
  * One streaming event: a token generated for one prompt, the text it completed, and whether it ended the sequence.
  *

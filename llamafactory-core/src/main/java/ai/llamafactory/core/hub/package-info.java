@@ -11,5 +11,11 @@
  * snapshots/<commit>/<path>} is a relative symbolic link to the blob (a copy where links are not supported); {@code
  * refs/<revision>} holds the commit sha the revision pointed to; {@code <cache>/.locks/models--org--name/<etag>.lock}
  * serialises writers of a blob.
+ *
+ * <p>{@link ai.llamafactory.api.annotation.Internal Internal}: public for the other modules of this project only, not
+ * API; left out of the published javadoc.
  */
+@Internal
 package ai.llamafactory.core.hub;
+
+import ai.llamafactory.api.annotation.Internal;

@@ -25,6 +25,14 @@ import org.slf4j.LoggerFactory;
 public final class DjlModelLoader implements ModelLoader {
     private static final Logger LOG = LoggerFactory.getLogger(DjlModelLoader.class);
 
+    /** Creates the loader; cheap, loads nothing. */
+    public DjlModelLoader() {}
+
+    @Override
+    public String name() {
+        return "djl";
+    }
+
     @Override
     public DjlLoadedModel load(ModelArguments arguments) {
         Path folder = ModelFolders.resolve(arguments);

@@ -1,11 +1,11 @@
 package ai.llamafactory.core.model;
 
 import ai.llamafactory.api.exception.InvalidConfigException;
+import ai.llamafactory.api.spi.Plugins;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 
-/** The registry from config.json {@code model_type} to {@link Architecture}, filled through {@link ServiceLoader}. */
+/** The registry from config.json {@code model_type} to {@link Architecture}, filled through {@link java.util.ServiceLoader} by {@link Plugins#all}. */
 public final class Architectures {
     private static volatile Map<String, Architecture> registry;
 
@@ -33,7 +33,7 @@ public final class Architectures {
                 r = registry;
                 if (r == null) {
                     Map<String, Architecture> m = new TreeMap<>();
-                    for (Architecture a : ServiceLoader.load(Architecture.class, Architectures.class.getClassLoader())) {
+                    for (Architecture a : Plugins.all(Architecture.class, Architectures.class.getClassLoader())) {
                         for (String type : a.modelTypes()) {
                             m.putIfAbsent(type, a);
                         }

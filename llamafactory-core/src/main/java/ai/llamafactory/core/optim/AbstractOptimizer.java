@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.llamafactory.api.config.OptimizerType;
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.TrainingException;
 import ai.llamafactory.core.engine.DjlEngine;

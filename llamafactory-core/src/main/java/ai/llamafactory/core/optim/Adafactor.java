@@ -3,6 +3,7 @@ package ai.llamafactory.core.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.llamafactory.api.config.OptimizerType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package ai.llamafactory.core.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.llamafactory.api.config.OptimizerType;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,7 +42,7 @@ public final class AdamW extends AbstractOptimizer {
      *     on different devices
      */
     public AdamW(List<ParamGroup> groups, AdamWConfig config) {
-        super(OptimizerType.ADAMW, groups);
+        super(OptimizerType.ADAMW_TORCH, groups);
         this.config = Objects.requireNonNull(config, "config");
     }
 

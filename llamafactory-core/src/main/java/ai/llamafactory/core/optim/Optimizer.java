@@ -2,7 +2,9 @@ package ai.llamafactory.core.optim;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.llamafactory.api.config.OptimizerType;
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.core.engine.DjlEngine;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +28,26 @@ import java.util.Optional;
  */
 public interface Optimizer extends AutoCloseable {
 
-    /** @return which algorithm this is */
+    /**
+     * The algorithm that runs an {@code optim} value: {@link OptimizerType#ADAMW_TORCH} for both AdamW spellings
+     * ({@code adamw_torch_fused} is the same maths), {@link OptimizerType#SGD} and {@link OptimizerType#ADAFACTOR}.
+     *
+     * @param optim the configured value
+     * @return the algorithm implemented here
+     * @throws InvalidConfigException for a value this library does not implement (8-bit and paged AdamW, Adagrad,
+     *     RMSprop), naming it and the supported ones
+     */
+    static OptimizerType algorithm(OptimizerType optim) {
+        return switch (optim) {
+            case ADAMW_TORCH, ADAMW_TORCH_FUSED -> OptimizerType.ADAMW_TORCH;
+            case SGD -> OptimizerType.SGD;
+            case ADAFACTOR -> OptimizerType.ADAFACTOR;
+            default -> throw new InvalidConfigException("optim: unsupported value '" + optim.key()
+                    + "'; supported: [adamw_torch, adamw_torch_fused, sgd, adafactor]");
+        };
+    }
+
+    /** @return which algorithm this is: {@link #algorithm} of the configured {@code optim} */
     OptimizerType type();
 
     /** @return the parameter groups, in the order given at construction */

@@ -2,6 +2,7 @@ package ai.llamafactory.core.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.llamafactory.api.config.OptimizerType;
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.core.checkpoint.SafetensorsCheckpoint;
 import ai.llamafactory.core.checkpoint.SafetensorsWriter;
@@ -146,7 +147,7 @@ public final class OptimizerState {
         JsonNode optimizerNode = meta.get("optimizer");
         OptimizerType type;
         try {
-            type = OptimizerType.fromKey(optimizerNode == null ? null : optimizerNode.asText());
+            type = Optimizer.algorithm(OptimizerType.fromKey(optimizerNode == null ? null : optimizerNode.asText()));
         } catch (RuntimeException e) {
             throw new CheckpointException(metaFile + ": optimizer: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package ai.llamafactory.core.optim;
 
+import ai.llamafactory.api.config.OptimizerType;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;

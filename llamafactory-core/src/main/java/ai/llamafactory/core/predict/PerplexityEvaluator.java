@@ -8,15 +8,14 @@ import ai.llamafactory.api.data.EncodedSplit;
 import ai.llamafactory.api.data.PreparedData;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.api.exception.InvalidConfigException;
-import ai.llamafactory.api.spi.DataWorkers;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.core.chat.DjlChatModel;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loader.ModelFolders;
 import ai.llamafactory.core.loss.CausalLmLoss;
+import ai.llamafactory.core.model.BatchTensors;
 import ai.llamafactory.core.model.CausalLm;
-import ai.llamafactory.core.train.BatchTensors;
 import ai.llamafactory.data.encode.BatchCollator;
-import ai.llamafactory.data.encode.EncodedExample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -65,22 +64,18 @@ public final class PerplexityEvaluator {
         }
         FineTuneConfig asTraining = config.toBuilder().training(config.training().toBuilder().doTrain(true)
                 .doEval(false).doPredict(false).predictWithGenerate(false).build()).build();
-        PreparedData data = DataWorkers.load().prepare(asTraining, ModelFolders.resolve(config.model()));
-        List<EncodedExample> examples = examples(data.train());
+        List<EncodedSequence> examples;
+        int padTokenId;
+        try (PreparedData data = Plugins.dataWorker().prepare(asTraining, ModelFolders.resolve(config.model()))) {
+            examples = data.train().sequences(); // the chat model below brings its own tokenizer: free the worker's now
+            padTokenId = data.padTokenId();
+        }
         try (DjlChatModel loaded = DjlChatModel.create(config)) {
-            PerplexityEvaluator evaluator = new PerplexityEvaluator(loaded.model(), data.padTokenId());
+            PerplexityEvaluator evaluator = new PerplexityEvaluator(loaded.model(), padTokenId);
             PerplexityResult result = evaluator.evaluate(examples, config.training().perDeviceEvalBatchSize());
             LOG.info("perplexity of {} on {}: {}", config.model().modelNameOrPath(), config.data().dataset(), result);
             return result;
         }
-    }
-
-    private static List<EncodedExample> examples(EncodedSplit split) {
-        List<EncodedExample> out = new ArrayList<>(split.size());
-        for (EncodedSequence s : split.sequences()) {
-            out.add(new EncodedExample(s.inputIds(), s.labels(), s.attentionMask(), s.positionIds()));
-        }
-        return out;
     }
 
     /**
@@ -89,7 +84,7 @@ public final class PerplexityEvaluator {
      * @return the perplexity
      * @throws DatasetException when no example has a label token
      */
-    public PerplexityResult evaluate(List<EncodedExample> examples, int batchSize) {
+    public PerplexityResult evaluate(List<EncodedSequence> examples, int batchSize) {
         Objects.requireNonNull(examples, "examples");
         if (batchSize < 1) {
             throw new InvalidConfigException("per_device_eval_batch_size: must be >= 1, got " + batchSize);
@@ -102,7 +97,7 @@ public final class PerplexityEvaluator {
         model.setTraining(false);
         try {
             for (int from = 0; from < examples.size(); from += batchSize) {
-                List<EncodedExample> rows = examples.subList(from, Math.min(examples.size(), from + batchSize));
+                List<EncodedSequence> rows = examples.subList(from, Math.min(examples.size(), from + batchSize));
                 try (NDManager step = model.manager().newSubManager()) {
                     BatchTensors bt = BatchTensors.of(collator.collate(rows), step);
                     NDArray hidden = model.hiddenStates(bt.input());

@@ -1,13 +1,13 @@
 package ai.llamafactory.core.predict;
 
-import ai.llamafactory.api.CancellationToken;
-import ai.llamafactory.api.TrainBeginEvent;
-import ai.llamafactory.api.TrainingListeners;
-import ai.llamafactory.api.TrainingResult;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.exception.ChatCancelledException;
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.run.TrainBeginEvent;
+import ai.llamafactory.api.run.TrainingListeners;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.api.spi.Trainer;
 import ai.llamafactory.api.spi.TrainerProvider;
 import java.io.IOException;

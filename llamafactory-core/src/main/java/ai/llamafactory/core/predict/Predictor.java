@@ -1,6 +1,6 @@
 package ai.llamafactory.core.predict;
 
-import ai.llamafactory.api.CancellationToken;
+import ai.llamafactory.api.chat.FinishReason;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.GeneratingArguments;
 import ai.llamafactory.api.config.Stage;
@@ -11,7 +11,8 @@ import ai.llamafactory.api.data.PreparedData;
 import ai.llamafactory.api.exception.ChatCancelledException;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.api.exception.InvalidConfigException;
-import ai.llamafactory.api.spi.DataWorkers;
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.core.chat.DjlChatModel;
 import ai.llamafactory.core.chat.GenerationSettings;
 import ai.llamafactory.core.generate.GenerationConfig;
@@ -124,8 +125,10 @@ public final class Predictor {
                     + config.training().doPredict() + ", predict_with_generate "
                     + config.training().predictWithGenerate());
         }
-        PreparedData data = DataWorkers.load().prepare(config, ModelFolders.resolve(config.model()));
-        List<EncodedPrompt> prompts = prompts(data);
+        List<EncodedPrompt> prompts;
+        try (PreparedData data = Plugins.dataWorker().prepare(config, ModelFolders.resolve(config.model()))) {
+            prompts = prompts(data); // the chat model below brings its own tokenizer: free the worker's now
+        }
         if (prompts.isEmpty()) {
             throw new DatasetException("eval_dataset " + config.data().evalDataset() + ": no prompt is left to predict"
                     + " after encoding with cutoff_len " + config.data().cutoffLen());
@@ -195,7 +198,7 @@ public final class Predictor {
                 batches++;
                 for (int i = 0; i < batch.size(); i++) {
                     GenerationOutput out = outputs.get(i);
-                    if (out.finishReason() == ai.llamafactory.core.generate.FinishReason.CANCELLED) {
+                    if (out.finishReason() == FinishReason.CANCELLED) {
                         throw new ChatCancelledException("prediction cancelled after " + (from + i) + " of "
                                 + prompts.size() + " prompts: " + cancellation.reason());
                     }

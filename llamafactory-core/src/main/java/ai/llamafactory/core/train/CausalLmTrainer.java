@@ -5,25 +5,31 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import ai.llamafactory.api.CancellationToken;
-import ai.llamafactory.api.EvaluationEvent;
-import ai.llamafactory.api.LogEvent;
-import ai.llamafactory.api.SaveEvent;
-import ai.llamafactory.api.StepEvent;
-import ai.llamafactory.api.TrainBeginEvent;
-import ai.llamafactory.api.TrainingListeners;
-import ai.llamafactory.api.TrainingResult;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.IntervalStrategy;
+import ai.llamafactory.api.config.ModelArguments;
 import ai.llamafactory.api.config.SaveStrategy;
 import ai.llamafactory.api.config.TrainingArguments;
+import ai.llamafactory.api.data.EncodedSequence;
+import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.exception.TrainingException;
-import ai.llamafactory.core.engine.ComputePolicy;
+import ai.llamafactory.api.run.CancellationToken;
+import ai.llamafactory.api.run.EvaluationEvent;
+import ai.llamafactory.api.run.LogEvent;
+import ai.llamafactory.api.run.SaveEvent;
+import ai.llamafactory.api.run.StepEvent;
+import ai.llamafactory.api.run.TrainBeginEvent;
+import ai.llamafactory.api.run.TrainingListeners;
+import ai.llamafactory.api.run.TrainingResult;
+import ai.llamafactory.api.spi.LoadedModel;
+import ai.llamafactory.api.spi.ModelLoader;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.engine.NativeMemoryDebug;
-import ai.llamafactory.core.loader.DjlModelLoader;
+import ai.llamafactory.core.loader.DjlLoadedModel;
 import ai.llamafactory.core.loader.ModelFolders;
 import ai.llamafactory.core.loss.CausalLmLoss;
+import ai.llamafactory.core.model.BatchTensors;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.nn.Embedding;
 import ai.llamafactory.core.nn.Param;
@@ -33,8 +39,9 @@ import ai.llamafactory.core.optim.Optimizer;
 import ai.llamafactory.core.predict.Predictor;
 import ai.llamafactory.core.train.checkpoint.TrainingPosition;
 import ai.llamafactory.core.train.output.ModelCard;
+import ai.llamafactory.core.tuning.TuningMethod;
+import ai.llamafactory.core.tuning.TuningMethods;
 import ai.llamafactory.data.encode.BatchCollator;
-import ai.llamafactory.data.encode.EncodedExample;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,23 +65,34 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
         DjlEngine.get();
         TrainingArguments args = config.training();
         RunOutputs outputs = RunOutputs.prepare(config);
-        ComputePolicy policy = ComputePolicy.resolve(config.model().device(), config.computePrecision());
         Path modelFolder = ModelFolders.resolve(config.model());
-        TrainingData data = TrainingData.prepare(config, modelFolder);
-        TuningMethod method = TuningMethods.create(config);
+        // the model through the ModelLoader SPI: the resolved folder (no second hub look-up) and the compute precision
+        ModelArguments modelArguments = config.model().toBuilder().modelNameOrPath(modelFolder.toString())
+                .precision(config.computePrecision()).build();
+        ModelLoader loader = Plugins.modelLoader(modelArguments, CausalLmTrainer.class.getClassLoader());
         Run run = null;
-        try (CausalLm model = DjlModelLoader.load(modelFolder, policy)) {
-            method.apply(model);
-            outputs.restoreWeights(model, method, modelFolder);
-            Map<String, Param> trainable = method.trainableParameters(model);
-            if (trainable.isEmpty()) {
-                throw new TrainingException("finetuning_type " + config.finetuning().finetuningType().key()
-                        + " left no trainable parameter");
-            }
-            try (Optimizer optimizer = Optimizers.create(args, method.parameterGroups(model, args.weightDecay()))) {
-                run = new Run(config, listeners, cancellation, outputs, modelFolder, data, method, model, trainable,
-                        optimizer);
-                return run.execute();
+        try (TrainingData data = TrainingData.prepare(config, modelFolder)) {
+            TuningMethod method = TuningMethods.create(config);
+            try (LoadedModel loaded = loader.load(modelArguments)) {
+                if (!(loaded instanceof DjlLoadedModel djl)) {
+                    throw new InvalidConfigException("model loader '" + loader.name() + "' loaded "
+                            + loaded.getClass().getName() + ", but this trainer (stages pt, sft on DJL) trains only "
+                            + "models of a DJL model loader (" + DjlLoadedModel.class.getName() + ")");
+                }
+                CausalLm model = djl.model();
+                method.apply(model);
+                outputs.restoreWeights(model, method, modelFolder);
+                Map<String, Param> trainable = method.trainableParameters(model);
+                if (trainable.isEmpty()) {
+                    throw new TrainingException("finetuning_type " + config.finetuning().finetuningType().key()
+                            + " left no trainable parameter");
+                }
+                try (Optimizer optimizer = Optimizers.create(args, method.parameterGroups(model,
+                        args.weightDecay()))) {
+                    run = new Run(config, listeners, cancellation, outputs, modelFolder, data, method, model,
+                            trainable, optimizer);
+                    return run.execute();
+                }
             }
         } catch (EngineException | OutOfMemoryError e) {
             // Native failures (allocation, a kernel libtorch rejects) surface as EngineException from DJL's JNI, which
@@ -295,7 +313,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             long tokens = 0;
             long inputIdsElements = 0;
             for (int[] idx : micro) {
-                List<EncodedExample> rows = new ArrayList<>(idx.length);
+                List<EncodedSequence> rows = new ArrayList<>(idx.length);
                 for (int i : idx) {
                     rows.add(data.train().get(i));
                     tokens += data.train().get(i).length();
@@ -389,7 +407,7 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             try {
                 int bs = args.perDeviceEvalBatchSize();
                 for (int from = 0; from < data.eval().size(); from += bs) {
-                    List<EncodedExample> rows = data.eval().subList(from, Math.min(data.eval().size(), from + bs));
+                    List<EncodedSequence> rows = data.eval().subList(from, Math.min(data.eval().size(), from + bs));
                     try (NDManager sm = model.manager().newSubManager()) {
                         BatchTensors bt = BatchTensors.of(collator.collate(rows), sm);
                         CausalLmLoss.Result r = CausalLmLoss.compute(model.hiddenStates(bt.input()),

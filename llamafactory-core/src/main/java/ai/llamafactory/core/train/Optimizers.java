@@ -23,13 +23,12 @@ public final class Optimizers {
      * @throws InvalidConfigException for an optimizer this library does not implement
      */
     public static Optimizer create(TrainingArguments args, List<ParamGroup> groups) {
-        return switch (args.optimizer()) {
-            case ADAMW_TORCH, ADAMW_TORCH_FUSED -> new AdamW(groups, AdamWConfig.builder()
+        return switch (Optimizer.algorithm(args.optimizer())) {
+            case ADAMW_TORCH -> new AdamW(groups, AdamWConfig.builder()
                     .beta1(args.adamBeta1()).beta2(args.adamBeta2()).epsilon(args.adamEpsilon()).build());
             case SGD -> new Sgd(groups, SgdConfig.defaults());
             case ADAFACTOR -> new Adafactor(groups, AdafactorConfig.trainerDefaults());
-            default -> throw new InvalidConfigException("optim: '" + args.optimizer().key()
-                    + "' is not implemented; use adamw_torch, sgd or adafactor");
+            default -> throw new IllegalStateException("no implementation of " + args.optimizer().key());
         };
     }
 }

@@ -23,6 +23,7 @@ import ai.llamafactory.core.train.output.ResultsWriter;
 import ai.llamafactory.core.train.output.TrainerLogWriter;
 import ai.llamafactory.core.train.output.TrainerState;
 import ai.llamafactory.core.train.output.TrainerStateRecorder;
+import ai.llamafactory.core.tuning.TuningMethod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

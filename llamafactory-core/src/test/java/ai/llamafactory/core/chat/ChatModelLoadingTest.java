@@ -10,12 +10,12 @@ import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.spi.ChatModelProvider;
-import ai.llamafactory.api.spi.ChatModelProviders;
-import ai.llamafactory.testing.TinyRun;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.core.train.TokenizerFiles;
 import ai.llamafactory.data.template.ChatTemplate;
 import ai.llamafactory.data.template.TemplateRegistry;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
+import ai.llamafactory.testing.TinyRun;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ class ChatModelLoadingTest {
         Path model = TinyRun.model("qwen3", tmp.resolve("model"));
         FineTuneConfig config = FineTuneConfig.parseYaml("model_name_or_path: " + model + "\ntemplate: qwen3_nothink\n"
                 + "finetuning_type: full\ndo_sample: false\nmax_new_tokens: 6\n", "inference.yaml");
-        ChatModelProvider provider = ChatModelProviders.select(config, getClass().getClassLoader());
+        ChatModelProvider provider = Plugins.chatModelProvider(config, getClass().getClassLoader());
         assertThat(provider).isInstanceOf(DjlChatModelProvider.class);
         ChatModel chat = provider.create(config);
         try (DjlChatModel djl = (DjlChatModel) chat) {

@@ -3,7 +3,6 @@ package ai.llamafactory.core.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.llamafactory.api.CancellationToken;
 import ai.llamafactory.api.chat.ChatChoice;
 import ai.llamafactory.api.chat.ChatDelta;
 import ai.llamafactory.api.chat.ChatMessage;
@@ -15,6 +14,7 @@ import ai.llamafactory.api.chat.FinishReason;
 import ai.llamafactory.api.chat.ToolCall;
 import ai.llamafactory.api.exception.ChatCancelledException;
 import ai.llamafactory.api.exception.InvalidChatRequestException;
+import ai.llamafactory.api.run.CancellationToken;
 import ai.llamafactory.core.generate.GenerationConfig;
 import ai.llamafactory.core.generate.GenerationOutput;
 import ai.llamafactory.core.generate.GenerationRequest;
@@ -111,7 +111,7 @@ class DjlChatModelTest {
         assertThat(first.usage().promptTokens()).isEqualTo(prompt.length);
         assertThat(first.usage().completionTokens()).isEqualTo(reference.tokenCount());
         assertThat(first.choices().get(0).finishReason()).isEqualTo(
-                reference.finishReason() == ai.llamafactory.core.generate.FinishReason.MAX_NEW_TOKENS
+                reference.finishReason() == FinishReason.LENGTH
                         ? FinishReason.LENGTH : FinishReason.STOP);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
+import ai.llamafactory.api.chat.FinishReason;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.model.CausalLm;
@@ -92,10 +93,11 @@ class GeneratorTest {
                     streamed.computeIfAbsent(c.row(), k -> new StringBuilder()).append(c.text());
                 }).build());
         assertThat(out.get(0).tokens()).containsExactly(30, 31, EOS);
-        assertThat(out.get(0).finishReason()).isEqualTo(FinishReason.EOS_TOKEN);
+        assertThat(out.get(0).finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(out.get(0).stopString()).isEmpty(); // stopped on the eos token, not on a stop string
         assertThat(out.get(0).text()).isEqualTo("<30><31>"); // the eos id is not decoded
         assertThat(out.get(2).tokens()).containsExactly(40, 41, 42, 43, 44, EOS);
-        assertThat(out.get(1).finishReason()).isEqualTo(FinishReason.MAX_NEW_TOKENS);
+        assertThat(out.get(1).finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(out.get(1).tokens()).containsExactly(TestModels.referenceGreedy(model, prompts[1], 10, 1.0, EOS));
         assertThat(out.get(1).promptLength()).isEqualTo(3);
         for (int r = 0; r < 3; r++) {
@@ -133,7 +135,7 @@ class GeneratorTest {
         }
         // The last token leaves a lone lead byte: released only at the end, as the replacement character.
         assertThat(out.text()).isEqualTo("aé😀b漢\uFFFD");
-        assertThat(out.finishReason()).isEqualTo(FinishReason.MAX_NEW_TOKENS);
+        assertThat(out.finishReason()).isEqualTo(FinishReason.LENGTH);
     }
 
     @Test
@@ -154,7 +156,7 @@ class GeneratorTest {
                     }
                 }).build());
         for (GenerationOutput o : out) {
-            assertThat(o.finishReason()).isEqualTo(FinishReason.STOP_STRING);
+            assertThat(o.finishReason()).isEqualTo(FinishReason.STOP);
             assertThat(o.stopString()).contains("\nUser:");
             assertThat(o.text()).isEqualTo("Sure, here it is\n");
             // The token completing the stop string is the last one generated.
@@ -326,7 +328,8 @@ class GeneratorTest {
                 .logitsProcessor(forced(Map.of(0, new int[] {9, EOS}))).build()).get(0);
         assertThat(model.config().eosTokenIds()).containsExactly(EOS);
         assertThat(out.tokens()).containsExactly(9, EOS);
-        assertThat(out.finishReason()).isEqualTo(FinishReason.EOS_TOKEN);
+        assertThat(out.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(out.stopString()).isEmpty(); // the eos token, not a stop string
     }
 
     /** Counts every live array of the process: the whole manager tree under DJL's system manager. */

@@ -1,5 +1,6 @@
 package ai.llamafactory.core.optim;
 
+import ai.llamafactory.api.config.OptimizerType;
 import static ai.llamafactory.core.optim.OptimTestSupport.param;
 import static ai.llamafactory.core.optim.OptimTestSupport.setGradientValues;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -208,22 +209,22 @@ class OptimizerStateTest {
             assertThatThrownBy(() -> adamW.loadState(sgdState)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("sgd").hasMessageContaining("adamw_torch");
 
-            OptimizerState unknown = new OptimizerState(OptimizerType.ADAMW, Map.of("model.x.weight", 1L), Map.of());
+            OptimizerState unknown = new OptimizerState(OptimizerType.ADAMW_TORCH, Map.of("model.x.weight", 1L), Map.of());
             assertThatThrownBy(() -> adamW.loadState(unknown)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("model.x.weight");
 
             NDArray wrongShape = out.zeros(new Shape(3, 2));
-            OptimizerState badShape = new OptimizerState(OptimizerType.ADAMW, Map.of("model.m.weight", 1L),
+            OptimizerState badShape = new OptimizerState(OptimizerType.ADAMW_TORCH, Map.of("model.m.weight", 1L),
                     Map.of("model.m.weight", Map.of(AdamW.EXP_AVG, wrongShape)));
             assertThatThrownBy(() -> adamW.loadState(badShape)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("model.m.weight:exp_avg").hasMessageContaining("(3, 2)");
 
             NDArray ok = out.zeros(new Shape(2, 3));
-            OptimizerState badSlot = new OptimizerState(OptimizerType.ADAMW, Map.of("model.m.weight", 1L),
+            OptimizerState badSlot = new OptimizerState(OptimizerType.ADAMW_TORCH, Map.of("model.m.weight", 1L),
                     Map.of("model.m.weight", Map.of("momentum_buffer", ok)));
             assertThatThrownBy(() -> adamW.loadState(badSlot)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("momentum_buffer");
-            OptimizerState noSteps = new OptimizerState(OptimizerType.ADAMW, Map.of(),
+            OptimizerState noSteps = new OptimizerState(OptimizerType.ADAMW_TORCH, Map.of(),
                     Map.of("model.m.weight", Map.of(AdamW.EXP_AVG, ok)));
             assertThatThrownBy(() -> adamW.loadState(noSteps)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("no step count");
@@ -262,10 +263,11 @@ class OptimizerStateTest {
 
     @Test
     void optimizerTypeKeys() {
-        assertThat(OptimizerType.fromKey("adamw_torch")).isEqualTo(OptimizerType.ADAMW);
-        assertThat(OptimizerType.fromKey("ADAMW_TORCH_FUSED")).isEqualTo(OptimizerType.ADAMW);
-        assertThat(OptimizerType.fromKey("adafactor")).isEqualTo(OptimizerType.ADAFACTOR);
-        assertThatThrownBy(() -> OptimizerType.fromKey("adamw_8bit"))
+        // one OptimizerType (the api's): the core maps each optim value to the algorithm it runs
+        assertThat(Optimizer.algorithm(OptimizerType.fromKey("adamw_torch"))).isEqualTo(OptimizerType.ADAMW_TORCH);
+        assertThat(Optimizer.algorithm(OptimizerType.fromKey("ADAMW_TORCH_FUSED"))).isEqualTo(OptimizerType.ADAMW_TORCH);
+        assertThat(Optimizer.algorithm(OptimizerType.fromKey("adafactor"))).isEqualTo(OptimizerType.ADAFACTOR);
+        assertThatThrownBy(() -> Optimizer.algorithm(OptimizerType.fromKey("adamw_8bit")))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("adamw_8bit");
     }

@@ -3,12 +3,12 @@ package ai.llamafactory.core.predict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.TrainingResult;
 import ai.llamafactory.api.chat.ChatMessage;
 import ai.llamafactory.api.chat.ChatRequest;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.LrSchedulerType;
-import ai.llamafactory.api.spi.TrainerProviders;
+import ai.llamafactory.api.run.TrainingResult;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.core.chat.DjlChatModel;
 import ai.llamafactory.testing.TinyRun;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,11 +61,11 @@ class FineTuneThenPredictAndChatTest {
                 + "finetuning_type: full\ndo_predict: true\npredict_with_generate: true\neval_dataset: tiny\n"
                 + "dataset_dir: " + data + "\ntemplate: chatml\ncutoff_len: 64\nper_device_eval_batch_size: 8\n"
                 + "do_sample: false\nmax_new_tokens: 16\noutput_dir: " + predictOut + "\n", "predict.yaml");
-        assertThat(TrainerProviders.select(predict, getClass().getClassLoader()))
+        assertThat(Plugins.trainerProvider(predict, getClass().getClassLoader()))
                 .isInstanceOf(PredictOnlyTrainerProvider.class);
-        TrainingResult predicted = TrainerProviders.select(predict, getClass().getClassLoader()).create()
-                .train(predict, ai.llamafactory.api.TrainingListeners.none(),
-                        ai.llamafactory.api.CancellationToken.never());
+        TrainingResult predicted = Plugins.trainerProvider(predict, getClass().getClassLoader()).create()
+                .train(predict, ai.llamafactory.api.run.TrainingListeners.none(),
+                        ai.llamafactory.api.run.CancellationToken.never());
         assertThat(predicted.metric("predict_bleu-4").orElseThrow()).isEqualTo(all.get("predict_bleu-4").asDouble());
         assertThat(predictOut.resolve("predict_results.json")).exists();
         assertThat(predictOut.resolve("training_args.yaml")).exists();

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.data.EncodedSequence;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.testing.TinyRun;
-import ai.llamafactory.data.encode.EncodedExample;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,19 +23,19 @@ class PerplexityEvaluatorTest {
     Path tmp;
 
     /** An example whose first {@code promptLength} labels are masked. */
-    static EncodedExample example(int[] ids, int promptLength) {
+    static EncodedSequence example(int[] ids, int promptLength) {
         int[] labels = ids.clone();
         for (int i = 0; i < promptLength; i++) {
             labels[i] = -100;
         }
-        return EncodedExample.of(ids, labels);
+        return EncodedSequence.of(ids, labels);
     }
 
     @Test
     void perplexityIsExpOfTheMeanTokenNllComputedDirectly() {
         Path dir = TinyRun.model("qwen3", tmp.resolve("model"));
         try (CausalLm model = DjlModelLoader.load(dir, ComputePolicy.cpu())) {
-            List<EncodedExample> examples = List.of(
+            List<EncodedSequence> examples = List.of(
                     example(new int[] {257, 72, 105, 33, 258, 10, 257, 65, 66, 67, 258}, 7),
                     example(new int[] {5, 6, 7, 8}, 1),
                     example(new int[] {300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313}, 10),
@@ -43,7 +43,7 @@ class PerplexityEvaluatorTest {
             double total = 0;
             long tokens = 0;
             List<Double> perExample = new ArrayList<>();
-            for (EncodedExample e : examples) {
+            for (EncodedSequence e : examples) {
                 float[][] logits = PredictFixtures.logits(model, e.inputIds());
                 double sum = 0;
                 int n = 0;

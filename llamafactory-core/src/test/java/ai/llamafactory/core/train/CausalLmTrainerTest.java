@@ -1,12 +1,12 @@
 package ai.llamafactory.core.train;
 
-import ai.llamafactory.testing.TinyRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.TrainingResult;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.LrSchedulerType;
+import ai.llamafactory.api.run.TrainingResult;
+import ai.llamafactory.testing.TinyRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ class CausalLmTrainerTest {
                 .template("chatml").cutoffLen(64).batchSize(8).learningRate(5e-3).maxSteps(80)
                 .scheduler(LrSchedulerType.CONSTANT).seed(42).outputDir(out)
                 .training(t -> t.loggingSteps(10).saveSteps(1000))
-                .listener(ai.llamafactory.api.TrainingListener.forSteps(e -> losses.add(e.loss())))
+                .listener(ai.llamafactory.api.run.TrainingListener.forSteps(e -> losses.add(e.loss())))
                 .run();
         System.out.println("losses: first " + losses.get(0) + ", last " + losses.get(losses.size() - 1));
         assertThat(r.completed()).isTrue();

@@ -9,6 +9,8 @@ import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.nn.Param;
 import ai.llamafactory.core.optim.ParamGroup;
 import ai.llamafactory.core.optim.ParamGroups;
+import ai.llamafactory.core.tuning.TuningMethod;
+import ai.llamafactory.core.tuning.TuningMethodProvider;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,16 +1,16 @@
 package ai.llamafactory.core.train;
 
-import ai.llamafactory.testing.TinyRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.TrainingListener;
 import ai.llamafactory.api.config.LrSchedulerType;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.exception.TrainingException;
+import ai.llamafactory.api.run.TrainingListener;
+import ai.llamafactory.testing.TinyRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,7 +5,6 @@ import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.data.AlignedExample;
-import ai.llamafactory.data.dataset.demo.DemoDatasets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package ai.llamafactory.data.encode;
 
+import ai.llamafactory.api.data.EncodedSequence;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.data.tokenizer.Tokenizer;
 import java.util.ArrayList;
@@ -121,15 +122,15 @@ public final class BatchCollator {
      * @param examples encoded (possibly packed) examples
      * @return the padded batch
      */
-    public Batch collate(List<EncodedExample> examples) {
-        int width = width(examples.stream().mapToInt(EncodedExample::length).max().orElse(0));
+    public Batch collate(List<EncodedSequence> examples) {
+        int width = width(examples.stream().mapToInt(EncodedSequence::length).max().orElse(0));
         int n = examples.size();
         long[][] ids = new long[n][];
         long[][] mask = new long[n][];
         long[][] pos = new long[n][];
         long[][] labels = new long[n][];
         for (int r = 0; r < n; r++) {
-            EncodedExample ex = examples.get(r);
+            EncodedSequence ex = examples.get(r);
             ids[r] = pad(ex.inputIds(), width, padId);
             mask[r] = pad(ex.attentionMask(), width, 0);
             pos[r] = pad(ex.positionIds(), width, 0);
@@ -145,12 +146,12 @@ public final class BatchCollator {
      * @return a batch of 2n rows
      */
     public Batch collatePairs(List<PairwiseExample> pairs) {
-        List<EncodedExample> rows = new ArrayList<>(pairs.size() * 2);
+        List<EncodedSequence> rows = new ArrayList<>(pairs.size() * 2);
         for (PairwiseExample p : pairs) {
-            rows.add(EncodedExample.of(p.chosenInputIds(), p.chosenLabels()));
+            rows.add(EncodedSequence.of(p.chosenInputIds(), p.chosenLabels()));
         }
         for (PairwiseExample p : pairs) {
-            rows.add(EncodedExample.of(p.rejectedInputIds(), p.rejectedLabels()));
+            rows.add(EncodedSequence.of(p.rejectedInputIds(), p.rejectedLabels()));
         }
         return collate(rows);
     }
@@ -160,13 +161,13 @@ public final class BatchCollator {
      * @return the main batch, the KL batch (each padded on its own) and the tags
      */
     public KtoBatch collateKto(List<KtoExample> examples) {
-        List<EncodedExample> main = new ArrayList<>();
-        List<EncodedExample> kl = new ArrayList<>();
+        List<EncodedSequence> main = new ArrayList<>();
+        List<EncodedSequence> kl = new ArrayList<>();
         boolean[] tags = new boolean[examples.size()];
         for (int i = 0; i < examples.size(); i++) {
             KtoExample k = examples.get(i);
-            main.add(EncodedExample.of(k.inputIds(), k.labels()));
-            kl.add(EncodedExample.of(k.klInputIds(), k.klLabels()));
+            main.add(EncodedSequence.of(k.inputIds(), k.labels()));
+            kl.add(EncodedSequence.of(k.klInputIds(), k.klLabels()));
             tags[i] = k.desirable();
         }
         return new KtoBatch(collate(main), collate(kl), tags);
@@ -177,9 +178,9 @@ public final class BatchCollator {
      * @return the padded prompts (usually with a left-padding collator); labels are null
      */
     public Batch collatePrompts(List<PromptExample> prompts) {
-        List<EncodedExample> rows = new ArrayList<>(prompts.size());
+        List<EncodedSequence> rows = new ArrayList<>(prompts.size());
         for (PromptExample p : prompts) {
-            rows.add(EncodedExample.of(p.inputIds(), p.inputIds()));
+            rows.add(EncodedSequence.of(p.inputIds(), p.inputIds()));
         }
         Batch b = collate(rows);
         return new Batch(b.inputIds(), b.attentionMask(), b.positionIds(), null);

@@ -1,6 +1,7 @@
 package ai.llamafactory.data.encode;
 
 import ai.llamafactory.api.config.Stage;
+import ai.llamafactory.api.data.EncodedSequence;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.data.AlignedExample;
 import ai.llamafactory.data.template.ChatTemplate;
@@ -42,7 +43,7 @@ public final class PretrainEncoder {
      * @return the ids (cut at cutoff_len) with labels equal to them
      * @throws ai.llamafactory.api.exception.DatasetException when the example has no text
      */
-    public EncodedExample encode(AlignedExample example) {
+    public EncodedSequence encode(AlignedExample example) {
         String text = text(example);
         if (tokenizer.addBosToken()) {
             text = tokenizer.specialTokens().bos().map(b -> b.token()).orElse("") + text;
@@ -52,7 +53,7 @@ public final class PretrainEncoder {
         if (ids.length > cutoff) { // LLaMA-Factory: truncation=True, max_length=cutoff_len
             ids = java.util.Arrays.copyOf(ids, cutoff);
         }
-        return EncodedExample.of(ids, ids.clone());
+        return EncodedSequence.of(ids, ids.clone());
     }
 
     private String text(AlignedExample example) {
@@ -69,12 +70,12 @@ public final class PretrainEncoder {
      * @param threads worker threads for tokenization
      * @return the sequences or blocks, and the dropped examples
      */
-    public EncodedDataset<EncodedExample> encodeAll(List<AlignedExample> examples, int threads) {
+    public EncodedDataset<EncodedSequence> encodeAll(List<AlignedExample> examples, int threads) {
         boolean packing = options.packing(Stage.PT);
         List<Object> results = Parallel.map(examples.size(), threads, i -> packing
                 ? tokenizer.encode(text(examples.get(i)), false) : encode(examples.get(i)));
         List<DroppedExample> dropped = new ArrayList<>();
-        List<EncodedExample> out = new ArrayList<>();
+        List<EncodedSequence> out = new ArrayList<>();
         if (!packing) {
             SupervisedEncoder.collect(examples, results, out, dropped);
             return new EncodedDataset<>(out, dropped);
@@ -96,7 +97,7 @@ public final class PretrainEncoder {
             if (tokenizer.addBosToken() && tokenizer.specialTokens().bosId().isPresent()) {
                 ids[0] = tokenizer.specialTokens().bosId().getAsInt();
             }
-            out.add(EncodedExample.of(ids, ids.clone()));
+            out.add(EncodedSequence.of(ids, ids.clone()));
         }
         return new EncodedDataset<>(out, dropped);
     }

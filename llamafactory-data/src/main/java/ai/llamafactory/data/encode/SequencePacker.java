@@ -1,5 +1,6 @@
 package ai.llamafactory.data.encode;
 
+import ai.llamafactory.api.data.EncodedSequence;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +23,7 @@ public final class SequencePacker {
      * @param rows the packed rows, each capacity + 1 tokens long
      * @param droppedIndices indices (in the input list) of examples longer than the capacity
      */
-    public record Packed(List<EncodedExample> rows, List<Integer> droppedIndices) {
+    public record Packed(List<EncodedSequence> rows, List<Integer> droppedIndices) {
         /** Copies the lists. */
         public Packed {
             rows = List.copyOf(rows);
@@ -78,7 +79,7 @@ public final class SequencePacker {
      * @param padId the pad token id
      * @return the rows (capacity + 1 tokens each) and the indices of examples that were too long
      */
-    public static Packed packSupervised(List<EncodedExample> examples, int capacity, boolean neat, int padId) {
+    public static Packed packSupervised(List<EncodedSequence> examples, int capacity, boolean neat, int padId) {
         List<Integer> lengths = new ArrayList<>();
         Map<Integer, ArrayDeque<Integer>> byLength = new HashMap<>();
         List<Integer> dropped = new ArrayList<>();
@@ -91,7 +92,7 @@ public final class SequencePacker {
             lengths.add(len);
             byLength.computeIfAbsent(len, k -> new ArrayDeque<>()).addLast(i);
         }
-        List<EncodedExample> rows = new ArrayList<>();
+        List<EncodedSequence> rows = new ArrayList<>();
         int rowLength = capacity + 1;
         for (List<Integer> bin : greedyKnapsack(lengths, capacity)) {
             IntList ids = new IntList(rowLength);
@@ -99,7 +100,7 @@ public final class SequencePacker {
             IntList mask = new IntList(rowLength);
             IntList positions = new IntList(rowLength);
             for (int k = 0; k < bin.size(); k++) {
-                EncodedExample ex = examples.get(byLength.get(bin.get(k)).pollLast());
+                EncodedSequence ex = examples.get(byLength.get(bin.get(k)).pollLast());
                 int n = ex.length();
                 ids.addAll(ex.inputIds(), n);
                 labels.addAll(ex.labels(), n);
@@ -113,7 +114,7 @@ public final class SequencePacker {
             positions.fill(0, pad);
             labels.fill(SupervisedEncoder.IGNORE_INDEX, pad);
             mask.fill(neat ? 0 : 1, pad);
-            rows.add(new EncodedExample(ids.toArray(), labels.toArray(), mask.toArray(), positions.toArray()));
+            rows.add(new EncodedSequence(ids.toArray(), labels.toArray(), mask.toArray(), positions.toArray()));
         }
         return new Packed(rows, dropped);
     }

@@ -1,6 +1,7 @@
 package ai.llamafactory.data.encode;
 
 import ai.llamafactory.api.config.Stage;
+import ai.llamafactory.api.data.EncodedSequence;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.exception.LlamaFactoryException;
 import ai.llamafactory.data.AlignedExample;
@@ -20,8 +21,8 @@ import java.util.Objects;
  *
  * <pre>{@code
  * SupervisedEncoder enc = new SupervisedEncoder(template, tokenizer, EncodingOptions.builder().cutoffLen(1024).build());
- * EncodedExample ex = enc.encode(alignedExample);
- * EncodedDataset<EncodedExample> all = enc.encodeAll(examples, 2); // packs when packing is on
+ * EncodedSequence ex = enc.encode(alignedExample);
+ * EncodedDataset<EncodedSequence> all = enc.encodeAll(examples, 2); // packs when packing is on
  * }</pre>
  *
  * <p>Thread-safe.
@@ -67,7 +68,7 @@ public final class SupervisedEncoder {
      * @return input ids, labels, attention mask of ones, positions 0..n-1
      * @throws ai.llamafactory.api.exception.DatasetException when the example has the wrong shape
      */
-    public EncodedExample encode(AlignedExample example) {
+    public EncodedSequence encode(AlignedExample example) {
         ExampleShapes.requireOddPrompt(example);
         ExampleShapes.requireResponses(example, 1, 1);
         boolean maskHistory = options.maskHistory();
@@ -121,7 +122,7 @@ public final class SupervisedEncoder {
             ids.add(eos);
             labels.add(eos);
         }
-        return EncodedExample.of(ids.toArray(), labels.toArray());
+        return EncodedSequence.of(ids.toArray(), labels.toArray());
     }
 
     /**
@@ -133,16 +134,16 @@ public final class SupervisedEncoder {
      * @param threads worker threads (1 encodes on the calling thread)
      * @return the encoded (and possibly packed) examples and the dropped ones
      */
-    public EncodedDataset<EncodedExample> encodeAll(List<AlignedExample> examples, int threads) {
+    public EncodedDataset<EncodedSequence> encodeAll(List<AlignedExample> examples, int threads) {
         List<Object> results = parallelMap(examples, threads, this::encode);
-        List<EncodedExample> encoded = new ArrayList<>();
+        List<EncodedSequence> encoded = new ArrayList<>();
         List<Integer> encodedIndices = new ArrayList<>();
         List<DroppedExample> dropped = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             if (results.get(i) instanceof LlamaFactoryException e) {
                 dropped.add(new DroppedExample(i, examples.get(i).source(), e.getMessage()));
             } else {
-                encoded.add((EncodedExample) results.get(i));
+                encoded.add((EncodedSequence) results.get(i));
                 encodedIndices.add(i);
             }
         }

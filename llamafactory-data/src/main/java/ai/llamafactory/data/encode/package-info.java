@@ -6,11 +6,11 @@
  * <caption>Encoder per training stage</caption>
  * <tr><th>stage</th><th>encoder</th><th>output</th><th>collation</th></tr>
  * <tr><td>pt</td><td>{@link ai.llamafactory.data.encode.PretrainEncoder}</td>
- *     <td>{@link ai.llamafactory.data.encode.EncodedExample} (packed blocks by default)</td>
+ *     <td>{@link ai.llamafactory.api.data.EncodedSequence} (packed blocks by default)</td>
  *     <td>{@link ai.llamafactory.data.encode.BatchCollator#collate}</td></tr>
  * <tr><td>sft</td><td>{@link ai.llamafactory.data.encode.SupervisedEncoder} (+ {@link
  *     ai.llamafactory.data.encode.SequencePacker} with packing / neat packing)</td>
- *     <td>{@link ai.llamafactory.data.encode.EncodedExample}</td>
+ *     <td>{@link ai.llamafactory.api.data.EncodedSequence}</td>
  *     <td>{@link ai.llamafactory.data.encode.BatchCollator#collate}</td></tr>
  * <tr><td>rm, dpo</td><td>{@link ai.llamafactory.data.encode.PairwiseEncoder}</td>
  *     <td>{@link ai.llamafactory.data.encode.PairwiseExample}</td>

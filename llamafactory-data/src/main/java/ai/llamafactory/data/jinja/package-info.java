@@ -6,5 +6,11 @@
  * {@code namespace(...)} objects can be assigned across scopes.
  *
  * <p>Entry point: {@link ai.llamafactory.data.jinja.JinjaTemplate}.
+ *
+ * <p>{@link ai.llamafactory.api.annotation.Internal Internal}: public for the other modules of this project only, not
+ * API; left out of the published javadoc.
  */
+@Internal
 package ai.llamafactory.data.jinja;
+
+import ai.llamafactory.api.annotation.Internal;

@@ -2,6 +2,7 @@ package ai.llamafactory.data.worker;
 
 import ai.llamafactory.api.config.DataArguments;
 import ai.llamafactory.api.config.FineTuneConfig;
+import ai.llamafactory.api.config.MixStrategy;
 import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.data.EncodedFeedback;
 import ai.llamafactory.api.data.EncodedPair;
@@ -19,14 +20,12 @@ import ai.llamafactory.data.dataset.DatasetLoadOptions;
 import ai.llamafactory.data.dataset.DatasetLoadReport;
 import ai.llamafactory.data.dataset.DatasetLoader;
 import ai.llamafactory.data.dataset.DatasetRegistry;
+import ai.llamafactory.data.dataset.DemoDatasets;
 import ai.llamafactory.data.dataset.LoadedDatasets;
-import ai.llamafactory.api.config.MixStrategy;
 import ai.llamafactory.data.dataset.RowProblem;
 import ai.llamafactory.data.dataset.ValSize;
-import ai.llamafactory.data.dataset.demo.DemoDatasets;
 import ai.llamafactory.data.encode.DroppedExample;
 import ai.llamafactory.data.encode.EncodedDataset;
-import ai.llamafactory.data.encode.EncodedExample;
 import ai.llamafactory.data.encode.EncodingOptions;
 import ai.llamafactory.data.encode.FeedbackEncoder;
 import ai.llamafactory.data.encode.KtoExample;
@@ -199,6 +198,7 @@ public final class DefaultDataWorker implements DataWorker {
         }
         HfTokenizer tokenizer = HfTokenizer.load(tokenizerDir);
         Tokenizer fixed = null;
+        boolean handedOver = false;
         try {
             ChatTemplate template = configureTemplate(data, tokenizer);
             fixed = template.fixSpecialTokens(tokenizer);
@@ -224,12 +224,24 @@ public final class DefaultDataWorker implements DataWorker {
                             template.stopTokenIds(fixed));
             PreparedData prepared = prepareData(config, plan, registry, fingerprint, template, fixed, result);
             LOG.info("Prepared data: {}", prepared.summary());
-            return prepared;
-        } finally {
+            // the trainer encodes nothing more but saves and decodes with these: hand them over, with their memory
+            PreparedData.Builder withResources = prepared.toBuilder()
+                    .resource(Tokenizer.class, fixed)
+                    .resource(ChatTemplate.class, template)
+                    .owning(tokenizer);
             if (fixed instanceof HfTokenizer added && fixed != tokenizer) {
-                added.close(); // tokens were added: a tokenizer of its own (closing a view does nothing)
+                withResources.owning(added); // tokens were added: a tokenizer of its own
             }
-            tokenizer.close();
+            PreparedData handed = withResources.build();
+            handedOver = true;
+            return handed;
+        } finally {
+            if (!handedOver) {
+                if (fixed instanceof HfTokenizer added && fixed != tokenizer) {
+                    added.close(); // tokens were added: a tokenizer of its own (closing a view does nothing)
+                }
+                tokenizer.close();
+            }
         }
     }
 
@@ -579,9 +591,9 @@ public final class DefaultDataWorker implements DataWorker {
         drops.splitReasons.clear();
         EncodedSplit split = switch (kind) {
             case PRETRAIN -> collect(name, kind, examples, new PretrainEncoder(template, tokenizer,
-                    encoding).encodeAll(examples, workers), DefaultDataWorker::sequence, drops);
+                    encoding).encodeAll(examples, workers), s -> s, drops);
             case SUPERVISED -> collect(name, kind, examples, new SupervisedEncoder(template, tokenizer,
-                    encoding).encodeAll(examples, workers), DefaultDataWorker::sequence, drops);
+                    encoding).encodeAll(examples, workers), s -> s, drops);
             case PAIRWISE -> collect(name, kind, examples, new PairwiseEncoder(template, tokenizer, encoding)
                     .encodeAll(examples, workers), DefaultDataWorker::pair, drops);
             case FEEDBACK -> {
@@ -626,10 +638,6 @@ public final class DefaultDataWorker implements DataWorker {
             records.add(convert.apply(t));
         }
         return new EncodedSplit(name, kind.recordKind, records);
-    }
-
-    private static EncodedRecord sequence(EncodedExample e) {
-        return new EncodedSequence(e.inputIds(), e.labels(), e.attentionMask(), e.positionIds());
     }
 
     private static EncodedRecord pair(PairwiseExample p) {

@@ -2,6 +2,7 @@ package ai.llamafactory.data.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.llamafactory.api.data.EncodedSequence;
 import ai.llamafactory.data.AlignedExample;
 import ai.llamafactory.data.Message;
 import ai.llamafactory.data.TestTokenizers;
@@ -64,9 +65,9 @@ class EncodingBenchmarkTest {
         for (int threads : new int[] {1, 2}) {
             List<AlignedExample> batch = threads == 1 ? rows.subList(0, 20_000) : rows;
             long start = System.nanoTime();
-            EncodedDataset<EncodedExample> out = encoder.encodeAll(batch, threads);
+            EncodedDataset<EncodedSequence> out = encoder.encodeAll(batch, threads);
             double seconds = (System.nanoTime() - start) / 1e9;
-            long tokens = out.examples().stream().mapToLong(EncodedExample::length).sum();
+            long tokens = out.examples().stream().mapToLong(EncodedSequence::length).sum();
             assertThat(out.examples()).hasSize(batch.size());
             System.out.printf("BENCHMARK sft-encode qwen3_nothink threads=%d rows=%d tokens=%d time=%.2fs "
                     + "rows/s=%.0f tokens/s=%.0f%n", threads, batch.size(), tokens, seconds, batch.size() / seconds,

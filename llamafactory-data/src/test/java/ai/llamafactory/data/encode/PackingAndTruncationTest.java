@@ -2,6 +2,7 @@ package ai.llamafactory.data.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.llamafactory.api.data.EncodedSequence;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,36 +32,36 @@ class PackingAndTruncationTest {
                 .containsExactly(List.of(9, 1), List.of(7, 3), List.of(5, 4), List.of(3, 2));
     }
 
-    private static EncodedExample example(int base, int length) {
+    private static EncodedSequence example(int base, int length) {
         int[] ids = new int[length];
         int[] labels = new int[length];
         for (int i = 0; i < length; i++) {
             ids[i] = base + i;
             labels[i] = i == 0 ? SupervisedEncoder.IGNORE_INDEX : base + i;
         }
-        return EncodedExample.of(ids, labels);
+        return EncodedSequence.of(ids, labels);
     }
 
     @Test
     void packedRowsRestartPositionsAndDropLongExamples() {
-        List<EncodedExample> examples = List.of(example(100, 5), example(200, 3), example(300, 4), example(400, 9));
+        List<EncodedSequence> examples = List.of(example(100, 5), example(200, 3), example(300, 4), example(400, 9));
         SequencePacker.Packed packed = SequencePacker.packSupervised(examples, 8, false, 0);
         assertThat(packed.droppedIndices()).containsExactly(3); // 9 > 8
         assertThat(packed.rows()).hasSize(2);
-        EncodedExample first = packed.rows().get(0); // knapsack [5, 3] + one pad (capacity + 1 = 9)
+        EncodedSequence first = packed.rows().get(0); // knapsack [5, 3] + one pad (capacity + 1 = 9)
         assertThat(first.inputIds()).containsExactly(100, 101, 102, 103, 104, 200, 201, 202, 0);
         assertThat(first.positionIds()).containsExactly(0, 1, 2, 3, 4, 0, 1, 2, 0);
         assertThat(first.labels()).containsExactly(-100, 101, 102, 103, 104, -100, 201, 202, -100);
         assertThat(first.attentionMask()).containsExactly(1, 1, 1, 1, 1, 1, 1, 1, 1);
-        EncodedExample second = packed.rows().get(1); // [4] + five pads
+        EncodedSequence second = packed.rows().get(1); // [4] + five pads
         assertThat(second.inputIds()).containsExactly(300, 301, 302, 303, 0, 0, 0, 0, 0);
         assertThat(second.positionIds()).containsExactly(0, 1, 2, 3, 0, 0, 0, 0, 0);
     }
 
     @Test
     void neatPackingNumbersTheSubSequences() {
-        List<EncodedExample> examples = List.of(example(100, 5), example(200, 3), example(300, 4));
-        EncodedExample row = SequencePacker.packSupervised(examples, 8, true, 7).rows().get(0);
+        List<EncodedSequence> examples = List.of(example(100, 5), example(200, 3), example(300, 4));
+        EncodedSequence row = SequencePacker.packSupervised(examples, 8, true, 7).rows().get(0);
         assertThat(row.attentionMask()).containsExactly(1, 1, 1, 1, 1, 2, 2, 2, 0);
         assertThat(row.inputIds()[8]).isEqualTo(7);
         boolean[][] allowed = BatchCollator.blockDiagonalCausalMask(
@@ -74,7 +75,7 @@ class PackingAndTruncationTest {
 
     @Test
     void collatorPadsRightForTrainingAndLeftForGeneration() {
-        List<EncodedExample> examples = List.of(example(10, 3), example(20, 1));
+        List<EncodedSequence> examples = List.of(example(10, 3), example(20, 1));
         BatchCollator.Batch right = BatchCollator.of(5, BatchCollator.PaddingSide.RIGHT).collate(examples);
         assertThat(right.inputIds()[1]).containsExactly(20, 5, 5);
         assertThat(right.labels()[1]).containsExactly(-100, -100, -100);

@@ -3,6 +3,7 @@ package ai.llamafactory.data.encode;
 import ai.llamafactory.testing.Conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.llamafactory.api.data.EncodedSequence;
 import ai.llamafactory.data.AlignedExample;
 import ai.llamafactory.data.Message;
 import ai.llamafactory.data.Role;
@@ -96,7 +97,7 @@ class SftConformanceTest {
                 .packing(false)
                 .build();
         AlignedExample example = toAligned(row);
-        EncodedExample encoded = new SupervisedEncoder(template, tok, options).encode(example);
+        EncodedSequence encoded = new SupervisedEncoder(template, tok, options).encode(example);
         assertThat(encoded.inputIds()).as("input_ids").containsExactly(Conformance.ints(row.get("input_ids")));
         assertThat(encoded.labels()).as("labels").containsExactly(Conformance.ints(row.get("labels")));
         if (row.has("text")) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.llamafactory.api.config.Stage;
+import ai.llamafactory.api.data.EncodedSequence;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.data.AlignedExample;
@@ -51,7 +52,7 @@ class StageEncodersTest {
         AlignedExample ex = sft("Hi", "Hello", "Bye", "Ciao");
         List<EncodedTurn> turns = QWEN.encodeMultiTurn(tok, List.of(Message.user("Hi"), Message.assistant("Hello"),
                 Message.user("Bye"), Message.assistant("Ciao")), "", "");
-        EncodedExample e = new SupervisedEncoder(QWEN, tok, EncodingOptions.builder().build()).encode(ex);
+        EncodedSequence e = new SupervisedEncoder(QWEN, tok, EncodingOptions.builder().build()).encode(ex);
         EncodedTurn t0 = turns.get(0);
         EncodedTurn t1 = turns.get(1);
         assertThat(e.inputIds()).containsExactly(cat(t0.sourceIds(), t0.targetIds(), t1.sourceIds(), t1.targetIds()));
@@ -59,11 +60,11 @@ class StageEncodersTest {
                 ignore(t1.sourceIds().length), t1.targetIds()));
         assertThat(tok.decode(t1.targetIds(), false)).isEqualTo("Ciao<|im_end|>\n");
 
-        EncodedExample onPrompt = new SupervisedEncoder(QWEN, tok, EncodingOptions.builder().trainOnPrompt(true)
+        EncodedSequence onPrompt = new SupervisedEncoder(QWEN, tok, EncodingOptions.builder().trainOnPrompt(true)
                 .build()).encode(ex);
         assertThat(onPrompt.labels()).containsExactly(onPrompt.inputIds());
 
-        EncodedExample masked = new SupervisedEncoder(QWEN, tok, EncodingOptions.builder().maskHistory(true).build())
+        EncodedSequence masked = new SupervisedEncoder(QWEN, tok, EncodingOptions.builder().maskHistory(true).build())
                 .encode(ex);
         assertThat(masked.inputIds()).containsExactly(e.inputIds());
         assertThat(masked.labels()).containsExactly(cat(ignore(t0.sourceIds().length + t0.targetIds().length),
@@ -79,7 +80,7 @@ class StageEncodersTest {
                 ex.prompt().get(2), ex.response().get(0)), "", "");
         int lastLength = turns.get(1).sourceIds().length + turns.get(1).targetIds().length;
         int cutoff = lastLength + 6;
-        EncodedExample masked = new SupervisedEncoder(QWEN, tok, EncodingOptions.builder().maskHistory(true)
+        EncodedSequence masked = new SupervisedEncoder(QWEN, tok, EncodingOptions.builder().maskHistory(true)
                 .cutoffLen(cutoff).build()).encode(ex);
         assertThat(masked.length()).isEqualTo(cutoff);
         // the last turn is whole, at the end; the first turn got what was left (4 source + 2 target tokens)
@@ -99,7 +100,7 @@ class StageEncodersTest {
                 .userSlots(List.of(Slot.text("<|im_start|>user\n{{content}}<|im_end|>\n<|im_start|>assistant\n")))
                 .efficientEos(true).build();
         int eos = tok.specialTokens().eosId().getAsInt();
-        EncodedExample e = new SupervisedEncoder(efficient, tok, EncodingOptions.builder().build())
+        EncodedSequence e = new SupervisedEncoder(efficient, tok, EncodingOptions.builder().build())
                 .encode(sft("Hi", "Hello", "Bye", "Ciao"));
         List<EncodedTurn> turns = efficient.encodeMultiTurn(tok, List.of(Message.user("Hi"),
                 Message.assistant("Hello"), Message.user("Bye"), Message.assistant("Ciao")), "", "");
@@ -120,7 +121,7 @@ class StageEncodersTest {
         SupervisedEncoder enc = new SupervisedEncoder(QWEN, tok(), EncodingOptions.builder().build());
         assertThatThrownBy(() -> enc.encode(bad)).isInstanceOf(DatasetException.class)
                 .hasMessageContaining("demo.json:7").hasMessageContaining("odd number");
-        EncodedDataset<EncodedExample> ds = enc.encodeAll(List.of(sft("Hi", "Hello"), bad), 2);
+        EncodedDataset<EncodedSequence> ds = enc.encodeAll(List.of(sft("Hi", "Hello"), bad), 2);
         assertThat(ds.examples()).hasSize(1);
         assertThat(ds.dropped()).singleElement().satisfies(d -> {
             assertThat(d.index()).isEqualTo(1);
@@ -132,8 +133,8 @@ class StageEncodersTest {
     void parallelEncodingEqualsSequentialEncoding() {
         List<AlignedExample> rows = EncodingBenchmarkTest.alpacaRows(300, 7);
         SupervisedEncoder enc = new SupervisedEncoder(QWEN, tok(), EncodingOptions.builder().cutoffLen(128).build());
-        List<EncodedExample> one = enc.encodeAll(rows, 1).examples();
-        List<EncodedExample> two = enc.encodeAll(rows, 2).examples();
+        List<EncodedSequence> one = enc.encodeAll(rows, 1).examples();
+        List<EncodedSequence> two = enc.encodeAll(rows, 2).examples();
         assertThat(two).hasSize(300);
         for (int i = 0; i < rows.size(); i++) {
             assertThat(two.get(i).inputIds()).containsExactly(one.get(i).inputIds());
@@ -147,10 +148,10 @@ class StageEncodersTest {
         List<AlignedExample> rows = IntStream.range(0, 12).mapToObj(i -> sft("Question " + i, "Answer " + i))
                 .toList();
         EncodingOptions options = EncodingOptions.builder().cutoffLen(64).packing(true).build();
-        EncodedDataset<EncodedExample> packed = new SupervisedEncoder(QWEN, tok(), options).encodeAll(rows, 2);
-        EncodedDataset<EncodedExample> plain = new SupervisedEncoder(QWEN, tok(), options.toBuilder().packing(false)
+        EncodedDataset<EncodedSequence> packed = new SupervisedEncoder(QWEN, tok(), options).encodeAll(rows, 2);
+        EncodedDataset<EncodedSequence> plain = new SupervisedEncoder(QWEN, tok(), options.toBuilder().packing(false)
                 .build()).encodeAll(rows, 1);
-        int total = plain.examples().stream().mapToInt(EncodedExample::length).sum();
+        int total = plain.examples().stream().mapToInt(EncodedSequence::length).sum();
         assertThat(packed.examples()).allSatisfy(r -> assertThat(r.length()).isEqualTo(64));
         int real = packed.examples().stream().mapToInt(r -> (int) Arrays.stream(r.positionIds()).filter(p -> p == 0)
                 .count()).sum();
@@ -235,12 +236,12 @@ class StageEncodersTest {
         int[] b = tok.encode("Jumps over the lazy dog.<|im_end|>", false);
         assertThat(a[a.length - 1]).isEqualTo(151645);
         EncodingOptions unpacked = EncodingOptions.builder().cutoffLen(1024).packing(false).build();
-        EncodedDataset<EncodedExample> plain = new PretrainEncoder(QWEN, tok, unpacked).encodeAll(texts, 1);
+        EncodedDataset<EncodedSequence> plain = new PretrainEncoder(QWEN, tok, unpacked).encodeAll(texts, 1);
         assertThat(plain.examples().get(0).inputIds()).containsExactly(a);
         assertThat(plain.examples().get(0).labels()).containsExactly(a);
         // packing is automatic for pre-training; blocks are cutoff_len - 1 = 4 tokens, the remainder dropped
         EncodingOptions packed = EncodingOptions.builder().cutoffLen(5).build();
-        EncodedDataset<EncodedExample> blocks = new PretrainEncoder(QWEN, tok, packed).encodeAll(texts, 2);
+        EncodedDataset<EncodedSequence> blocks = new PretrainEncoder(QWEN, tok, packed).encodeAll(texts, 2);
         int[] all = cat(a, b);
         assertThat(blocks.examples()).hasSize(all.length / 4);
         assertThat(blocks.examples().get(1).inputIds()).containsExactly(Arrays.copyOfRange(all, 4, 8));

@@ -15,20 +15,19 @@ import ai.llamafactory.api.data.PreparedData;
 import ai.llamafactory.api.exception.DatasetException;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.spi.DataWorker;
-import ai.llamafactory.api.spi.DataWorkers;
+import ai.llamafactory.api.spi.Plugins;
 import ai.llamafactory.data.AlignedExample;
 import ai.llamafactory.data.dataset.DatasetLoadOptions;
 import ai.llamafactory.data.dataset.DatasetLoader;
+import ai.llamafactory.data.dataset.DemoDatasets;
 import ai.llamafactory.data.dataset.LoadedDatasets;
-import ai.llamafactory.data.dataset.demo.DemoDatasets;
-import ai.llamafactory.data.encode.EncodedExample;
 import ai.llamafactory.data.encode.EncodingOptions;
+import ai.llamafactory.data.encode.FeedbackEncoder;
 import ai.llamafactory.data.encode.KtoExample;
+import ai.llamafactory.data.encode.PairwiseEncoder;
 import ai.llamafactory.data.encode.PairwiseExample;
 import ai.llamafactory.data.encode.PretrainEncoder;
 import ai.llamafactory.data.encode.SupervisedEncoder;
-import ai.llamafactory.data.encode.FeedbackEncoder;
-import ai.llamafactory.data.encode.PairwiseEncoder;
 import ai.llamafactory.data.template.ChatTemplate;
 import ai.llamafactory.data.template.TemplateRegistry;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
@@ -114,14 +113,14 @@ class DefaultDataWorkerTest {
             Tokenizer fixed = template.fixSpecialTokens(tok);
             LoadedDatasets loaded = DatasetLoader.demo().load(List.of(DemoDatasets.ALPACA),
                     DatasetLoadOptions.builder().stage(Stage.SFT).maxSamples(40).seed(42).build());
-            List<EncodedExample> expected = new SupervisedEncoder(template, fixed,
+            List<EncodedSequence> expected = new SupervisedEncoder(template, fixed,
                     EncodingOptions.builder().cutoffLen(256).build()).encodeAll(loaded.train(), 1).examples();
             assertThat(data.train().sequences()).hasSize(expected.size());
             for (int i = 0; i < expected.size(); i++) {
                 assertThat(data.train().sequences().get(i).inputIds()).containsExactly(expected.get(i).inputIds());
                 assertThat(data.train().sequences().get(i).labels()).containsExactly(expected.get(i).labels());
             }
-            assertThat(data.trainTokens()).isEqualTo(expected.stream().mapToLong(EncodedExample::length).sum());
+            assertThat(data.trainTokens()).isEqualTo(expected.stream().mapToLong(EncodedSequence::length).sum());
         }
         assertThat(data.auditReport()).contains("Template audit: " + TEMPLATE);
         assertThat(data.loadSummary()).contains("alpaca_en_demo: read");
@@ -140,7 +139,7 @@ class DefaultDataWorkerTest {
                 textTokens += e.prompt().get(0).content().getBytes(StandardCharsets.UTF_8).length + 1; // + eos
             }
             assertThat(data.train().sequences()).hasSize((int) (textTokens / 128));
-            List<EncodedExample> expected = new PretrainEncoder(template, template.fixSpecialTokens(tok),
+            List<EncodedSequence> expected = new PretrainEncoder(template, template.fixSpecialTokens(tok),
                     EncodingOptions.builder().cutoffLen(129).build()).encodeAll(loaded.train(), 1).examples();
             for (int i = 0; i < expected.size(); i++) {
                 EncodedSequence s = data.train().sequences().get(i);
@@ -485,10 +484,10 @@ class DefaultDataWorkerTest {
 
     @Test
     void serviceLoaderFindsTheDefaultWorker() {
-        DataWorker found = DataWorkers.load();
+        DataWorker found = Plugins.dataWorker();
         assertThat(found).isInstanceOf(DefaultDataWorker.class);
         assertThat(found.name()).isEqualTo("default");
-        assertThat(DataWorkers.discover(getClass().getClassLoader()))
+        assertThat(Plugins.dataWorkers(getClass().getClassLoader()))
                 .hasAtLeastOneElementOfType(DefaultDataWorker.class);
     }
 

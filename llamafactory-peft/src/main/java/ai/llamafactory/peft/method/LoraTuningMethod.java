@@ -4,7 +4,7 @@ import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.nn.Param;
 import ai.llamafactory.core.optim.ParamGroup;
-import ai.llamafactory.core.train.TuningMethod;
+import ai.llamafactory.core.tuning.TuningMethod;
 import ai.llamafactory.peft.lora.LoraModel;
 import ai.llamafactory.peft.lora.LoraSetup;
 import java.nio.file.Path;

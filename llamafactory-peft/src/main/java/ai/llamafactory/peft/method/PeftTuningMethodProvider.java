@@ -2,8 +2,8 @@ package ai.llamafactory.peft.method;
 
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.FinetuningType;
-import ai.llamafactory.core.train.TuningMethod;
-import ai.llamafactory.core.train.TuningMethodProvider;
+import ai.llamafactory.core.tuning.TuningMethod;
+import ai.llamafactory.core.tuning.TuningMethodProvider;
 import java.util.Set;
 
 /** Provides LoRA, freeze and full tuning to the core trainer (registered with {@link java.util.ServiceLoader}). */

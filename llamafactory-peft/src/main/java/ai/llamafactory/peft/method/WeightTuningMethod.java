@@ -9,7 +9,7 @@ import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.nn.Param;
 import ai.llamafactory.core.optim.ParamGroup;
 import ai.llamafactory.core.optim.ParamGroups;
-import ai.llamafactory.core.train.TuningMethod;
+import ai.llamafactory.core.tuning.TuningMethod;
 import ai.llamafactory.peft.freeze.FreezeConfig;
 import ai.llamafactory.peft.freeze.FreezeTuning;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.TrainingListener;
 import ai.llamafactory.api.config.LrSchedulerType;
+import ai.llamafactory.api.run.TrainingListener;
 import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import ai.llamafactory.core.config.ModelConfig;
 import ai.llamafactory.core.engine.ComputePolicy;
@@ -21,9 +21,9 @@ import ai.llamafactory.core.model.RandomWeights;
 import ai.llamafactory.core.optim.AdamW;
 import ai.llamafactory.core.optim.AdamWConfig;
 import ai.llamafactory.core.optim.GradientClipping;
-import ai.llamafactory.testing.TinyRun;
 import ai.llamafactory.peft.lora.LoraConfig;
 import ai.llamafactory.peft.lora.LoraModel;
+import ai.llamafactory.testing.TinyRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,12 +76,12 @@ class TrainerOverheadBenchmark {
                 .training(t -> t.loggingSteps(1).saveSteps(1_000_000).maxGradNorm(1.0))
                 .listener(new TrainingListener() {
                     @Override
-                    public void onTrainBegin(ai.llamafactory.api.TrainBeginEvent e) {
+                    public void onTrainBegin(ai.llamafactory.api.run.TrainBeginEvent e) {
                         trainable[0] = e.trainableParameters();
                     }
 
                     @Override
-                    public void onStep(ai.llamafactory.api.StepEvent e) {
+                    public void onStep(ai.llamafactory.api.run.StepEvent e) {
                         stepEnds.add(System.nanoTime());
                     }
                 })

@@ -3,15 +3,15 @@ package ai.llamafactory.peft.method;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.TrainingResult;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.testing.TinyRun;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * LLaMA-Factory's own example YAMLs (examples/train_lora, copied verbatim) run unchanged: only the model path is

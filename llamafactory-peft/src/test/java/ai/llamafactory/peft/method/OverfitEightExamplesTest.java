@@ -3,8 +3,8 @@ package ai.llamafactory.peft.method;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.TrainingListener;
 import ai.llamafactory.api.config.LrSchedulerType;
+import ai.llamafactory.api.run.TrainingListener;
 import ai.llamafactory.testing.TinyRun;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package ai.llamafactory.peft.stress;
 
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.TrainingListener;
 import ai.llamafactory.api.config.LrSchedulerType;
+import ai.llamafactory.api.run.TrainingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,2 +1,8 @@
-/** The Llama family (Llama 1-3.x). */
+/** The Llama family (Llama 1-3.x). *
+ * <p>{@link ai.llamafactory.api.annotation.Internal Internal}: public for the other modules of this project only, not
+ * API; left out of the published javadoc.
+ */
+@Internal
 package ai.llamafactory.core.model.llama;
+
+import ai.llamafactory.api.annotation.Internal;

@@ -1,2 +1,8 @@
-/** The Mistral family. */
+/** The Mistral family. *
+ * <p>{@link ai.llamafactory.api.annotation.Internal Internal}: public for the other modules of this project only, not
+ * API; left out of the published javadoc.
+ */
+@Internal
 package ai.llamafactory.core.model.mistral;
+
+import ai.llamafactory.api.annotation.Internal;

@@ -38,5 +38,11 @@
  * });
  * CheckpointFinder.rotate(outputDir, saveTotalLimit, recorder.snapshot().bestModelCheckpoint().orElse(null));
  * }</pre>
+ *
+ * <p>{@link ai.llamafactory.api.annotation.Internal Internal}: public for the other modules of this project only, not
+ * API; left out of the published javadoc.
  */
+@Internal
 package ai.llamafactory.core.train.checkpoint;
+
+import ai.llamafactory.api.annotation.Internal;

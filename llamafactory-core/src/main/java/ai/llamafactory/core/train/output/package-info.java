@@ -39,5 +39,11 @@
  *
  * <p>Failures to write or read these files are reported as
  * {@link ai.llamafactory.api.exception.CheckpointException} naming the file.
+ *
+ * <p>{@link ai.llamafactory.api.annotation.Internal Internal}: public for the other modules of this project only, not
+ * API; left out of the published javadoc.
  */
+@Internal
 package ai.llamafactory.core.train.output;
+
+import ai.llamafactory.api.annotation.Internal;

@@ -1,15 +1,16 @@
 package ai.llamafactory.samples.quickstart;
 
 import ai.djl.ndarray.NDManager;
+import ai.llamafactory.api.ChatModels;
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.LogEvent;
-import ai.llamafactory.api.TrainingListener;
-import ai.llamafactory.api.TrainingResult;
+import ai.llamafactory.api.chat.ChatModel;
 import ai.llamafactory.api.chat.ChatMessage;
 import ai.llamafactory.api.chat.ChatRequest;
 import ai.llamafactory.api.config.GeneratingArguments;
 import ai.llamafactory.api.config.LrSchedulerType;
-import ai.llamafactory.core.chat.DjlChatModel;
+import ai.llamafactory.api.run.LogEvent;
+import ai.llamafactory.api.run.TrainingListener;
+import ai.llamafactory.api.run.TrainingResult;
 import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import ai.llamafactory.core.config.ModelConfig;
 import ai.llamafactory.core.engine.ComputePolicy;
@@ -19,8 +20,8 @@ import ai.llamafactory.core.model.Architecture;
 import ai.llamafactory.core.model.Architectures;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.model.RandomWeights;
-import ai.llamafactory.data.dataset.demo.DemoDatasets;
-import ai.llamafactory.data.dataset.demo.IdentityPlaceholders;
+import ai.llamafactory.data.dataset.DemoDatasets;
+import ai.llamafactory.data.dataset.IdentityPlaceholders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,8 +42,8 @@ import java.util.Locale;
  *   <li>create a tiny Qwen3-architecture model over a byte-level tokenizer (randomly initialised, our own code);</li>
  *   <li>pre-train it on the bundled demo corpus ({@code stage: pt}, full fine-tuning);</li>
  *   <li>fine-tune it with LoRA on the bundled identity data ({@code stage: sft});</li>
- *   <li>chat with it before and after fine-tuning ({@link DjlChatModel#fromFolder}, with the chat template training
- *       stored in the output folder).</li>
+ *   <li>chat with it before and after fine-tuning ({@link ChatModels#load(Path, GeneratingArguments)}, which finds
+ *       the chat model provider on the class path, with the chat template training stored in the output folder).</li>
  * </ol>
  *
  * <p>Run from the repository root: {@code mvn -B -q -ntp -pl samples/quickstart -am compile exec:java}. Everything
@@ -166,7 +167,7 @@ public final class Quickstart {
     public static List<String> chat(Path folder, List<String> questions) {
         GeneratingArguments greedy = GeneratingArguments.builder().doSample(false).maxNewTokens(64).build();
         List<String> replies = new ArrayList<>();
-        try (DjlChatModel model = DjlChatModel.fromFolder(folder, greedy)) {
+        try (ChatModel model = ChatModels.load(folder, greedy)) {
             for (String q : questions) {
                 replies.add(model.chat(ChatRequest.builder().addMessage(ChatMessage.user(q)).build()).text());
             }

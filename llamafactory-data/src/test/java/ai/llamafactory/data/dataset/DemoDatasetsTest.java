@@ -1,16 +1,10 @@
-package ai.llamafactory.data.dataset.demo;
+package ai.llamafactory.data.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.data.AlignedExample;
 import ai.llamafactory.data.Message;
-import ai.llamafactory.data.dataset.DatasetLoadOptions;
-import ai.llamafactory.data.dataset.DatasetLoadReport;
-import ai.llamafactory.data.dataset.DatasetLoader;
-import ai.llamafactory.data.dataset.DatasetRegistry;
-import ai.llamafactory.data.dataset.LoadedDatasets;
-import ai.llamafactory.data.dataset.StreamedDatasets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;

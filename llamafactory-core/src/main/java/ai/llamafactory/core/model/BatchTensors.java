@@ -1,10 +1,9 @@
-package ai.llamafactory.core.train;
+package ai.llamafactory.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.llamafactory.core.engine.EngineArrays;
-import ai.llamafactory.core.model.ForwardInput;
 import ai.llamafactory.data.encode.BatchCollator;
 
 /**

@@ -1,4 +1,4 @@
-package ai.llamafactory.api;
+package ai.llamafactory.api.run;
 
 /**
  * Sent after every optimizer step.

@@ -1,4 +1,4 @@
-package ai.llamafactory.api;
+package ai.llamafactory.api.run;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package ai.llamafactory.core.train;
+package ai.llamafactory.core.tuning;
 
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.nn.Param;

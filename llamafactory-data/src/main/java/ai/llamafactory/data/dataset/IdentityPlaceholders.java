@@ -1,4 +1,4 @@
-package ai.llamafactory.data.dataset.demo;
+package ai.llamafactory.data.dataset;
 
 import ai.llamafactory.data.AlignedExample;
 import ai.llamafactory.data.Message;

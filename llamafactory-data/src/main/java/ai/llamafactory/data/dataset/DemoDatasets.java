@@ -1,8 +1,6 @@
-package ai.llamafactory.data.dataset.demo;
+package ai.llamafactory.data.dataset;
 
 import ai.llamafactory.api.exception.DatasetException;
-import ai.llamafactory.data.dataset.DatasetInfo;
-import ai.llamafactory.data.dataset.DatasetRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

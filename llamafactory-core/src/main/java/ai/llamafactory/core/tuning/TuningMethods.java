@@ -1,9 +1,9 @@
-package ai.llamafactory.core.train;
+package ai.llamafactory.core.tuning;
 
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.FinetuningType;
 import ai.llamafactory.api.exception.InvalidConfigException;
-import java.util.ServiceLoader;
+import ai.llamafactory.api.spi.Plugins;
 
 /** Finds the {@link TuningMethodProvider} for a configuration's {@code finetuning_type}. */
 public final class TuningMethods {
@@ -16,8 +16,7 @@ public final class TuningMethods {
      */
     public static TuningMethod create(FineTuneConfig config) {
         FinetuningType type = config.finetuning().finetuningType();
-        for (TuningMethodProvider p : ServiceLoader.load(TuningMethodProvider.class,
-                TuningMethods.class.getClassLoader())) {
+        for (TuningMethodProvider p : Plugins.all(TuningMethodProvider.class, TuningMethods.class.getClassLoader())) {
             if (p.types().contains(type)) {
                 return p.create(config);
             }

@@ -1,4 +1,4 @@
-package ai.llamafactory.core.train;
+package ai.llamafactory.core.tuning;
 
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.FinetuningType;
