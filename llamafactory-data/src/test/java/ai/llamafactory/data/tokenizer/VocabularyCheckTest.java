@@ -101,7 +101,7 @@ class VocabularyCheckTest {
         Path d = dir.resolve("bytes");
         Files.createDirectories(d);
         for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-            try (var in = VocabularyCheckTest.class.getResourceAsStream("/tokenizers/bytelevel/" + f)) {
+            try (var in = VocabularyCheckTest.class.getResourceAsStream("/tokenizers/bytes/" + f)) {
                 Files.write(d.resolve(f), in.readAllBytes());
             }
         }
