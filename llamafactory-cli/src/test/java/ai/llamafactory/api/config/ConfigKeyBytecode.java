@@ -40,7 +40,11 @@ import org.objectweb.asm.tree.MethodNode;
  * Reads compiled classes to answer two questions for {@link ConfigKeyWalkTest}: which public methods of the argument
  * classes give access to the value of a configuration key, and which of those methods the classes of one module call.
  *
- * <p>The key-to-field binding is taken from each argument class's schema as compiled: every
+ * <p>The key-to-field binding is taken from each argument class's declarations: each key is a {@code public static
+ * final Key<T> NAME = KEYS.add(Key.of("name", ...))} constant ({@link Key}); the field holding it is that constant
+ * (found by reflection), its accessors are the public instance methods of the argument class whose body reads the
+ * constant ({@code GETSTATIC}, as {@code values.get(LORA_RANK)} compiles), and its builder method is the public
+ * builder method reading it. For a class still written field by field, the binding is read from its schema: every
  * {@code .required("key", type, (b, v) -> b.setter(v), a -> a.field)} call is read as the string constant, then the two
  * lambdas before the {@code ArgumentGroup.required/optional} call; the getter lambda's body names the field and the
  * setter lambda's body names the builder method. An accessor of a key is then any public instance method of the
@@ -103,10 +107,56 @@ final class ConfigKeyBytecode {
         }
     }
 
+    /** @return the key constants of a class declaring its settings as {@link Key}s: key name to field name */
+    private static Map<String, String> keyConstants(Class<?> argumentClass) {
+        Map<String, String> constants = new LinkedHashMap<>();
+        for (java.lang.reflect.Field f : argumentClass.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == Key.class) {
+                try {
+                    f.setAccessible(true);
+                    constants.put(((Key<?>) f.get(null)).name(), f.getName());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return constants;
+    }
+
+    /** @return the public (instance) methods of a class whose body reads one of its static fields */
+    private static Map<String, Set<MethodRef>> readersOfStatics(ClassNode node, boolean instanceOnly) {
+        Map<String, Set<MethodRef>> readers = new LinkedHashMap<>();
+        for (MethodNode method : node.methods) {
+            if ((method.access & Opcodes.ACC_PUBLIC) == 0 || NOT_ACCESSORS.contains(method.name)
+                    || (instanceOnly && (method.access & Opcodes.ACC_STATIC) != 0)) {
+                continue;
+            }
+            for (AbstractInsnNode insn : method.instructions) {
+                if (insn instanceof FieldInsnNode f && f.getOpcode() == Opcodes.GETSTATIC) {
+                    readers.computeIfAbsent(f.name, x -> new LinkedHashSet<>())
+                            .add(new MethodRef(node.name, method.name, method.desc));
+                }
+            }
+        }
+        return readers;
+    }
+
     private void readSchema(Class<?> argumentClass) {
         ClassNode node = classNode(argumentClass);
         String owner = node.name;
         String builder = owner + "$Builder";
+        Map<String, String> constants = keyConstants(argumentClass);
+        if (!constants.isEmpty()) {
+            Map<String, Set<MethodRef>> readers = readersOfStatics(node, true);
+            Map<String, Set<MethodRef>> setters = readersOfStatics(classNode(builderClass(argumentClass)), false);
+            constants.forEach((key, field) -> {
+                String set = setters.getOrDefault(field, Set.of()).stream().map(MethodRef::name).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no builder method sets " + key));
+                keys.put(key, new BoundKey(key, argumentClass, field, set));
+                accessors.put(key, new LinkedHashSet<>(readers.getOrDefault(field, Set.of())));
+            });
+            return;
+        }
         for (MethodNode method : node.methods) {
             String key = null;
             List<Handle> lambdas = new ArrayList<>();
@@ -153,6 +203,15 @@ final class ConfigKeyBytecode {
             }
             accessors.put(bound.name(), refs);
         }
+    }
+
+    private static Class<?> builderClass(Class<?> argumentClass) {
+        for (Class<?> nested : argumentClass.getDeclaredClasses()) {
+            if (nested.getSimpleName().equals("Builder")) {
+                return nested;
+            }
+        }
+        throw new IllegalStateException("no Builder in " + argumentClass);
     }
 
     private static <T extends AbstractInsnNode> T firstInsn(ClassNode node, Handle lambda, Class<T> kind,
