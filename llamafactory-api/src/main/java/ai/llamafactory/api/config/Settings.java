@@ -116,6 +116,6 @@ final class Settings {
                         a -> values.apply(a).raw(key));
             }
         }
-        return group;
+        return group.declaredBy(keys.keys());
     }
 }
