@@ -84,11 +84,11 @@ final class ConfigSchema {
         ignore(ignored, "data is prepared and batched in-process",
                 "preprocessing_num_workers", "preprocessing_batch_size", "dataloader_num_workers",
                 "dataloader_pin_memory", "dataloader_persistent_workers", "dataloader_prefetch_factor",
-                "dataloader_drop_last", "group_by_length", "length_column_name", "remove_unused_columns", "label_names",
+                "length_column_name", "remove_unused_columns", "label_names",
                 "include_inputs_for_metrics", "include_for_metrics", "eval_do_concat_batches", "batch_eval_metrics",
                 "past_index", "eval_accumulation_steps", "torch_empty_cache_steps", "skip_memory_metrics",
-                "use_legacy_prediction_loop", "prediction_loss_only", "ignore_data_skip", "sortish_sampler",
-                "ignore_pad_token_for_loss", "eval_delay", "eval_on_start", "restore_callback_states_from_checkpoint",
+                "use_legacy_prediction_loop", "prediction_loss_only", "sortish_sampler",
+                "ignore_pad_token_for_loss", "restore_callback_states_from_checkpoint",
                 "full_determinism");
         ignore(ignored, "throughput and token counts are always reported",
                 "include_num_input_tokens_seen", "include_tokens_per_second", "include_effective_tokens_per_second");
@@ -105,8 +105,7 @@ final class ConfigSchema {
                 "use_reentrant_gc", "use_unsloth_gc", "torch_compile", "torch_compile_backend", "torch_compile_mode",
                 "torchdynamo", "jit_mode_eval", "use_ipex", "tf32", "half_precision_backend", "fp16_backend",
                 "fp16_opt_level", "fp8_backend", "fp8_enable_fsdp_float8_all_gather", "low_cpu_mem_usage",
-                "offload_folder", "quantization_device_map", "bf16_full_eval", "fp16_full_eval", "optim_args",
-                "optim_target_modules");
+                "offload_folder", "quantization_device_map", "bf16_full_eval", "fp16_full_eval");
         ignore(ignored, "activation checkpointing is controlled by disable_gradient_checkpointing",
                 "gradient_checkpointing", "gradient_checkpointing_kwargs");
         ignore(ignored, "bfloat16 cannot be computed on this engine: training runs with fp16 compute and fp32 master "
@@ -164,6 +163,19 @@ final class ConfigSchema {
         unsupported.put("new_special_tokens_config", new Unsupported(null, "token descriptions for initialisation are "
                 + "not implemented; use add_special_tokens"));
         unsupported.put("init_special_tokens", new Unsupported("noise_init", "only noise_init is implemented"));
+        // Accepted by transformers' TrainingArguments and changing what is trained or when it is evaluated.
+        unsupported.put("group_by_length", new Unsupported(false, "length-grouped batching is not implemented; "
+                + "batches are drawn in seeded random order"));
+        unsupported.put("dataloader_drop_last", new Unsupported(false, "the last, smaller batch of an epoch is "
+                + "always trained"));
+        unsupported.put("ignore_data_skip", new Unsupported(false, "a resumed run always continues with the next "
+                + "batch of the interrupted one (exact resume)"));
+        unsupported.put("eval_on_start", new Unsupported(false, "evaluation runs every eval_steps and at the end"));
+        unsupported.put("eval_delay", new Unsupported(0, "evaluation runs every eval_steps from the start"));
+        unsupported.put("optim_args", new Unsupported(null, "use adam_beta1, adam_beta2, adam_epsilon and "
+                + "weight_decay"));
+        unsupported.put("optim_target_modules", new Unsupported(null, "only used by GaLore and APOLLO, which are "
+                + "not supported"));
         UNSUPPORTED = Collections.unmodifiableMap(unsupported);
 
         Map<String, ArgumentGroup<?, ?>> known = new LinkedHashMap<>();

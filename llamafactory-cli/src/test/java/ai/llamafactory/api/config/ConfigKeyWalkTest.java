@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.llamafactory.api.FineTune;
 import ai.llamafactory.api.exception.InvalidConfigException;
-import ai.llamafactory.api.exception.TrainingException;
 import ai.llamafactory.api.spi.TrainerProvider;
 import ai.llamafactory.api.spi.TrainerProviders;
 import java.lang.reflect.Field;
@@ -191,7 +190,7 @@ class ConfigKeyWalkTest {
                         .containsAll(PREFERENCE_KEYS);
             } else {
                 assertThatThrownBy(() -> TrainerProviders.select(config, getClass().getClassLoader()))
-                        .isInstanceOf(TrainingException.class)
+                        .isInstanceOf(InvalidConfigException.class)
                         .hasMessageContaining("no trainer supports stage " + stage.key());
             }
         }

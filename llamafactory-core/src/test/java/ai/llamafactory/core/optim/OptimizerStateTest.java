@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.engine.NativeMemoryDebug;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -89,6 +90,39 @@ class OptimizerStateTest {
     @MethodSource("optimizers")
     void savedStateContinuesBitIdentically(String label, Function<List<ParamGroup>, Optimizer> factory,
             @TempDir Path dir) {
+        saveLoadAndContinue(factory, dir, 7, () -> { });
+    }
+
+    /**
+     * Regression test for the resume crashes of issue 10: the state read back from disk must own its memory. It
+     * used to live in direct buffers the garbage collector frees (DJL's NDList.decode, then an alias instead of a
+     * copy); a collection after loading, and buffers of the same sizes reusing the freed memory, then turned the
+     * AdamW moments into garbage.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimizers")
+    void loadedStateSurvivesAGarbageCollection(String label, Function<List<ParamGroup>, Optimizer> factory,
+            @TempDir Path dir) {
+        List<java.nio.ByteBuffer> reuse = new java.util.ArrayList<>();
+        saveLoadAndContinue(factory, dir, 5, () -> {
+            NativeMemoryDebug.fullCollection("after loading optimizer state");
+            for (int i = 0; i < 4096; i++) {
+                java.nio.ByteBuffer junk = java.nio.ByteBuffer.allocateDirect(4 + (i % 64) * 4);
+                while (junk.hasRemaining()) {
+                    junk.put((byte) 0xFF); // NaN in every float
+                }
+                reuse.add(junk);
+            }
+        });
+        assertThat(reuse).hasSize(4096);
+    }
+
+    /**
+     * Steps an optimizer three times, saves its state, loads it into a second optimizer over a copy of the
+     * parameters, runs {@code afterLoad}, then steps both up to {@code steps} and requires bit-identical parameters.
+     */
+    private void saveLoadAndContinue(Function<List<ParamGroup>, Optimizer> factory, Path dir, int steps,
+            Runnable afterLoad) {
         Map<String, NDArray> a = params(M0, V0);
         try (Optimizer original = factory.apply(groups(a))) {
             for (int s = 0; s < 3; s++) {
@@ -104,7 +138,8 @@ class OptimizerStateTest {
             try (Optimizer resumed = factory.apply(groups(b))) {
                 resumed.loadState(dir);
                 assertThat(resumed.stepCount("model.m.weight")).isEqualTo(3);
-                for (int s = 3; s < 7; s++) {
+                afterLoad.run();
+                for (int s = 3; s < steps; s++) {
                     setGradientValues(manager, a, gradsOf(s));
                     setGradientValues(manager, b, gradsOf(s));
                     original.step(0.01 * (s + 1));

@@ -11,7 +11,8 @@ import java.util.List;
  * Alpaca rows: the user turn is the prompt column and the query column joined by a newline (each only when
  * non-empty), after the {@code [query, answer]} pairs of the history column. The response is, in order of
  * precedence: the response column with a KTO tag, the chosen and rejected columns of a ranking dataset, the response
- * column; with none of them the example is prompt-only (pre-training text, prediction).
+ * column; with none of them the example is prompt-only (pre-training text, prediction). A row without a prompt or
+ * response column that {@code dataset_info.json} names explicitly is dropped as {@link DropReason#MISSING_FIELD}.
  */
 final class AlpacaConverter extends RowConverter {
     AlpacaConverter(DatasetInfo info) {
@@ -20,6 +21,10 @@ final class AlpacaConverter extends RowConverter {
 
     @Override
     AlignedExample convert(ObjectNode row, String source) throws Drop {
+        requireDeclared(row, "prompt", columns.prompt());
+        if (!info.ranking()) {
+            requireDeclared(row, "response", columns.response());
+        }
         List<Message> prompt = new ArrayList<>();
         JsonNode history = field(row, columns.history());
         if (history != null) {

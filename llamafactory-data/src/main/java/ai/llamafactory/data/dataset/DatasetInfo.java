@@ -1,8 +1,13 @@
 package ai.llamafactory.data.dataset;
 
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * One entry of {@code dataset_info.json}: where a dataset's rows are and how to read them.
@@ -18,6 +23,9 @@ import java.util.OptionalInt;
  * @param split the split to read; local files only have {@code train}
  * @param subset hub subset name (recognised, unused for local files)
  * @param folder hub folder (recognised, unused for local files)
+ * @param declaredColumns the {@code columns} keys (as in {@link DatasetColumns#KEYS}) that {@code dataset_info.json}
+ *     names with a column, as opposed to LLaMA-Factory's defaults: a declared column that no row of a file holds is
+ *     an error, a row without it is dropped (see {@link DatasetLoader})
  */
 public record DatasetInfo(
         String name,
@@ -30,7 +38,8 @@ public record DatasetInfo(
         OptionalInt numSamples,
         String split,
         Optional<String> subset,
-        Optional<String> folder) {
+        Optional<String> folder,
+        Set<String> declaredColumns) {
 
     /** Validates the components. */
     public DatasetInfo {
@@ -44,6 +53,15 @@ public record DatasetInfo(
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(subset, "subset");
         Objects.requireNonNull(folder, "folder");
+        declaredColumns = Collections.unmodifiableSet(new LinkedHashSet<>(Objects.requireNonNull(declaredColumns,
+                "declaredColumns")));
+        Map<String, String> byKey = columns.asMap();
+        for (String key : declaredColumns) {
+            if (byKey.get(key) == null) {
+                throw new IllegalArgumentException("dataset '" + name + "': declared column key '" + key + "' names "
+                        + "no column; declared keys must be among " + DatasetColumns.KEYS + " with a column set");
+            }
+        }
         if (fileName.isEmpty() && remoteSource.isEmpty()) {
             throw new IllegalArgumentException("dataset '" + name + "' needs a file_name or a remote source");
         }
@@ -63,6 +81,14 @@ public record DatasetInfo(
     /** @return true when the rows are in a local file or folder */
     public boolean isLocal() {
         return fileName.isPresent();
+    }
+
+    /**
+     * @param key a {@code columns} key, e.g. {@code prompt}
+     * @return whether {@code dataset_info.json} names that column explicitly
+     */
+    public boolean declares(String key) {
+        return declaredColumns.contains(key);
     }
 
     /** @return a one-line description for messages: name, file, formatting, ranking */
@@ -86,6 +112,7 @@ public record DatasetInfo(
         private String split = "train";
         private String subset;
         private String folder;
+        private Set<String> declaredColumns;
 
         /**
          * @param name the dataset name
@@ -140,6 +167,19 @@ public record DatasetInfo(
         }
 
         /**
+         * Which column keys the entry names explicitly ({@code DatasetRegistry} passes the keys of the
+         * {@code columns} object). When never called, the keys whose column differs from the formatting's default
+         * count as declared.
+         *
+         * @param keys {@code columns} keys, e.g. {@code prompt}
+         * @return this builder
+         */
+        public Builder declaredColumns(Collection<String> keys) {
+            this.declaredColumns = new LinkedHashSet<>(keys);
+            return this;
+        }
+
+        /**
          * @param tags the tags; null means the formatting's defaults
          * @return this builder
          */
@@ -189,11 +229,21 @@ public record DatasetInfo(
 
         /** @return the entry */
         public DatasetInfo build() {
+            DatasetColumns c = columns != null ? columns : DatasetColumns.defaults(formatting);
+            Set<String> declared = declaredColumns;
+            if (declared == null) {
+                Map<String, String> defaults = DatasetColumns.defaults(formatting).asMap();
+                declared = new LinkedHashSet<>();
+                for (Map.Entry<String, String> e : c.asMap().entrySet()) {
+                    if (e.getValue() != null && !e.getValue().equals(defaults.get(e.getKey()))) {
+                        declared.add(e.getKey());
+                    }
+                }
+            }
             return new DatasetInfo(name, Optional.ofNullable(fileName), Optional.ofNullable(remoteSource), formatting,
-                    ranking, columns != null ? columns : DatasetColumns.defaults(formatting),
-                    tags != null ? tags : DatasetTags.defaults(formatting),
+                    ranking, c, tags != null ? tags : DatasetTags.defaults(formatting),
                     numSamples == null ? OptionalInt.empty() : OptionalInt.of(numSamples), split,
-                    Optional.ofNullable(subset), Optional.ofNullable(folder));
+                    Optional.ofNullable(subset), Optional.ofNullable(folder), declared);
         }
     }
 }

@@ -133,7 +133,13 @@ public final class DatasetLoader {
         }
         loadEval(evalInfos, options, counters, eval);
         LoadReport report = new LoadReport(counters.stream().map(ReportCounter::snapshot).toList());
-        LOG.info("Loaded datasets:\n{}", report.summary());
+        if (report.rowsDropped() > 0) {
+            LOG.warn("Loaded datasets, dropping {} of {} rows (the first problems were logged above; "
+                    + "LoadReport.firstProblems() lists them):\n{}", report.rowsDropped(), report.rowsRead(),
+                    report.summary());
+        } else {
+            LOG.info("Loaded datasets:\n{}", report.summary());
+        }
         return new LoadedDatasets(train, eval, report);
     }
 
@@ -296,6 +302,7 @@ public final class DatasetLoader {
             while ((sampling || kept.size() < max) && pipeline.hasNext()) {
                 kept.add(pipeline.next());
             }
+            pipeline.checkDeclaredColumnsSoFar();
         }
         if (kept.isEmpty()) {
             throw noValidRows(info, counter.snapshot(), stage);

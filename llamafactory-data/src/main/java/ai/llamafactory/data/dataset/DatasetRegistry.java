@@ -167,8 +167,10 @@ public final class DatasetRegistry {
         b.subset(text(node, "subset", where));
         b.folder(text(node, "folder", where));
         text(node, "file_sha1", where); // documented by LLaMA-Factory as informational; type-checked only
-        b.columns(DatasetColumns.defaults(formatting).with(stringMap(node.get("columns"), "columns",
-                DatasetColumns.KEYS, where)));
+        Map<String, String> columns = stringMap(node.get("columns"), "columns", DatasetColumns.KEYS, where);
+        b.columns(DatasetColumns.defaults(formatting).with(columns));
+        b.declaredColumns(columns.entrySet().stream().filter(e -> e.getValue() != null).map(Map.Entry::getKey)
+                .toList());
         b.tags(DatasetTags.defaults(formatting).with(stringMap(node.get("tags"), "tags", DatasetTags.KEYS, where)));
         return b.build();
     }

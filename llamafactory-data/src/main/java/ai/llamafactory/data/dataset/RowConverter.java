@@ -105,6 +105,24 @@ abstract class RowConverter {
         return v == null || v.isNull() ? null : v;
     }
 
+    /**
+     * Drops a row that lacks a column {@code dataset_info.json} names explicitly (a row where the column is present
+     * but null is not dropped here). A column absent from every row of a file is an error raised by the pipeline.
+     *
+     * @param row the row
+     * @param key the {@code columns} key, e.g. {@code prompt}
+     * @param column the column it names, or null
+     * @throws Drop when the column is declared and the row has no such key
+     */
+    void requireDeclared(ObjectNode row, String key, String column) throws Drop {
+        if (column != null && info.declares(key) && !row.has(column)) {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            row.fieldNames().forEachRemaining(names::add);
+            throw new Drop(DropReason.MISSING_FIELD, column, "the row has no column '" + column + "' (columns." + key
+                    + " in dataset_info.json); its columns are " + names);
+        }
+    }
+
     /** @return the text of a value that must be a string */
     static String text(JsonNode v, String field) throws Drop {
         if (!v.isTextual()) {

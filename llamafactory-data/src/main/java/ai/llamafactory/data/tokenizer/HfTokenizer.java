@@ -326,6 +326,19 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         return namedChatTemplates;
     }
 
+    /**
+     * {@inheritDoc} The named {@code unk_token}, else the {@code unk_token} of tokenizer.json's model (WordLevel,
+     * WordPiece, BPE), which the model emits even when no configuration names it.
+     */
+    @Override
+    public OptionalInt unknownTokenId() {
+        OptionalInt named = Tokenizer.super.unknownTokenId();
+        if (named.isPresent()) {
+            return named;
+        }
+        return vocabulary.modelUnk >= 0 ? OptionalInt.of(vocabulary.modelUnk) : OptionalInt.empty();
+    }
+
     @Override
     public HfTokenizer withSpecialTokens(SpecialTokens tokens) {
         checkInVocabulary(tokens.bos());
@@ -365,11 +378,14 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         private final Map<String, Integer> tokenToId;
         private final String[] idToToken;
         private final BitSet special;
+        /** The id of the model's own {@code model.unk_token} in tokenizer.json, or -1. */
+        private final int modelUnk;
 
-        private Vocabulary(Map<String, Integer> tokenToId, String[] idToToken, BitSet special) {
+        private Vocabulary(Map<String, Integer> tokenToId, String[] idToToken, BitSet special, int modelUnk) {
             this.tokenToId = tokenToId;
             this.idToToken = idToToken;
             this.special = special;
+            this.modelUnk = modelUnk;
         }
 
         static Vocabulary from(JsonNode tree, JsonNode config, Path file) {
@@ -430,7 +446,9 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             for (Map.Entry<String, Integer> e : map.entrySet()) {
                 reverse[e.getValue()] = e.getKey();
             }
-            return new Vocabulary(map, reverse, special);
+            JsonNode unk = model.get("unk_token");
+            Integer unkId = unk != null && unk.isTextual() ? map.get(unk.textValue()) : null;
+            return new Vocabulary(map, reverse, special, unkId == null ? -1 : unkId);
         }
 
         OptionalInt tokenToId(String token) {

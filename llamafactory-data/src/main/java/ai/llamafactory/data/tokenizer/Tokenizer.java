@@ -46,6 +46,14 @@ public interface Tokenizer {
     /** @return the number of ids, added tokens included (the largest id + 1) */
     int vocabSize();
 
+    /**
+     * @return the id the tokenizer gives text its vocabulary cannot represent: by default the named
+     *     {@code unk_token}; absent when there is none (byte-level vocabularies need none)
+     */
+    default OptionalInt unknownTokenId() {
+        return specialTokens().unk().map(t -> OptionalInt.of(t.id())).orElse(OptionalInt.empty());
+    }
+
     /** @return the named special tokens */
     SpecialTokens specialTokens();
 

@@ -43,6 +43,7 @@ import ai.llamafactory.data.template.TemplateRegistry;
 import ai.llamafactory.data.template.ToolFormat;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
 import ai.llamafactory.data.tokenizer.Tokenizer;
+import ai.llamafactory.data.tokenizer.VocabularyCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,8 @@ import org.slf4j.LoggerFactory;
  *       {@code overwrite_cache} rebuilds it; a corrupt entry is rebuilt with a warning.</li>
  *   <li>Otherwise: datasets by name from {@code dataset_dir} (the bundled {@link DemoDatasets} when the default
  *       {@code data} folder has no {@code dataset_info.json}) with {@code mix_strategy}, {@code max_samples},
- *       {@code val_size} or {@code eval_dataset} and the seed; encoded for the stage on
+ *       {@code val_size} or {@code eval_dataset} and the seed; checked against the tokenizer's vocabulary
+ *       ({@link VocabularyCheck}: a dataset the vocabulary cannot represent is refused); encoded for the stage on
  *       {@code preprocessing_num_workers} threads (default: the available processors); saved to the cache and to
  *       {@code tokenized_path}. Unlike LLaMA-Factory, saving to {@code tokenized_path} does not end the process.</li>
  * </ol>
@@ -533,6 +535,10 @@ public final class DefaultDataWorker implements DataWorker {
                 .strict(strict)
                 .build();
         LoadedDatasets loaded = new DatasetLoader(registry).load(data.dataset(), options);
+        List<AlignedExample> measured = new ArrayList<>(plan.encodeTrain ? loaded.train() : List.of());
+        loaded.eval().values().forEach(measured::addAll);
+        VocabularyCheck.check(tokenizer, measured, tokenizer instanceof HfTokenizer h ? "tokenizer in " + h.folder()
+                : "tokenizer");
         encodingRuns.incrementAndGet();
         DropTally drops = new DropTally();
         StringBuilder summary = new StringBuilder();

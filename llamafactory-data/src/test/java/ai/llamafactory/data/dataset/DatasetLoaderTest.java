@@ -105,8 +105,8 @@ class DatasetLoaderTest {
         assertThat(r.dropped()).containsEntry(DropReason.WRONG_TYPE, 1L).containsEntry(DropReason.STAGE_MISMATCH, 1L)
                 .containsEntry(DropReason.EMPTY_ROW, 1L).hasSize(3);
         assertThat(r.firstProblems()).extracting(RowProblem::location)
-                .containsExactly(dir.resolve("mixed.json") + ":3", dir.resolve("mixed.json") + ":4",
-                        dir.resolve("mixed.json") + ":6");
+                .containsExactly(dir.resolve("mixed.json") + "[#1] (line 3)", dir.resolve("mixed.json")
+                        + "[#2] (line 4)", dir.resolve("mixed.json") + "[#4] (line 6)");
         assertThat(r.firstProblems().get(1).detail()).isEqualTo("stage sft needs exactly one response, the row has 0 "
                 + "(a prompt-only row)");
         assertThat(r.summary()).isEqualTo("mixed: read 5, kept 2, dropped 3 (1 wrong type, 1 empty row, 1 not usable "
@@ -124,7 +124,7 @@ class DatasetLoaderTest {
     void strictModeStopsAtTheFirstMalformedRow() {
         assertThatThrownBy(() -> loader.load(List.of("mixed"), opts().strict(true).build()))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageStartingWith("dataset 'mixed' " + dir.resolve("mixed.json") + ":3: wrong type in "
+                .hasMessageStartingWith("dataset 'mixed' " + dir.resolve("mixed.json") + "[#1] (line 3): wrong type in "
                         + "'instruction': expected a string, got 5")
                 .hasMessageContaining("strict_data");
     }
@@ -139,7 +139,7 @@ class DatasetLoaderTest {
                 .hasMessageContaining("Expected sharegpt rows like {\"conversations\": [{\"from\": \"human\", "
                         + "\"value\": \"...\"}, {\"from\": \"gpt\", \"value\": \"...\"}]}")
                 .hasMessageContaining("First problems:\n  - dataset 'broken_roles' " + dir.resolve("broken_roles.json")
-                        + ":1: role out of order in 'conversations[0]'");
+                        + "[#0] (line 1): role out of order in 'conversations[0]'");
     }
 
     @Test

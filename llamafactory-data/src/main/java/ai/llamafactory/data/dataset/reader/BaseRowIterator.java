@@ -35,6 +35,9 @@ abstract class BaseRowIterator implements RowIterator {
         }
         try {
             next = readNext();
+        } catch (Utf8FileReader.InvalidUtf8Exception e) {
+            close();
+            throw new DatasetException(e.getMessage(), e);
         } catch (IOException | UncheckedIOException e) {
             close();
             throw new DatasetException("Cannot read " + fileName() + ": " + e.getMessage(), e);

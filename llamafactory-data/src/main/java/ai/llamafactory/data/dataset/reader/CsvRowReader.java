@@ -8,9 +8,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,18 +24,14 @@ final class CsvRowReader implements RowReader {
 
     @Override
     public RowIterator open(Path file) {
-        Reader reader;
-        try {
-            reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new DatasetException("Dataset file not found: " + file.toAbsolutePath(), e);
-        } catch (IOException e) {
-            throw new DatasetException("Cannot open " + file.toAbsolutePath() + ": " + e.getMessage(), e);
-        }
+        Reader reader = Utf8FileReader.open(file);
         String name = file.toString();
         MappingIterator<JsonNode> rows;
         try {
             rows = MAPPER.readerFor(JsonNode.class).with(CsvSchema.emptySchema().withHeader()).readValues(reader);
+        } catch (Utf8FileReader.InvalidUtf8Exception e) {
+            closeQuietly(reader);
+            throw new DatasetException(e.getMessage(), e);
         } catch (IOException e) {
             closeQuietly(reader);
             throw new DatasetException(name + ": cannot read the CSV header: " + e.getMessage(), e);
@@ -70,6 +63,10 @@ final class CsvRowReader implements RowReader {
                     nulls.forEach(o::putNull);
                     return RawRow.of(o, name, line, index++);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    String limit = JsonLimits.describe(e, JsonLimits.where(e, rows.getParser().currentLocation()));
+                    if (limit != null) {
+                        throw new DatasetException(name + ": " + limit, e);
+                    }
                     throw new DatasetException(name + ": malformed CSV at line "
                             + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ": "
                             + e.getOriginalMessage(), e);

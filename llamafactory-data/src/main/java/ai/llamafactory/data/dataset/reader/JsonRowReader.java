@@ -2,7 +2,6 @@ package ai.llamafactory.data.dataset.reader;
 
 import ai.llamafactory.api.exception.DatasetException;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,8 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.io.Reader;
 import java.nio.file.Path;
 
 /**
@@ -26,21 +24,33 @@ final class JsonRowReader implements RowReader {
 
     @Override
     public RowIterator open(Path file) {
+        Reader reader = Utf8FileReader.open(file);
         JsonParser parser;
         try {
-            parser = FACTORY.createParser(Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            throw new DatasetException("Dataset file not found: " + file.toAbsolutePath(), e);
+            parser = FACTORY.createParser(reader);
         } catch (IOException e) {
+            try {
+                reader.close();
+            } catch (IOException ignored) {
+                // nothing to recover
+            }
             throw new DatasetException("Cannot open " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
         return new JsonIterator(parser, file.toString());
     }
 
-    static DatasetException syntaxError(String file, JsonProcessingException e) {
-        JsonLocation loc = e.getLocation();
-        return new DatasetException(file + ": not valid JSON at line " + (loc == null ? "?" : loc.getLineNr())
-                + ", column " + (loc == null ? "?" : loc.getColumnNr()) + ": " + e.getOriginalMessage(), e);
+    /**
+     * @param parser the parser that failed, for the location of failures that carry none
+     * @return the error for a parse failure: a size limit ({@link JsonLimits}) or a syntax error, with file, line
+     *     and column
+     */
+    static DatasetException syntaxError(String file, JsonProcessingException e, JsonParser parser) {
+        String where = JsonLimits.where(e, parser.currentLocation());
+        String limit = JsonLimits.describe(e, where);
+        if (limit != null) {
+            return new DatasetException(file + ": " + limit, e);
+        }
+        return new DatasetException(file + ": not valid JSON at " + where + ": " + e.getOriginalMessage(), e);
     }
 
     private static final class JsonIterator extends BaseRowIterator {
@@ -49,7 +59,6 @@ final class JsonRowReader implements RowReader {
         private boolean started;
         private boolean inArray;
         private java.util.Iterator<JsonNode> wrapped;
-        private long wrappedLine;
         private long index;
         /** In JSON-lines mode the parser already stands on the second object after the first was read. */
         private boolean standingOnObject;
@@ -71,13 +80,14 @@ final class JsonRowReader implements RowReader {
                 return read();
             } catch (JsonProcessingException e) {
                 close();
-                throw syntaxError(file, e);
+                throw syntaxError(file, e, parser);
             }
         }
 
         private RawRow read() throws IOException {
             if (wrapped != null) {
-                return wrapped.hasNext() ? toRow(wrapped.next(), wrappedLine) : null;
+                // the tree read whole has lost its elements' locations: they are known by index alone
+                return wrapped.hasNext() ? toRow(wrapped.next(), 0, true) : null;
             }
             if (!started) {
                 started = true;
@@ -93,7 +103,6 @@ final class JsonRowReader implements RowReader {
                     JsonToken after = parser.nextToken();
                     if (after == null && first.size() == 1 && first.elements().next().isArray()) {
                         // {"train": [ {...}, {...} ]}: the object holds the rows
-                        wrappedLine = line;
                         wrapped = first.elements().next().elements();
                         return read();
                     }
@@ -103,7 +112,7 @@ final class JsonRowReader implements RowReader {
                                 + " at line " + parser.currentTokenLocation().getLineNr());
                     }
                     standingOnObject = after != null;
-                    return toRow(first, line);
+                    return toRow(first, line, false);
                 } else {
                     throw new DatasetException(file + ": expected a JSON array of objects, an object holding one, or "
                             + "JSON lines; the file starts with " + t + " at line "
@@ -129,15 +138,16 @@ final class JsonRowReader implements RowReader {
             }
             long line = parser.currentTokenLocation().getLineNr();
             JsonNode node = parser.readValueAsTree();
-            return toRow(node, line);
+            return toRow(node, line, inArray);
         }
 
-        private RawRow toRow(JsonNode node, long line) {
+        /** @param element true for an element of the top-level array, located by its index in the array */
+        private RawRow toRow(JsonNode node, long line, boolean element) {
             long i = index++;
             if (node instanceof ObjectNode o) {
-                return RawRow.of(o, file, line, i);
+                return new RawRow(o, null, file, line, i, element);
             }
-            return RawRow.unreadable("expected a JSON object, got " + excerpt(node), file, line, i);
+            return new RawRow(null, "expected a JSON object, got " + excerpt(node), file, line, i, element);
         }
     }
 

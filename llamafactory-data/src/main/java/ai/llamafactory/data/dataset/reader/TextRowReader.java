@@ -1,13 +1,9 @@
 package ai.llamafactory.data.dataset.reader;
 
-import ai.llamafactory.api.exception.DatasetException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -20,14 +16,7 @@ final class TextRowReader implements RowReader {
 
     @Override
     public RowIterator open(Path file) {
-        BufferedReader reader;
-        try {
-            reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new DatasetException("Dataset file not found: " + file.toAbsolutePath(), e);
-        } catch (IOException e) {
-            throw new DatasetException("Cannot open " + file.toAbsolutePath() + ": " + e.getMessage(), e);
-        }
+        BufferedReader reader = new BufferedReader(Utf8FileReader.open(file));
         String name = file.toString();
         return new BaseRowIterator(reader) {
             private long line;

@@ -47,7 +47,7 @@ class RowReadersTest {
         assertThat(rows.get(0).fields().get("instruction").asText()).isEqualTo("one");
         assertThat(rows.get(0).line()).isEqualTo(2);
         assertThat(rows.get(1).line()).isEqualTo(3);
-        assertThat(rows.get(1).location()).endsWith("a.json:3");
+        assertThat(rows.get(1).location()).endsWith("a.json[#1] (line 3)");
         assertThat(rows.get(2).fields()).isNull();
         assertThat(rows.get(2).parseError()).isEqualTo("expected a JSON object, got \"not an object\"");
     }
