@@ -59,13 +59,13 @@ final class ArgumentGroup<A, B> {
         return this;
     }
 
-    /** Records the {@link Key} declarations this group was built from (empty for a class declared field by field). */
+    /** Records the {@link Key} declarations this group was built from. */
     ArgumentGroup<A, B> declaredBy(List<Key<?>> keys) {
         this.declarations = List.copyOf(keys);
         return this;
     }
 
-    /** @return the {@link Key} declarations of this group, in file order; empty when it has none */
+    /** @return the {@link Key} declarations of this group, in file order */
     List<Key<?>> declarations() {
         return declarations;
     }

@@ -1,6 +1,5 @@
 package ai.llamafactory.api.config;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,15 +19,8 @@ final class ConfigReference {
                 .append("it when run with `-Dllamafactory.writeDocs=true`.\n");
         for (ArgumentGroup<?, ?> group : ConfigSchema.GROUPS) {
             out.append("\n## ").append(group.section()).append("\n\n");
-            List<Key<?>> keys = group.declarations();
-            if (keys.isEmpty()) {
-                out.append("| key | accepts |\n| --- | --- |\n");
-                group.keys().values().forEach(k -> out.append("| `").append(k.name()).append("` | ")
-                        .append(cell(k.description())).append(" |\n"));
-                continue;
-            }
             out.append("| key | default | accepts | what it does |\n| --- | --- | --- | --- |\n");
-            for (Key<?> key : keys) {
+            for (Key<?> key : group.declarations()) {
                 String doc = key.doc() + key.unsupportedReason().map(r -> ". **Not supported yet** at any value "
                         + "but the default: " + r).orElse("");
                 out.append("| `").append(key.name()).append("` | ").append(cell(key.defaultText())).append(" | ")

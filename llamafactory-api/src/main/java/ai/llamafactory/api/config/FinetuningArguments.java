@@ -256,11 +256,8 @@ public final class FinetuningArguments {
                         + " (dpo_label_smoothing " + dpoLabelSmoothing() + ")");
         Checks.require(!useLlamaPro() || finetuningType() != FinetuningType.FULL, "use_llama_pro",
                 "is only valid with finetuning_type freeze or lora, but finetuning_type is full");
-        if (finetuningType() == FinetuningType.LORA) {
-            Checks.require(!useGalore(), "use_galore", "cannot be combined with finetuning_type lora");
-            Checks.require(!useBadam(), "use_badam", "cannot be combined with finetuning_type lora");
-        }
-        Checks.require(!(useGalore() && useBadam()), "use_badam", "cannot be combined with use_galore");
+        // LLaMA-Factory's GaLore/BAdam combination rules (not with lora, not together) cannot trigger while
+        // use_galore and use_badam are refused at any value but false; they return with those optimizers.
         Checks.require(!pissaInit() || !(stage() == Stage.PPO || stage() == Stage.KTO || useRefModel()), "pissa_init",
                 "cannot be used for stage " + stage().key()
                         + (stage() == Stage.DPO ? " with pref_loss " + preferenceLoss().key() : ""));
