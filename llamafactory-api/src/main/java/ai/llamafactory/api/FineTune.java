@@ -13,6 +13,7 @@ import ai.llamafactory.api.config.OptimizerType;
 import ai.llamafactory.api.config.PreferenceLoss;
 import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.config.TrainingArguments;
+import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.api.exception.LlamaFactoryException;
 import ai.llamafactory.api.exception.TrainingException;
 import ai.llamafactory.api.run.CancellationToken;
@@ -24,8 +25,11 @@ import ai.llamafactory.api.spi.Trainer;
 import ai.llamafactory.api.spi.TrainerProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -54,6 +58,12 @@ import java.util.function.Consumer;
  * {@link #data(Consumer)}, {@link #method(Consumer)}, {@link #training(Consumer)}, {@link #generation(Consumer)} and
  * {@link #export(Consumer)}.
  *
+ * <p>Contradicting calls are refused where they are written, with an {@link InvalidConfigException} naming both
+ * calls: two fine-tuning methods ({@code .lora(8).freeze(2)}), or an option of one stage with a call choosing another
+ * ({@code .sft().preferenceBeta(0.1)}). A later call of the same kind replaces an earlier one ({@code .lora(8).lora(16)},
+ * {@code .sft().dpo()}) as long as no option of the earlier choice is left behind. When no stage method was called,
+ * stage options are checked against the stage in {@link #build()} ({@code sft} by default, or the YAML file's).
+ *
  * <p>{@code run()} finds the trainer through {@link java.util.ServiceLoader} ({@link TrainerProvider}); add
  * {@code llamafactory-core} (and {@code llamafactory-rlhf} for RLHF stages) to the classpath. This builder is not
  * thread-safe; the configuration it builds is immutable.
@@ -68,6 +78,14 @@ public final class FineTune {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private Map<String, Object> ignoredKeys = Map.of();
     private ClassLoader classLoader;
+    /** The fluent calls that chose something, as written ("method", "stageCall", each stage option), and "stage". */
+    private final Map<String, String> calls = new LinkedHashMap<>();
+
+    /** The stages each stage-specific fluent option belongs to (LLaMA-Factory's hparams/finetuning_args.py). */
+    private static final Map<String, Set<Stage>> STAGE_OPTIONS = Map.of(
+            "preferenceBeta", EnumSet.of(Stage.DPO, Stage.KTO),
+            "refModel", EnumSet.of(Stage.DPO, Stage.KTO, Stage.PPO),
+            "rewardModel", EnumSet.of(Stage.PPO));
 
     private FineTune(FineTuneConfig base) {
         this.model = base.model().toBuilder();
@@ -134,7 +152,7 @@ public final class FineTune {
 
     /** @return this builder, with LoRA at LLaMA-Factory's defaults (rank 8, alpha 16, every linear layer) */
     public FineTune lora() {
-        return lora(LoraOptions.defaults());
+        return method("lora()", FinetuningType.LORA, LoraOptions.defaults()::applyTo);
     }
 
     /**
@@ -142,7 +160,7 @@ public final class FineTune {
      * @return this builder, with LoRA
      */
     public FineTune lora(int rank) {
-        return lora(LoraOptions.rank(rank));
+        return method("lora(" + rank + ")", FinetuningType.LORA, LoraOptions.rank(rank)::applyTo);
     }
 
     /**
@@ -150,9 +168,7 @@ public final class FineTune {
      * @return this builder, with LoRA
      */
     public FineTune lora(LoraOptions options) {
-        method.finetuningType(FinetuningType.LORA);
-        options.applyTo(method);
-        return this;
+        return method("lora(" + options + ")", FinetuningType.LORA, options::applyTo);
     }
 
     /**
@@ -160,7 +176,8 @@ public final class FineTune {
      * @return this builder, with freeze tuning of every sub-module of those layers
      */
     public FineTune freeze(int trainableLayers) {
-        return freeze(FreezeOptions.layers(trainableLayers));
+        return method("freeze(" + trainableLayers + ")", FinetuningType.FREEZE,
+                FreezeOptions.layers(trainableLayers)::applyTo);
     }
 
     /**
@@ -168,15 +185,52 @@ public final class FineTune {
      * @return this builder, with freeze tuning
      */
     public FineTune freeze(FreezeOptions options) {
-        method.finetuningType(FinetuningType.FREEZE);
-        options.applyTo(method);
+        return method("freeze(" + options + ")", FinetuningType.FREEZE, options::applyTo);
+    }
+
+    /**
+     * Trains every weight. Unlike {@code lora} and {@code freeze}, a {@code full()} after one of them is refused by
+     * {@link #build()}: first by the key rules naming the option that only fits the other method (e.g.
+     * {@code use_rslora}), otherwise naming both calls.
+     *
+     * @return this builder, training every weight
+     */
+    public FineTune full() {
+        method.finetuningType(FinetuningType.FULL);
+        String earlier = calls.get("method");
+        calls.put("method", earlier == null || earlier.startsWith("full()") ? "full()" : "full() after " + earlier);
         return this;
     }
 
-    /** @return this builder, training every weight */
-    public FineTune full() {
-        method.finetuningType(FinetuningType.FULL);
+    /** Chooses the fine-tuning method, refusing a call that chose a different one with options of its own. */
+    private FineTune method(String call, FinetuningType type, Consumer<FinetuningArguments.Builder> options) {
+        String earlier = calls.get("method");
+        if (earlier != null && !earlier.startsWith(type.key() + "(")) {
+            throw contradiction(call, earlier, "a run has one finetuning_type");
+        }
+        method.finetuningType(type);
+        options.accept(method);
+        calls.put("method", call);
         return this;
+    }
+
+    private static InvalidConfigException contradiction(String call, String earlier, String why) {
+        return new InvalidConfigException("." + call + " contradicts ." + earlier + ": " + why);
+    }
+
+    /** Records a stage-specific option, refusing it when a stage method chose a stage it does not belong to. */
+    private void stageOption(String name, String call) {
+        String chosen = calls.get("stage");
+        if (chosen != null && !STAGE_OPTIONS.get(name).contains(Stage.fromKey(chosen))) {
+            throw contradiction(call, calls.get("stageCall"), stageRule(name));
+        }
+        calls.put(name, call);
+    }
+
+    private static String stageRule(String name) {
+        List<String> stages = new ArrayList<>();
+        STAGE_OPTIONS.get(name).forEach(s -> stages.add(s.key()));
+        return name + " only applies to stage " + String.join(", ", stages);
     }
 
     /**
@@ -201,22 +255,22 @@ public final class FineTune {
 
     /** @return this builder, pre-training on plain text (loss on every token; packing on by default) */
     public FineTune pt() {
-        return stage(Stage.PT);
+        return stage(Stage.PT, "pt()");
     }
 
     /** @return this builder, supervised fine-tuning (loss on responses) */
     public FineTune sft() {
-        return stage(Stage.SFT);
+        return stage(Stage.SFT, "sft()");
     }
 
     /** @return this builder, training a reward model on pairwise data */
     public FineTune rm() {
-        return stage(Stage.RM);
+        return stage(Stage.RM, "rm()");
     }
 
     /** @return this builder, direct preference optimisation with the sigmoid (DPO) loss */
     public FineTune dpo() {
-        return stage(Stage.DPO);
+        return stage(Stage.DPO, "dpo()");
     }
 
     /**
@@ -224,18 +278,19 @@ public final class FineTune {
      * @return this builder, stage dpo with that loss
      */
     public FineTune dpo(PreferenceLoss loss) {
+        stage(Stage.DPO, "dpo(PreferenceLoss." + loss.name() + ")");
         method.preferenceLoss(loss);
-        return stage(Stage.DPO);
+        return this;
     }
 
     /** @return this builder, Kahneman-Tversky optimisation on desirable/undesirable feedback */
     public FineTune kto() {
-        return stage(Stage.KTO);
+        return stage(Stage.KTO, "kto()");
     }
 
     /** @return this builder, PPO; set the reward model with {@link #rewardModel(String)} */
     public FineTune ppo() {
-        return stage(Stage.PPO);
+        return stage(Stage.PPO, "ppo()");
     }
 
     /**
@@ -243,7 +298,11 @@ public final class FineTune {
      * @return this builder, PPO against that reward model
      */
     public FineTune ppo(String rewardModel) {
-        return rewardModel(rewardModel).stage(Stage.PPO);
+        String call = "ppo(\"" + rewardModel + "\")";
+        stage(Stage.PPO, call);
+        calls.put("rewardModel", call);
+        method.rewardModel(rewardModel);
+        return this;
     }
 
     /**
@@ -251,7 +310,20 @@ public final class FineTune {
      * @return this builder
      */
     public FineTune stage(Stage value) {
+        return stage(value, "stage(Stage." + value.name() + ")");
+    }
+
+    /** Chooses the stage, refusing it when a stage option written earlier belongs to other stages. */
+    private FineTune stage(Stage value, String call) {
+        for (Map.Entry<String, Set<Stage>> option : STAGE_OPTIONS.entrySet()) {
+            String optionCall = calls.get(option.getKey());
+            if (optionCall != null && !option.getValue().contains(value)) {
+                throw contradiction(call, optionCall, stageRule(option.getKey()));
+            }
+        }
         method.stage(value);
+        calls.put("stage", value.key());
+        calls.put("stageCall", call);
         return this;
     }
 
@@ -260,6 +332,7 @@ public final class FineTune {
      * @return this builder
      */
     public FineTune preferenceBeta(double beta) {
+        stageOption("preferenceBeta", "preferenceBeta(" + beta + ")");
         method.prefBeta(beta);
         return this;
     }
@@ -269,6 +342,7 @@ public final class FineTune {
      * @return this builder
      */
     public FineTune refModel(String referenceModel) {
+        stageOption("refModel", "refModel(\"" + referenceModel + "\")");
         method.refModel(referenceModel);
         return this;
     }
@@ -278,6 +352,7 @@ public final class FineTune {
      * @return this builder
      */
     public FineTune rewardModel(String rewardModel) {
+        stageOption("rewardModel", "rewardModel(\"" + rewardModel + "\")");
         method.rewardModel(rewardModel);
         return this;
     }
@@ -696,9 +771,23 @@ public final class FineTune {
      * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value of the first problem
      */
     public FineTuneConfig build() {
+        FinetuningArguments finetuning = method.build();
+        String methodCall = calls.get("method");
+        if (methodCall != null && methodCall.startsWith("full() after ")) {
+            throw contradiction("full()", methodCall.substring("full() after ".length()),
+                    "a run has one finetuning_type");
+        }
+        for (String option : STAGE_OPTIONS.keySet()) {
+            if (calls.containsKey(option) && !STAGE_OPTIONS.get(option).contains(finetuning.stage())) {
+                String stageCall = calls.get("stageCall");
+                throw new InvalidConfigException("." + calls.get(option) + " contradicts "
+                        + (stageCall != null ? "." + stageCall : "stage " + finetuning.stage().key()
+                        + " (set by the file or method(...), sft by default)") + ": " + stageRule(option));
+            }
+        }
         return FineTuneConfig.builder(model.build())
                 .data(data.build())
-                .finetuning(method.build())
+                .finetuning(finetuning)
                 .training(training.build())
                 .generating(generation.build())
                 .export(export.build())

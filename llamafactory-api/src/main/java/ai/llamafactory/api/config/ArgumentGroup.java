@@ -24,6 +24,7 @@ final class ArgumentGroup<A, B> {
     private final String required;
     private final Map<String, ConfigKey<A, B, ?>> keys = new LinkedHashMap<>();
     private A defaultValues;
+    private List<Key<?>> declarations = List.of();
 
     /**
      * @param section the heading written above this group's keys, e.g. {@code model}
@@ -56,6 +57,17 @@ final class ArgumentGroup<A, B> {
             throw new IllegalStateException("duplicate key " + key.name());
         }
         return this;
+    }
+
+    /** Records the {@link Key} declarations this group was built from. */
+    ArgumentGroup<A, B> declaredBy(List<Key<?>> keys) {
+        this.declarations = List.copyOf(keys);
+        return this;
+    }
+
+    /** @return the {@link Key} declarations of this group, in file order */
+    List<Key<?>> declarations() {
+        return declarations;
     }
 
     String section() {

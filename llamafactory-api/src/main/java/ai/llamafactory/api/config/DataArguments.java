@@ -1,68 +1,139 @@
 package ai.llamafactory.api.config;
 
+import static ai.llamafactory.api.config.Key.positiveInt;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.stream.Collectors;
 
 /**
  * Which datasets are read and how examples are encoded: LLaMA-Factory's {@code DataArguments}. Immutable; build with
  * {@link #builder()}. Defaults equal LLaMA-Factory's.
  *
  * <p>Note: with packing LLaMA-Factory encodes to {@code cutoff_len - 1} tokens; this class keeps the configured value
- * and the data worker applies the difference.
+ * and the data worker applies the difference. Each setting is declared once, as a {@link Key}
+ * constant below; accessors and builder methods read and write through it.
  */
 public final class DataArguments {
-    private final List<String> dataset;
-    private final List<String> evalDataset;
-    private final String datasetDir;
-    private final String template;
-    private final int cutoffLen;
-    private final Integer maxSamples;
-    private final double valSize;
-    private final Boolean packing;
-    private final boolean neatPacking;
-    private final boolean trainOnPrompt;
-    private final boolean maskHistory;
-    private final MixStrategy mixStrategy;
-    private final List<Double> interleaveProbs;
-    private final boolean streaming;
-    private final int bufferSize;
-    private final Path tokenizedPath;
-    private final boolean overwriteCache;
-    private final String toolFormat;
-    private final String defaultSystem;
-    private final boolean enableThinking;
-    private final boolean preserveThinking;
-    private final boolean evalOnEachDataset;
+    private static final Key.Group KEYS = new Key.Group();
 
-    private DataArguments(Builder b) {
-        this.dataset = b.dataset;
-        this.evalDataset = b.evalDataset;
-        this.datasetDir = b.datasetDir;
-        this.template = b.template;
-        this.cutoffLen = b.cutoffLen;
-        this.maxSamples = b.maxSamples;
-        this.valSize = b.valSize;
-        this.packing = b.packing;
-        this.neatPacking = b.neatPacking;
-        this.trainOnPrompt = b.trainOnPrompt;
-        this.maskHistory = b.maskHistory;
-        this.mixStrategy = b.mixStrategy;
-        this.interleaveProbs = b.interleaveProbs;
-        this.streaming = b.streaming;
-        this.bufferSize = b.bufferSize;
-        this.tokenizedPath = b.tokenizedPath;
-        this.overwriteCache = b.overwriteCache;
-        this.toolFormat = b.toolFormat;
-        this.defaultSystem = b.defaultSystem;
-        this.enableThinking = b.enableThinking;
-        this.preserveThinking = b.preserveThinking;
-        this.evalOnEachDataset = b.evalOnEachDataset;
-        validate();
+    /** {@code dataset}. */
+    public static final Key<List<String>> DATASET = KEYS.add(Key.of("dataset", ValueType.STRING_LIST, List.of(),
+            "the training datasets: names in {@code dataset_info.json}").nullable());
+    /** {@code eval_dataset}. */
+    public static final Key<List<String>> EVAL_DATASET = KEYS.add(Key.of("eval_dataset",
+            ValueType.STRING_LIST, List.of(),
+            "the evaluation datasets: names in {@code dataset_info.json}").nullable());
+    /** {@code dataset_dir}. */
+    public static final Key<String> DATASET_DIR = KEYS.add(Key.of("dataset_dir", ValueType.STRING, "data",
+            "the folder holding {@code dataset_info.json}, or {@code ONLINE}, or {@code REMOTE:<hub repo>}")
+            .check("not blank", Key.require(v -> !v.isBlank(), v -> "must not be empty")));
+    /** {@code template}. */
+    public static final Key<String> TEMPLATE = KEYS.add(Key.of("template", ValueType.STRING, null,
+            "the chat template name; none means the tokenizer's Jinja chat template (or {@code empty})"));
+    /** {@code cutoff_len}. */
+    public static final Key<Integer> CUTOFF_LEN = KEYS.add(Key.of("cutoff_len", ValueType.INTEGER, 2048,
+            "the maximum number of tokens of an encoded example").check("> 0", positiveInt()));
+    /** {@code max_samples}. */
+    public static final Key<Integer> MAX_SAMPLES = KEYS.add(Key.of("max_samples", ValueType.INTEGER, null,
+            "the number of examples kept from each dataset (for debugging)").check("> 0", positiveInt()));
+    /** {@code val_size}. */
+    public static final Key<Double> VAL_SIZE = KEYS.add(Key.of("val_size", ValueType.DOUBLE, 0.0,
+            "the validation split: a fraction in [0, 1) or, when at least 1, a number of examples")
+            .check("a fraction in [0, 1) or a whole number", Key.require(
+                    v -> Double.isFinite(v) && v >= 0 && (v < 1 || v == Math.rint(v)),
+                    v -> "must be a fraction in [0, 1) or a whole number of examples, got " + v)));
+    /** {@code packing}. */
+    public static final Key<Boolean> PACKING = KEYS.add(Key.of("packing", ValueType.BOOLEAN, null,
+            "whether examples are packed into sequences of {@code cutoff_len}; none means on for stage {@code pt} only"));
+    /** {@code neat_packing}. */
+    public static final Key<Boolean> NEAT_PACKING = KEYS.add(Key.of("neat_packing", ValueType.BOOLEAN, false,
+            "whether packed examples cannot attend to each other (block-diagonal attention; implies packing)"));
+    /** {@code train_on_prompt}. */
+    public static final Key<Boolean> TRAIN_ON_PROMPT = KEYS.add(Key.of("train_on_prompt", ValueType.BOOLEAN, false,
+            "whether the loss also covers prompt tokens"));
+    /** {@code mask_history}. */
+    public static final Key<Boolean> MASK_HISTORY = KEYS.add(Key.of("mask_history", ValueType.BOOLEAN, false,
+            "whether only the last turn of a conversation is trained on"));
+    /** {@code mix_strategy}. */
+    public static final Key<MixStrategy> MIX_STRATEGY = KEYS.add(Key.of("mix_strategy",
+            ValueType.ofEnum(MixStrategy.class, MixStrategy::key, MixStrategy::fromKey), MixStrategy.CONCAT,
+            "how several datasets are mixed"));
+    /** {@code interleave_probs}. */
+    public static final Key<List<Double>> INTERLEAVE_PROBS = KEYS.add(Key.of("interleave_probs",
+            ValueType.DOUBLE_LIST, List.of(),
+            "the sampling probability of each dataset when interleaving").nullable()
+            .check("each in [0, 1], summing to 1", (k, probs) -> {
+                probs.forEach(p -> Checks.closed(k, p, 0, 1));
+                double sum = probs.stream().mapToDouble(Double::doubleValue).sum();
+                Checks.require(probs.isEmpty() || Math.abs(sum - 1) <= 1e-6, k, "must sum to 1, got " + probs);
+            }));
+    /** {@code streaming}. */
+    public static final Key<Boolean> STREAMING = KEYS.add(Key.of("streaming", ValueType.BOOLEAN, false,
+            "whether datasets are read as streams instead of loaded"));
+    /** {@code buffer_size}. */
+    public static final Key<Integer> BUFFER_SIZE = KEYS.add(Key.of("buffer_size", ValueType.INTEGER, 16384,
+            "the size of the shuffle buffer in streaming mode")
+            .unsupported("only used with streaming, which the data worker does not support")
+            .check("> 0", positiveInt()));
+    /** {@code tokenized_path}. */
+    public static final Key<Path> TOKENIZED_PATH = KEYS.add(Key.of("tokenized_path", ValueType.PATH, null,
+            "where tokenized datasets are saved to, or loaded from when present"));
+    /** {@code overwrite_cache}. */
+    public static final Key<Boolean> OVERWRITE_CACHE = KEYS.add(Key.of("overwrite_cache", ValueType.BOOLEAN, false,
+            "whether cached tokenized datasets are rebuilt"));
+    /** {@code tool_format}. */
+    public static final Key<String> TOOL_FORMAT = KEYS.add(Key.of("tool_format", ValueType.STRING, null,
+            "the tool-call format; none means the template's"));
+    /** {@code default_system}. */
+    public static final Key<String> DEFAULT_SYSTEM = KEYS.add(Key.of("default_system", ValueType.STRING, null,
+            "the system prompt used when an example has none; none means the template's"));
+    /** {@code enable_thinking}. */
+    public static final Key<Boolean> ENABLE_THINKING = KEYS.add(Key.of("enable_thinking", ValueType.BOOLEAN, true,
+            "whether reasoning templates keep the model's thinking (empty thoughts go to the response)"));
+    /** {@code preserve_thinking}. */
+    public static final Key<Boolean> PRESERVE_THINKING = KEYS.add(Key.of("preserve_thinking", ValueType.BOOLEAN, false,
+            "whether reasoning templates keep the thoughts of earlier turns"));
+    /** {@code eval_on_each_dataset}. */
+    public static final Key<Boolean> EVAL_ON_EACH_DATASET = KEYS.add(Key.of("eval_on_each_dataset",
+            ValueType.BOOLEAN, false,
+            "whether each evaluation dataset is evaluated separately"));
+
+    private static final ArgumentGroup<DataArguments, Builder> SCHEMA = Settings.schema("dataset", KEYS,
+            Builder::new, Builder::build, DataArguments::defaults, null, a -> a.values, b -> b.values);
+
+    private final Settings values;
+
+    private DataArguments(Settings values) {
+        this.values = values;
+        // Rules across keys (LLaMA-Factory's data_args.py).
+        double valSize = valSize();
+        if (valSize > 1e-6) {
+            Checks.require(!dataset().isEmpty(), "val_size",
+                    "cannot split a validation set without a dataset, got " + valSize);
+            Checks.require(evalDataset().isEmpty(), "val_size",
+                    "cannot be combined with eval_dataset " + evalDataset() + ", got " + valSize);
+        }
+        List<Double> probs = interleaveProbs();
+        if (!probs.isEmpty()) {
+            Checks.require(mixStrategy() != MixStrategy.CONCAT, "interleave_probs",
+                    "only valid with an interleaving mix_strategy, but mix_strategy is concat");
+            Checks.require(dataset().isEmpty() || dataset().size() == probs.size(), "interleave_probs",
+                    "has " + probs.size() + " entries but dataset names " + dataset().size() + " " + dataset());
+            Checks.require(evalDataset().isEmpty() || evalDataset().size() == probs.size(), "interleave_probs",
+                    "has " + probs.size() + " entries but eval_dataset names " + evalDataset().size() + " "
+                            + evalDataset());
+        }
+        if (streaming()) {
+            Checks.require(valSize < 1e-6 || valSize >= 1, "val_size",
+                    "must be a whole number of examples in streaming mode, got " + valSize);
+            Checks.require(values.get(MAX_SAMPLES) == null, "max_samples",
+                    "cannot be used with streaming, got " + values.get(MAX_SAMPLES));
+        }
+        Checks.require(!(trainOnPrompt() && maskHistory()), "train_on_prompt",
+                "cannot be combined with mask_history (which trains on the last turn only)");
     }
 
     /** @return a builder with LLaMA-Factory's defaults */
@@ -75,169 +146,125 @@ public final class DataArguments {
         return builder().build();
     }
 
+    /** @return the configuration-file keys of this class */
+    static ArgumentGroup<DataArguments, Builder> schema() {
+        return SCHEMA;
+    }
+
     /** @return a builder initialised with this object's values */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.dataset = dataset;
-        b.evalDataset = evalDataset;
-        b.datasetDir = datasetDir;
-        b.template = template;
-        b.cutoffLen = cutoffLen;
-        b.maxSamples = maxSamples;
-        b.valSize = valSize;
-        b.packing = packing;
-        b.neatPacking = neatPacking;
-        b.trainOnPrompt = trainOnPrompt;
-        b.maskHistory = maskHistory;
-        b.mixStrategy = mixStrategy;
-        b.interleaveProbs = interleaveProbs;
-        b.streaming = streaming;
-        b.bufferSize = bufferSize;
-        b.tokenizedPath = tokenizedPath;
-        b.overwriteCache = overwriteCache;
-        b.toolFormat = toolFormat;
-        b.defaultSystem = defaultSystem;
-        b.enableThinking = enableThinking;
-        b.preserveThinking = preserveThinking;
-        b.evalOnEachDataset = evalOnEachDataset;
-        return b;
+        return new Builder(values.toBuilder());
     }
 
-    /** @return the training datasets: names in {@code dataset_info.json} ({@code dataset}, default []) */
+    /** @return {@link #DATASET} */
     public List<String> dataset() {
-        return dataset;
+        return values.get(DATASET);
     }
 
-    /** @return the evaluation datasets: names in {@code dataset_info.json} ({@code eval_dataset}, default []) */
+    /** @return {@link #EVAL_DATASET} */
     public List<String> evalDataset() {
-        return evalDataset;
+        return values.get(EVAL_DATASET);
     }
 
-    /**
-     * @return the folder holding {@code dataset_info.json}, or {@code ONLINE}, or {@code REMOTE:<hub repo>} ({@code
-     *     dataset_dir}, default {@code data})
-     */
+    /** @return {@link #DATASET_DIR} */
     public String datasetDir() {
-        return datasetDir;
+        return values.get(DATASET_DIR);
     }
 
-    /**
-     * @return the chat template name; none means the tokenizer's Jinja chat template (or {@code empty}) ({@code
-     *     template}, default none)
-     */
+    /** @return {@link #TEMPLATE}, empty when unset */
     public Optional<String> template() {
-        return Optional.ofNullable(template);
+        return Optional.ofNullable(values.get(TEMPLATE));
     }
 
-    /** @return the maximum number of tokens of an encoded example ({@code cutoff_len}, default 2048) */
+    /** @return {@link #CUTOFF_LEN} */
     public int cutoffLen() {
-        return cutoffLen;
+        return values.get(CUTOFF_LEN);
     }
 
-    /** @return the number of examples kept from each dataset (for debugging) ({@code max_samples}, default none) */
+    /** @return {@link #MAX_SAMPLES}, empty when unset */
     public OptionalInt maxSamples() {
-        return maxSamples == null ? OptionalInt.empty() : OptionalInt.of(maxSamples);
+        return values.optionalInt(MAX_SAMPLES);
     }
 
-    /**
-     * @return the validation split: a fraction in [0, 1) or, when at least 1, a number of examples ({@code val_size},
-     *     default 0)
-     */
+    /** @return {@link #VAL_SIZE} */
     public double valSize() {
-        return valSize;
+        return values.get(VAL_SIZE);
     }
 
-    /**
-     * @return whether examples are packed into sequences of {@code cutoff_len}; none means on for stage {@code pt} only
-     *     ({@code packing}, default none)
-     */
+    /** @return {@link #PACKING}, empty when unset */
     public Optional<Boolean> packing() {
-        return Optional.ofNullable(packing);
+        return Optional.ofNullable(values.get(PACKING));
     }
 
-    /**
-     * @return whether packed examples cannot attend to each other (block-diagonal attention; implies packing) ({@code
-     *     neat_packing}, default false)
-     */
+    /** @return {@link #NEAT_PACKING} */
     public boolean neatPacking() {
-        return neatPacking;
+        return values.get(NEAT_PACKING);
     }
 
-    /** @return whether the loss also covers prompt tokens ({@code train_on_prompt}, default false) */
+    /** @return {@link #TRAIN_ON_PROMPT} */
     public boolean trainOnPrompt() {
-        return trainOnPrompt;
+        return values.get(TRAIN_ON_PROMPT);
     }
 
-    /** @return whether only the last turn of a conversation is trained on ({@code mask_history}, default false) */
+    /** @return {@link #MASK_HISTORY} */
     public boolean maskHistory() {
-        return maskHistory;
+        return values.get(MASK_HISTORY);
     }
 
-    /** @return how several datasets are mixed ({@code mix_strategy}, default {@code concat}) */
+    /** @return {@link #MIX_STRATEGY} */
     public MixStrategy mixStrategy() {
-        return mixStrategy;
+        return values.get(MIX_STRATEGY);
     }
 
-    /** @return the sampling probability of each dataset when interleaving ({@code interleave_probs}, default []) */
+    /** @return {@link #INTERLEAVE_PROBS} */
     public List<Double> interleaveProbs() {
-        return interleaveProbs;
+        return values.get(INTERLEAVE_PROBS);
     }
 
-    /** @return whether datasets are read as streams instead of loaded ({@code streaming}, default false) */
+    /** @return {@link #STREAMING} */
     public boolean streaming() {
-        return streaming;
+        return values.get(STREAMING);
     }
 
-    /** @return the size of the shuffle buffer in streaming mode ({@code buffer_size}, default 16384) */
+    /** @return {@link #BUFFER_SIZE} */
     public int bufferSize() {
-        return bufferSize;
+        return values.get(BUFFER_SIZE);
     }
 
-    /**
-     * @return where tokenized datasets are saved to, or loaded from when present ({@code tokenized_path}, default none)
-     */
+    /** @return {@link #TOKENIZED_PATH}, empty when unset */
     public Optional<Path> tokenizedPath() {
-        return Optional.ofNullable(tokenizedPath);
+        return Optional.ofNullable(values.get(TOKENIZED_PATH));
     }
 
-    /** @return whether cached tokenized datasets are rebuilt ({@code overwrite_cache}, default false) */
+    /** @return {@link #OVERWRITE_CACHE} */
     public boolean overwriteCache() {
-        return overwriteCache;
+        return values.get(OVERWRITE_CACHE);
     }
 
-    /** @return the tool-call format; none means the template's ({@code tool_format}, default none) */
+    /** @return {@link #TOOL_FORMAT}, empty when unset */
     public Optional<String> toolFormat() {
-        return Optional.ofNullable(toolFormat);
+        return Optional.ofNullable(values.get(TOOL_FORMAT));
     }
 
-    /**
-     * @return the system prompt used when an example has none; none means the template's ({@code default_system},
-     *     default none)
-     */
+    /** @return {@link #DEFAULT_SYSTEM}, empty when unset */
     public Optional<String> defaultSystem() {
-        return Optional.ofNullable(defaultSystem);
+        return Optional.ofNullable(values.get(DEFAULT_SYSTEM));
     }
 
-    /**
-     * @return whether reasoning templates keep the model's thinking (empty thoughts go to the response) ({@code
-     *     enable_thinking}, default true)
-     */
+    /** @return {@link #ENABLE_THINKING} */
     public boolean enableThinking() {
-        return enableThinking;
+        return values.get(ENABLE_THINKING);
     }
 
-    /**
-     * @return whether reasoning templates keep the thoughts of earlier turns ({@code preserve_thinking}, default false)
-     */
+    /** @return {@link #PRESERVE_THINKING} */
     public boolean preserveThinking() {
-        return preserveThinking;
+        return values.get(PRESERVE_THINKING);
     }
 
-    /** @return whether each evaluation dataset is evaluated separately ({@code eval_on_each_dataset}, default false) */
+    /** @return {@link #EVAL_ON_EACH_DATASET} */
     public boolean evalOnEachDataset() {
-        return evalOnEachDataset;
+        return values.get(EVAL_ON_EACH_DATASET);
     }
-
 
     /**
      * Resolves {@code packing} as LLaMA-Factory does.
@@ -246,105 +273,21 @@ public final class DataArguments {
      * @return {@code packing} when set, else true for stage {@code pt} only; always true with {@code neat_packing}
      */
     public boolean packingEnabled(Stage stage) {
-        if (neatPacking) {
+        if (neatPacking()) {
             return true;
         }
+        Boolean packing = values.get(PACKING);
         return packing != null ? packing : stage == Stage.PT;
-    }
-
-    private void validate() {
-        // Keys LLaMA-Factory honours that are not implemented here: refused unless off (ConfigKeyWalkTest).
-        Checks.notSupportedYet("buffer_size", bufferSize, 16384, "only used with streaming, which the data worker "
-                + "does not support");
-        Checks.require(!datasetDir.isBlank(), "dataset_dir", "must not be empty");
-        Checks.positive("cutoff_len", cutoffLen);
-        Checks.positive("max_samples", maxSamples);
-        Checks.require(Double.isFinite(valSize) && valSize >= 0 && (valSize < 1 || valSize == Math.rint(valSize)),
-                "val_size", "must be a fraction in [0, 1) or a whole number of examples, got " + valSize);
-        Checks.positive("buffer_size", bufferSize);
-        if (valSize > 1e-6) {
-            Checks.require(!dataset.isEmpty(), "val_size",
-                    "cannot split a validation set without a dataset, got " + valSize);
-            Checks.require(evalDataset.isEmpty(), "val_size",
-                    "cannot be combined with eval_dataset " + evalDataset + ", got " + valSize);
-        }
-        if (!interleaveProbs.isEmpty()) {
-            Checks.require(mixStrategy != MixStrategy.CONCAT, "interleave_probs",
-                    "only valid with an interleaving mix_strategy, but mix_strategy is concat");
-            double sum = 0;
-            for (double p : interleaveProbs) {
-                Checks.closed("interleave_probs", p, 0, 1);
-                sum += p;
-            }
-            Checks.require(Math.abs(sum - 1) <= 1e-6, "interleave_probs", "must sum to 1, got " + interleaveProbs);
-            Checks.require(dataset.isEmpty() || dataset.size() == interleaveProbs.size(), "interleave_probs",
-                    "has " + interleaveProbs.size() + " entries but dataset names " + dataset.size() + " " + dataset);
-            Checks.require(evalDataset.isEmpty() || evalDataset.size() == interleaveProbs.size(), "interleave_probs",
-                    "has " + interleaveProbs.size() + " entries but eval_dataset names " + evalDataset.size() + " "
-                            + evalDataset);
-        }
-        if (streaming) {
-            Checks.require(valSize < 1e-6 || valSize >= 1, "val_size",
-                    "must be a whole number of examples in streaming mode, got " + valSize);
-            Checks.require(maxSamples == null, "max_samples", "cannot be used with streaming, got " + maxSamples);
-        }
-        Checks.require(!(trainOnPrompt && maskHistory), "train_on_prompt",
-                "cannot be combined with mask_history (which trains on the last turn only)");
-    }
-
-    private static final ArgumentGroup<DataArguments, Builder> SCHEMA = createSchema();
-
-    /** @return the configuration-file keys of this class */
-    static ArgumentGroup<DataArguments, Builder> schema() {
-        return SCHEMA;
-    }
-
-    private static ArgumentGroup<DataArguments, Builder> createSchema() {
-        return new ArgumentGroup<DataArguments, Builder>("dataset", Builder::new, Builder::build,
-                DataArguments::defaults, null)
-                .optional("dataset", ValueType.STRING_LIST, (b, v) -> b.dataset(v), a -> a.dataset)
-                .optional("eval_dataset", ValueType.STRING_LIST, (b, v) -> b.evalDataset(v), a -> a.evalDataset)
-                .required("dataset_dir", ValueType.STRING, (b, v) -> b.datasetDir(v), a -> a.datasetDir)
-                .optional("template", ValueType.STRING, (b, v) -> b.template(v), a -> a.template)
-                .required("cutoff_len", ValueType.INTEGER, (b, v) -> b.cutoffLen(v), a -> a.cutoffLen)
-                .optional("max_samples", ValueType.INTEGER, (b, v) -> b.maxSamples(v), a -> a.maxSamples)
-                .required("val_size", ValueType.DOUBLE, (b, v) -> b.valSize(v), a -> a.valSize)
-                .optional("packing", ValueType.BOOLEAN, (b, v) -> b.packing(v), a -> a.packing)
-                .required("neat_packing", ValueType.BOOLEAN, (b, v) -> b.neatPacking(v), a -> a.neatPacking)
-                .required("train_on_prompt", ValueType.BOOLEAN, (b, v) -> b.trainOnPrompt(v), a -> a.trainOnPrompt)
-                .required("mask_history", ValueType.BOOLEAN, (b, v) -> b.maskHistory(v), a -> a.maskHistory)
-                .required("mix_strategy", ValueType.ofEnum(MixStrategy.class, MixStrategy::key, MixStrategy::fromKey),
-                        (b, v) -> b.mixStrategy(v), a -> a.mixStrategy)
-                .optional("interleave_probs", ValueType.DOUBLE_LIST,
-                        (b, v) -> b.interleaveProbs(v), a -> a.interleaveProbs)
-                .required("streaming", ValueType.BOOLEAN, (b, v) -> b.streaming(v), a -> a.streaming)
-                .required("buffer_size", ValueType.INTEGER, (b, v) -> b.bufferSize(v), a -> a.bufferSize)
-                .optional("tokenized_path", ValueType.PATH, (b, v) -> b.tokenizedPath(v), a -> a.tokenizedPath)
-                .required("overwrite_cache", ValueType.BOOLEAN, (b, v) -> b.overwriteCache(v), a -> a.overwriteCache)
-                .optional("tool_format", ValueType.STRING, (b, v) -> b.toolFormat(v), a -> a.toolFormat)
-                .optional("default_system", ValueType.STRING, (b, v) -> b.defaultSystem(v), a -> a.defaultSystem)
-                .required("enable_thinking", ValueType.BOOLEAN, (b, v) -> b.enableThinking(v), a -> a.enableThinking)
-                .required("preserve_thinking", ValueType.BOOLEAN,
-                        (b, v) -> b.preserveThinking(v), a -> a.preserveThinking)
-                .required("eval_on_each_dataset", ValueType.BOOLEAN,
-                        (b, v) -> b.evalOnEachDataset(v), a -> a.evalOnEachDataset);
-    }
-
-    private List<Object> values() {
-        return Arrays.asList(dataset, evalDataset, datasetDir, template, cutoffLen, maxSamples, valSize, packing,
-                neatPacking, trainOnPrompt, maskHistory, mixStrategy, interleaveProbs, streaming, bufferSize,
-                tokenizedPath, overwriteCache, toolFormat, defaultSystem, enableThinking, preserveThinking,
-                evalOnEachDataset);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DataArguments && values().equals(((DataArguments) o).values());
+        return o instanceof DataArguments && values.equals(((DataArguments) o).values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(values().toArray());
+        return values.hashCode();
     }
 
     /** @return the class name and every key that differs from its default, in configuration-file spelling */
@@ -355,325 +298,230 @@ public final class DataArguments {
 
     /**
      * Builder for {@link DataArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link
-     * #build()}.
+     * #build()}. Each method sets the key of the same name (see the constants of {@link DataArguments}).
      */
     public static final class Builder {
-        private List<String> dataset = List.of();
-        private List<String> evalDataset = List.of();
-        private String datasetDir = "data";
-        private String template;
-        private int cutoffLen = 2048;
-        private Integer maxSamples;
-        private double valSize = 0.0;
-        private Boolean packing;
-        private boolean neatPacking = false;
-        private boolean trainOnPrompt = false;
-        private boolean maskHistory = false;
-        private MixStrategy mixStrategy = MixStrategy.CONCAT;
-        private List<Double> interleaveProbs = List.of();
-        private boolean streaming = false;
-        private int bufferSize = 16384;
-        private Path tokenizedPath;
-        private boolean overwriteCache = false;
-        private String toolFormat;
-        private String defaultSystem;
-        private boolean enableThinking = true;
-        private boolean preserveThinking = false;
-        private boolean evalOnEachDataset = false;
+        private final Settings.Builder values;
 
         private Builder() {
+            this(new Settings.Builder(KEYS));
+        }
+
+        private Builder(Settings.Builder values) {
+            this.values = values;
+        }
+
+        private Builder set(Key<?> key, Object value) {
+            values.set(key, value);
+            return this;
         }
 
         /**
-         * Sets {@code dataset}: the training datasets: names in {@code dataset_info.json}.
-         *
-         * @param values the names; null or empty for none
+         * @param values {@link DataArguments#DATASET}, or null for none
          * @return this builder
          */
         public Builder dataset(List<String> values) {
-            this.dataset = Checks.names("dataset", values);
-            return this;
+            return set(DATASET, values);
         }
 
         /**
-         * Sets {@code dataset}: the training datasets: names in {@code dataset_info.json}.
-         *
-         * @param values the names
+         * @param values {@link DataArguments#DATASET}, or null for none
          * @return this builder
          */
         public Builder dataset(String... values) {
-            this.dataset = Checks.names("dataset", Arrays.asList(values));
-            return this;
+            return set(DATASET, Arrays.asList(values));
         }
 
         /**
-         * Sets {@code eval_dataset}: the evaluation datasets: names in {@code dataset_info.json}.
-         *
-         * @param values the names; null or empty for none
+         * @param values {@link DataArguments#EVAL_DATASET}, or null for none
          * @return this builder
          */
         public Builder evalDataset(List<String> values) {
-            this.evalDataset = Checks.names("eval_dataset", values);
-            return this;
+            return set(EVAL_DATASET, values);
         }
 
         /**
-         * Sets {@code eval_dataset}: the evaluation datasets: names in {@code dataset_info.json}.
-         *
-         * @param values the names
+         * @param values {@link DataArguments#EVAL_DATASET}, or null for none
          * @return this builder
          */
         public Builder evalDataset(String... values) {
-            this.evalDataset = Checks.names("eval_dataset", Arrays.asList(values));
-            return this;
+            return set(EVAL_DATASET, Arrays.asList(values));
         }
 
         /**
-         * Sets {@code dataset_dir}: the folder holding {@code dataset_info.json}, or {@code ONLINE}, or {@code
-         * REMOTE:<hub repo>}.
-         *
-         * @param value the value
+         * @param value {@link DataArguments#DATASET_DIR}
          * @return this builder
          */
         public Builder datasetDir(String value) {
-            this.datasetDir = Checks.notNull(value, "dataset_dir");
-            return this;
+            return set(DATASET_DIR, value);
         }
 
         /**
-         * Sets {@code template}: the chat template name; none means the tokenizer's Jinja chat template (or {@code
-         * empty}).
-         *
-         * @param value the value, or null for none
+         * @param value {@link DataArguments#TEMPLATE}, or null for none
          * @return this builder
          */
         public Builder template(String value) {
-            this.template = value;
-            return this;
+            return set(TEMPLATE, value);
         }
 
         /**
-         * Sets {@code cutoff_len}: the maximum number of tokens of an encoded example.
-         *
-         * @param value the value
+         * @param value {@link DataArguments#CUTOFF_LEN}
          * @return this builder
          */
         public Builder cutoffLen(int value) {
-            this.cutoffLen = value;
-            return this;
+            return set(CUTOFF_LEN, value);
         }
 
         /**
-         * Sets {@code max_samples}: the number of examples kept from each dataset (for debugging).
-         *
-         * @param value the value, or null for none
+         * @param value {@link DataArguments#MAX_SAMPLES}, or null for none
          * @return this builder
          */
         public Builder maxSamples(Integer value) {
-            this.maxSamples = value;
-            return this;
+            return set(MAX_SAMPLES, value);
         }
 
         /**
-         * Sets {@code val_size}: the validation split: a fraction in [0, 1) or, when at least 1, a number of examples.
-         *
-         * @param value the value
+         * @param value {@link DataArguments#VAL_SIZE}
          * @return this builder
          */
         public Builder valSize(double value) {
-            this.valSize = value;
-            return this;
+            return set(VAL_SIZE, value);
         }
 
         /**
-         * Sets {@code packing}: whether examples are packed into sequences of {@code cutoff_len}; none means on for
-         * stage {@code pt} only.
-         *
-         * @param value the value, or null for none
+         * @param value {@link DataArguments#PACKING}, or null for none
          * @return this builder
          */
         public Builder packing(Boolean value) {
-            this.packing = value;
-            return this;
+            return set(PACKING, value);
         }
 
         /**
-         * Sets {@code neat_packing}: whether packed examples cannot attend to each other (block-diagonal attention;
-         * implies packing).
-         *
-         * @param value the value
+         * @param value {@link DataArguments#NEAT_PACKING}
          * @return this builder
          */
         public Builder neatPacking(boolean value) {
-            this.neatPacking = value;
-            return this;
+            return set(NEAT_PACKING, value);
         }
 
         /**
-         * Sets {@code train_on_prompt}: whether the loss also covers prompt tokens.
-         *
-         * @param value the value
+         * @param value {@link DataArguments#TRAIN_ON_PROMPT}
          * @return this builder
          */
         public Builder trainOnPrompt(boolean value) {
-            this.trainOnPrompt = value;
-            return this;
+            return set(TRAIN_ON_PROMPT, value);
         }
 
         /**
-         * Sets {@code mask_history}: whether only the last turn of a conversation is trained on.
-         *
-         * @param value the value
+         * @param value {@link DataArguments#MASK_HISTORY}
          * @return this builder
          */
         public Builder maskHistory(boolean value) {
-            this.maskHistory = value;
-            return this;
+            return set(MASK_HISTORY, value);
         }
 
         /**
-         * Sets {@code mix_strategy}: how several datasets are mixed.
-         *
-         * @param value the value
+         * @param value {@link DataArguments#MIX_STRATEGY}
          * @return this builder
          */
         public Builder mixStrategy(MixStrategy value) {
-            this.mixStrategy = Checks.notNull(value, "mix_strategy");
-            return this;
+            return set(MIX_STRATEGY, value);
         }
 
         /**
-         * Sets {@code interleave_probs}: the sampling probability of each dataset when interleaving.
-         *
-         * @param values the numbers; null or empty for none
+         * @param values {@link DataArguments#INTERLEAVE_PROBS}, or null for none
          * @return this builder
          */
         public Builder interleaveProbs(List<Double> values) {
-            this.interleaveProbs = Checks.numbers("interleave_probs", values);
-            return this;
+            return set(INTERLEAVE_PROBS, values);
         }
 
         /**
-         * Sets {@code interleave_probs}: the sampling probability of each dataset when interleaving.
-         *
-         * @param values the numbers
+         * @param values {@link DataArguments#INTERLEAVE_PROBS}
          * @return this builder
          */
         public Builder interleaveProbs(double... values) {
-            this.interleaveProbs = Checks.numbers("interleave_probs",
-                    Arrays.stream(values).boxed().collect(Collectors.toList()));
-            return this;
+            return set(INTERLEAVE_PROBS, Arrays.stream(values).boxed().toList());
         }
 
         /**
-         * Sets {@code streaming}: whether datasets are read as streams instead of loaded.
-         *
-         * @param value the value
+         * @param value {@link DataArguments#STREAMING}
          * @return this builder
          */
         public Builder streaming(boolean value) {
-            this.streaming = value;
-            return this;
+            return set(STREAMING, value);
         }
 
         /**
-         * Sets {@code buffer_size}: the size of the shuffle buffer in streaming mode.
-         *
-         * @param value the value
+         * @param value {@link DataArguments#BUFFER_SIZE}
          * @return this builder
          */
         public Builder bufferSize(int value) {
-            this.bufferSize = value;
-            return this;
+            return set(BUFFER_SIZE, value);
         }
 
         /**
-         * Sets {@code tokenized_path}: where tokenized datasets are saved to, or loaded from when present.
-         *
-         * @param value the value, or null for none
+         * @param value {@link DataArguments#TOKENIZED_PATH}, or null for none
          * @return this builder
          */
         public Builder tokenizedPath(Path value) {
-            this.tokenizedPath = value;
-            return this;
+            return set(TOKENIZED_PATH, value);
         }
 
         /**
-         * Sets {@code tokenized_path}: where tokenized datasets are saved to, or loaded from when present.
-         *
-         * @param value the path, or null for none
+         * @param value {@link DataArguments#TOKENIZED_PATH}, or null for none
          * @return this builder
          */
         public Builder tokenizedPath(String value) {
-            this.tokenizedPath = Checks.path("tokenized_path", value);
-            return this;
+            return set(TOKENIZED_PATH, Checks.path("tokenized_path", value));
         }
 
         /**
-         * Sets {@code overwrite_cache}: whether cached tokenized datasets are rebuilt.
-         *
-         * @param value the value
+         * @param value {@link DataArguments#OVERWRITE_CACHE}
          * @return this builder
          */
         public Builder overwriteCache(boolean value) {
-            this.overwriteCache = value;
-            return this;
+            return set(OVERWRITE_CACHE, value);
         }
 
         /**
-         * Sets {@code tool_format}: the tool-call format; none means the template's.
-         *
-         * @param value the value, or null for none
+         * @param value {@link DataArguments#TOOL_FORMAT}, or null for none
          * @return this builder
          */
         public Builder toolFormat(String value) {
-            this.toolFormat = value;
-            return this;
+            return set(TOOL_FORMAT, value);
         }
 
         /**
-         * Sets {@code default_system}: the system prompt used when an example has none; none means the template's.
-         *
-         * @param value the value, or null for none
+         * @param value {@link DataArguments#DEFAULT_SYSTEM}, or null for none
          * @return this builder
          */
         public Builder defaultSystem(String value) {
-            this.defaultSystem = value;
-            return this;
+            return set(DEFAULT_SYSTEM, value);
         }
 
         /**
-         * Sets {@code enable_thinking}: whether reasoning templates keep the model's thinking (empty thoughts go to the
-         * response).
-         *
-         * @param value the value
+         * @param value {@link DataArguments#ENABLE_THINKING}
          * @return this builder
          */
         public Builder enableThinking(boolean value) {
-            this.enableThinking = value;
-            return this;
+            return set(ENABLE_THINKING, value);
         }
 
         /**
-         * Sets {@code preserve_thinking}: whether reasoning templates keep the thoughts of earlier turns.
-         *
-         * @param value the value
+         * @param value {@link DataArguments#PRESERVE_THINKING}
          * @return this builder
          */
         public Builder preserveThinking(boolean value) {
-            this.preserveThinking = value;
-            return this;
+            return set(PRESERVE_THINKING, value);
         }
 
         /**
-         * Sets {@code eval_on_each_dataset}: whether each evaluation dataset is evaluated separately.
-         *
-         * @param value the value
+         * @param value {@link DataArguments#EVAL_ON_EACH_DATASET}
          * @return this builder
          */
         public Builder evalOnEachDataset(boolean value) {
-            this.evalOnEachDataset = value;
-            return this;
+            return set(EVAL_ON_EACH_DATASET, value);
         }
 
         /**
@@ -681,11 +529,10 @@ public final class DataArguments {
          *
          * @return the immutable arguments
          * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range
-         *     or
-         *     do not fit together
+         *     or do not fit together
          */
         public DataArguments build() {
-            return new DataArguments(this);
+            return new DataArguments(values.build());
         }
     }
 }

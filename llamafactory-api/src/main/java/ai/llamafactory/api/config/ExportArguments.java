@@ -1,42 +1,80 @@
 package ai.llamafactory.api.config;
 
+import static ai.llamafactory.api.config.Key.oneOf;
+import static ai.llamafactory.api.config.Key.positiveInt;
+
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * How a trained model is exported (adapters merged, weights sharded): LLaMA-Factory's export arguments. Immutable;
- * build with {@link #builder()}. Defaults equal LLaMA-Factory's.
+ * build with {@link #builder()}. Defaults equal LLaMA-Factory's. Each setting is declared once, as a {@link Key}
+ * constant below; accessors and builder methods read and write through it.
  */
 public final class ExportArguments {
-    private final Path exportDir;
-    private final int exportSize;
-    private final ExportDevice exportDevice;
-    private final boolean exportLegacyFormat;
-    private final Precision exportDtype;
-    private final String exportHubModelId;
-    private final Integer exportQuantizationBit;
-    private final String exportQuantizationDataset;
-    private final int exportQuantizationNsamples;
-    private final int exportQuantizationMaxlen;
-    private final boolean exportOllamaModelfile;
+    private static final Key.Group KEYS = new Key.Group();
 
-    private ExportArguments(Builder b) {
-        this.exportDir = b.exportDir;
-        this.exportSize = b.exportSize;
-        this.exportDevice = b.exportDevice;
-        this.exportLegacyFormat = b.exportLegacyFormat;
-        this.exportDtype = b.exportDtype;
-        this.exportHubModelId = b.exportHubModelId;
-        this.exportQuantizationBit = b.exportQuantizationBit;
-        this.exportQuantizationDataset = b.exportQuantizationDataset;
-        this.exportQuantizationNsamples = b.exportQuantizationNsamples;
-        this.exportQuantizationMaxlen = b.exportQuantizationMaxlen;
-        this.exportOllamaModelfile = b.exportOllamaModelfile;
-        validate();
+    /** {@code export_dir}. */
+    public static final Key<Path> EXPORT_DIR = KEYS.add(Key.of("export_dir", ValueType.PATH, null,
+            "the folder the merged or converted model is written to"));
+    /** {@code export_size}. */
+    public static final Key<Integer> EXPORT_SIZE = KEYS.add(Key.of("export_size", ValueType.INTEGER, 5,
+            "the maximum size of one weight shard, in GB").check("> 0", positiveInt()));
+    /** {@code export_device}. */
+    public static final Key<ExportDevice> EXPORT_DEVICE = KEYS.add(Key.of("export_device",
+            ValueType.ofEnum(ExportDevice.class, ExportDevice::key, ExportDevice::fromKey), ExportDevice.CPU,
+            "where adapters are merged"));
+    /** {@code export_legacy_format}. */
+    public static final Key<Boolean> EXPORT_LEGACY_FORMAT = KEYS.add(Key.of("export_legacy_format",
+            ValueType.BOOLEAN, false,
+            "whether weights are saved as {@code .bin} instead of {@code .safetensors}")
+            .unsupported("PyTorch .bin weights are not written; set it to false to export safetensors"));
+    /** {@code export_dtype}. */
+    public static final Key<Precision> EXPORT_DTYPE = KEYS.add(Key.of("export_dtype",
+            ValueType.ofEnum(Precision.class, Precision::key, Precision::fromKey), Precision.AUTO,
+            "the dtype of exported weights; {@code auto} keeps the checkpoint's (this library's key)"));
+    /** {@code export_hub_model_id}. */
+    public static final Key<String> EXPORT_HUB_MODEL_ID = KEYS.add(Key.of("export_hub_model_id", ValueType.STRING, null,
+            "the hub repository the exported model is pushed to")
+            .unsupported("pushing to the Hugging Face Hub is not implemented; upload export_dir yourself"));
+    /** {@code export_quantization_bit}. */
+    public static final Key<Integer> EXPORT_QUANTIZATION_BIT = KEYS.add(Key.of("export_quantization_bit",
+            ValueType.INTEGER, null,
+            "the bits to quantize the exported model to (GPTQ)")
+            .unsupported("quantizing while exporting (GPTQ) is not implemented yet; remove it to export unquantized weights")
+            .check("one of [2, 3, 4, 8]", oneOf(2, 3, 4, 8)));
+    /** {@code export_quantization_dataset}. */
+    public static final Key<String> EXPORT_QUANTIZATION_DATASET = KEYS.add(Key.of("export_quantization_dataset",
+            ValueType.STRING, null,
+            "the dataset used to calibrate the export quantization")
+            .unsupported("only used with export_quantization_bit, which is not supported yet"));
+    /** {@code export_quantization_nsamples}. */
+    public static final Key<Integer> EXPORT_QUANTIZATION_NSAMPLES = KEYS.add(Key.of("export_quantization_nsamples",
+            ValueType.INTEGER, 128,
+            "the number of calibration samples")
+            .unsupported("only used with export_quantization_bit, which is not supported yet")
+            .check("> 0", positiveInt()));
+    /** {@code export_quantization_maxlen}. */
+    public static final Key<Integer> EXPORT_QUANTIZATION_MAXLEN = KEYS.add(Key.of("export_quantization_maxlen",
+            ValueType.INTEGER, 1024,
+            "the maximum length of calibration samples")
+            .unsupported("only used with export_quantization_bit, which is not supported yet")
+            .check("> 0", positiveInt()));
+    /** {@code export_ollama_modelfile}. */
+    public static final Key<Boolean> EXPORT_OLLAMA_MODELFILE = KEYS.add(Key.of("export_ollama_modelfile",
+            ValueType.BOOLEAN, true,
+            "whether an Ollama {@code Modelfile} is written next to the exported model (this library's key)"));
+
+    private static final ArgumentGroup<ExportArguments, Builder> SCHEMA = Settings.schema("export", KEYS,
+            Builder::new, Builder::build, ExportArguments::defaults, null, a -> a.values, b -> b.values);
+
+    private final Settings values;
+
+    private ExportArguments(Settings values) {
+        // no rule across keys: LLaMA-Factory's one (a calibration dataset for export_quantization_bit) cannot
+        // trigger while export_quantization_bit is refused
+        this.values = values;
     }
 
     /** @return a builder with LLaMA-Factory's defaults */
@@ -49,156 +87,79 @@ public final class ExportArguments {
         return builder().build();
     }
 
-    /** @return a builder initialised with this object's values */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.exportDir = exportDir;
-        b.exportSize = exportSize;
-        b.exportDevice = exportDevice;
-        b.exportLegacyFormat = exportLegacyFormat;
-        b.exportDtype = exportDtype;
-        b.exportHubModelId = exportHubModelId;
-        b.exportQuantizationBit = exportQuantizationBit;
-        b.exportQuantizationDataset = exportQuantizationDataset;
-        b.exportQuantizationNsamples = exportQuantizationNsamples;
-        b.exportQuantizationMaxlen = exportQuantizationMaxlen;
-        b.exportOllamaModelfile = exportOllamaModelfile;
-        return b;
-    }
-
-    /** @return the folder the merged or converted model is written to ({@code export_dir}, default none) */
-    public Optional<Path> exportDir() {
-        return Optional.ofNullable(exportDir);
-    }
-
-    /** @return the maximum size of one weight shard, in GB ({@code export_size}, default 5) */
-    public int exportSize() {
-        return exportSize;
-    }
-
-    /** @return where adapters are merged ({@code export_device}, default {@code cpu}) */
-    public ExportDevice exportDevice() {
-        return exportDevice;
-    }
-
-    /**
-     * @return whether weights are saved as {@code .bin} instead of {@code .safetensors} ({@code export_legacy_format},
-     *     default false)
-     */
-    public boolean exportLegacyFormat() {
-        return exportLegacyFormat;
-    }
-
-    /**
-     * @return the dtype of exported weights; {@code auto} keeps the checkpoint's ({@code
-     *     export_dtype}, this library's key, default {@code auto})
-     */
-    public Precision exportDtype() {
-        return exportDtype;
-    }
-
-    /** @return the hub repository the exported model is pushed to ({@code export_hub_model_id}, default none) */
-    public Optional<String> exportHubModelId() {
-        return Optional.ofNullable(exportHubModelId);
-    }
-
-    /** @return the bits to quantize the exported model to (GPTQ) ({@code export_quantization_bit}, default none) */
-    public OptionalInt exportQuantizationBit() {
-        return exportQuantizationBit == null ? OptionalInt.empty() : OptionalInt.of(exportQuantizationBit);
-    }
-
-    /**
-     * @return the dataset used to calibrate the export quantization ({@code export_quantization_dataset}, default none)
-     */
-    public Optional<String> exportQuantizationDataset() {
-        return Optional.ofNullable(exportQuantizationDataset);
-    }
-
-    /** @return the number of calibration samples ({@code export_quantization_nsamples}, default 128) */
-    public int exportQuantizationNsamples() {
-        return exportQuantizationNsamples;
-    }
-
-    /** @return the maximum length of calibration samples ({@code export_quantization_maxlen}, default 1024) */
-    public int exportQuantizationMaxlen() {
-        return exportQuantizationMaxlen;
-    }
-
-    /**
-     * @return whether an Ollama {@code Modelfile} is written next to the exported model ({@code
-     *     export_ollama_modelfile}, this library's key, default true)
-     */
-    public boolean exportOllamaModelfile() {
-        return exportOllamaModelfile;
-    }
-
-    private void validate() {
-        // Keys LLaMA-Factory honours that are not implemented here: refused unless off (ConfigKeyWalkTest).
-        Checks.notSupportedYet("export_quantization_bit", exportQuantizationBit, null, "quantizing while exporting "
-                + "(GPTQ) is not implemented yet; remove it to export unquantized weights");
-        Checks.notSupportedYet("export_quantization_dataset", exportQuantizationDataset, null, "only used with export_quantization_bit, which is not supported yet");
-        Checks.notSupportedYet("export_quantization_nsamples", exportQuantizationNsamples, 128, "only used with export_quantization_bit, which is not supported yet");
-        Checks.notSupportedYet("export_quantization_maxlen", exportQuantizationMaxlen, 1024, "only used with export_quantization_bit, which is not supported yet");
-        Checks.notSupportedYet("export_legacy_format", exportLegacyFormat, false, "PyTorch .bin weights are not "
-                + "written; set it to false to export safetensors");
-        Checks.notSupportedYet("export_hub_model_id", exportHubModelId, null, "pushing to the Hugging Face Hub is "
-                + "not implemented; upload export_dir yourself");
-        Checks.positive("export_size", exportSize);
-        Checks.oneOf("export_quantization_bit", exportQuantizationBit, 2, 3, 4, 8);
-        Checks.require(exportQuantizationBit == null || exportQuantizationDataset != null,
-                "export_quantization_dataset",
-                "is required to calibrate export_quantization_bit " + exportQuantizationBit);
-        Checks.positive("export_quantization_nsamples", exportQuantizationNsamples);
-        Checks.positive("export_quantization_maxlen", exportQuantizationMaxlen);
-    }
-
-    private static final ArgumentGroup<ExportArguments, Builder> SCHEMA = createSchema();
-
     /** @return the configuration-file keys of this class */
     static ArgumentGroup<ExportArguments, Builder> schema() {
         return SCHEMA;
     }
 
-    private static ArgumentGroup<ExportArguments, Builder> createSchema() {
-        return new ArgumentGroup<ExportArguments, Builder>("export", Builder::new, Builder::build,
-                ExportArguments::defaults, null)
-                .optional("export_dir", ValueType.PATH, (b, v) -> b.exportDir(v), a -> a.exportDir)
-                .required("export_size", ValueType.INTEGER, (b, v) -> b.exportSize(v), a -> a.exportSize)
-                .required("export_device", ValueType.ofEnum(ExportDevice.class, ExportDevice::key,
-                        ExportDevice::fromKey),
-                        (b, v) -> b.exportDevice(v), a -> a.exportDevice)
-                .required("export_legacy_format", ValueType.BOOLEAN,
-                        (b, v) -> b.exportLegacyFormat(v), a -> a.exportLegacyFormat)
-                .required("export_dtype", ValueType.ofEnum(Precision.class, Precision::key, Precision::fromKey),
-                        (b, v) -> b.exportDtype(v), a -> a.exportDtype)
-                .optional("export_hub_model_id", ValueType.STRING,
-                        (b, v) -> b.exportHubModelId(v), a -> a.exportHubModelId)
-                .optional("export_quantization_bit", ValueType.INTEGER,
-                        (b, v) -> b.exportQuantizationBit(v), a -> a.exportQuantizationBit)
-                .optional("export_quantization_dataset", ValueType.STRING,
-                        (b, v) -> b.exportQuantizationDataset(v), a -> a.exportQuantizationDataset)
-                .required("export_quantization_nsamples", ValueType.INTEGER,
-                        (b, v) -> b.exportQuantizationNsamples(v), a -> a.exportQuantizationNsamples)
-                .required("export_quantization_maxlen", ValueType.INTEGER,
-                        (b, v) -> b.exportQuantizationMaxlen(v), a -> a.exportQuantizationMaxlen)
-                .required("export_ollama_modelfile", ValueType.BOOLEAN,
-                        (b, v) -> b.exportOllamaModelfile(v), a -> a.exportOllamaModelfile);
+    /** @return a builder initialised with this object's values */
+    public Builder toBuilder() {
+        return new Builder(values.toBuilder());
     }
 
-    private List<Object> values() {
-        return Arrays.asList(exportDir, exportSize, exportDevice, exportLegacyFormat, exportDtype, exportHubModelId,
-                exportQuantizationBit, exportQuantizationDataset, exportQuantizationNsamples, exportQuantizationMaxlen,
-                exportOllamaModelfile);
+    /** @return {@link #EXPORT_DIR}, empty when unset */
+    public Optional<Path> exportDir() {
+        return Optional.ofNullable(values.get(EXPORT_DIR));
+    }
+
+    /** @return {@link #EXPORT_SIZE} */
+    public int exportSize() {
+        return values.get(EXPORT_SIZE);
+    }
+
+    /** @return {@link #EXPORT_DEVICE} */
+    public ExportDevice exportDevice() {
+        return values.get(EXPORT_DEVICE);
+    }
+
+    /** @return {@link #EXPORT_LEGACY_FORMAT} */
+    public boolean exportLegacyFormat() {
+        return values.get(EXPORT_LEGACY_FORMAT);
+    }
+
+    /** @return {@link #EXPORT_DTYPE} */
+    public Precision exportDtype() {
+        return values.get(EXPORT_DTYPE);
+    }
+
+    /** @return {@link #EXPORT_HUB_MODEL_ID}, empty when unset */
+    public Optional<String> exportHubModelId() {
+        return Optional.ofNullable(values.get(EXPORT_HUB_MODEL_ID));
+    }
+
+    /** @return {@link #EXPORT_QUANTIZATION_BIT}, empty when unset */
+    public OptionalInt exportQuantizationBit() {
+        return values.optionalInt(EXPORT_QUANTIZATION_BIT);
+    }
+
+    /** @return {@link #EXPORT_QUANTIZATION_DATASET}, empty when unset */
+    public Optional<String> exportQuantizationDataset() {
+        return Optional.ofNullable(values.get(EXPORT_QUANTIZATION_DATASET));
+    }
+
+    /** @return {@link #EXPORT_QUANTIZATION_NSAMPLES} */
+    public int exportQuantizationNsamples() {
+        return values.get(EXPORT_QUANTIZATION_NSAMPLES);
+    }
+
+    /** @return {@link #EXPORT_QUANTIZATION_MAXLEN} */
+    public int exportQuantizationMaxlen() {
+        return values.get(EXPORT_QUANTIZATION_MAXLEN);
+    }
+
+    /** @return {@link #EXPORT_OLLAMA_MODELFILE} */
+    public boolean exportOllamaModelfile() {
+        return values.get(EXPORT_OLLAMA_MODELFILE);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ExportArguments && values().equals(((ExportArguments) o).values());
+        return o instanceof ExportArguments && values.equals(((ExportArguments) o).values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(values().toArray());
+        return values.hashCode();
     }
 
     /** @return the class name and every key that differs from its default, in configuration-file spelling */
@@ -209,156 +170,118 @@ public final class ExportArguments {
 
     /**
      * Builder for {@link ExportArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link
-     * #build()}.
+     * #build()}. Each method sets the key of the same name (see the constants of {@link ExportArguments}).
      */
     public static final class Builder {
-        private Path exportDir;
-        private int exportSize = 5;
-        private ExportDevice exportDevice = ExportDevice.CPU;
-        private boolean exportLegacyFormat = false;
-        private Precision exportDtype = Precision.AUTO;
-        private String exportHubModelId;
-        private Integer exportQuantizationBit;
-        private String exportQuantizationDataset;
-        private int exportQuantizationNsamples = 128;
-        private int exportQuantizationMaxlen = 1024;
-        private boolean exportOllamaModelfile = true;
+        private final Settings.Builder values;
 
         private Builder() {
+            this(new Settings.Builder(KEYS));
+        }
+
+        private Builder(Settings.Builder values) {
+            this.values = values;
+        }
+
+        private Builder set(Key<?> key, Object value) {
+            values.set(key, value);
+            return this;
         }
 
         /**
-         * Sets {@code export_dir}: the folder the merged or converted model is written to.
-         *
-         * @param value the value, or null for none
+         * @param value {@link ExportArguments#EXPORT_DIR}, or null for none
          * @return this builder
          */
         public Builder exportDir(Path value) {
-            this.exportDir = value;
-            return this;
+            return set(EXPORT_DIR, value);
         }
 
         /**
-         * Sets {@code export_dir}: the folder the merged or converted model is written to.
-         *
-         * @param value the path, or null for none
+         * @param value {@link ExportArguments#EXPORT_DIR}, or null for none
          * @return this builder
          */
         public Builder exportDir(String value) {
-            this.exportDir = Checks.path("export_dir", value);
-            return this;
+            return set(EXPORT_DIR, Checks.path("export_dir", value));
         }
 
         /**
-         * Sets {@code export_size}: the maximum size of one weight shard, in GB.
-         *
-         * @param value the value
+         * @param value {@link ExportArguments#EXPORT_SIZE}
          * @return this builder
          */
         public Builder exportSize(int value) {
-            this.exportSize = value;
-            return this;
+            return set(EXPORT_SIZE, value);
         }
 
         /**
-         * Sets {@code export_device}: where adapters are merged.
-         *
-         * @param value the value
+         * @param value {@link ExportArguments#EXPORT_DEVICE}
          * @return this builder
          */
         public Builder exportDevice(ExportDevice value) {
-            this.exportDevice = Checks.notNull(value, "export_device");
-            return this;
+            return set(EXPORT_DEVICE, value);
         }
 
         /**
-         * Sets {@code export_legacy_format}: whether weights are saved as {@code .bin} instead of {@code .safetensors}.
-         *
-         * @param value the value
+         * @param value {@link ExportArguments#EXPORT_LEGACY_FORMAT}
          * @return this builder
          */
         public Builder exportLegacyFormat(boolean value) {
-            this.exportLegacyFormat = value;
-            return this;
+            return set(EXPORT_LEGACY_FORMAT, value);
         }
 
         /**
-         * Sets {@code export_dtype}: the dtype of exported weights; {@code auto} keeps the checkpoint's (this library's
-         * key).
-         *
-         * @param value the value
+         * @param value {@link ExportArguments#EXPORT_DTYPE}
          * @return this builder
          */
         public Builder exportDtype(Precision value) {
-            this.exportDtype = Checks.notNull(value, "export_dtype");
-            return this;
+            return set(EXPORT_DTYPE, value);
         }
 
         /**
-         * Sets {@code export_hub_model_id}: the hub repository the exported model is pushed to.
-         *
-         * @param value the value, or null for none
+         * @param value {@link ExportArguments#EXPORT_HUB_MODEL_ID}, or null for none
          * @return this builder
          */
         public Builder exportHubModelId(String value) {
-            this.exportHubModelId = value;
-            return this;
+            return set(EXPORT_HUB_MODEL_ID, value);
         }
 
         /**
-         * Sets {@code export_quantization_bit}: the bits to quantize the exported model to (GPTQ).
-         *
-         * @param value the value, or null for none
+         * @param value {@link ExportArguments#EXPORT_QUANTIZATION_BIT}, or null for none
          * @return this builder
          */
         public Builder exportQuantizationBit(Integer value) {
-            this.exportQuantizationBit = value;
-            return this;
+            return set(EXPORT_QUANTIZATION_BIT, value);
         }
 
         /**
-         * Sets {@code export_quantization_dataset}: the dataset used to calibrate the export quantization.
-         *
-         * @param value the value, or null for none
+         * @param value {@link ExportArguments#EXPORT_QUANTIZATION_DATASET}, or null for none
          * @return this builder
          */
         public Builder exportQuantizationDataset(String value) {
-            this.exportQuantizationDataset = value;
-            return this;
+            return set(EXPORT_QUANTIZATION_DATASET, value);
         }
 
         /**
-         * Sets {@code export_quantization_nsamples}: the number of calibration samples.
-         *
-         * @param value the value
+         * @param value {@link ExportArguments#EXPORT_QUANTIZATION_NSAMPLES}
          * @return this builder
          */
         public Builder exportQuantizationNsamples(int value) {
-            this.exportQuantizationNsamples = value;
-            return this;
+            return set(EXPORT_QUANTIZATION_NSAMPLES, value);
         }
 
         /**
-         * Sets {@code export_quantization_maxlen}: the maximum length of calibration samples.
-         *
-         * @param value the value
+         * @param value {@link ExportArguments#EXPORT_QUANTIZATION_MAXLEN}
          * @return this builder
          */
         public Builder exportQuantizationMaxlen(int value) {
-            this.exportQuantizationMaxlen = value;
-            return this;
+            return set(EXPORT_QUANTIZATION_MAXLEN, value);
         }
 
         /**
-         * Sets {@code export_ollama_modelfile}: whether an Ollama {@code Modelfile} is written next to the exported
-         * model (this library's key).
-         *
-         * @param value the value
+         * @param value {@link ExportArguments#EXPORT_OLLAMA_MODELFILE}
          * @return this builder
          */
         public Builder exportOllamaModelfile(boolean value) {
-            this.exportOllamaModelfile = value;
-            return this;
+            return set(EXPORT_OLLAMA_MODELFILE, value);
         }
 
         /**
@@ -366,11 +289,10 @@ public final class ExportArguments {
          *
          * @return the immutable arguments
          * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range
-         *     or
-         *     do not fit together
+         *     or do not fit together
          */
         public ExportArguments build() {
-            return new ExportArguments(this);
+            return new ExportArguments(values.build());
         }
     }
 }

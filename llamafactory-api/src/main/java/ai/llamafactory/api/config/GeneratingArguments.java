@@ -1,40 +1,74 @@
 package ai.llamafactory.api.config;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Objects;
+import static ai.llamafactory.api.config.Key.closed;
+import static ai.llamafactory.api.config.Key.finite;
+import static ai.llamafactory.api.config.Key.nonNegativeInt;
+import static ai.llamafactory.api.config.Key.positive;
+import static ai.llamafactory.api.config.Key.positiveInt;
+
 import java.util.OptionalDouble;
 
 /**
  * How text is generated (PPO rollouts, prediction, chat): LLaMA-Factory's {@code GeneratingArguments}. Immutable;
- * build with {@link #builder()}. Defaults equal LLaMA-Factory's.
+ * build with {@link #builder()}. Defaults equal LLaMA-Factory's. Each setting is declared once, as a {@link Key}
+ * constant below; accessors and builder methods read and write through it.
  */
 public final class GeneratingArguments {
-    private final boolean doSample;
-    private final double temperature;
-    private final double topP;
-    private final int topK;
-    private final Double minP;
-    private final int numBeams;
-    private final int maxLength;
-    private final int maxNewTokens;
-    private final double repetitionPenalty;
-    private final double lengthPenalty;
-    private final boolean skipSpecialTokens;
+    private static final Key.Group KEYS = new Key.Group();
+    private static final String BEAMS = "beam search is not implemented; use do_sample, or greedy decoding with "
+            + "do_sample: false";
 
-    private GeneratingArguments(Builder b) {
-        this.doSample = b.doSample;
-        this.temperature = b.temperature;
-        this.topP = b.topP;
-        this.topK = b.topK;
-        this.minP = b.minP;
-        this.numBeams = b.numBeams;
-        this.maxLength = b.maxLength;
-        this.maxNewTokens = b.maxNewTokens;
-        this.repetitionPenalty = b.repetitionPenalty;
-        this.lengthPenalty = b.lengthPenalty;
-        this.skipSpecialTokens = b.skipSpecialTokens;
-        validate();
+    /** {@code do_sample}. */
+    public static final Key<Boolean> DO_SAMPLE = KEYS.add(Key.of("do_sample", ValueType.BOOLEAN, true,
+            "whether tokens are sampled (false: greedy or beam search)"));
+    /** {@code temperature}; must be > 0 when sampling (checked with do_sample). */
+    public static final Key<Double> TEMPERATURE = KEYS.add(Key.of("temperature", ValueType.DOUBLE, 0.95,
+            "the sampling temperature; > 0 when do_sample, >= 0 otherwise"));
+    /** {@code top_p}. */
+    public static final Key<Double> TOP_P = KEYS.add(Key.of("top_p", ValueType.DOUBLE, 0.7,
+            "nucleus sampling: the smallest set of tokens whose probability reaches p")
+            .check("in (0, 1]", Key.require(v -> v > 0 && v <= 1, v -> "must lie in (0, 1], got " + v)));
+    /** {@code top_k}. */
+    public static final Key<Integer> TOP_K = KEYS.add(Key.of("top_k", ValueType.INTEGER, 50,
+            "the number of most likely tokens sampled from; 0 disables the filter").check(">= 0", nonNegativeInt()));
+    /** {@code min_p}. */
+    public static final Key<Double> MIN_P = KEYS.add(Key.of("min_p", ValueType.DOUBLE, null,
+            "min-p sampling: tokens less likely than min_p times the top token are dropped (this library's key)")
+            .check("in [0, 1]", closed(0, 1)));
+    /** {@code num_beams}. */
+    public static final Key<Integer> NUM_BEAMS = KEYS.add(Key.of("num_beams", ValueType.INTEGER, 1,
+            "the number of beams; 1 means no beam search").unsupported(BEAMS).check("> 0", positiveInt()));
+    /** {@code max_length}. */
+    public static final Key<Integer> MAX_LENGTH = KEYS.add(Key.of("max_length", ValueType.INTEGER, 1024,
+            "the maximum length of prompt plus generated tokens, used when max_new_tokens is 0")
+            .check("> 0", positiveInt()));
+    /** {@code max_new_tokens}. */
+    public static final Key<Integer> MAX_NEW_TOKENS = KEYS.add(Key.of("max_new_tokens", ValueType.INTEGER, 1024,
+            "the maximum number of generated tokens; 0 means max_length decides").check(">= 0", nonNegativeInt()));
+    /** {@code repetition_penalty}. */
+    public static final Key<Double> REPETITION_PENALTY = KEYS.add(Key.of("repetition_penalty", ValueType.DOUBLE,
+            1.0, "the repetition penalty; 1 means none").check("> 0", positive()));
+    /** {@code length_penalty}. */
+    public static final Key<Double> LENGTH_PENALTY = KEYS.add(Key.of("length_penalty", ValueType.DOUBLE, 1.0,
+            "the exponent on the length in beam scores").unsupported("only used by beam search, which is not "
+            + "implemented").check("finite", finite()));
+    /** {@code skip_special_tokens}. */
+    public static final Key<Boolean> SKIP_SPECIAL_TOKENS = KEYS.add(Key.of("skip_special_tokens", ValueType.BOOLEAN,
+            true, "whether special tokens are removed from decoded text"));
+
+    private static final ArgumentGroup<GeneratingArguments, Builder> SCHEMA = Settings.schema("generate", KEYS,
+            Builder::new, Builder::build, GeneratingArguments::defaults, null, a -> a.values, b -> b.values);
+
+    private final Settings values;
+
+    private GeneratingArguments(Settings values) {
+        this.values = values;
+        // the one rule across keys: sampling needs a positive temperature
+        if (doSample()) {
+            Checks.positive("temperature", temperature());
+        } else {
+            Checks.nonNegative("temperature", temperature());
+        }
     }
 
     /** @return a builder with LLaMA-Factory's defaults */
@@ -47,148 +81,79 @@ public final class GeneratingArguments {
         return builder().build();
     }
 
-    /** @return a builder initialised with this object's values */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.doSample = doSample;
-        b.temperature = temperature;
-        b.topP = topP;
-        b.topK = topK;
-        b.minP = minP;
-        b.numBeams = numBeams;
-        b.maxLength = maxLength;
-        b.maxNewTokens = maxNewTokens;
-        b.repetitionPenalty = repetitionPenalty;
-        b.lengthPenalty = lengthPenalty;
-        b.skipSpecialTokens = skipSpecialTokens;
-        return b;
-    }
-
-    /** @return whether tokens are sampled (false: greedy or beam search) ({@code do_sample}, default true) */
-    public boolean doSample() {
-        return doSample;
-    }
-
-    /** @return the sampling temperature ({@code temperature}, default 0.95) */
-    public double temperature() {
-        return temperature;
-    }
-
-    /** @return nucleus sampling: the smallest set of tokens whose probability reaches p ({@code top_p}, default 0.7) */
-    public double topP() {
-        return topP;
-    }
-
-    /** @return the number of most likely tokens sampled from; 0 disables the filter ({@code top_k}, default 50) */
-    public int topK() {
-        return topK;
-    }
-
-    /**
-     * @return min-p sampling: tokens less likely than min_p times the top token are dropped
-     *     ({@code min_p}, this library's key, default none)
-     */
-    public OptionalDouble minP() {
-        return minP == null ? OptionalDouble.empty() : OptionalDouble.of(minP);
-    }
-
-    /** @return the number of beams; 1 means no beam search ({@code num_beams}, default 1) */
-    public int numBeams() {
-        return numBeams;
-    }
-
-    /**
-     * @return the maximum length of prompt plus generated tokens, used when {@code max_new_tokens} is 0 ({@code
-     *     max_length}, default 1024)
-     */
-    public int maxLength() {
-        return maxLength;
-    }
-
-    /**
-     * @return the maximum number of generated tokens; 0 means {@code max_length} decides ({@code max_new_tokens},
-     *     default 1024)
-     */
-    public int maxNewTokens() {
-        return maxNewTokens;
-    }
-
-    /** @return the repetition penalty; 1 means none ({@code repetition_penalty}, default 1.0) */
-    public double repetitionPenalty() {
-        return repetitionPenalty;
-    }
-
-    /** @return the exponent on the length in beam scores ({@code length_penalty}, default 1.0) */
-    public double lengthPenalty() {
-        return lengthPenalty;
-    }
-
-    /** @return whether special tokens are removed from decoded text ({@code skip_special_tokens}, default true) */
-    public boolean skipSpecialTokens() {
-        return skipSpecialTokens;
-    }
-
-    private void validate() {
-        // Keys LLaMA-Factory honours that are not implemented here: refused unless off (ConfigKeyWalkTest).
-        Checks.notSupportedYet("num_beams", numBeams, 1, "beam search is not implemented; use do_sample, or "
-                + "greedy decoding with do_sample: false");
-        Checks.notSupportedYet("length_penalty", lengthPenalty, 1.0, "only used by beam search, which is not "
-                + "implemented");
-        if (doSample) {
-            Checks.positive("temperature", temperature);
-        } else {
-            Checks.nonNegative("temperature", temperature);
-        }
-        Checks.require(topP > 0 && topP <= 1, "top_p", "must lie in (0, 1], got " + topP);
-        Checks.nonNegative("top_k", topK);
-        if (minP != null) {
-            Checks.closed("min_p", minP, 0, 1);
-        }
-        Checks.positive("num_beams", numBeams);
-        Checks.positive("max_length", maxLength);
-        Checks.nonNegative("max_new_tokens", maxNewTokens);
-        Checks.positive("repetition_penalty", repetitionPenalty);
-        Checks.finite("length_penalty", lengthPenalty);
-    }
-
-    private static final ArgumentGroup<GeneratingArguments, Builder> SCHEMA = createSchema();
-
     /** @return the configuration-file keys of this class */
     static ArgumentGroup<GeneratingArguments, Builder> schema() {
         return SCHEMA;
     }
 
-    private static ArgumentGroup<GeneratingArguments, Builder> createSchema() {
-        return new ArgumentGroup<GeneratingArguments, Builder>("generate", Builder::new, Builder::build,
-                GeneratingArguments::defaults, null)
-                .required("do_sample", ValueType.BOOLEAN, (b, v) -> b.doSample(v), a -> a.doSample)
-                .required("temperature", ValueType.DOUBLE, (b, v) -> b.temperature(v), a -> a.temperature)
-                .required("top_p", ValueType.DOUBLE, (b, v) -> b.topP(v), a -> a.topP)
-                .required("top_k", ValueType.INTEGER, (b, v) -> b.topK(v), a -> a.topK)
-                .optional("min_p", ValueType.DOUBLE, (b, v) -> b.minP(v), a -> a.minP)
-                .required("num_beams", ValueType.INTEGER, (b, v) -> b.numBeams(v), a -> a.numBeams)
-                .required("max_length", ValueType.INTEGER, (b, v) -> b.maxLength(v), a -> a.maxLength)
-                .required("max_new_tokens", ValueType.INTEGER, (b, v) -> b.maxNewTokens(v), a -> a.maxNewTokens)
-                .required("repetition_penalty", ValueType.DOUBLE,
-                        (b, v) -> b.repetitionPenalty(v), a -> a.repetitionPenalty)
-                .required("length_penalty", ValueType.DOUBLE, (b, v) -> b.lengthPenalty(v), a -> a.lengthPenalty)
-                .required("skip_special_tokens", ValueType.BOOLEAN,
-                        (b, v) -> b.skipSpecialTokens(v), a -> a.skipSpecialTokens);
+    /** @return a builder initialised with this object's values */
+    public Builder toBuilder() {
+        return new Builder(values.toBuilder());
     }
 
-    private List<Object> values() {
-        return Arrays.asList(doSample, temperature, topP, topK, minP, numBeams, maxLength, maxNewTokens,
-                repetitionPenalty, lengthPenalty, skipSpecialTokens);
+    /** @return {@link #DO_SAMPLE} */
+    public boolean doSample() {
+        return values.get(DO_SAMPLE);
+    }
+
+    /** @return {@link #TEMPERATURE} */
+    public double temperature() {
+        return values.get(TEMPERATURE);
+    }
+
+    /** @return {@link #TOP_P} */
+    public double topP() {
+        return values.get(TOP_P);
+    }
+
+    /** @return {@link #TOP_K} */
+    public int topK() {
+        return values.get(TOP_K);
+    }
+
+    /** @return {@link #MIN_P}, empty when unset */
+    public OptionalDouble minP() {
+        return values.optionalDouble(MIN_P);
+    }
+
+    /** @return {@link #NUM_BEAMS} */
+    public int numBeams() {
+        return values.get(NUM_BEAMS);
+    }
+
+    /** @return {@link #MAX_LENGTH} */
+    public int maxLength() {
+        return values.get(MAX_LENGTH);
+    }
+
+    /** @return {@link #MAX_NEW_TOKENS} */
+    public int maxNewTokens() {
+        return values.get(MAX_NEW_TOKENS);
+    }
+
+    /** @return {@link #REPETITION_PENALTY} */
+    public double repetitionPenalty() {
+        return values.get(REPETITION_PENALTY);
+    }
+
+    /** @return {@link #LENGTH_PENALTY} */
+    public double lengthPenalty() {
+        return values.get(LENGTH_PENALTY);
+    }
+
+    /** @return {@link #SKIP_SPECIAL_TOKENS} */
+    public boolean skipSpecialTokens() {
+        return values.get(SKIP_SPECIAL_TOKENS);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GeneratingArguments && values().equals(((GeneratingArguments) o).values());
+        return o instanceof GeneratingArguments && values.equals(((GeneratingArguments) o).values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(values().toArray());
+        return values.hashCode();
     }
 
     /** @return the class name and every key that differs from its default, in configuration-file spelling */
@@ -199,145 +164,110 @@ public final class GeneratingArguments {
 
     /**
      * Builder for {@link GeneratingArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link
-     * #build()}.
+     * #build()}. Each method sets the key of the same name (see the constants of {@link GeneratingArguments}).
      */
     public static final class Builder {
-        private boolean doSample = true;
-        private double temperature = 0.95;
-        private double topP = 0.7;
-        private int topK = 50;
-        private Double minP;
-        private int numBeams = 1;
-        private int maxLength = 1024;
-        private int maxNewTokens = 1024;
-        private double repetitionPenalty = 1.0;
-        private double lengthPenalty = 1.0;
-        private boolean skipSpecialTokens = true;
+        private final Settings.Builder values;
 
         private Builder() {
+            this(new Settings.Builder(KEYS));
+        }
+
+        private Builder(Settings.Builder values) {
+            this.values = values;
+        }
+
+        private Builder set(Key<?> key, Object value) {
+            values.set(key, value);
+            return this;
         }
 
         /**
-         * Sets {@code do_sample}: whether tokens are sampled (false: greedy or beam search).
-         *
-         * @param value the value
+         * @param value {@link GeneratingArguments#DO_SAMPLE}
          * @return this builder
          */
         public Builder doSample(boolean value) {
-            this.doSample = value;
-            return this;
+            return set(DO_SAMPLE, value);
         }
 
         /**
-         * Sets {@code temperature}: the sampling temperature.
-         *
-         * @param value the value
+         * @param value {@link GeneratingArguments#TEMPERATURE}
          * @return this builder
          */
         public Builder temperature(double value) {
-            this.temperature = value;
-            return this;
+            return set(TEMPERATURE, value);
         }
 
         /**
-         * Sets {@code top_p}: nucleus sampling: the smallest set of tokens whose probability reaches p.
-         *
-         * @param value the value
+         * @param value {@link GeneratingArguments#TOP_P}
          * @return this builder
          */
         public Builder topP(double value) {
-            this.topP = value;
-            return this;
+            return set(TOP_P, value);
         }
 
         /**
-         * Sets {@code top_k}: the number of most likely tokens sampled from; 0 disables the filter.
-         *
-         * @param value the value
+         * @param value {@link GeneratingArguments#TOP_K}
          * @return this builder
          */
         public Builder topK(int value) {
-            this.topK = value;
-            return this;
+            return set(TOP_K, value);
         }
 
         /**
-         * Sets {@code min_p}: min-p sampling: tokens less likely than min_p times the top token are dropped (this
-         * library's key).
-         *
-         * @param value the value, or null for none
+         * @param value {@link GeneratingArguments#MIN_P}, or null for none
          * @return this builder
          */
         public Builder minP(Double value) {
-            this.minP = value;
-            return this;
+            return set(MIN_P, value);
         }
 
         /**
-         * Sets {@code num_beams}: the number of beams; 1 means no beam search.
-         *
-         * @param value the value
+         * @param value {@link GeneratingArguments#NUM_BEAMS}
          * @return this builder
          */
         public Builder numBeams(int value) {
-            this.numBeams = value;
-            return this;
+            return set(NUM_BEAMS, value);
         }
 
         /**
-         * Sets {@code max_length}: the maximum length of prompt plus generated tokens, used when {@code max_new_tokens}
-         * is 0.
-         *
-         * @param value the value
+         * @param value {@link GeneratingArguments#MAX_LENGTH}
          * @return this builder
          */
         public Builder maxLength(int value) {
-            this.maxLength = value;
-            return this;
+            return set(MAX_LENGTH, value);
         }
 
         /**
-         * Sets {@code max_new_tokens}: the maximum number of generated tokens; 0 means {@code max_length} decides.
-         *
-         * @param value the value
+         * @param value {@link GeneratingArguments#MAX_NEW_TOKENS}
          * @return this builder
          */
         public Builder maxNewTokens(int value) {
-            this.maxNewTokens = value;
-            return this;
+            return set(MAX_NEW_TOKENS, value);
         }
 
         /**
-         * Sets {@code repetition_penalty}: the repetition penalty; 1 means none.
-         *
-         * @param value the value
+         * @param value {@link GeneratingArguments#REPETITION_PENALTY}
          * @return this builder
          */
         public Builder repetitionPenalty(double value) {
-            this.repetitionPenalty = value;
-            return this;
+            return set(REPETITION_PENALTY, value);
         }
 
         /**
-         * Sets {@code length_penalty}: the exponent on the length in beam scores.
-         *
-         * @param value the value
+         * @param value {@link GeneratingArguments#LENGTH_PENALTY}
          * @return this builder
          */
         public Builder lengthPenalty(double value) {
-            this.lengthPenalty = value;
-            return this;
+            return set(LENGTH_PENALTY, value);
         }
 
         /**
-         * Sets {@code skip_special_tokens}: whether special tokens are removed from decoded text.
-         *
-         * @param value the value
+         * @param value {@link GeneratingArguments#SKIP_SPECIAL_TOKENS}
          * @return this builder
          */
         public Builder skipSpecialTokens(boolean value) {
-            this.skipSpecialTokens = value;
-            return this;
+            return set(SKIP_SPECIAL_TOKENS, value);
         }
 
         /**
@@ -345,11 +275,10 @@ public final class GeneratingArguments {
          *
          * @return the immutable arguments
          * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range
-         *     or
-         *     do not fit together
+         *     or do not fit together
          */
         public GeneratingArguments build() {
-            return new GeneratingArguments(this);
+            return new GeneratingArguments(values.build());
         }
     }
 }

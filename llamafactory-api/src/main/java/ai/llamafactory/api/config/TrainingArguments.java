@@ -1,10 +1,14 @@
 package ai.llamafactory.api.config;
 
+import static ai.llamafactory.api.config.Key.closed;
+import static ai.llamafactory.api.config.Key.halfOpen;
+import static ai.llamafactory.api.config.Key.nonNegative;
+import static ai.llamafactory.api.config.Key.nonNegativeInt;
+import static ai.llamafactory.api.config.Key.positive;
+import static ai.llamafactory.api.config.Key.positiveInt;
+
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -14,94 +18,178 @@ import java.util.OptionalInt;
  * {@code early_stopping_steps}). Immutable; build with {@link #builder()}. Defaults equal transformers'.
  *
  * <p>Step counts are whole numbers here; transformers' fractional {@code logging_steps}/{@code save_steps} (a ratio of
- * the total) are rejected, and a fractional {@code warmup_steps} below 1 in a file is read as {@code warmup_ratio}.
+ * the total) are rejected, and a fractional {@code warmup_steps} below 1 in a file is read as {@code warmup_ratio}. Each setting is declared once, as a {@link Key}
+ * constant below; accessors and builder methods read and write through it.
  */
 public final class TrainingArguments {
-    private final Path outputDir;
-    private final boolean overwriteOutputDir;
-    private final boolean doTrain;
-    private final boolean doEval;
-    private final boolean doPredict;
-    private final double numTrainEpochs;
-    private final int maxSteps;
-    private final int perDeviceTrainBatchSize;
-    private final int perDeviceEvalBatchSize;
-    private final int gradientAccumulationSteps;
-    private final double learningRate;
-    private final double weightDecay;
-    private final double adamBeta1;
-    private final double adamBeta2;
-    private final double adamEpsilon;
-    private final double maxGradNorm;
-    private final LrSchedulerType lrSchedulerType;
-    private final Map<String, Object> lrSchedulerKwargs;
-    private final double warmupRatio;
-    private final int warmupSteps;
-    private final OptimizerType optimizer;
-    private final IntervalStrategy loggingStrategy;
-    private final int loggingSteps;
-    private final boolean loggingFirstStep;
-    private final SaveStrategy saveStrategy;
-    private final int saveSteps;
-    private final Integer saveTotalLimit;
-    private final boolean saveOnlyModel;
-    private final IntervalStrategy evalStrategy;
-    private final Integer evalSteps;
-    private final boolean loadBestModelAtEnd;
-    private final String metricForBestModel;
-    private final Boolean greaterIsBetter;
-    private final int seed;
-    private final Integer dataSeed;
-    private final Path resumeFromCheckpoint;
-    private final Double neftuneNoiseAlpha;
-    private final Integer earlyStoppingSteps;
-    private final boolean bf16;
-    private final boolean fp16;
-    private final boolean predictWithGenerate;
+    private static final Key.Group KEYS = new Key.Group();
 
-    private TrainingArguments(Builder b) {
-        this.outputDir = b.outputDir;
-        this.overwriteOutputDir = b.overwriteOutputDir;
-        this.doTrain = b.doTrain;
-        this.doEval = b.doEval;
-        this.doPredict = b.doPredict;
-        this.numTrainEpochs = b.numTrainEpochs;
-        this.maxSteps = b.maxSteps;
-        this.perDeviceTrainBatchSize = b.perDeviceTrainBatchSize;
-        this.perDeviceEvalBatchSize = b.perDeviceEvalBatchSize;
-        this.gradientAccumulationSteps = b.gradientAccumulationSteps;
-        this.learningRate = b.learningRate;
-        this.weightDecay = b.weightDecay;
-        this.adamBeta1 = b.adamBeta1;
-        this.adamBeta2 = b.adamBeta2;
-        this.adamEpsilon = b.adamEpsilon;
-        this.maxGradNorm = b.maxGradNorm;
-        this.lrSchedulerType = b.lrSchedulerType;
-        this.lrSchedulerKwargs = b.lrSchedulerKwargs;
-        this.warmupRatio = b.warmupRatio;
-        this.warmupSteps = b.warmupSteps;
-        this.optimizer = b.optimizer;
-        this.loggingStrategy = b.loggingStrategy;
-        this.loggingSteps = b.loggingSteps;
-        this.loggingFirstStep = b.loggingFirstStep;
-        this.saveStrategy = b.saveStrategy;
-        this.saveSteps = b.saveSteps;
-        this.saveTotalLimit = b.saveTotalLimit;
-        this.saveOnlyModel = b.saveOnlyModel;
-        this.evalStrategy = b.evalStrategy;
-        this.evalSteps = b.evalSteps;
-        this.loadBestModelAtEnd = b.loadBestModelAtEnd;
-        this.metricForBestModel = b.metricForBestModel;
-        this.greaterIsBetter = b.greaterIsBetter;
-        this.seed = b.seed;
-        this.dataSeed = b.dataSeed;
-        this.resumeFromCheckpoint = b.resumeFromCheckpoint;
-        this.neftuneNoiseAlpha = b.neftuneNoiseAlpha;
-        this.earlyStoppingSteps = b.earlyStoppingSteps;
-        this.bf16 = b.bf16;
-        this.fp16 = b.fp16;
-        this.predictWithGenerate = b.predictWithGenerate;
-        validate();
+    /** {@code output_dir}. */
+    public static final Key<Path> OUTPUT_DIR = KEYS.add(Key.of("output_dir", ValueType.PATH,
+            Path.of("trainer_output"), "the folder checkpoints, logs and the final model are written to")
+            .check("not empty", Key.require(v -> !v.toString().isBlank(), v -> "must not be empty")));
+    /** {@code overwrite_output_dir}. */
+    public static final Key<Boolean> OVERWRITE_OUTPUT_DIR = KEYS.add(Key.of("overwrite_output_dir",
+            ValueType.BOOLEAN, false,
+            "whether an existing output folder is reused instead of resuming from its last checkpoint"));
+    /** {@code do_train}. */
+    public static final Key<Boolean> DO_TRAIN = KEYS.add(Key.of("do_train", ValueType.BOOLEAN, false,
+            "whether the model is trained"));
+    /** {@code do_eval}. */
+    public static final Key<Boolean> DO_EVAL = KEYS.add(Key.of("do_eval", ValueType.BOOLEAN, false,
+            "whether the model is evaluated"));
+    /** {@code do_predict}. */
+    public static final Key<Boolean> DO_PREDICT = KEYS.add(Key.of("do_predict", ValueType.BOOLEAN, false,
+            "whether predictions are written for the evaluation set"));
+    /** {@code num_train_epochs}. */
+    public static final Key<Double> NUM_TRAIN_EPOCHS = KEYS.add(Key.of("num_train_epochs", ValueType.DOUBLE, 3.0,
+            "the number of passes over the training set (fractions allowed)"));
+    /** {@code max_steps}. */
+    public static final Key<Integer> MAX_STEPS = KEYS.add(Key.of("max_steps", ValueType.INTEGER, -1,
+            "the number of optimizer steps; overrides {@code num_train_epochs} when positive")
+            .check("-1 or > 0", Key.require(v -> v == -1 || v > 0,
+                    v -> "must be -1 (train for num_train_epochs) or a positive number of steps, got " + v)));
+    /** {@code per_device_train_batch_size}. */
+    public static final Key<Integer> PER_DEVICE_TRAIN_BATCH_SIZE = KEYS.add(Key.of("per_device_train_batch_size",
+            ValueType.INTEGER, 8,
+            "the training micro-batch size").check("> 0", positiveInt()));
+    /** {@code per_device_eval_batch_size}. */
+    public static final Key<Integer> PER_DEVICE_EVAL_BATCH_SIZE = KEYS.add(Key.of("per_device_eval_batch_size",
+            ValueType.INTEGER, 8,
+            "the evaluation batch size").check("> 0", positiveInt()));
+    /** {@code gradient_accumulation_steps}. */
+    public static final Key<Integer> GRADIENT_ACCUMULATION_STEPS = KEYS.add(Key.of("gradient_accumulation_steps",
+            ValueType.INTEGER, 1,
+            "the number of micro-batches per optimizer step").check("> 0", positiveInt()));
+    /** {@code learning_rate}. */
+    public static final Key<Double> LEARNING_RATE = KEYS.add(Key.of("learning_rate", ValueType.DOUBLE, 5.0e-5,
+            "the peak learning rate")
+            // the one learning-rate rule: transformers documents none, the optimizers accept 0 (no update)
+            .check(">= 0", nonNegative()));
+    /** {@code weight_decay}. */
+    public static final Key<Double> WEIGHT_DECAY = KEYS.add(Key.of("weight_decay", ValueType.DOUBLE, 0.0,
+            "the decoupled weight decay").check(">= 0", nonNegative()));
+    /** {@code adam_beta1}. */
+    public static final Key<Double> ADAM_BETA1 = KEYS.add(Key.of("adam_beta1", ValueType.DOUBLE, 0.9,
+            "Adam's beta1").check("in [0, 1)", halfOpen(0, 1)));
+    /** {@code adam_beta2}. */
+    public static final Key<Double> ADAM_BETA2 = KEYS.add(Key.of("adam_beta2", ValueType.DOUBLE, 0.999,
+            "Adam's beta2").check("in [0, 1)", halfOpen(0, 1)));
+    /** {@code adam_epsilon}. */
+    public static final Key<Double> ADAM_EPSILON = KEYS.add(Key.of("adam_epsilon", ValueType.DOUBLE, 1.0e-8,
+            "Adam's epsilon").check("> 0", positive()));
+    /** {@code max_grad_norm}. */
+    public static final Key<Double> MAX_GRAD_NORM = KEYS.add(Key.of("max_grad_norm", ValueType.DOUBLE, 1.0,
+            "the gradient-norm clipping threshold; 0 disables clipping").check(">= 0", nonNegative()));
+    /** {@code lr_scheduler_type}. */
+    public static final Key<LrSchedulerType> LR_SCHEDULER_TYPE = KEYS.add(Key.of("lr_scheduler_type",
+            ValueType.ofEnum(LrSchedulerType.class, LrSchedulerType::key, LrSchedulerType::fromKey), LrSchedulerType.LINEAR,
+            "the learning-rate schedule"));
+    /** {@code lr_scheduler_kwargs}. */
+    public static final Key<Map<String, Object>> LR_SCHEDULER_KWARGS = KEYS.add(Key.of("lr_scheduler_kwargs",
+            ValueType.MAP, Map.of(),
+            "extra parameters of the schedule, e.g. {@code num_cycles}, {@code min_lr_rate}").nullable());
+    /** {@code warmup_ratio}. */
+    public static final Key<Double> WARMUP_RATIO = KEYS.add(Key.of("warmup_ratio", ValueType.DOUBLE, 0.0,
+            "the fraction of the training steps used for linear warm-up").check("in [0, 1]", closed(0, 1)));
+    /** {@code warmup_steps}. */
+    public static final Key<Integer> WARMUP_STEPS = KEYS.add(Key.of("warmup_steps", ValueType.INTEGER, 0,
+            "the number of warm-up steps; overrides {@code warmup_ratio} when positive")
+            .check(">= 0", nonNegativeInt()));
+    /** {@code optim}. */
+    public static final Key<OptimizerType> OPTIM = KEYS.add(Key.of("optim",
+            ValueType.ofEnum(OptimizerType.class, OptimizerType::key, OptimizerType::fromKey), OptimizerType.ADAMW_TORCH,
+            "the optimizer"));
+    /** {@code logging_strategy}. */
+    public static final Key<IntervalStrategy> LOGGING_STRATEGY = KEYS.add(Key.of("logging_strategy",
+            ValueType.ofEnum(IntervalStrategy.class, IntervalStrategy::key, IntervalStrategy::fromKey), IntervalStrategy.STEPS,
+            "when training metrics are logged"));
+    /** {@code logging_steps}. */
+    public static final Key<Integer> LOGGING_STEPS = KEYS.add(Key.of("logging_steps", ValueType.INTEGER, 500,
+            "the number of steps between logs").check("> 0", positiveInt()));
+    /** {@code logging_first_step}. */
+    public static final Key<Boolean> LOGGING_FIRST_STEP = KEYS.add(Key.of("logging_first_step",
+            ValueType.BOOLEAN, false,
+            "whether the first step is logged too"));
+    /** {@code save_strategy}. */
+    public static final Key<SaveStrategy> SAVE_STRATEGY = KEYS.add(Key.of("save_strategy",
+            ValueType.ofEnum(SaveStrategy.class, SaveStrategy::key, SaveStrategy::fromKey), SaveStrategy.STEPS,
+            "when checkpoints are saved"));
+    /** {@code save_steps}. */
+    public static final Key<Integer> SAVE_STEPS = KEYS.add(Key.of("save_steps", ValueType.INTEGER, 500,
+            "the number of steps between checkpoints").check("> 0", positiveInt()));
+    /** {@code save_total_limit}. */
+    public static final Key<Integer> SAVE_TOTAL_LIMIT = KEYS.add(Key.of("save_total_limit", ValueType.INTEGER, null,
+            "the number of checkpoints kept (the oldest are deleted)").check("> 0", positiveInt()));
+    /** {@code save_only_model}. */
+    public static final Key<Boolean> SAVE_ONLY_MODEL = KEYS.add(Key.of("save_only_model", ValueType.BOOLEAN, false,
+            "whether checkpoints omit optimizer, scheduler and RNG state (they cannot be resumed)")
+            .unsupported("checkpoints always hold the optimizer and scheduler state, which exact resumption needs"));
+    /** {@code eval_strategy}. */
+    public static final Key<IntervalStrategy> EVAL_STRATEGY = KEYS.add(Key.of("eval_strategy",
+            ValueType.ofEnum(IntervalStrategy.class, IntervalStrategy::key, IntervalStrategy::fromKey), IntervalStrategy.NO,
+            "when the model is evaluated during training"));
+    /** {@code eval_steps}. */
+    public static final Key<Integer> EVAL_STEPS = KEYS.add(Key.of("eval_steps", ValueType.INTEGER, null,
+            "the number of steps between evaluations; none means {@code logging_steps}").check("> 0", positiveInt()));
+    /** {@code load_best_model_at_end}. */
+    public static final Key<Boolean> LOAD_BEST_MODEL_AT_END = KEYS.add(Key.of("load_best_model_at_end",
+            ValueType.BOOLEAN, false,
+            "whether the best checkpoint is loaded when training ends")
+            .unsupported("not implemented yet; the output is the model of the last step (early_stopping_steps stops on eval_loss)"));
+    /** {@code metric_for_best_model}. */
+    public static final Key<String> METRIC_FOR_BEST_MODEL = KEYS.add(Key.of("metric_for_best_model",
+            ValueType.STRING, null,
+            "the evaluation metric that decides the best checkpoint; none means {@code loss}")
+            .unsupported("choosing the metric is not implemented yet; the best checkpoint is judged by eval_loss"));
+    /** {@code greater_is_better}. */
+    public static final Key<Boolean> GREATER_IS_BETTER = KEYS.add(Key.of("greater_is_better", ValueType.BOOLEAN, null,
+            "whether a larger {@code metric_for_best_model} is better; none means false for losses")
+            .unsupported("only used with metric_for_best_model, which is not supported yet"));
+    /** {@code seed}. */
+    public static final Key<Integer> SEED = KEYS.add(Key.of("seed", ValueType.INTEGER, 42,
+            "the random seed"));
+    /** {@code data_seed}. */
+    public static final Key<Integer> DATA_SEED = KEYS.add(Key.of("data_seed", ValueType.INTEGER, null,
+            "the seed of data sampling; none means {@code seed}").unsupported("the data order is set by seed"));
+    /** {@code resume_from_checkpoint}. */
+    public static final Key<Path> RESUME_FROM_CHECKPOINT = KEYS.add(Key.of("resume_from_checkpoint",
+            ValueType.PATH, null,
+            "the checkpoint folder to resume from"));
+    /** {@code neftune_noise_alpha}. */
+    public static final Key<Double> NEFTUNE_NOISE_ALPHA = KEYS.add(Key.of("neftune_noise_alpha", ValueType.DOUBLE, null,
+            "NEFTune: the scale of the uniform noise added to embeddings in training").check("> 0", positive()));
+    /** {@code early_stopping_steps}. */
+    public static final Key<Integer> EARLY_STOPPING_STEPS = KEYS.add(Key.of("early_stopping_steps",
+            ValueType.INTEGER, null,
+            "the number of evaluations without improvement of {@code metric_for_best_model} after which training stops")
+            .check("> 0", positiveInt()));
+    /** {@code bf16}. */
+    public static final Key<Boolean> BF16 = KEYS.add(Key.of("bf16", ValueType.BOOLEAN, false,
+            "whether bf16 mixed precision is requested (computed as fp16 on CUDA and fp32 on CPU)"));
+    /** {@code fp16}. */
+    public static final Key<Boolean> FP16 = KEYS.add(Key.of("fp16", ValueType.BOOLEAN, false,
+            "whether fp16 mixed precision is requested"));
+    /** {@code predict_with_generate}. */
+    public static final Key<Boolean> PREDICT_WITH_GENERATE = KEYS.add(Key.of("predict_with_generate",
+            ValueType.BOOLEAN, false,
+            "whether evaluation generates text and scores it with BLEU/ROUGE (stage {@code sft})"));
+
+    private static final ArgumentGroup<TrainingArguments, Builder> SCHEMA = Settings.schema("train", KEYS,
+            Builder::new, Builder::build, TrainingArguments::defaults, null, a -> a.values, b -> b.values);
+
+    private final Settings values;
+
+    private TrainingArguments(Settings values) {
+        this.values = values;
+        // Rules across keys (transformers' TrainingArguments.__post_init__ and LLaMA-Factory's callbacks).
+        Checks.require(maxSteps() > 0 || (Double.isFinite(numTrainEpochs()) && numTrainEpochs() > 0),
+                "num_train_epochs", "must be > 0 when max_steps is not set, got " + numTrainEpochs());
+        Checks.require(!(bf16() && fp16()), "fp16", "cannot be combined with bf16; request one mixed precision");
+        Checks.require(saveStrategy() != SaveStrategy.BEST || values.get(METRIC_FOR_BEST_MODEL) != null,
+                "save_strategy", "best needs metric_for_best_model");
+        Checks.require(values.get(EARLY_STOPPING_STEPS) == null || evalStrategy() != IntervalStrategy.NO,
+                "early_stopping_steps", "needs evaluations: set eval_strategy to steps or epoch");
     }
 
     /** @return a builder with LLaMA-Factory's defaults */
@@ -114,452 +202,234 @@ public final class TrainingArguments {
         return builder().build();
     }
 
-    /** @return a builder initialised with this object's values */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.outputDir = outputDir;
-        b.overwriteOutputDir = overwriteOutputDir;
-        b.doTrain = doTrain;
-        b.doEval = doEval;
-        b.doPredict = doPredict;
-        b.numTrainEpochs = numTrainEpochs;
-        b.maxSteps = maxSteps;
-        b.perDeviceTrainBatchSize = perDeviceTrainBatchSize;
-        b.perDeviceEvalBatchSize = perDeviceEvalBatchSize;
-        b.gradientAccumulationSteps = gradientAccumulationSteps;
-        b.learningRate = learningRate;
-        b.weightDecay = weightDecay;
-        b.adamBeta1 = adamBeta1;
-        b.adamBeta2 = adamBeta2;
-        b.adamEpsilon = adamEpsilon;
-        b.maxGradNorm = maxGradNorm;
-        b.lrSchedulerType = lrSchedulerType;
-        b.lrSchedulerKwargs = lrSchedulerKwargs;
-        b.warmupRatio = warmupRatio;
-        b.warmupSteps = warmupSteps;
-        b.optimizer = optimizer;
-        b.loggingStrategy = loggingStrategy;
-        b.loggingSteps = loggingSteps;
-        b.loggingFirstStep = loggingFirstStep;
-        b.saveStrategy = saveStrategy;
-        b.saveSteps = saveSteps;
-        b.saveTotalLimit = saveTotalLimit;
-        b.saveOnlyModel = saveOnlyModel;
-        b.evalStrategy = evalStrategy;
-        b.evalSteps = evalSteps;
-        b.loadBestModelAtEnd = loadBestModelAtEnd;
-        b.metricForBestModel = metricForBestModel;
-        b.greaterIsBetter = greaterIsBetter;
-        b.seed = seed;
-        b.dataSeed = dataSeed;
-        b.resumeFromCheckpoint = resumeFromCheckpoint;
-        b.neftuneNoiseAlpha = neftuneNoiseAlpha;
-        b.earlyStoppingSteps = earlyStoppingSteps;
-        b.bf16 = bf16;
-        b.fp16 = fp16;
-        b.predictWithGenerate = predictWithGenerate;
-        return b;
-    }
-
-    /**
-     * @return the folder checkpoints, logs and the final model are written to ({@code output_dir}, default {@code
-     *     trainer_output})
-     */
-    public Path outputDir() {
-        return outputDir;
-    }
-
-    /**
-     * @return whether an existing output folder is reused instead of resuming from its last checkpoint ({@code
-     *     overwrite_output_dir}, default false)
-     */
-    public boolean overwriteOutputDir() {
-        return overwriteOutputDir;
-    }
-
-    /** @return whether the model is trained ({@code do_train}, default false) */
-    public boolean doTrain() {
-        return doTrain;
-    }
-
-    /** @return whether the model is evaluated ({@code do_eval}, default false) */
-    public boolean doEval() {
-        return doEval;
-    }
-
-    /** @return whether predictions are written for the evaluation set ({@code do_predict}, default false) */
-    public boolean doPredict() {
-        return doPredict;
-    }
-
-    /**
-     * @return the number of passes over the training set (fractions allowed) ({@code num_train_epochs}, default 3.0)
-     */
-    public double numTrainEpochs() {
-        return numTrainEpochs;
-    }
-
-    /**
-     * @return the number of optimizer steps; overrides {@code num_train_epochs} when positive ({@code max_steps},
-     *     default -1)
-     */
-    public int maxSteps() {
-        return maxSteps;
-    }
-
-    /** @return the training micro-batch size ({@code per_device_train_batch_size}, default 8) */
-    public int perDeviceTrainBatchSize() {
-        return perDeviceTrainBatchSize;
-    }
-
-    /** @return the evaluation batch size ({@code per_device_eval_batch_size}, default 8) */
-    public int perDeviceEvalBatchSize() {
-        return perDeviceEvalBatchSize;
-    }
-
-    /** @return the number of micro-batches per optimizer step ({@code gradient_accumulation_steps}, default 1) */
-    public int gradientAccumulationSteps() {
-        return gradientAccumulationSteps;
-    }
-
-    /** @return the peak learning rate ({@code learning_rate}, default 5e-5) */
-    public double learningRate() {
-        return learningRate;
-    }
-
-    /** @return the decoupled weight decay ({@code weight_decay}, default 0) */
-    public double weightDecay() {
-        return weightDecay;
-    }
-
-    /** @return Adam's beta1 ({@code adam_beta1}, default 0.9) */
-    public double adamBeta1() {
-        return adamBeta1;
-    }
-
-    /** @return Adam's beta2 ({@code adam_beta2}, default 0.999) */
-    public double adamBeta2() {
-        return adamBeta2;
-    }
-
-    /** @return Adam's epsilon ({@code adam_epsilon}, default 1e-8) */
-    public double adamEpsilon() {
-        return adamEpsilon;
-    }
-
-    /** @return the gradient-norm clipping threshold; 0 disables clipping ({@code max_grad_norm}, default 1.0) */
-    public double maxGradNorm() {
-        return maxGradNorm;
-    }
-
-    /** @return the learning-rate schedule ({@code lr_scheduler_type}, default {@code linear}) */
-    public LrSchedulerType lrSchedulerType() {
-        return lrSchedulerType;
-    }
-
-    /**
-     * @return extra parameters of the schedule, e.g. {@code num_cycles}, {@code min_lr_rate} ({@code
-     *     lr_scheduler_kwargs}, default none)
-     */
-    public Map<String, Object> lrSchedulerKwargs() {
-        return lrSchedulerKwargs;
-    }
-
-    /** @return the fraction of the training steps used for linear warm-up ({@code warmup_ratio}, default 0) */
-    public double warmupRatio() {
-        return warmupRatio;
-    }
-
-    /**
-     * @return the number of warm-up steps; overrides {@code warmup_ratio} when positive ({@code warmup_steps}, default
-     *     0)
-     */
-    public int warmupSteps() {
-        return warmupSteps;
-    }
-
-    /** @return the optimizer ({@code optim}, default {@code adamw_torch}) */
-    public OptimizerType optimizer() {
-        return optimizer;
-    }
-
-    /** @return when training metrics are logged ({@code logging_strategy}, default {@code steps}) */
-    public IntervalStrategy loggingStrategy() {
-        return loggingStrategy;
-    }
-
-    /** @return the number of steps between logs ({@code logging_steps}, default 500) */
-    public int loggingSteps() {
-        return loggingSteps;
-    }
-
-    /** @return whether the first step is logged too ({@code logging_first_step}, default false) */
-    public boolean loggingFirstStep() {
-        return loggingFirstStep;
-    }
-
-    /** @return when checkpoints are saved ({@code save_strategy}, default {@code steps}) */
-    public SaveStrategy saveStrategy() {
-        return saveStrategy;
-    }
-
-    /** @return the number of steps between checkpoints ({@code save_steps}, default 500) */
-    public int saveSteps() {
-        return saveSteps;
-    }
-
-    /** @return the number of checkpoints kept (the oldest are deleted) ({@code save_total_limit}, default none) */
-    public OptionalInt saveTotalLimit() {
-        return saveTotalLimit == null ? OptionalInt.empty() : OptionalInt.of(saveTotalLimit);
-    }
-
-    /**
-     * @return whether checkpoints omit optimizer, scheduler and RNG state (they cannot be resumed) ({@code
-     *     save_only_model}, default false)
-     */
-    public boolean saveOnlyModel() {
-        return saveOnlyModel;
-    }
-
-    /** @return when the model is evaluated during training ({@code eval_strategy}, default {@code no}) */
-    public IntervalStrategy evalStrategy() {
-        return evalStrategy;
-    }
-
-    /**
-     * @return the number of steps between evaluations; none means {@code logging_steps} ({@code eval_steps}, default
-     *     none)
-     */
-    public OptionalInt evalSteps() {
-        return evalSteps == null ? OptionalInt.empty() : OptionalInt.of(evalSteps);
-    }
-
-    /**
-     * @return whether the best checkpoint is loaded when training ends ({@code load_best_model_at_end}, default false)
-     */
-    public boolean loadBestModelAtEnd() {
-        return loadBestModelAtEnd;
-    }
-
-    /**
-     * @return the evaluation metric that decides the best checkpoint; none means {@code loss} ({@code
-     *     metric_for_best_model}, default none)
-     */
-    public Optional<String> metricForBestModel() {
-        return Optional.ofNullable(metricForBestModel);
-    }
-
-    /**
-     * @return whether a larger {@code metric_for_best_model} is better; none means false for losses ({@code
-     *     greater_is_better}, default none)
-     */
-    public Optional<Boolean> greaterIsBetter() {
-        return Optional.ofNullable(greaterIsBetter);
-    }
-
-    /** @return the random seed ({@code seed}, default 42) */
-    public int seed() {
-        return seed;
-    }
-
-    /** @return the seed of data sampling; none means {@code seed} ({@code data_seed}, default none) */
-    public OptionalInt dataSeed() {
-        return dataSeed == null ? OptionalInt.empty() : OptionalInt.of(dataSeed);
-    }
-
-    /** @return the checkpoint folder to resume from ({@code resume_from_checkpoint}, default none) */
-    public Optional<Path> resumeFromCheckpoint() {
-        return Optional.ofNullable(resumeFromCheckpoint);
-    }
-
-    /**
-     * @return NEFTune: the scale of the uniform noise added to embeddings in training ({@code neftune_noise_alpha},
-     *     default none)
-     */
-    public OptionalDouble neftuneNoiseAlpha() {
-        return neftuneNoiseAlpha == null ? OptionalDouble.empty() : OptionalDouble.of(neftuneNoiseAlpha);
-    }
-
-    /**
-     * @return the number of evaluations without improvement of {@code metric_for_best_model} after which training stops
-     *     ({@code early_stopping_steps}, default none)
-     */
-    public OptionalInt earlyStoppingSteps() {
-        return earlyStoppingSteps == null ? OptionalInt.empty() : OptionalInt.of(earlyStoppingSteps);
-    }
-
-    /**
-     * @return whether bf16 mixed precision is requested (computed as fp16 on CUDA and fp32 on CPU) ({@code bf16},
-     *     default false)
-     */
-    public boolean bf16() {
-        return bf16;
-    }
-
-    /** @return whether fp16 mixed precision is requested ({@code fp16}, default false) */
-    public boolean fp16() {
-        return fp16;
-    }
-
-    /**
-     * @return whether evaluation generates text and scores it with BLEU/ROUGE (stage {@code sft}) ({@code
-     *     predict_with_generate}, default false)
-     */
-    public boolean predictWithGenerate() {
-        return predictWithGenerate;
-    }
-
-
-    /** @return the number of training examples per optimizer step on one device: batch size times accumulation */
-    public int effectiveBatchSize() {
-        return perDeviceTrainBatchSize * gradientAccumulationSteps;
-    }
-
-    private void validate() {
-        // Keys LLaMA-Factory honours that are not implemented here: refused unless off (ConfigKeyWalkTest).
-        Checks.notSupportedYet("save_only_model", saveOnlyModel, false, "checkpoints always hold the optimizer "
-                + "and scheduler state, which exact resumption needs");
-        Checks.notSupportedYet("load_best_model_at_end", loadBestModelAtEnd, false, "not implemented yet; the "
-                + "output is the model of the last step (early_stopping_steps stops on eval_loss)");
-        Checks.notSupportedYet("metric_for_best_model", metricForBestModel, null, "choosing the metric is not "
-                + "implemented yet; the best checkpoint is judged by eval_loss");
-        Checks.notSupportedYet("greater_is_better", greaterIsBetter, null, "only used with metric_for_best_model, "
-                + "which is not supported yet");
-        Checks.notSupportedYet("data_seed", dataSeed, null, "the data order is set by seed");
-        Checks.require(!outputDir.toString().isBlank(), "output_dir", "must not be empty");
-        Checks.require(maxSteps == -1 || maxSteps > 0, "max_steps",
-                "must be -1 (train for num_train_epochs) or a positive number of steps, got " + maxSteps);
-        Checks.require(maxSteps > 0 || (Double.isFinite(numTrainEpochs) && numTrainEpochs > 0), "num_train_epochs",
-                "must be > 0 when max_steps is not set, got " + numTrainEpochs);
-        Checks.positive("per_device_train_batch_size", perDeviceTrainBatchSize);
-        Checks.positive("per_device_eval_batch_size", perDeviceEvalBatchSize);
-        Checks.positive("gradient_accumulation_steps", gradientAccumulationSteps);
-        Checks.nonNegative("learning_rate", learningRate);
-        Checks.nonNegative("weight_decay", weightDecay);
-        Checks.halfOpen("adam_beta1", adamBeta1, 0, 1);
-        Checks.halfOpen("adam_beta2", adamBeta2, 0, 1);
-        Checks.positive("adam_epsilon", adamEpsilon);
-        Checks.nonNegative("max_grad_norm", maxGradNorm);
-        Checks.closed("warmup_ratio", warmupRatio, 0, 1);
-        Checks.nonNegative("warmup_steps", warmupSteps);
-        Checks.positive("logging_steps", loggingSteps);
-        Checks.positive("save_steps", saveSteps);
-        Checks.positive("save_total_limit", saveTotalLimit);
-        Checks.positive("eval_steps", evalSteps);
-        Checks.positive("early_stopping_steps", earlyStoppingSteps);
-        Checks.positive("neftune_noise_alpha", neftuneNoiseAlpha);
-        Checks.require(!(bf16 && fp16), "fp16", "cannot be combined with bf16; request one mixed precision");
-        Checks.require(saveStrategy != SaveStrategy.BEST || metricForBestModel != null, "save_strategy",
-                "best needs metric_for_best_model");
-        if (loadBestModelAtEnd) {
-            Checks.require(evalStrategy != IntervalStrategy.NO, "load_best_model_at_end",
-                    "needs an eval_strategy other than no");
-            Checks.require(saveStrategy == SaveStrategy.BEST || saveStrategy.key().equals(evalStrategy.key()),
-                    "load_best_model_at_end",
-                            "needs save_strategy (" + saveStrategy.key() + ") to match eval_strategy ("
-                            + evalStrategy.key() + ")");
-            int every = evalSteps != null ? evalSteps : loggingSteps;
-            Checks.require(saveStrategy != SaveStrategy.STEPS || evalStrategy != IntervalStrategy.STEPS
-                    || saveSteps % every == 0, "save_steps", "must be a multiple of eval_steps (" + every
-                            + ") with load_best_model_at_end, got " + saveSteps);
-        }
-        Checks.require(earlyStoppingSteps == null || evalStrategy != IntervalStrategy.NO, "early_stopping_steps",
-                "needs evaluations: set eval_strategy to steps or epoch");
-    }
-
-    private static final ArgumentGroup<TrainingArguments, Builder> SCHEMA = createSchema();
-
     /** @return the configuration-file keys of this class */
     static ArgumentGroup<TrainingArguments, Builder> schema() {
         return SCHEMA;
     }
 
-    private static ArgumentGroup<TrainingArguments, Builder> createSchema() {
-        return new ArgumentGroup<TrainingArguments, Builder>("train", Builder::new, Builder::build,
-                TrainingArguments::defaults, null)
-                .required("output_dir", ValueType.PATH, (b, v) -> b.outputDir(v), a -> a.outputDir)
-                .required("overwrite_output_dir", ValueType.BOOLEAN,
-                        (b, v) -> b.overwriteOutputDir(v), a -> a.overwriteOutputDir)
-                .required("do_train", ValueType.BOOLEAN, (b, v) -> b.doTrain(v), a -> a.doTrain)
-                .required("do_eval", ValueType.BOOLEAN, (b, v) -> b.doEval(v), a -> a.doEval)
-                .required("do_predict", ValueType.BOOLEAN, (b, v) -> b.doPredict(v), a -> a.doPredict)
-                .required("num_train_epochs", ValueType.DOUBLE, (b, v) -> b.numTrainEpochs(v), a -> a.numTrainEpochs)
-                .required("max_steps", ValueType.INTEGER, (b, v) -> b.maxSteps(v), a -> a.maxSteps)
-                .required("per_device_train_batch_size", ValueType.INTEGER,
-                        (b, v) -> b.perDeviceTrainBatchSize(v), a -> a.perDeviceTrainBatchSize)
-                .required("per_device_eval_batch_size", ValueType.INTEGER,
-                        (b, v) -> b.perDeviceEvalBatchSize(v), a -> a.perDeviceEvalBatchSize)
-                .required("gradient_accumulation_steps", ValueType.INTEGER,
-                        (b, v) -> b.gradientAccumulationSteps(v), a -> a.gradientAccumulationSteps)
-                .required("learning_rate", ValueType.DOUBLE, (b, v) -> b.learningRate(v), a -> a.learningRate)
-                .required("weight_decay", ValueType.DOUBLE, (b, v) -> b.weightDecay(v), a -> a.weightDecay)
-                .required("adam_beta1", ValueType.DOUBLE, (b, v) -> b.adamBeta1(v), a -> a.adamBeta1)
-                .required("adam_beta2", ValueType.DOUBLE, (b, v) -> b.adamBeta2(v), a -> a.adamBeta2)
-                .required("adam_epsilon", ValueType.DOUBLE, (b, v) -> b.adamEpsilon(v), a -> a.adamEpsilon)
-                .required("max_grad_norm", ValueType.DOUBLE, (b, v) -> b.maxGradNorm(v), a -> a.maxGradNorm)
-                .required("lr_scheduler_type", ValueType.ofEnum(LrSchedulerType.class, LrSchedulerType::key,
-                        LrSchedulerType::fromKey),
-                        (b, v) -> b.lrSchedulerType(v), a -> a.lrSchedulerType)
-                .optional("lr_scheduler_kwargs", ValueType.MAP,
-                        (b, v) -> b.lrSchedulerKwargs(v), a -> a.lrSchedulerKwargs)
-                .required("warmup_ratio", ValueType.DOUBLE, (b, v) -> b.warmupRatio(v), a -> a.warmupRatio)
-                .required("warmup_steps", ValueType.INTEGER, (b, v) -> b.warmupSteps(v), a -> a.warmupSteps)
-                .required("optim", ValueType.ofEnum(OptimizerType.class, OptimizerType::key, OptimizerType::fromKey),
-                        (b, v) -> b.optimizer(v), a -> a.optimizer)
-                .required("logging_strategy", ValueType.ofEnum(IntervalStrategy.class, IntervalStrategy::key,
-                        IntervalStrategy::fromKey),
-                        (b, v) -> b.loggingStrategy(v), a -> a.loggingStrategy)
-                .required("logging_steps", ValueType.INTEGER, (b, v) -> b.loggingSteps(v), a -> a.loggingSteps)
-                .required("logging_first_step", ValueType.BOOLEAN,
-                        (b, v) -> b.loggingFirstStep(v), a -> a.loggingFirstStep)
-                .required("save_strategy", ValueType.ofEnum(SaveStrategy.class, SaveStrategy::key,
-                        SaveStrategy::fromKey),
-                        (b, v) -> b.saveStrategy(v), a -> a.saveStrategy)
-                .required("save_steps", ValueType.INTEGER, (b, v) -> b.saveSteps(v), a -> a.saveSteps)
-                .optional("save_total_limit", ValueType.INTEGER, (b, v) -> b.saveTotalLimit(v), a -> a.saveTotalLimit)
-                .required("save_only_model", ValueType.BOOLEAN, (b, v) -> b.saveOnlyModel(v), a -> a.saveOnlyModel)
-                .required("eval_strategy", ValueType.ofEnum(IntervalStrategy.class, IntervalStrategy::key,
-                        IntervalStrategy::fromKey),
-                        (b, v) -> b.evalStrategy(v), a -> a.evalStrategy)
-                .optional("eval_steps", ValueType.INTEGER, (b, v) -> b.evalSteps(v), a -> a.evalSteps)
-                .required("load_best_model_at_end", ValueType.BOOLEAN,
-                        (b, v) -> b.loadBestModelAtEnd(v), a -> a.loadBestModelAtEnd)
-                .optional("metric_for_best_model", ValueType.STRING,
-                        (b, v) -> b.metricForBestModel(v), a -> a.metricForBestModel)
-                .optional("greater_is_better", ValueType.BOOLEAN,
-                        (b, v) -> b.greaterIsBetter(v), a -> a.greaterIsBetter)
-                .required("seed", ValueType.INTEGER, (b, v) -> b.seed(v), a -> a.seed)
-                .optional("data_seed", ValueType.INTEGER, (b, v) -> b.dataSeed(v), a -> a.dataSeed)
-                .optional("resume_from_checkpoint", ValueType.PATH,
-                        (b, v) -> b.resumeFromCheckpoint(v), a -> a.resumeFromCheckpoint)
-                .optional("neftune_noise_alpha", ValueType.DOUBLE,
-                        (b, v) -> b.neftuneNoiseAlpha(v), a -> a.neftuneNoiseAlpha)
-                .optional("early_stopping_steps", ValueType.INTEGER,
-                        (b, v) -> b.earlyStoppingSteps(v), a -> a.earlyStoppingSteps)
-                .required("bf16", ValueType.BOOLEAN, (b, v) -> b.bf16(v), a -> a.bf16)
-                .required("fp16", ValueType.BOOLEAN, (b, v) -> b.fp16(v), a -> a.fp16)
-                .required("predict_with_generate", ValueType.BOOLEAN,
-                        (b, v) -> b.predictWithGenerate(v), a -> a.predictWithGenerate);
+    /** @return a builder initialised with this object's values */
+    public Builder toBuilder() {
+        return new Builder(values.toBuilder());
     }
 
-    private List<Object> values() {
-        return Arrays.asList(outputDir, overwriteOutputDir, doTrain, doEval, doPredict, numTrainEpochs, maxSteps,
-                perDeviceTrainBatchSize, perDeviceEvalBatchSize, gradientAccumulationSteps, learningRate, weightDecay,
-                adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, lrSchedulerType, lrSchedulerKwargs, warmupRatio,
-                warmupSteps, optimizer, loggingStrategy, loggingSteps, loggingFirstStep, saveStrategy, saveSteps,
-                saveTotalLimit, saveOnlyModel, evalStrategy, evalSteps, loadBestModelAtEnd, metricForBestModel,
-                greaterIsBetter, seed, dataSeed, resumeFromCheckpoint, neftuneNoiseAlpha, earlyStoppingSteps, bf16,
-                fp16, predictWithGenerate);
+    /** @return {@link #OUTPUT_DIR} */
+    public Path outputDir() {
+        return values.get(OUTPUT_DIR);
+    }
+
+    /** @return {@link #OVERWRITE_OUTPUT_DIR} */
+    public boolean overwriteOutputDir() {
+        return values.get(OVERWRITE_OUTPUT_DIR);
+    }
+
+    /** @return {@link #DO_TRAIN} */
+    public boolean doTrain() {
+        return values.get(DO_TRAIN);
+    }
+
+    /** @return {@link #DO_EVAL} */
+    public boolean doEval() {
+        return values.get(DO_EVAL);
+    }
+
+    /** @return {@link #DO_PREDICT} */
+    public boolean doPredict() {
+        return values.get(DO_PREDICT);
+    }
+
+    /** @return {@link #NUM_TRAIN_EPOCHS} */
+    public double numTrainEpochs() {
+        return values.get(NUM_TRAIN_EPOCHS);
+    }
+
+    /** @return {@link #MAX_STEPS} */
+    public int maxSteps() {
+        return values.get(MAX_STEPS);
+    }
+
+    /** @return {@link #PER_DEVICE_TRAIN_BATCH_SIZE} */
+    public int perDeviceTrainBatchSize() {
+        return values.get(PER_DEVICE_TRAIN_BATCH_SIZE);
+    }
+
+    /** @return {@link #PER_DEVICE_EVAL_BATCH_SIZE} */
+    public int perDeviceEvalBatchSize() {
+        return values.get(PER_DEVICE_EVAL_BATCH_SIZE);
+    }
+
+    /** @return {@link #GRADIENT_ACCUMULATION_STEPS} */
+    public int gradientAccumulationSteps() {
+        return values.get(GRADIENT_ACCUMULATION_STEPS);
+    }
+
+    /** @return {@link #LEARNING_RATE} */
+    public double learningRate() {
+        return values.get(LEARNING_RATE);
+    }
+
+    /** @return {@link #WEIGHT_DECAY} */
+    public double weightDecay() {
+        return values.get(WEIGHT_DECAY);
+    }
+
+    /** @return {@link #ADAM_BETA1} */
+    public double adamBeta1() {
+        return values.get(ADAM_BETA1);
+    }
+
+    /** @return {@link #ADAM_BETA2} */
+    public double adamBeta2() {
+        return values.get(ADAM_BETA2);
+    }
+
+    /** @return {@link #ADAM_EPSILON} */
+    public double adamEpsilon() {
+        return values.get(ADAM_EPSILON);
+    }
+
+    /** @return {@link #MAX_GRAD_NORM} */
+    public double maxGradNorm() {
+        return values.get(MAX_GRAD_NORM);
+    }
+
+    /** @return {@link #LR_SCHEDULER_TYPE} */
+    public LrSchedulerType lrSchedulerType() {
+        return values.get(LR_SCHEDULER_TYPE);
+    }
+
+    /** @return {@link #LR_SCHEDULER_KWARGS} */
+    public Map<String, Object> lrSchedulerKwargs() {
+        return values.get(LR_SCHEDULER_KWARGS);
+    }
+
+    /** @return {@link #WARMUP_RATIO} */
+    public double warmupRatio() {
+        return values.get(WARMUP_RATIO);
+    }
+
+    /** @return {@link #WARMUP_STEPS} */
+    public int warmupSteps() {
+        return values.get(WARMUP_STEPS);
+    }
+
+    /** @return {@link #OPTIM} */
+    public OptimizerType optimizer() {
+        return values.get(OPTIM);
+    }
+
+    /** @return {@link #LOGGING_STRATEGY} */
+    public IntervalStrategy loggingStrategy() {
+        return values.get(LOGGING_STRATEGY);
+    }
+
+    /** @return {@link #LOGGING_STEPS} */
+    public int loggingSteps() {
+        return values.get(LOGGING_STEPS);
+    }
+
+    /** @return {@link #LOGGING_FIRST_STEP} */
+    public boolean loggingFirstStep() {
+        return values.get(LOGGING_FIRST_STEP);
+    }
+
+    /** @return {@link #SAVE_STRATEGY} */
+    public SaveStrategy saveStrategy() {
+        return values.get(SAVE_STRATEGY);
+    }
+
+    /** @return {@link #SAVE_STEPS} */
+    public int saveSteps() {
+        return values.get(SAVE_STEPS);
+    }
+
+    /** @return {@link #SAVE_TOTAL_LIMIT}, empty when unset */
+    public OptionalInt saveTotalLimit() {
+        return values.optionalInt(SAVE_TOTAL_LIMIT);
+    }
+
+    /** @return {@link #SAVE_ONLY_MODEL} */
+    public boolean saveOnlyModel() {
+        return values.get(SAVE_ONLY_MODEL);
+    }
+
+    /** @return {@link #EVAL_STRATEGY} */
+    public IntervalStrategy evalStrategy() {
+        return values.get(EVAL_STRATEGY);
+    }
+
+    /** @return {@link #EVAL_STEPS}, empty when unset */
+    public OptionalInt evalSteps() {
+        return values.optionalInt(EVAL_STEPS);
+    }
+
+    /** @return {@link #LOAD_BEST_MODEL_AT_END} */
+    public boolean loadBestModelAtEnd() {
+        return values.get(LOAD_BEST_MODEL_AT_END);
+    }
+
+    /** @return {@link #METRIC_FOR_BEST_MODEL}, empty when unset */
+    public Optional<String> metricForBestModel() {
+        return Optional.ofNullable(values.get(METRIC_FOR_BEST_MODEL));
+    }
+
+    /** @return {@link #GREATER_IS_BETTER}, empty when unset */
+    public Optional<Boolean> greaterIsBetter() {
+        return Optional.ofNullable(values.get(GREATER_IS_BETTER));
+    }
+
+    /** @return {@link #SEED} */
+    public int seed() {
+        return values.get(SEED);
+    }
+
+    /** @return {@link #DATA_SEED}, empty when unset */
+    public OptionalInt dataSeed() {
+        return values.optionalInt(DATA_SEED);
+    }
+
+    /** @return {@link #RESUME_FROM_CHECKPOINT}, empty when unset */
+    public Optional<Path> resumeFromCheckpoint() {
+        return Optional.ofNullable(values.get(RESUME_FROM_CHECKPOINT));
+    }
+
+    /** @return {@link #NEFTUNE_NOISE_ALPHA}, empty when unset */
+    public OptionalDouble neftuneNoiseAlpha() {
+        return values.optionalDouble(NEFTUNE_NOISE_ALPHA);
+    }
+
+    /** @return {@link #EARLY_STOPPING_STEPS}, empty when unset */
+    public OptionalInt earlyStoppingSteps() {
+        return values.optionalInt(EARLY_STOPPING_STEPS);
+    }
+
+    /** @return {@link #BF16} */
+    public boolean bf16() {
+        return values.get(BF16);
+    }
+
+    /** @return {@link #FP16} */
+    public boolean fp16() {
+        return values.get(FP16);
+    }
+
+    /** @return {@link #PREDICT_WITH_GENERATE} */
+    public boolean predictWithGenerate() {
+        return values.get(PREDICT_WITH_GENERATE);
+    }
+
+    /** @return the number of training examples per optimizer step on one device: batch size times accumulation */
+    public int effectiveBatchSize() {
+        return perDeviceTrainBatchSize() * gradientAccumulationSteps();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TrainingArguments && values().equals(((TrainingArguments) o).values());
+        return o instanceof TrainingArguments && values.equals(((TrainingArguments) o).values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(values().toArray());
+        return values.hashCode();
     }
 
     /** @return the class name and every key that differs from its default, in configuration-file spelling */
@@ -570,532 +440,366 @@ public final class TrainingArguments {
 
     /**
      * Builder for {@link TrainingArguments}; starts from LLaMA-Factory's defaults and checks every value in {@link
-     * #build()}.
+     * #build()}. Each method sets the key of the same name (see the constants of {@link TrainingArguments}).
      */
     public static final class Builder {
-        private Path outputDir = Path.of("trainer_output");
-        private boolean overwriteOutputDir = false;
-        private boolean doTrain = false;
-        private boolean doEval = false;
-        private boolean doPredict = false;
-        private double numTrainEpochs = 3.0;
-        private int maxSteps = -1;
-        private int perDeviceTrainBatchSize = 8;
-        private int perDeviceEvalBatchSize = 8;
-        private int gradientAccumulationSteps = 1;
-        private double learningRate = 5.0e-5;
-        private double weightDecay = 0.0;
-        private double adamBeta1 = 0.9;
-        private double adamBeta2 = 0.999;
-        private double adamEpsilon = 1.0e-8;
-        private double maxGradNorm = 1.0;
-        private LrSchedulerType lrSchedulerType = LrSchedulerType.LINEAR;
-        private Map<String, Object> lrSchedulerKwargs = Map.of();
-        private double warmupRatio = 0.0;
-        private int warmupSteps = 0;
-        private OptimizerType optimizer = OptimizerType.ADAMW_TORCH;
-        private IntervalStrategy loggingStrategy = IntervalStrategy.STEPS;
-        private int loggingSteps = 500;
-        private boolean loggingFirstStep = false;
-        private SaveStrategy saveStrategy = SaveStrategy.STEPS;
-        private int saveSteps = 500;
-        private Integer saveTotalLimit;
-        private boolean saveOnlyModel = false;
-        private IntervalStrategy evalStrategy = IntervalStrategy.NO;
-        private Integer evalSteps;
-        private boolean loadBestModelAtEnd = false;
-        private String metricForBestModel;
-        private Boolean greaterIsBetter;
-        private int seed = 42;
-        private Integer dataSeed;
-        private Path resumeFromCheckpoint;
-        private Double neftuneNoiseAlpha;
-        private Integer earlyStoppingSteps;
-        private boolean bf16 = false;
-        private boolean fp16 = false;
-        private boolean predictWithGenerate = false;
+        private final Settings.Builder values;
 
         private Builder() {
+            this(new Settings.Builder(KEYS));
+        }
+
+        private Builder(Settings.Builder values) {
+            this.values = values;
+        }
+
+        private Builder set(Key<?> key, Object value) {
+            values.set(key, value);
+            return this;
         }
 
         /**
-         * Sets {@code output_dir}: the folder checkpoints, logs and the final model are written to.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#OUTPUT_DIR}
          * @return this builder
          */
         public Builder outputDir(Path value) {
-            this.outputDir = Checks.notNull(value, "output_dir");
-            return this;
+            return set(OUTPUT_DIR, value);
         }
 
         /**
-         * Sets {@code output_dir}: the folder checkpoints, logs and the final model are written to.
-         *
-         * @param value the path
+         * @param value {@link TrainingArguments#OUTPUT_DIR}
          * @return this builder
          */
         public Builder outputDir(String value) {
-            this.outputDir = Checks.notNull(Checks.path("output_dir", value), "output_dir");
-            return this;
+            return set(OUTPUT_DIR, Checks.path("output_dir", value));
         }
 
         /**
-         * Sets {@code overwrite_output_dir}: whether an existing output folder is reused instead of resuming from its
-         * last checkpoint.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#OVERWRITE_OUTPUT_DIR}
          * @return this builder
          */
         public Builder overwriteOutputDir(boolean value) {
-            this.overwriteOutputDir = value;
-            return this;
+            return set(OVERWRITE_OUTPUT_DIR, value);
         }
 
         /**
-         * Sets {@code do_train}: whether the model is trained.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#DO_TRAIN}
          * @return this builder
          */
         public Builder doTrain(boolean value) {
-            this.doTrain = value;
-            return this;
+            return set(DO_TRAIN, value);
         }
 
         /**
-         * Sets {@code do_eval}: whether the model is evaluated.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#DO_EVAL}
          * @return this builder
          */
         public Builder doEval(boolean value) {
-            this.doEval = value;
-            return this;
+            return set(DO_EVAL, value);
         }
 
         /**
-         * Sets {@code do_predict}: whether predictions are written for the evaluation set.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#DO_PREDICT}
          * @return this builder
          */
         public Builder doPredict(boolean value) {
-            this.doPredict = value;
-            return this;
+            return set(DO_PREDICT, value);
         }
 
         /**
-         * Sets {@code num_train_epochs}: the number of passes over the training set (fractions allowed).
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#NUM_TRAIN_EPOCHS}
          * @return this builder
          */
         public Builder numTrainEpochs(double value) {
-            this.numTrainEpochs = value;
-            return this;
+            return set(NUM_TRAIN_EPOCHS, value);
         }
 
         /**
-         * Sets {@code max_steps}: the number of optimizer steps; overrides {@code num_train_epochs} when positive.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#MAX_STEPS}
          * @return this builder
          */
         public Builder maxSteps(int value) {
-            this.maxSteps = value;
-            return this;
+            return set(MAX_STEPS, value);
         }
 
         /**
-         * Sets {@code per_device_train_batch_size}: the training micro-batch size.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#PER_DEVICE_TRAIN_BATCH_SIZE}
          * @return this builder
          */
         public Builder perDeviceTrainBatchSize(int value) {
-            this.perDeviceTrainBatchSize = value;
-            return this;
+            return set(PER_DEVICE_TRAIN_BATCH_SIZE, value);
         }
 
         /**
-         * Sets {@code per_device_eval_batch_size}: the evaluation batch size.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#PER_DEVICE_EVAL_BATCH_SIZE}
          * @return this builder
          */
         public Builder perDeviceEvalBatchSize(int value) {
-            this.perDeviceEvalBatchSize = value;
-            return this;
+            return set(PER_DEVICE_EVAL_BATCH_SIZE, value);
         }
 
         /**
-         * Sets {@code gradient_accumulation_steps}: the number of micro-batches per optimizer step.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#GRADIENT_ACCUMULATION_STEPS}
          * @return this builder
          */
         public Builder gradientAccumulationSteps(int value) {
-            this.gradientAccumulationSteps = value;
-            return this;
+            return set(GRADIENT_ACCUMULATION_STEPS, value);
         }
 
         /**
-         * Sets {@code learning_rate}: the peak learning rate.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#LEARNING_RATE}
          * @return this builder
          */
         public Builder learningRate(double value) {
-            this.learningRate = value;
-            return this;
+            return set(LEARNING_RATE, value);
         }
 
         /**
-         * Sets {@code weight_decay}: the decoupled weight decay.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#WEIGHT_DECAY}
          * @return this builder
          */
         public Builder weightDecay(double value) {
-            this.weightDecay = value;
-            return this;
+            return set(WEIGHT_DECAY, value);
         }
 
         /**
-         * Sets {@code adam_beta1}: Adam's beta1.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#ADAM_BETA1}
          * @return this builder
          */
         public Builder adamBeta1(double value) {
-            this.adamBeta1 = value;
-            return this;
+            return set(ADAM_BETA1, value);
         }
 
         /**
-         * Sets {@code adam_beta2}: Adam's beta2.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#ADAM_BETA2}
          * @return this builder
          */
         public Builder adamBeta2(double value) {
-            this.adamBeta2 = value;
-            return this;
+            return set(ADAM_BETA2, value);
         }
 
         /**
-         * Sets {@code adam_epsilon}: Adam's epsilon.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#ADAM_EPSILON}
          * @return this builder
          */
         public Builder adamEpsilon(double value) {
-            this.adamEpsilon = value;
-            return this;
+            return set(ADAM_EPSILON, value);
         }
 
         /**
-         * Sets {@code max_grad_norm}: the gradient-norm clipping threshold; 0 disables clipping.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#MAX_GRAD_NORM}
          * @return this builder
          */
         public Builder maxGradNorm(double value) {
-            this.maxGradNorm = value;
-            return this;
+            return set(MAX_GRAD_NORM, value);
         }
 
         /**
-         * Sets {@code lr_scheduler_type}: the learning-rate schedule.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#LR_SCHEDULER_TYPE}
          * @return this builder
          */
         public Builder lrSchedulerType(LrSchedulerType value) {
-            this.lrSchedulerType = Checks.notNull(value, "lr_scheduler_type");
-            return this;
+            return set(LR_SCHEDULER_TYPE, value);
         }
 
         /**
-         * Sets {@code lr_scheduler_kwargs}: extra parameters of the schedule, e.g. {@code num_cycles}, {@code
-         * min_lr_rate}.
-         *
-         * @param values the entries; null or empty for none
+         * @param values {@link TrainingArguments#LR_SCHEDULER_KWARGS}, or null for none
          * @return this builder
          */
         public Builder lrSchedulerKwargs(Map<String, ?> values) {
-            this.lrSchedulerKwargs = Checks.freeze("lr_scheduler_kwargs", values);
-            return this;
+            return set(LR_SCHEDULER_KWARGS, values);
         }
 
         /**
-         * Sets {@code warmup_ratio}: the fraction of the training steps used for linear warm-up.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#WARMUP_RATIO}
          * @return this builder
          */
         public Builder warmupRatio(double value) {
-            this.warmupRatio = value;
-            return this;
+            return set(WARMUP_RATIO, value);
         }
 
         /**
-         * Sets {@code warmup_steps}: the number of warm-up steps; overrides {@code warmup_ratio} when positive.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#WARMUP_STEPS}
          * @return this builder
          */
         public Builder warmupSteps(int value) {
-            this.warmupSteps = value;
-            return this;
+            return set(WARMUP_STEPS, value);
         }
 
         /**
-         * Sets {@code optim}: the optimizer.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#OPTIM}
          * @return this builder
          */
         public Builder optimizer(OptimizerType value) {
-            this.optimizer = Checks.notNull(value, "optim");
-            return this;
+            return set(OPTIM, value);
         }
 
         /**
-         * Sets {@code logging_strategy}: when training metrics are logged.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#LOGGING_STRATEGY}
          * @return this builder
          */
         public Builder loggingStrategy(IntervalStrategy value) {
-            this.loggingStrategy = Checks.notNull(value, "logging_strategy");
-            return this;
+            return set(LOGGING_STRATEGY, value);
         }
 
         /**
-         * Sets {@code logging_steps}: the number of steps between logs.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#LOGGING_STEPS}
          * @return this builder
          */
         public Builder loggingSteps(int value) {
-            this.loggingSteps = value;
-            return this;
+            return set(LOGGING_STEPS, value);
         }
 
         /**
-         * Sets {@code logging_first_step}: whether the first step is logged too.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#LOGGING_FIRST_STEP}
          * @return this builder
          */
         public Builder loggingFirstStep(boolean value) {
-            this.loggingFirstStep = value;
-            return this;
+            return set(LOGGING_FIRST_STEP, value);
         }
 
         /**
-         * Sets {@code save_strategy}: when checkpoints are saved.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#SAVE_STRATEGY}
          * @return this builder
          */
         public Builder saveStrategy(SaveStrategy value) {
-            this.saveStrategy = Checks.notNull(value, "save_strategy");
-            return this;
+            return set(SAVE_STRATEGY, value);
         }
 
         /**
-         * Sets {@code save_steps}: the number of steps between checkpoints.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#SAVE_STEPS}
          * @return this builder
          */
         public Builder saveSteps(int value) {
-            this.saveSteps = value;
-            return this;
+            return set(SAVE_STEPS, value);
         }
 
         /**
-         * Sets {@code save_total_limit}: the number of checkpoints kept (the oldest are deleted).
-         *
-         * @param value the value, or null for none
+         * @param value {@link TrainingArguments#SAVE_TOTAL_LIMIT}, or null for none
          * @return this builder
          */
         public Builder saveTotalLimit(Integer value) {
-            this.saveTotalLimit = value;
-            return this;
+            return set(SAVE_TOTAL_LIMIT, value);
         }
 
         /**
-         * Sets {@code save_only_model}: whether checkpoints omit optimizer, scheduler and RNG state (they cannot be
-         * resumed).
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#SAVE_ONLY_MODEL}
          * @return this builder
          */
         public Builder saveOnlyModel(boolean value) {
-            this.saveOnlyModel = value;
-            return this;
+            return set(SAVE_ONLY_MODEL, value);
         }
 
         /**
-         * Sets {@code eval_strategy}: when the model is evaluated during training.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#EVAL_STRATEGY}
          * @return this builder
          */
         public Builder evalStrategy(IntervalStrategy value) {
-            this.evalStrategy = Checks.notNull(value, "eval_strategy");
-            return this;
+            return set(EVAL_STRATEGY, value);
         }
 
         /**
-         * Sets {@code eval_steps}: the number of steps between evaluations; none means {@code logging_steps}.
-         *
-         * @param value the value, or null for none
+         * @param value {@link TrainingArguments#EVAL_STEPS}, or null for none
          * @return this builder
          */
         public Builder evalSteps(Integer value) {
-            this.evalSteps = value;
-            return this;
+            return set(EVAL_STEPS, value);
         }
 
         /**
-         * Sets {@code load_best_model_at_end}: whether the best checkpoint is loaded when training ends.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#LOAD_BEST_MODEL_AT_END}
          * @return this builder
          */
         public Builder loadBestModelAtEnd(boolean value) {
-            this.loadBestModelAtEnd = value;
-            return this;
+            return set(LOAD_BEST_MODEL_AT_END, value);
         }
 
         /**
-         * Sets {@code metric_for_best_model}: the evaluation metric that decides the best checkpoint; none means {@code
-         * loss}.
-         *
-         * @param value the value, or null for none
+         * @param value {@link TrainingArguments#METRIC_FOR_BEST_MODEL}, or null for none
          * @return this builder
          */
         public Builder metricForBestModel(String value) {
-            this.metricForBestModel = value;
-            return this;
+            return set(METRIC_FOR_BEST_MODEL, value);
         }
 
         /**
-         * Sets {@code greater_is_better}: whether a larger {@code metric_for_best_model} is better; none means false
-         * for losses.
-         *
-         * @param value the value, or null for none
+         * @param value {@link TrainingArguments#GREATER_IS_BETTER}, or null for none
          * @return this builder
          */
         public Builder greaterIsBetter(Boolean value) {
-            this.greaterIsBetter = value;
-            return this;
+            return set(GREATER_IS_BETTER, value);
         }
 
         /**
-         * Sets {@code seed}: the random seed.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#SEED}
          * @return this builder
          */
         public Builder seed(int value) {
-            this.seed = value;
-            return this;
+            return set(SEED, value);
         }
 
         /**
-         * Sets {@code data_seed}: the seed of data sampling; none means {@code seed}.
-         *
-         * @param value the value, or null for none
+         * @param value {@link TrainingArguments#DATA_SEED}, or null for none
          * @return this builder
          */
         public Builder dataSeed(Integer value) {
-            this.dataSeed = value;
-            return this;
+            return set(DATA_SEED, value);
         }
 
         /**
-         * Sets {@code resume_from_checkpoint}: the checkpoint folder to resume from.
-         *
-         * @param value the value, or null for none
+         * @param value {@link TrainingArguments#RESUME_FROM_CHECKPOINT}, or null for none
          * @return this builder
          */
         public Builder resumeFromCheckpoint(Path value) {
-            this.resumeFromCheckpoint = value;
-            return this;
+            return set(RESUME_FROM_CHECKPOINT, value);
         }
 
         /**
-         * Sets {@code resume_from_checkpoint}: the checkpoint folder to resume from.
-         *
-         * @param value the path, or null for none
+         * @param value {@link TrainingArguments#RESUME_FROM_CHECKPOINT}, or null for none
          * @return this builder
          */
         public Builder resumeFromCheckpoint(String value) {
-            this.resumeFromCheckpoint = Checks.path("resume_from_checkpoint", value);
-            return this;
+            return set(RESUME_FROM_CHECKPOINT, Checks.path("resume_from_checkpoint", value));
         }
 
         /**
-         * Sets {@code neftune_noise_alpha}: NEFTune: the scale of the uniform noise added to embeddings in training.
-         *
-         * @param value the value, or null for none
+         * @param value {@link TrainingArguments#NEFTUNE_NOISE_ALPHA}, or null for none
          * @return this builder
          */
         public Builder neftuneNoiseAlpha(Double value) {
-            this.neftuneNoiseAlpha = value;
-            return this;
+            return set(NEFTUNE_NOISE_ALPHA, value);
         }
 
         /**
-         * Sets {@code early_stopping_steps}: the number of evaluations without improvement of {@code
-         * metric_for_best_model} after which training stops.
-         *
-         * @param value the value, or null for none
+         * @param value {@link TrainingArguments#EARLY_STOPPING_STEPS}, or null for none
          * @return this builder
          */
         public Builder earlyStoppingSteps(Integer value) {
-            this.earlyStoppingSteps = value;
-            return this;
+            return set(EARLY_STOPPING_STEPS, value);
         }
 
         /**
-         * Sets {@code bf16}: whether bf16 mixed precision is requested (computed as fp16 on CUDA and fp32 on CPU).
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#BF16}
          * @return this builder
          */
         public Builder bf16(boolean value) {
-            this.bf16 = value;
-            return this;
+            return set(BF16, value);
         }
 
         /**
-         * Sets {@code fp16}: whether fp16 mixed precision is requested.
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#FP16}
          * @return this builder
          */
         public Builder fp16(boolean value) {
-            this.fp16 = value;
-            return this;
+            return set(FP16, value);
         }
 
         /**
-         * Sets {@code predict_with_generate}: whether evaluation generates text and scores it with BLEU/ROUGE (stage
-         * {@code sft}).
-         *
-         * @param value the value
+         * @param value {@link TrainingArguments#PREDICT_WITH_GENERATE}
          * @return this builder
          */
         public Builder predictWithGenerate(boolean value) {
-            this.predictWithGenerate = value;
-            return this;
+            return set(PREDICT_WITH_GENERATE, value);
         }
 
         /**
@@ -1103,11 +807,10 @@ public final class TrainingArguments {
          *
          * @return the immutable arguments
          * @throws ai.llamafactory.api.exception.InvalidConfigException naming the key and value that are out of range
-         *     or
-         *     do not fit together
+         *     or do not fit together
          */
         public TrainingArguments build() {
-            return new TrainingArguments(this);
+            return new TrainingArguments(values.build());
         }
     }
 }

@@ -31,8 +31,6 @@ import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldInsnNode;
-import org.objectweb.asm.tree.InvokeDynamicInsnNode;
-import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
@@ -40,13 +38,13 @@ import org.objectweb.asm.tree.MethodNode;
  * Reads compiled classes to answer two questions for {@link ConfigKeyWalkTest}: which public methods of the argument
  * classes give access to the value of a configuration key, and which of those methods the classes of one module call.
  *
- * <p>The key-to-field binding is taken from each argument class's schema as compiled: every
- * {@code .required("key", type, (b, v) -> b.setter(v), a -> a.field)} call is read as the string constant, then the two
- * lambdas before the {@code ArgumentGroup.required/optional} call; the getter lambda's body names the field and the
- * setter lambda's body names the builder method. An accessor of a key is then any public instance method of the
- * argument class (other than {@code equals}, {@code hashCode}, {@code toString}, {@code toBuilder}) whose body reads
- * that field, plus any public method of {@link FineTuneConfig} (other than its writers and checks) that calls such an
- * accessor, e.g. {@link FineTuneConfig#computePrecision()} for {@code bf16}.
+ * <p>The key-to-field binding is taken from each argument class's declarations: each key is a {@code public static
+ * final Key<T> NAME = KEYS.add(Key.of("name", ...))} constant ({@link Key}); the field holding it is that constant
+ * (found by reflection), its accessors are the public instance methods of the argument class whose body reads the
+ * constant ({@code GETSTATIC}, as {@code values.get(LORA_RANK)} compiles), and its builder method is the public
+ * builder method reading it (other than {@code equals}, {@code hashCode}, {@code toString}, {@code toBuilder}). A
+ * key's accessors also include any public method of {@link FineTuneConfig} (other than its writers and checks) that
+ * calls such an accessor, e.g. {@link FineTuneConfig#computePrecision()} for {@code bf16}.
  */
 final class ConfigKeyBytecode {
     /** A method named by owner (internal name), name and descriptor. */
@@ -64,7 +62,6 @@ final class ConfigKeyBytecode {
     static final List<Class<?>> ARGUMENT_CLASSES = List.of(ModelArguments.class, FinetuningArguments.class,
             DataArguments.class, TrainingArguments.class, GeneratingArguments.class, ExportArguments.class);
 
-    private static final String GROUP = Type.getInternalName(ArgumentGroup.class);
     private static final Set<String> NOT_ACCESSORS = Set.of("equals", "hashCode", "toString", "toBuilder", "<init>",
             // FineTuneConfig's own writers and checks read every key; they do not honour any.
             "toArguments", "toYaml", "writeYaml", "warnings", "ignoredKeys", "validate", "collectWarnings");
@@ -103,70 +100,63 @@ final class ConfigKeyBytecode {
         }
     }
 
-    private void readSchema(Class<?> argumentClass) {
-        ClassNode node = classNode(argumentClass);
-        String owner = node.name;
-        String builder = owner + "$Builder";
-        for (MethodNode method : node.methods) {
-            String key = null;
-            List<Handle> lambdas = new ArrayList<>();
-            for (AbstractInsnNode insn : method.instructions) {
-                if (insn instanceof LdcInsnNode ldc && ldc.cst instanceof String s) {
-                    key = s; // the last string before the call: the section name precedes the first key
-                } else if (insn instanceof InvokeDynamicInsnNode indy && indy.bsmArgs.length > 1
-                        && indy.bsmArgs[1] instanceof Handle h) {
-                    lambdas.add(h);
-                } else if (insn instanceof MethodInsnNode call && call.owner.equals(GROUP)
-                        && (call.name.equals("required") || call.name.equals("optional"))) {
-                    if (key == null || lambdas.size() < 2) {
-                        throw new IllegalStateException("cannot read the schema call before " + call.name + " in "
-                                + owner + "." + method.name);
-                    }
-                    Handle setter = lambdas.get(lambdas.size() - 2);
-                    Handle getter = lambdas.get(lambdas.size() - 1);
-                    String field = firstInsn(node, getter, FieldInsnNode.class, f -> f.owner.equals(owner)
-                            && f.getOpcode() == Opcodes.GETFIELD).name;
-                    String set = firstInsn(node, setter, MethodInsnNode.class, m -> m.owner.equals(builder)).name;
-                    keys.put(key, new BoundKey(key, argumentClass, field, set));
-                    key = null;
-                    lambdas.clear();
+    /** @return the key constants of a class declaring its settings as {@link Key}s: key name to field name */
+    private static Map<String, String> keyConstants(Class<?> argumentClass) {
+        Map<String, String> constants = new LinkedHashMap<>();
+        for (java.lang.reflect.Field f : argumentClass.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == Key.class) {
+                try {
+                    f.setAccessible(true);
+                    constants.put(((Key<?>) f.get(null)).name(), f.getName());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
                 }
             }
         }
-        for (BoundKey bound : keys.values()) {
-            if (bound.argumentClass() != argumentClass) {
-                continue;
-            }
-            Set<MethodRef> refs = new LinkedHashSet<>();
-            for (MethodNode method : node.methods) {
-                if ((method.access & Opcodes.ACC_PUBLIC) == 0 || (method.access & Opcodes.ACC_STATIC) != 0
-                        || NOT_ACCESSORS.contains(method.name)) {
-                    continue;
-                }
-                for (AbstractInsnNode insn : method.instructions) {
-                    if (insn instanceof FieldInsnNode f && f.getOpcode() == Opcodes.GETFIELD && f.owner.equals(owner)
-                            && f.name.equals(bound.field())) {
-                        refs.add(new MethodRef(owner, method.name, method.desc));
-                        break;
-                    }
-                }
-            }
-            accessors.put(bound.name(), refs);
-        }
+        return constants;
     }
 
-    private static <T extends AbstractInsnNode> T firstInsn(ClassNode node, Handle lambda, Class<T> kind,
-            java.util.function.Predicate<T> test) {
+    /** @return the public (instance) methods of a class whose body reads one of its static fields */
+    private static Map<String, Set<MethodRef>> readersOfStatics(ClassNode node, boolean instanceOnly) {
+        Map<String, Set<MethodRef>> readers = new LinkedHashMap<>();
         for (MethodNode method : node.methods) {
-            if (method.name.equals(lambda.getName()) && method.desc.equals(lambda.getDesc())) {
-                for (AbstractInsnNode insn : method.instructions) {
-                    if (kind.isInstance(insn) && test.test(kind.cast(insn))) {
-                        return kind.cast(insn);
-                    }
+            if ((method.access & Opcodes.ACC_PUBLIC) == 0 || NOT_ACCESSORS.contains(method.name)
+                    || (instanceOnly && (method.access & Opcodes.ACC_STATIC) != 0)) {
+                continue;
+            }
+            for (AbstractInsnNode insn : method.instructions) {
+                if (insn instanceof FieldInsnNode f && f.getOpcode() == Opcodes.GETSTATIC) {
+                    readers.computeIfAbsent(f.name, x -> new LinkedHashSet<>())
+                            .add(new MethodRef(node.name, method.name, method.desc));
                 }
             }
         }
-        throw new IllegalStateException("no matching instruction in " + node.name + "." + lambda.getName());
+        return readers;
+    }
+
+    private void readSchema(Class<?> argumentClass) {
+        ClassNode node = classNode(argumentClass);
+        Map<String, String> constants = keyConstants(argumentClass);
+        if (constants.isEmpty()) {
+            throw new IllegalStateException(argumentClass + " declares no Key constants");
+        }
+        Map<String, Set<MethodRef>> readers = readersOfStatics(node, true);
+        Map<String, Set<MethodRef>> setters = readersOfStatics(classNode(builderClass(argumentClass)), false);
+        constants.forEach((key, field) -> {
+            String set = setters.getOrDefault(field, Set.of()).stream().map(MethodRef::name).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no builder method sets " + key));
+            keys.put(key, new BoundKey(key, argumentClass, field, set));
+            accessors.put(key, new LinkedHashSet<>(readers.getOrDefault(field, Set.of())));
+        });
+    }
+
+    private static Class<?> builderClass(Class<?> argumentClass) {
+        for (Class<?> nested : argumentClass.getDeclaredClasses()) {
+            if (nested.getSimpleName().equals("Builder")) {
+                return nested;
+            }
+        }
+        throw new IllegalStateException("no Builder in " + argumentClass);
     }
 
     private void addDerivedAccessors(Class<?> type) {

@@ -60,9 +60,6 @@ public final class LrSchedule {
                     + "cosine_with_min_lr, warmup_stable_decay");
         }
         this.learningRate = b.learningRate;
-        if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
-            throw new InvalidConfigException("learning_rate: must be finite and >= 0, got " + learningRate);
-        }
         boolean needsTotal = switch (type) {
             case CONSTANT, CONSTANT_WITH_WARMUP, INVERSE_SQRT -> false;
             case WARMUP_STABLE_DECAY -> b.numStableSteps == null || b.numDecaySteps == null;
@@ -125,7 +122,8 @@ public final class LrSchedule {
      * Starts a builder.
      *
      * @param type the schedule
-     * @param learningRate the peak learning rate ({@code learning_rate})
+     * @param learningRate the peak learning rate ({@code learning_rate}, checked finite and &gt;= 0 by {@link
+     *     ai.llamafactory.api.config.TrainingArguments#LEARNING_RATE})
      * @return a builder with no warmup and transformers' defaults for the type-specific options
      */
     public static Builder builder(LrSchedulerType type, double learningRate) {

@@ -90,7 +90,9 @@ public final class ParamGroups {
      * LLaMA-Factory's LoRA+ grouping. Empty groups are left out.
      *
      * @param trainable name to trainable array, in model order
-     * @param learningRate {@code learning_rate}, &gt; 0
+     * @param learningRate {@code learning_rate}, checked by {@link
+     *     ai.llamafactory.api.config.TrainingArguments#LEARNING_RATE}; at 0 every group, the embeddings included, stays
+     *     at 0
      * @param weightDecay {@code weight_decay}
      * @param loraPlusLrRatio {@code loraplus_lr_ratio}, &gt; 0
      * @param loraPlusLrEmbedding {@code loraplus_lr_embedding} (LLaMA-Factory's default is 1e-6)
@@ -99,7 +101,6 @@ public final class ParamGroups {
      */
     public static List<ParamGroup> loraPlus(Map<String, ? extends NDArray> trainable, double learningRate,
             double weightDecay, double loraPlusLrRatio, double loraPlusLrEmbedding) {
-        requirePositive("learning_rate", learningRate);
         requirePositive("loraplus_lr_ratio", loraPlusLrRatio);
         requirePositive("loraplus_lr_embedding", loraPlusLrEmbedding);
         Map<String, NDArray> loraA = new LinkedHashMap<>();
@@ -122,7 +123,7 @@ public final class ParamGroups {
         addIfNotEmpty(groups, ParamGroup.builder(LORA_B_NO_DECAY).params(loraBNoDecay).weightDecay(0.0)
                 .lrMultiplier(loraPlusLrRatio));
         addIfNotEmpty(groups, ParamGroup.builder(EMBEDDING).params(embedding).weightDecay(weightDecay)
-                .lrMultiplier(loraPlusLrEmbedding / learningRate));
+                .lrMultiplier(learningRate > 0 ? loraPlusLrEmbedding / learningRate : 0.0));
         return groups;
     }
 
