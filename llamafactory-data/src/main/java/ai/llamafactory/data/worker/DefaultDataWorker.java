@@ -2,13 +2,11 @@ package ai.llamafactory.data.worker;
 
 import ai.llamafactory.api.config.DataArguments;
 import ai.llamafactory.api.config.FineTuneConfig;
-import ai.llamafactory.api.config.MixStrategy;
 import ai.llamafactory.api.config.Stage;
 import ai.llamafactory.api.data.EncodedFeedback;
 import ai.llamafactory.api.data.EncodedPair;
 import ai.llamafactory.api.data.EncodedPrompt;
 import ai.llamafactory.api.data.EncodedRecord;
-import ai.llamafactory.api.data.EncodedSequence;
 import ai.llamafactory.api.data.EncodedSplit;
 import ai.llamafactory.api.data.PreparedData;
 import ai.llamafactory.api.exception.DatasetException;
