@@ -26,8 +26,7 @@ import java.util.Objects;
  * up trainers; pass a class loader to choose another.
  */
 public final class ChatModels {
-    private ChatModels() {
-    }
+    private ChatModels() {}
 
     /**
      * Loads a model folder as it is: a training output folder (LoRA output folders are loaded onto the base model

@@ -29,8 +29,8 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -176,7 +176,9 @@ public final class FineTune {
      * @return this builder, with freeze tuning of every sub-module of those layers
      */
     public FineTune freeze(int trainableLayers) {
-        return method("freeze(" + trainableLayers + ")", FinetuningType.FREEZE,
+        return method(
+                "freeze(" + trainableLayers + ")",
+                FinetuningType.FREEZE,
                 FreezeOptions.layers(trainableLayers)::applyTo);
     }
 
@@ -774,15 +776,18 @@ public final class FineTune {
         FinetuningArguments finetuning = method.build();
         String methodCall = calls.get("method");
         if (methodCall != null && methodCall.startsWith("full() after ")) {
-            throw contradiction("full()", methodCall.substring("full() after ".length()),
-                    "a run has one finetuning_type");
+            throw contradiction(
+                    "full()", methodCall.substring("full() after ".length()), "a run has one finetuning_type");
         }
         for (String option : STAGE_OPTIONS.keySet()) {
             if (calls.containsKey(option) && !STAGE_OPTIONS.get(option).contains(finetuning.stage())) {
                 String stageCall = calls.get("stageCall");
                 throw new InvalidConfigException("." + calls.get(option) + " contradicts "
-                        + (stageCall != null ? "." + stageCall : "stage " + finetuning.stage().key()
-                        + " (set by the file or method(...), sft by default)") + ": " + stageRule(option));
+                        + (stageCall != null
+                                ? "." + stageCall
+                                : "stage " + finetuning.stage().key()
+                                        + " (set by the file or method(...), sft by default)")
+                        + ": " + stageRule(option));
             }
         }
         return FineTuneConfig.builder(model.build())
@@ -822,13 +827,15 @@ public final class FineTune {
         TrainingListeners all = TrainingListeners.of(listeners);
         CancellationToken token = new CancellationToken();
         CompletableFuture<TrainingResult> future = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                future.complete(trainer.train(config, all, token));
-            } catch (Throwable t) {
-                future.completeExceptionally(t);
-            }
-        }, "llamafactory-training");
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        future.complete(trainer.train(config, all, token));
+                    } catch (Throwable t) {
+                        future.completeExceptionally(t);
+                    }
+                },
+                "llamafactory-training");
         thread.start();
         return new TrainingHandle(future, token);
     }

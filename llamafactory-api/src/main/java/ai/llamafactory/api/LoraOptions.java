@@ -31,9 +31,20 @@ public final class LoraOptions {
     private final Double loraPlusEmbeddingLr;
     private final boolean newAdapter;
 
-    private LoraOptions(int rank, Integer alpha, Double dropout, List<String> target, List<String> additionalTarget,
-            boolean rslora, boolean dora, boolean pissa, Integer pissaIterations, boolean pissaConvert,
-            Double loraPlusRatio, Double loraPlusEmbeddingLr, boolean newAdapter) {
+    private LoraOptions(
+            int rank,
+            Integer alpha,
+            Double dropout,
+            List<String> target,
+            List<String> additionalTarget,
+            boolean rslora,
+            boolean dora,
+            boolean pissa,
+            Integer pissaIterations,
+            boolean pissaConvert,
+            Double loraPlusRatio,
+            Double loraPlusEmbeddingLr,
+            boolean newAdapter) {
         this.rank = rank;
         this.alpha = alpha;
         this.dropout = dropout;
@@ -67,8 +78,20 @@ public final class LoraOptions {
      * @return new options
      */
     public LoraOptions alpha(int value) {
-        return new LoraOptions(rank, value, dropout, target, additionalTarget, rslora, dora, pissa, pissaIterations,
-                pissaConvert, loraPlusRatio, loraPlusEmbeddingLr, newAdapter);
+        return new LoraOptions(
+                rank,
+                value,
+                dropout,
+                target,
+                additionalTarget,
+                rslora,
+                dora,
+                pissa,
+                pissaIterations,
+                pissaConvert,
+                loraPlusRatio,
+                loraPlusEmbeddingLr,
+                newAdapter);
     }
 
     /**
@@ -76,8 +99,20 @@ public final class LoraOptions {
      * @return new options
      */
     public LoraOptions dropout(double value) {
-        return new LoraOptions(rank, alpha, value, target, additionalTarget, rslora, dora, pissa, pissaIterations,
-                pissaConvert, loraPlusRatio, loraPlusEmbeddingLr, newAdapter);
+        return new LoraOptions(
+                rank,
+                alpha,
+                value,
+                target,
+                additionalTarget,
+                rslora,
+                dora,
+                pissa,
+                pissaIterations,
+                pissaConvert,
+                loraPlusRatio,
+                loraPlusEmbeddingLr,
+                newAdapter);
     }
 
     /**
@@ -85,8 +120,20 @@ public final class LoraOptions {
      * @return new options
      */
     public LoraOptions target(String... modules) {
-        return new LoraOptions(rank, alpha, dropout, List.copyOf(Arrays.asList(modules)), additionalTarget, rslora,
-                dora, pissa, pissaIterations, pissaConvert, loraPlusRatio, loraPlusEmbeddingLr, newAdapter);
+        return new LoraOptions(
+                rank,
+                alpha,
+                dropout,
+                List.copyOf(Arrays.asList(modules)),
+                additionalTarget,
+                rslora,
+                dora,
+                pissa,
+                pissaIterations,
+                pissaConvert,
+                loraPlusRatio,
+                loraPlusEmbeddingLr,
+                newAdapter);
     }
 
     /**
@@ -95,26 +142,74 @@ public final class LoraOptions {
      * @return new options
      */
     public LoraOptions additionalTarget(String... modules) {
-        return new LoraOptions(rank, alpha, dropout, target, List.copyOf(Arrays.asList(modules)), rslora, dora, pissa,
-                pissaIterations, pissaConvert, loraPlusRatio, loraPlusEmbeddingLr, newAdapter);
+        return new LoraOptions(
+                rank,
+                alpha,
+                dropout,
+                target,
+                List.copyOf(Arrays.asList(modules)),
+                rslora,
+                dora,
+                pissa,
+                pissaIterations,
+                pissaConvert,
+                loraPlusRatio,
+                loraPlusEmbeddingLr,
+                newAdapter);
     }
 
     /** @return new options with rank-stabilised scaling alpha / sqrt(r) ({@code use_rslora}) */
     public LoraOptions rslora() {
-        return new LoraOptions(rank, alpha, dropout, target, additionalTarget, true, dora, pissa, pissaIterations,
-                pissaConvert, loraPlusRatio, loraPlusEmbeddingLr, newAdapter);
+        return new LoraOptions(
+                rank,
+                alpha,
+                dropout,
+                target,
+                additionalTarget,
+                true,
+                dora,
+                pissa,
+                pissaIterations,
+                pissaConvert,
+                loraPlusRatio,
+                loraPlusEmbeddingLr,
+                newAdapter);
     }
 
     /** @return new options with DoRA, weight-decomposed LoRA ({@code use_dora}) */
     public LoraOptions dora() {
-        return new LoraOptions(rank, alpha, dropout, target, additionalTarget, rslora, true, pissa, pissaIterations,
-                pissaConvert, loraPlusRatio, loraPlusEmbeddingLr, newAdapter);
+        return new LoraOptions(
+                rank,
+                alpha,
+                dropout,
+                target,
+                additionalTarget,
+                rslora,
+                true,
+                pissa,
+                pissaIterations,
+                pissaConvert,
+                loraPlusRatio,
+                loraPlusEmbeddingLr,
+                newAdapter);
     }
 
     /** @return new options with PiSSA initialisation and LLaMA-Factory's 16 fast-SVD iterations ({@code pissa_init}) */
     public LoraOptions pissa() {
-        return new LoraOptions(rank, alpha, dropout, target, additionalTarget, rslora, dora, true, pissaIterations,
-                pissaConvert, loraPlusRatio, loraPlusEmbeddingLr, newAdapter);
+        return new LoraOptions(
+                rank,
+                alpha,
+                dropout,
+                target,
+                additionalTarget,
+                rslora,
+                dora,
+                true,
+                pissaIterations,
+                pissaConvert,
+                loraPlusRatio,
+                loraPlusEmbeddingLr,
+                newAdapter);
     }
 
     /**
@@ -122,14 +217,38 @@ public final class LoraOptions {
      * @return new options with PiSSA initialisation
      */
     public LoraOptions pissa(int iterations) {
-        return new LoraOptions(rank, alpha, dropout, target, additionalTarget, rslora, dora, true, iterations,
-                pissaConvert, loraPlusRatio, loraPlusEmbeddingLr, newAdapter);
+        return new LoraOptions(
+                rank,
+                alpha,
+                dropout,
+                target,
+                additionalTarget,
+                rslora,
+                dora,
+                true,
+                iterations,
+                pissaConvert,
+                loraPlusRatio,
+                loraPlusEmbeddingLr,
+                newAdapter);
     }
 
     /** @return new options that also save the PiSSA adapter converted to plain LoRA ({@code pissa_convert}) */
     public LoraOptions pissaConvert() {
-        return new LoraOptions(rank, alpha, dropout, target, additionalTarget, rslora, dora, pissa, pissaIterations,
-                true, loraPlusRatio, loraPlusEmbeddingLr, newAdapter);
+        return new LoraOptions(
+                rank,
+                alpha,
+                dropout,
+                target,
+                additionalTarget,
+                rslora,
+                dora,
+                pissa,
+                pissaIterations,
+                true,
+                loraPlusRatio,
+                loraPlusEmbeddingLr,
+                newAdapter);
     }
 
     /**
@@ -137,8 +256,20 @@ public final class LoraOptions {
      * @return new options with LoRA+
      */
     public LoraOptions loraPlus(double ratio) {
-        return new LoraOptions(rank, alpha, dropout, target, additionalTarget, rslora, dora, pissa, pissaIterations,
-                pissaConvert, ratio, loraPlusEmbeddingLr, newAdapter);
+        return new LoraOptions(
+                rank,
+                alpha,
+                dropout,
+                target,
+                additionalTarget,
+                rslora,
+                dora,
+                pissa,
+                pissaIterations,
+                pissaConvert,
+                ratio,
+                loraPlusEmbeddingLr,
+                newAdapter);
     }
 
     /**
@@ -147,14 +278,38 @@ public final class LoraOptions {
      * @return new options with LoRA+
      */
     public LoraOptions loraPlus(double ratio, double embeddingLearningRate) {
-        return new LoraOptions(rank, alpha, dropout, target, additionalTarget, rslora, dora, pissa, pissaIterations,
-                pissaConvert, ratio, embeddingLearningRate, newAdapter);
+        return new LoraOptions(
+                rank,
+                alpha,
+                dropout,
+                target,
+                additionalTarget,
+                rslora,
+                dora,
+                pissa,
+                pissaIterations,
+                pissaConvert,
+                ratio,
+                embeddingLearningRate,
+                newAdapter);
     }
 
     /** @return new options that train a fresh adapter on top of loaded ones ({@code create_new_adapter}) */
     public LoraOptions newAdapter() {
-        return new LoraOptions(rank, alpha, dropout, target, additionalTarget, rslora, dora, pissa, pissaIterations,
-                pissaConvert, loraPlusRatio, loraPlusEmbeddingLr, true);
+        return new LoraOptions(
+                rank,
+                alpha,
+                dropout,
+                target,
+                additionalTarget,
+                rslora,
+                dora,
+                pissa,
+                pissaIterations,
+                pissaConvert,
+                loraPlusRatio,
+                loraPlusEmbeddingLr,
+                true);
     }
 
     /** Sets every LoRA key of the method arguments: given options, LLaMA-Factory's defaults for the others. */

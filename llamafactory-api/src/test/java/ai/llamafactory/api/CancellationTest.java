@@ -40,7 +40,8 @@ class CancellationTest {
             threadName = Thread.currentThread().getName();
             Instant start = Instant.now();
             long max = 1_000_000;
-            listeners.onTrainBegin(new TrainBeginEvent(max, 1.0, 100, 10, 100, config.training().outputDir()));
+            listeners.onTrainBegin(new TrainBeginEvent(
+                    max, 1.0, 100, 10, 100, config.training().outputDir()));
             long step = 0;
             double loss = 2.0;
             while (step < max && !token.isCancelled()) {
@@ -59,10 +60,15 @@ class CancellationTest {
                 }
             }
             TrainingResult result = TrainingResult.builder(config.training().outputDir())
-                    .stopReason(token.isCancelled() ? TrainingResult.StopReason.CANCELLED
-                            : TrainingResult.StopReason.COMPLETED)
-                    .globalSteps(step).epochs(step / (double) max).finalLoss(loss)
-                    .duration(Duration.between(start, Instant.now())).build();
+                    .stopReason(
+                            token.isCancelled()
+                                    ? TrainingResult.StopReason.CANCELLED
+                                    : TrainingResult.StopReason.COMPLETED)
+                    .globalSteps(step)
+                    .epochs(step / (double) max)
+                    .finalLoss(loss)
+                    .duration(Duration.between(start, Instant.now()))
+                    .build();
             listeners.onTrainEnd(result);
             return result;
         }
@@ -104,8 +110,10 @@ class CancellationTest {
         TestTrainerProviders.trainer = trainer;
         Recorder recorder = new Recorder();
 
-        TrainingHandle handle = FineTune.model("m").dataset("d").listener(recorder).start();
-        assertThat(trainer.threeStepsDone.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        TrainingHandle handle =
+                FineTune.model("m").dataset("d").listener(recorder).start();
+        assertThat(trainer.threeStepsDone.await(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+                .isTrue();
         assertThat(handle.isDone()).isFalse();
         handle.cancel();
         Optional<TrainingResult> result = handle.await(PATIENCE);
@@ -117,10 +125,11 @@ class CancellationTest {
         assertThat(result.get().completed()).isFalse();
         long steps = result.get().globalSteps();
         assertThat(steps).isBetween(3L, 999_999L);
-        assertThat(result.get().finalLoss().getAsDouble()).isCloseTo(2.0 * Math.pow(0.99, steps),
-                org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(result.get().finalLoss().getAsDouble())
+                .isCloseTo(2.0 * Math.pow(0.99, steps), org.assertj.core.data.Offset.offset(1e-12));
         assertThat(trainer.threadName).isEqualTo("llamafactory-training");
-        assertThat(recorder.events).startsWith("begin", "step 1", "step 2", "log 2", "step 3")
+        assertThat(recorder.events)
+                .startsWith("begin", "step 1", "step 2", "log 2", "step 3")
                 .endsWith("step " + steps, "end CANCELLED");
         assertThat(handle.await()).isEqualTo(result.get());
     }
@@ -141,7 +150,8 @@ class CancellationTest {
         assertThat(handle.await(Duration.ofMillis(20))).isEmpty();
         release.countDown();
 
-        assertThat(handle.await(PATIENCE)).hasValueSatisfying(r -> assertThat(r.completed()).isTrue());
+        assertThat(handle.await(PATIENCE))
+                .hasValueSatisfying(r -> assertThat(r.completed()).isTrue());
         assertThat(handle.toCompletableFuture().get().globalSteps()).isZero();
     }
 
@@ -151,14 +161,16 @@ class CancellationTest {
             throw new DatasetException("alpaca_en_demo.json line 3: missing 'output'");
         };
         TrainingHandle failing = FineTune.model("m").dataset("d").start();
-        assertThatThrownBy(failing::await).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(failing::await)
+                .isInstanceOf(DatasetException.class)
                 .hasMessage("alpaca_en_demo.json line 3: missing 'output'");
 
         TestTrainerProviders.trainer = (config, listeners, token) -> {
             throw new IllegalStateException("boom");
         };
         TrainingHandle crashing = FineTune.model("m").dataset("d").start();
-        assertThatThrownBy(() -> crashing.await(PATIENCE)).isInstanceOf(TrainingException.class)
+        assertThatThrownBy(() -> crashing.await(PATIENCE))
+                .isInstanceOf(TrainingException.class)
                 .hasMessage("training failed: java.lang.IllegalStateException: boom")
                 .hasCauseInstanceOf(IllegalStateException.class);
     }
@@ -185,7 +197,8 @@ class CancellationTest {
     void lambdaListeners() {
         List<Long> steps = new CopyOnWriteArrayList<>();
         List<Double> losses = new CopyOnWriteArrayList<>();
-        TrainingListeners listeners = TrainingListeners.of(TrainingListener.forSteps(e -> steps.add(e.step())),
+        TrainingListeners listeners = TrainingListeners.of(
+                TrainingListener.forSteps(e -> steps.add(e.step())),
                 TrainingListener.forLogs(e -> losses.add(e.metrics().get("loss"))));
 
         listeners.onStep(new StepEvent(7, 10, 0.7, 1.5, 1e-4, 0.5, 128));

@@ -20,7 +20,9 @@ class FineTuneTest {
 
     static Path example(String name) {
         try {
-            return Path.of(FineTuneTest.class.getResource("/llamafactory-examples/" + name).toURI());
+            return Path.of(FineTuneTest.class
+                    .getResource("/llamafactory-examples/" + name)
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -31,10 +33,22 @@ class FineTuneTest {
         return FineTune.model("Qwen/Qwen3-4B-Instruct-2507")
                 .lora(8)
                 .sft()
-                .dataset("identity", "alpaca_en_demo").template("qwen3_nothink").cutoffLen(2048).maxSamples(1000)
-                .outputDir("saves/qwen3-4b/lora/sft").loggingSteps(10).saveSteps(500).plotLoss().overwriteOutputDir()
-                .batchSize(1).gradientAccumulation(8).learningRate(1.0e-4).epochs(3.0)
-                .scheduler(LrSchedulerType.COSINE).warmupRatio(0.1).bf16();
+                .dataset("identity", "alpaca_en_demo")
+                .template("qwen3_nothink")
+                .cutoffLen(2048)
+                .maxSamples(1000)
+                .outputDir("saves/qwen3-4b/lora/sft")
+                .loggingSteps(10)
+                .saveSteps(500)
+                .plotLoss()
+                .overwriteOutputDir()
+                .batchSize(1)
+                .gradientAccumulation(8)
+                .learningRate(1.0e-4)
+                .epochs(3.0)
+                .scheduler(LrSchedulerType.COSINE)
+                .warmupRatio(0.1)
+                .bf16();
     }
 
     @Test
@@ -49,12 +63,21 @@ class FineTuneTest {
 
     @Test
     void fluentDpoAndPretrainEqualTheYamlExamples() {
-        FineTuneConfig dpo = qwen3LoraSft().dpo(PreferenceLoss.SIGMOID).preferenceBeta(0.1).dataset("dpo_en_demo")
-                .outputDir("saves/qwen3-4b/lora/dpo").learningRate(5.0e-6).build();
+        FineTuneConfig dpo = qwen3LoraSft()
+                .dpo(PreferenceLoss.SIGMOID)
+                .preferenceBeta(0.1)
+                .dataset("dpo_en_demo")
+                .outputDir("saves/qwen3-4b/lora/dpo")
+                .learningRate(5.0e-6)
+                .build();
         assertThat(dpo).isEqualTo(FineTuneConfig.fromYaml(example("qwen3_lora_dpo.yaml")));
 
-        FineTuneConfig pt = qwen3LoraSft().pt().dataset("c4_demo").template(null)
-                .outputDir("saves/qwen3-4b/lora/pretrain").build();
+        FineTuneConfig pt = qwen3LoraSft()
+                .pt()
+                .dataset("c4_demo")
+                .template(null)
+                .outputDir("saves/qwen3-4b/lora/pretrain")
+                .build();
         assertThat(pt).isEqualTo(FineTuneConfig.fromYaml(example("qwen3_lora_pretrain.yaml")));
         assertThat(pt.packingEnabled()).isTrue();
     }
@@ -62,7 +85,10 @@ class FineTuneTest {
     @Test
     void fromYamlThenAdjust() {
         FineTuneConfig c = FineTune.fromYaml(example("qwen3_lora_sft.yaml"), "lora_rank=4")
-                .learningRate(1e-5).evalDataset("alpaca_en_demo").evalSteps(50).build();
+                .learningRate(1e-5)
+                .evalDataset("alpaca_en_demo")
+                .evalSteps(50)
+                .build();
 
         assertThat(c.finetuning().loraRank()).isEqualTo(4);
         assertThat(c.training().learningRate()).isEqualTo(1e-5);
@@ -74,10 +100,19 @@ class FineTuneTest {
 
     @Test
     void loraOptionsSetEveryLoraKey() {
-        FinetuningArguments f = FineTune.model("m").dataset("d")
-                .lora(LoraOptions.rank(16).alpha(32).dropout(0.05).target("q_proj", "v_proj")
-                        .additionalTarget("embed_tokens").rslora().dora().loraPlus(16, 1e-5).newAdapter())
-                .build().finetuning();
+        FinetuningArguments f = FineTune.model("m")
+                .dataset("d")
+                .lora(LoraOptions.rank(16)
+                        .alpha(32)
+                        .dropout(0.05)
+                        .target("q_proj", "v_proj")
+                        .additionalTarget("embed_tokens")
+                        .rslora()
+                        .dora()
+                        .loraPlus(16, 1e-5)
+                        .newAdapter())
+                .build()
+                .finetuning();
 
         assertThat(f.finetuningType()).isEqualTo(FinetuningType.LORA);
         assertThat(f.loraRank()).isEqualTo(16);
@@ -92,9 +127,12 @@ class FineTuneTest {
         assertThat(f.createNewAdapter()).isTrue();
 
         // a second lora(...) replaces every LoRA key
-        FinetuningArguments again = FineTune.model("m").dataset("d")
-                .lora(LoraOptions.rank(16).dropout(0.1).rslora()).lora(LoraOptions.rank(4).pissa(-1).pissaConvert())
-                .build().finetuning();
+        FinetuningArguments again = FineTune.model("m")
+                .dataset("d")
+                .lora(LoraOptions.rank(16).dropout(0.1).rslora())
+                .lora(LoraOptions.rank(4).pissa(-1).pissaConvert())
+                .build()
+                .finetuning();
         assertThat(again.loraRank()).isEqualTo(4);
         assertThat(again.loraAlpha()).isEqualTo(8);
         assertThat(again.loraDropout()).isEqualTo(0.0);
@@ -106,8 +144,11 @@ class FineTuneTest {
 
     @Test
     void freezeAndFull() {
-        FinetuningArguments freeze = FineTune.model("m").dataset("d")
-                .freeze(FreezeOptions.layers(-2).modules("mlp", "self_attn").extraModules("norm")).build().finetuning();
+        FinetuningArguments freeze = FineTune.model("m")
+                .dataset("d")
+                .freeze(FreezeOptions.layers(-2).modules("mlp", "self_attn").extraModules("norm"))
+                .build()
+                .finetuning();
         assertThat(freeze.finetuningType()).isEqualTo(FinetuningType.FREEZE);
         assertThat(freeze.freezeTrainableLayers()).isEqualTo(-2);
         assertThat(freeze.freezeTrainableModules()).containsExactly("mlp", "self_attn");
@@ -115,7 +156,11 @@ class FineTuneTest {
 
         assertThat(FineTune.model("m").dataset("d").full().build().finetuning().finetuningType())
                 .isEqualTo(FinetuningType.FULL);
-        assertThatThrownBy(() -> FineTune.model("m").dataset("d").lora(LoraOptions.rank(8).rslora()).full().build())
+        assertThatThrownBy(() -> FineTune.model("m")
+                        .dataset("d")
+                        .lora(LoraOptions.rank(8).rslora())
+                        .full()
+                        .build())
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessage("use_rslora: is only valid with finetuning_type lora, but finetuning_type is full");
     }
@@ -124,15 +169,20 @@ class FineTuneTest {
     void stagesAndRlhfOptions() {
         assertThat(FineTune.model("m").dataset("d").rm().build().stage()).isEqualTo(Stage.RM);
         assertThat(FineTune.model("m").dataset("d").kto().build().stage()).isEqualTo(Stage.KTO);
-        FineTuneConfig simpo = FineTune.model("m").dataset("d").dpo(PreferenceLoss.SIMPO).preferenceBeta(2.0)
-                .method(b -> b.simpoGamma(1.0)).build();
+        FineTuneConfig simpo = FineTune.model("m")
+                .dataset("d")
+                .dpo(PreferenceLoss.SIMPO)
+                .preferenceBeta(2.0)
+                .method(b -> b.simpoGamma(1.0))
+                .build();
         assertThat(simpo.finetuning().preferenceLoss()).isEqualTo(PreferenceLoss.SIMPO);
         assertThat(simpo.finetuning().simpoGamma()).isEqualTo(1.0);
         assertThat(simpo.finetuning().useRefModel()).isFalse();
         FineTuneConfig ppo = FineTune.model("m").dataset("d").ppo("saves/rm").build();
         assertThat(ppo.finetuning().rewardModel()).hasValue("saves/rm");
         assertThatThrownBy(() -> FineTune.model("m").dataset("d").ppo().build())
-                .isInstanceOf(InvalidConfigException.class).hasMessage("reward_model: is required for stage ppo");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("reward_model: is required for stage ppo");
     }
 
     @Test
@@ -141,7 +191,8 @@ class FineTuneTest {
 
         assertThat(c.training().doTrain()).isTrue();
         assertThat(c.finetuning()).isEqualTo(FinetuningArguments.defaults());
-        assertThatThrownBy(() -> FineTune.model("m").build()).isInstanceOf(InvalidConfigException.class)
+        assertThatThrownBy(() -> FineTune.model("m").build())
+                .isInstanceOf(InvalidConfigException.class)
                 .hasMessage("dataset: must name at least one dataset when do_train is true");
         assertThatThrownBy(() -> FineTune.model("m").dataset("d").batchSize(0).build())
                 .isInstanceOf(InvalidConfigException.class)

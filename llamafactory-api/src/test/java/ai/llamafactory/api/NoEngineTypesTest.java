@@ -17,16 +17,20 @@ class NoEngineTypesTest {
     @Test
     void noSourceFileMentionsDjl() throws IOException {
         Path sources = Path.of("src/main/java");
-        assertThat(sources).as("api sources from " + Path.of("").toAbsolutePath()).isDirectory();
+        assertThat(sources)
+                .as("api sources from " + Path.of("").toAbsolutePath())
+                .isDirectory();
         List<Path> offenders;
         try (Stream<Path> files = Files.walk(sources)) {
-            offenders = files.filter(p -> p.toString().endsWith(".java")).filter(p -> {
-                try {
-                    return Files.readString(p).contains("ai.djl");
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).collect(Collectors.toList());
+            offenders = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> {
+                        try {
+                            return Files.readString(p).contains("ai.djl");
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .collect(Collectors.toList());
         }
         assertThat(offenders).isEmpty();
     }

@@ -16,8 +16,7 @@ final class TestTrainerProviders {
     static volatile boolean fallbackSupports;
     static final AtomicInteger CREATED = new AtomicInteger();
 
-    private TestTrainerProviders() {
-    }
+    private TestTrainerProviders() {}
 
     static void reset() {
         trainer = null;

@@ -37,11 +37,16 @@ class TrainerDispatchTest {
     @Test
     void runDispatchesToTheRegisteredProvider() {
         Trainer trainer = mock(Trainer.class);
-        TrainingResult result = TrainingResult.builder(Path.of("out")).globalSteps(12).epochs(3.0).finalLoss(1.25)
-                .metric("train_loss", 1.5).duration(Duration.ofSeconds(2)).build();
+        TrainingResult result = TrainingResult.builder(Path.of("out"))
+                .globalSteps(12)
+                .epochs(3.0)
+                .finalLoss(1.25)
+                .metric("train_loss", 1.5)
+                .duration(Duration.ofSeconds(2))
+                .build();
         when(trainer.train(any(), any(), any())).thenReturn(result);
         TestTrainerProviders.trainer = trainer;
-        TrainingListener listener = new TrainingListener() { };
+        TrainingListener listener = new TrainingListener() {};
 
         FineTune fineTune = FineTune.model("m").dataset("d").outputDir("out").listener(listener);
         TrainingResult returned = fineTune.run();
@@ -63,12 +68,15 @@ class TrainerDispatchTest {
         FineTuneConfig config = FineTune.model("m").dataset("d").build();
         ClassLoader loader = getClass().getClassLoader();
 
-        assertThat(Plugins.trainerProviders(loader)).extracting(p -> p.name())
+        assertThat(Plugins.trainerProviders(loader))
+                .extracting(p -> p.name())
                 .containsExactly("test-fallback", "test-main");
         assertThat(Plugins.trainerProvider(config, loader).name()).isEqualTo("test-main");
 
         TestTrainerProviders.supports = c -> c.stage() != Stage.DPO;
-        assertThat(Plugins.trainerProvider(FineTune.model("m").dataset("d").dpo().build(), loader).name())
+        assertThat(Plugins.trainerProvider(
+                                FineTune.model("m").dataset("d").dpo().build(), loader)
+                        .name())
                 .isEqualTo("test-fallback");
     }
 
@@ -85,7 +93,8 @@ class TrainerDispatchTest {
     @Test
     void noProviderOnTheClasspathSaysWhichDependencyToAdd() throws Exception {
         try (URLClassLoader empty = new URLClassLoader(new URL[0], null)) {
-            assertThatThrownBy(() -> FineTune.model("m").dataset("d").classLoader(empty).run())
+            assertThatThrownBy(() ->
+                            FineTune.model("m").dataset("d").classLoader(empty).run())
                     .isInstanceOf(TrainingException.class)
                     .hasMessageStartingWith("no trainer implementation on the classpath for stage sft with "
                             + "finetuning_type lora: no ai.llamafactory.api.spi.TrainerProvider is registered")
@@ -98,9 +107,12 @@ class TrainerDispatchTest {
         Trainer trainer = mock(Trainer.class);
         TestTrainerProviders.trainer = trainer;
 
-        assertThatThrownBy(() -> FineTune.model("m").dataset("d").learningRate(-1).run())
-                .isInstanceOf(InvalidConfigException.class).hasMessage("learning_rate: must be >= 0, got -1.0");
-        assertThatThrownBy(() -> FineTune.model("m").dataset("d").learningRate(-1).start())
+        assertThatThrownBy(
+                        () -> FineTune.model("m").dataset("d").learningRate(-1).run())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("learning_rate: must be >= 0, got -1.0");
+        assertThatThrownBy(
+                        () -> FineTune.model("m").dataset("d").learningRate(-1).start())
                 .isInstanceOf(InvalidConfigException.class);
         verifyNoInteractions(trainer);
         assertThat(TestTrainerProviders.CREATED).hasValue(0);

@@ -20,12 +20,19 @@ import picocli.CommandLine.ParentCommand;
  * {@code API_KEY}, {@code API_MODEL_NAME} and {@code MAX_CONCURRENT}; the options {@code --host}, {@code --port} and
  * {@code --api-key} take precedence over them.
  */
-@Command(name = "api", mixinStandardHelpOptions = true,
+@Command(
+        name = "api",
+        mixinStandardHelpOptions = true,
         description = "Serve a model over an OpenAI-compatible API (GET /v1/models, POST /v1/chat/completions, "
                 + "GET /health) until Ctrl-C.",
-        footer = {"", "Environment: API_HOST (default 127.0.0.1), API_PORT (default 8000), API_KEY (bearer key, "
-                + "default none), API_MODEL_NAME, MAX_CONCURRENT.",
-            "", "Example:", "  API_PORT=8000 llamafactory api examples/inference/qwen3_lora_sft.yaml"})
+        footer = {
+            "",
+            "Environment: API_HOST (default 127.0.0.1), API_PORT (default 8000), API_KEY (bearer key, "
+                    + "default none), API_MODEL_NAME, MAX_CONCURRENT.",
+            "",
+            "Example:",
+            "  API_PORT=8000 llamafactory api examples/inference/qwen3_lora_sft.yaml"
+        })
 final class ApiCommand implements Callable<Integer> {
     /** Stands in for the model while the server settings are checked; never asked to generate. */
     private static final ChatModel NOT_LOADED = new ChatModel() {
@@ -54,12 +61,16 @@ final class ApiCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "<host>", description = "Address to bind (overrides API_HOST).")
     private String host;
 
-    @Option(names = "--port", paramLabel = "<port>", description = "Port to listen on, 0 for any free port "
-            + "(overrides API_PORT).")
+    @Option(
+            names = "--port",
+            paramLabel = "<port>",
+            description = "Port to listen on, 0 for any free port " + "(overrides API_PORT).")
     private Integer port;
 
-    @Option(names = "--api-key", paramLabel = "<key>", description = "Bearer key every request must send "
-            + "(overrides API_KEY).")
+    @Option(
+            names = "--api-key",
+            paramLabel = "<key>",
+            description = "Bearer key every request must send " + "(overrides API_KEY).")
     private String apiKey;
 
     @Override
@@ -71,14 +82,14 @@ final class ApiCommand implements Callable<Integer> {
         ChatModel model = ctx.loadChatModel(config);
         try {
             OpenAiServer server = serverFor(model, ctx).build().start();
-            try (ShutdownHooks.Registration hook = ctx.shutdownHooks().register("llamafactory-api-shutdown",
-                    () -> {
-                        ctx.err().println("llamafactory: stopping the API server");
-                        ctx.err().flush();
-                        server.stop();
-                    })) {
-                ctx.out().println("Serving model '" + server.modelName() + "' at " + server.baseUri() + "/v1"
-                        + (server.requiresApiKey() ? " (API key required)" : "") + "; press Ctrl-C to stop.");
+            try (ShutdownHooks.Registration hook = ctx.shutdownHooks().register("llamafactory-api-shutdown", () -> {
+                ctx.err().println("llamafactory: stopping the API server");
+                ctx.err().flush();
+                server.stop();
+            })) {
+                ctx.out()
+                        .println("Serving model '" + server.modelName() + "' at " + server.baseUri() + "/v1"
+                                + (server.requiresApiKey() ? " (API key required)" : "") + "; press Ctrl-C to stop.");
                 ctx.out().flush();
                 server.awaitStopped();
             } finally {

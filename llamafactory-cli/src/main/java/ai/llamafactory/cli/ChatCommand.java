@@ -14,7 +14,9 @@ import picocli.CommandLine.ParentCommand;
  * ({@code model_name_or_path}, {@code adapter_name_or_path}, {@code template}, generation arguments) and chats with it
  * in the terminal ({@link TerminalChat}).
  */
-@Command(name = "chat", mixinStandardHelpOptions = true,
+@Command(
+        name = "chat",
+        mixinStandardHelpOptions = true,
         description = "Chat with a model in the terminal; replies stream as they are generated. Type `clear` to "
                 + "remove the history, `exit` to quit.",
         footer = {"", "Example:", "  llamafactory chat examples/inference/qwen3_lora_sft.yaml"})
@@ -31,10 +33,13 @@ final class ChatCommand implements Callable<Integer> {
         FineTuneConfig config = arguments.load();
         ChatModel model = ctx.loadChatModel(config);
         try {
-            TerminalChat chat = new TerminalChat(model,
-                    new BufferedReader(new InputStreamReader(ctx.in(), ctx.inputCharset())), ctx.out(), ctx.err());
-            try (ShutdownHooks.Registration hook = ctx.shutdownHooks().register("llamafactory-chat-shutdown",
-                    chat::cancelReply)) {
+            TerminalChat chat = new TerminalChat(
+                    model,
+                    new BufferedReader(new InputStreamReader(ctx.in(), ctx.inputCharset())),
+                    ctx.out(),
+                    ctx.err());
+            try (ShutdownHooks.Registration hook =
+                    ctx.shutdownHooks().register("llamafactory-chat-shutdown", chat::cancelReply)) {
                 chat.run();
             }
         } finally {

@@ -129,8 +129,7 @@ public final class CliContext {
         private Function<FineTuneConfig, ChatModel> chatModels = CliContext::chatModelFromProviders;
         private ShutdownHooks shutdownHooks = ShutdownHooks.jvm();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param value standard output
@@ -231,7 +230,7 @@ public final class CliContext {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "CliContext{terminal=%s, environment=%d variables}", terminal,
-                environment.size());
+        return String.format(
+                Locale.ROOT, "CliContext{terminal=%s, environment=%d variables}", terminal, environment.size());
     }
 }

@@ -11,11 +11,15 @@ import picocli.CommandLine.Parameters;
  * followed by {@code key=value} overrides, as {@code llamafactory-cli train qwen3_lora_sft.yaml learning_rate=5e-5}.
  */
 final class ConfigArguments {
-    @Parameters(index = "0", paramLabel = "<config>",
+    @Parameters(
+            index = "0",
+            paramLabel = "<config>",
             description = "LLaMA-Factory configuration file (.yaml, .yml, or .json read as JSON).")
     Path configFile;
 
-    @Parameters(index = "1..*", paramLabel = "<key=value>",
+    @Parameters(
+            index = "1..*",
+            paramLabel = "<key=value>",
             description = "Overrides applied after the file, LLaMA-Factory's keys, e.g. learning_rate=5e-5 "
                     + "output_dir=saves/run2.")
     List<String> overrides = new ArrayList<>();

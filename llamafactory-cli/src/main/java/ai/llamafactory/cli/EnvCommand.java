@@ -5,7 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code llamafactory env}: prints the {@link EnvironmentReport} (paste it into bug reports). */
-@Command(name = "env", mixinStandardHelpOptions = true,
+@Command(
+        name = "env",
+        mixinStandardHelpOptions = true,
         description = "Show the Java, OS, memory, DJL, PyTorch engine and device environment.")
 final class EnvCommand implements Callable<Integer> {
     @ParentCommand

@@ -42,10 +42,14 @@ public record EnvironmentReport(Map<String, String> entries) {
         Map<String, String> e = new LinkedHashMap<>();
         LibraryVersion library = LibraryVersion.current();
         e.put("LlamaFactory for Java version", library.version());
-        e.put("Java version", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
-                + System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version") + ")");
-        e.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
-                + System.getProperty("os.arch") + ")");
+        e.put(
+                "Java version",
+                System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
+                        + System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version") + ")");
+        e.put(
+                "OS",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
+                        + System.getProperty("os.arch") + ")");
         e.put("CPU cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         e.put("Memory", memory());
         DjlEngine.applyOfflineDefaults();
@@ -63,8 +67,11 @@ public record EnvironmentReport(Map<String, String> entries) {
             e.put(DEVICES, "unknown (the engine did not start)");
         }
         e.put("DJL offline (ai.djl.offline)", System.getProperty("ai.djl.offline", "false"));
-        e.put("DJL cache (DJL_CACHE_DIR)", System.getProperty("DJL_CACHE_DIR",
-                Objects.requireNonNullElse(System.getenv("DJL_CACHE_DIR"), "~/.djl.ai (default)")));
+        e.put(
+                "DJL cache (DJL_CACHE_DIR)",
+                System.getProperty(
+                        "DJL_CACHE_DIR",
+                        Objects.requireNonNullElse(System.getenv("DJL_CACHE_DIR"), "~/.djl.ai (default)")));
         return new EnvironmentReport(e);
     }
 

@@ -12,8 +12,7 @@ public final class ExitCodes {
     /** The command line or the configuration is wrong: unknown option or key, bad value, missing file argument. */
     public static final int USAGE_ERROR = 2;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 
     /**
      * @param failure what a command threw

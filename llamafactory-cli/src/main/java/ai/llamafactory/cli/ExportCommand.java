@@ -14,7 +14,9 @@ import picocli.CommandLine.ParentCommand;
  * base model and writes a Hugging Face model folder to {@code export_dir}, as LLaMA-Factory's
  * {@code llamafactory-cli export examples/merge_lora/qwen3_lora_sft.yaml}. See {@link ModelExport}.
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
         description = "Merge LoRA adapters into the base model and export it (export_dir, export_size, "
                 + "export_legacy_format, export_ollama_modelfile ...).",
         footer = {"", "Example:", "  llamafactory export examples/merge_lora/qwen3_lora_sft.yaml"})
@@ -33,10 +35,13 @@ final class ExportCommand implements Callable<Integer> {
         long start = ctx.nanoClock().getAsLong();
         List<Path> written = ModelExport.export(config);
         long seconds = TimeUnit.NANOSECONDS.toSeconds(ctx.nanoClock().getAsLong() - start);
-        ctx.out().println("Exported " + config.model().modelNameOrPath()
-                + (config.model().adapterNameOrPath().isEmpty() ? ""
-                        : " with adapter(s) " + String.join(", ", config.model().adapterNameOrPath()) + " merged")
-                + " to " + dir + " (" + written.size() + " files, " + seconds + " s):");
+        ctx.out()
+                .println("Exported " + config.model().modelNameOrPath()
+                        + (config.model().adapterNameOrPath().isEmpty()
+                                ? ""
+                                : " with adapter(s) "
+                                        + String.join(", ", config.model().adapterNameOrPath()) + " merged")
+                        + " to " + dir + " (" + written.size() + " files, " + seconds + " s):");
         for (Path file : written) {
             ctx.out().println("  " + file);
         }

@@ -29,8 +29,7 @@ final class JvmShutdownHooks implements ShutdownHooks {
     private final Map<String, SignalHandler> previous = new LinkedHashMap<>();
     private boolean interrupted;
 
-    private JvmShutdownHooks() {
-    }
+    private JvmShutdownHooks() {}
 
     @Override
     public Registration register(String name, Runnable action) {
@@ -51,7 +50,7 @@ final class JvmShutdownHooks implements ShutdownHooks {
             install();
         }
         interruptActions.put(action, name);
-        Registration fallback = previous.size() < SIGNALS.length ? register(name, action) : () -> { };
+        Registration fallback = previous.size() < SIGNALS.length ? register(name, action) : () -> {};
         return () -> {
             fallback.close();
             synchronized (this) {

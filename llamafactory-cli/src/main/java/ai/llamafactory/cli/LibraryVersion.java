@@ -28,7 +28,10 @@ public record LibraryVersion(String version, String djlVersion, String pytorchVe
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE + " from the llamafactory-cli jar", e);
         }
-        return new LibraryVersion(p.getProperty("version", "unknown"), p.getProperty("djl.version", "unknown"),
-                p.getProperty("pytorch.version", "unknown"), p.getProperty("url", ""));
+        return new LibraryVersion(
+                p.getProperty("version", "unknown"),
+                p.getProperty("djl.version", "unknown"),
+                p.getProperty("pytorch.version", "unknown"),
+                p.getProperty("url", ""));
     }
 }

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
  * adds the stack trace. {@link #run(CliContext, String...)} runs the command in-process, for tests and for
  * applications that embed it.
  */
-@Command(name = "llamafactory",
+@Command(
+        name = "llamafactory",
         mixinStandardHelpOptions = true,
         versionProvider = LlamaFactoryCli.VersionProvider.class,
         synopsisSubcommandLabel = "COMMAND",
@@ -71,8 +72,7 @@ public final class LlamaFactoryCli implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--debug", scope = ScopeType.INHERIT,
-            description = "Print the stack trace of errors.")
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print the stack trace of errors.")
     private boolean debug;
 
     private LlamaFactoryCli(CliContext context) {

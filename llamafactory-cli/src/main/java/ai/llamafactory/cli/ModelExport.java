@@ -38,8 +38,7 @@ import org.slf4j.LoggerFactory;
 final class ModelExport {
     private static final Logger LOG = LoggerFactory.getLogger(ModelExport.class);
 
-    private ModelExport() {
-    }
+    private ModelExport() {}
 
     /**
      * Checks the export keys without loading anything.
@@ -50,9 +49,10 @@ final class ModelExport {
      */
     static Path check(FineTuneConfig config) {
         ExportArguments ex = config.export();
-        Path dir = ex.exportDir().orElseThrow(() -> new InvalidConfigException(
-                "export_dir: required to export a model (the folder the merged model is written to); add "
-                        + "export_dir=<folder>"));
+        Path dir = ex.exportDir()
+                .orElseThrow(() -> new InvalidConfigException(
+                        "export_dir: required to export a model (the folder the merged model is written to); add "
+                                + "export_dir=<folder>"));
         // export_quantization_bit, export_legacy_format, export_hub_model_id and quantization_bit are refused when
         // the configuration is built (ExportArguments, ModelArguments), before this check runs.
         return dir;
@@ -71,10 +71,11 @@ final class ModelExport {
         Path dir = check(config);
         ExportArguments ex = config.export();
         ModelArguments model = config.model().toBuilder()
-                .device(ex.exportDevice() == ExportDevice.CPU ? "cpu" : "auto").build();
+                .device(ex.exportDevice() == ExportDevice.CPU ? "cpu" : "auto")
+                .build();
         try (DjlLoadedModel loaded = new DjlModelLoader().load(model)) {
-            ExportConfig.Builder out = ExportConfig.builder(dir).exportSize(ex.exportSize())
-                    .sourceFolder(loaded.localPath());
+            ExportConfig.Builder out =
+                    ExportConfig.builder(dir).exportSize(ex.exportSize()).sourceFolder(loaded.localPath());
             weightDtype(ex).ifPresent(out::weightDtype);
             addTemplate(config, loaded.localPath(), out);
             List<String> adapters = config.model().adapterNameOrPath();
@@ -82,7 +83,10 @@ final class ModelExport {
                 return ModelExporter.export(loaded.model(), out.build());
             }
             LoraModel lora = LoraSetup.apply(loaded.model(), PeftArguments.loraSetup(config, false));
-            LOG.info("merged {} adapter(s) into {}", adapters.size(), config.model().modelNameOrPath());
+            LOG.info(
+                    "merged {} adapter(s) into {}",
+                    adapters.size(),
+                    config.model().modelNameOrPath());
             return ModelExporter.export(lora, out.build());
         }
     }
@@ -112,8 +116,10 @@ final class ModelExport {
             try {
                 out.chatTemplate(template.toJinja(tokenizer.specialTokens()));
             } catch (InvalidConfigException e) {
-                LOG.warn("template {} cannot be written as a Jinja chat_template ({}); the tokenizer's own is kept",
-                        template.name(), e.getMessage());
+                LOG.warn(
+                        "template {} cannot be written as a Jinja chat_template ({}); the tokenizer's own is kept",
+                        template.name(),
+                        e.getMessage());
             }
         }
         if (config.export().exportOllamaModelfile()) {

@@ -105,7 +105,8 @@ public final class TerminalChat {
 
     private boolean answer(String query) {
         ChatMessage question = ChatMessage.user(query);
-        ChatRequest request = ChatRequest.builder().messages(history).addMessage(question).build();
+        ChatRequest request =
+                ChatRequest.builder().messages(history).addMessage(question).build();
         StringBuilder reply = new StringBuilder();
         AtomicReference<ChatStreamEnd> end = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -114,25 +115,28 @@ public final class TerminalChat {
         out.print("Assistant: ");
         out.flush();
         try {
-            model.streamChat(request, new ChatStreamListener() {
-                @Override
-                public boolean onDelta(ChatDelta delta) {
-                    out.print(delta.text());
-                    out.flush();
-                    reply.append(delta.text());
-                    return true;
-                }
+            model.streamChat(
+                    request,
+                    new ChatStreamListener() {
+                        @Override
+                        public boolean onDelta(ChatDelta delta) {
+                            out.print(delta.text());
+                            out.flush();
+                            reply.append(delta.text());
+                            return true;
+                        }
 
-                @Override
-                public void onComplete(ChatStreamEnd e) {
-                    end.set(e);
-                }
+                        @Override
+                        public void onComplete(ChatStreamEnd e) {
+                            end.set(e);
+                        }
 
-                @Override
-                public void onError(Throwable error) {
-                    failure.set(error);
-                }
-            }, token);
+                        @Override
+                        public void onError(Throwable error) {
+                            failure.set(error);
+                        }
+                    },
+                    token);
         } catch (RuntimeException thrown) {
             failure.compareAndSet(null, thrown);
         }
@@ -140,9 +144,11 @@ public final class TerminalChat {
         out.flush();
         Throwable error = failure.get();
         if (error != null || end.get() == null) {
-            String message = error == null ? "the model ended the reply without a result"
-                    : error instanceof LlamaFactoryException && error.getMessage() != null ? error.getMessage()
-                    : error.toString();
+            String message = error == null
+                    ? "the model ended the reply without a result"
+                    : error instanceof LlamaFactoryException && error.getMessage() != null
+                            ? error.getMessage()
+                            : error.toString();
             err.println("llamafactory: error: " + message);
             err.flush();
             return false;

@@ -20,7 +20,9 @@ import picocli.CommandLine.ParentCommand;
  * {@link TrainingProgressBar}, then prints the final metrics as transformers' {@code log_metrics} does. Ctrl-C stops
  * the run at the next step boundary and lets the trainer write its outputs before the process exits.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
         description = "Train a model from a LLaMA-Factory configuration (stage pt or sft; rm, dpo, kto and ppo with "
                 + "llamafactory-rlhf).",
         footer = {"", "Example:", "  llamafactory train examples/train_lora/qwen3_lora_sft.yaml learning_rate=5e-5"})
@@ -38,21 +40,23 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         CliContext ctx = root.context();
         FineTuneConfig config = arguments.load();
-        TrainingProgressBar bar = new TrainingProgressBar(ctx.out(),
+        TrainingProgressBar bar = new TrainingProgressBar(
+                ctx.out(),
                 ctx.terminal() ? TrainingProgressBar.Mode.TERMINAL : TrainingProgressBar.Mode.LOG_LINES,
                 ctx.nanoClock());
         TrainingHandle handle = FineTune.from(config).listener(bar).start();
         TrainingResult result;
         // Ctrl-C asks the run to stop without shutting the JVM down, so the outputs (loss plot included) are written
         // as after a finished run and the command exits with its own code.
-        try (ShutdownHooks.Registration hook = ctx.shutdownHooks().onInterrupt("llamafactory-train-interrupt",
-                () -> stop(handle, ctx.err()))) {
+        try (ShutdownHooks.Registration hook =
+                ctx.shutdownHooks().onInterrupt("llamafactory-train-interrupt", () -> stop(handle, ctx.err()))) {
             result = handle.await();
         }
         printMetrics(ctx.out(), result.metrics());
         ctx.out().println("Outputs written to " + result.outputDir());
         ctx.out().flush();
-        return result.stopReason() == TrainingResult.StopReason.CANCELLED ? ExitCodes.RUNTIME_FAILURE
+        return result.stopReason() == TrainingResult.StopReason.CANCELLED
+                ? ExitCodes.RUNTIME_FAILURE
                 : ExitCodes.SUCCESS;
     }
 
@@ -82,13 +86,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.println("***** train metrics *****");
         int width = metrics.keySet().stream().mapToInt(String::length).max().orElse(0);
-        metrics.keySet().stream().sorted().forEach(k -> out.println(String.format(Locale.ROOT, "  %-" + width
-                + "s = %s", k, format(k, metrics.get(k)))));
+        metrics.keySet().stream()
+                .sorted()
+                .forEach(k -> out.println(
+                        String.format(Locale.ROOT, "  %-" + width + "s = %s", k, format(k, metrics.get(k)))));
     }
 
     /** @return whether a metric counts something (an int in Python): total_tokens, total_flos ... */
     private static boolean isCount(String key) {
-        return key.startsWith("total_") || key.endsWith("_tokens") || key.endsWith("_tokens_seen")
+        return key.startsWith("total_")
+                || key.endsWith("_tokens")
+                || key.endsWith("_tokens_seen")
                 || key.equals("global_step");
     }
 
@@ -105,13 +113,21 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (key.endsWith("_runtime")) {
             long centis = Math.round(value * 100);
-            return String.format(Locale.ROOT, "%d:%02d:%02d.%02d", centis / 360_000, centis / 6000 % 60,
-                    centis / 100 % 60, centis % 100);
+            return String.format(
+                    Locale.ROOT,
+                    "%d:%02d:%02d.%02d",
+                    centis / 360_000,
+                    centis / 6000 % 60,
+                    centis / 100 % 60,
+                    centis % 100);
         }
         if (value == Math.rint(value) && Math.abs(value) < 1e15 && isCount(key)) {
             return Long.toString((long) value);
         }
-        String text = new BigDecimal(value).setScale(4, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+        String text = new BigDecimal(value)
+                .setScale(4, RoundingMode.HALF_EVEN)
+                .stripTrailingZeros()
+                .toPlainString();
         return text.contains(".") ? text : text + ".0";
     }
 }

@@ -77,11 +77,19 @@ public final class TrainingProgressBar implements TrainingListener {
         maxSteps = event.maxSteps();
         startNanos = nanoClock.getAsLong();
         String examples = event.trainExamples() < 0 ? "streamed examples" : group(event.trainExamples()) + " examples";
-        double percent = event.totalParameters() > 0 ? 100.0 * event.trainableParameters() / event.totalParameters()
-                : 0;
-        printLine(String.format(Locale.ROOT, "Training %s steps (%s epochs, %s); trainable params: %s || all params:"
-                        + " %s || trainable%%: %.4f; output: %s", group(maxSteps), trim(event.epochs()), examples,
-                group(event.trainableParameters()), group(event.totalParameters()), percent, event.outputDir()));
+        double percent =
+                event.totalParameters() > 0 ? 100.0 * event.trainableParameters() / event.totalParameters() : 0;
+        printLine(String.format(
+                Locale.ROOT,
+                "Training %s steps (%s epochs, %s); trainable params: %s || all params:"
+                        + " %s || trainable%%: %.4f; output: %s",
+                group(maxSteps),
+                trim(event.epochs()),
+                examples,
+                group(event.trainableParameters()),
+                group(event.totalParameters()),
+                percent,
+                event.outputDir()));
     }
 
     @Override
@@ -109,8 +117,14 @@ public final class TrainingProgressBar implements TrainingListener {
         Map<String, Double> m = event.metrics();
         double loggedLoss = m.getOrDefault("loss", loss);
         double loggedLr = m.getOrDefault("learning_rate", learningRate);
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "step %s/%s (%s) | loss %s | lr %s",
-                group(event.step()), group(maxSteps), percent(event.step()), number(loggedLoss), rate(loggedLr)));
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT,
+                "step %s/%s (%s) | loss %s | lr %s",
+                group(event.step()),
+                group(maxSteps),
+                percent(event.step()),
+                number(loggedLoss),
+                rate(loggedLr)));
         Double gradNorm = m.get("grad_norm");
         if (gradNorm != null && Double.isFinite(gradNorm)) {
             line.append(" | grad_norm ").append(number(gradNorm));
@@ -119,14 +133,19 @@ public final class TrainingProgressBar implements TrainingListener {
         if (epoch != null) {
             line.append(" | epoch ").append(String.format(Locale.ROOT, "%.2f", epoch));
         }
-        line.append(" | ").append(throughput(now)).append(" | elapsed ").append(duration(elapsed(now)))
-                .append(" | eta ").append(eta(now));
+        line.append(" | ")
+                .append(throughput(now))
+                .append(" | elapsed ")
+                .append(duration(elapsed(now)))
+                .append(" | eta ")
+                .append(eta(now));
         printLine(line.toString());
     }
 
     @Override
     public synchronized void onEvaluate(EvaluationEvent event) {
-        StringBuilder line = new StringBuilder("eval at step ").append(group(event.step())).append(':');
+        StringBuilder line =
+                new StringBuilder("eval at step ").append(group(event.step())).append(':');
         String sep = " ";
         for (Map.Entry<String, Double> e : event.metrics().entrySet()) {
             line.append(sep).append(e.getKey()).append(' ').append(number(e.getValue()));
@@ -148,18 +167,19 @@ public final class TrainingProgressBar implements TrainingListener {
             out.println();
             drawnWidth = 0;
         }
-        String how = switch (result.stopReason()) {
-            case COMPLETED -> "finished";
-            case CANCELLED -> "cancelled";
-            case EARLY_STOPPED -> "stopped early";
-        };
+        String how =
+                switch (result.stopReason()) {
+                    case COMPLETED -> "finished";
+                    case CANCELLED -> "cancelled";
+                    case EARLY_STOPPED -> "stopped early";
+                };
         // the figures of train_results.json / all_results.json when the trainer reports them, so both agree
         Double runtime = result.metrics().get("train_runtime");
         Double rate = result.metrics().get("train_tokens_per_second");
         String time = runtime != null ? duration((long) (runtime * 1e9)) : duration(elapsed(now));
         String speed = rate != null ? tokensPerSecond(rate) : throughput(now);
-        out.println(String.format(Locale.ROOT, "Training %s after %s steps in %s (%s)", how,
-                group(result.globalSteps()), time, speed));
+        out.println(String.format(
+                Locale.ROOT, "Training %s after %s steps in %s (%s)", how, group(result.globalSteps()), time, speed));
         out.flush();
     }
 
@@ -181,9 +201,18 @@ public final class TrainingProgressBar implements TrainingListener {
         if (step <= 0) {
             return;
         }
-        String text = String.format(Locale.ROOT, "%s %s/%s %s | loss %s | lr %s | %s | %s<%s", bar(),
-                group(step), group(maxSteps), percent(step), number(loss), rate(learningRate), throughput(now),
-                duration(elapsed(now)), eta(now));
+        String text = String.format(
+                Locale.ROOT,
+                "%s %s/%s %s | loss %s | lr %s | %s | %s<%s",
+                bar(),
+                group(step),
+                group(maxSteps),
+                percent(step),
+                number(loss),
+                rate(learningRate),
+                throughput(now),
+                duration(elapsed(now)),
+                eta(now));
         out.print('\r');
         out.print(pad(text, drawnWidth));
         out.flush();
@@ -240,7 +269,8 @@ public final class TrainingProgressBar implements TrainingListener {
         long h = s / 3600;
         long m = (s % 3600) / 60;
         long sec = s % 60;
-        return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, sec)
+        return h > 0
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, sec)
                 : String.format(Locale.ROOT, "%02d:%02d", m, sec);
     }
 

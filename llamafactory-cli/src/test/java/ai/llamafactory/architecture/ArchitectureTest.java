@@ -32,11 +32,17 @@ class ArchitectureTest {
     @BeforeAll
     static void importMainClasses() {
         // from folders (-pl ... -am) or the modules' jars (verify): main classes only
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("ai.llamafactory");
         assertThat(classes.stream().map(c -> c.getPackageName()).collect(Collectors.toSet()))
-                .contains("ai.llamafactory.api", "ai.llamafactory.data.worker", "ai.llamafactory.core.train",
-                        "ai.llamafactory.peft.lora", "ai.llamafactory.server", "ai.llamafactory.cli");
+                .contains(
+                        "ai.llamafactory.api",
+                        "ai.llamafactory.data.worker",
+                        "ai.llamafactory.core.train",
+                        "ai.llamafactory.peft.lora",
+                        "ai.llamafactory.server",
+                        "ai.llamafactory.cli");
     }
 
     @Test
@@ -48,17 +54,29 @@ class ArchitectureTest {
 
     @Test
     void theApiHoldsNoDjlType() {
-        ArchRule rule = noClasses().that().resideInAPackage("ai.llamafactory.api..")
-                .should().dependOnClassesThat().resideInAPackage("ai.djl..")
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAPackage("ai.llamafactory.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("ai.djl..")
                 .because("the api module is engine-free: DJL types stay in the engine modules");
         rule.check(classes);
     }
 
     @Test
     void theApiDependsOnNoOtherModule() {
-        ArchRule rule = noClasses().that().resideInAPackage("ai.llamafactory.api..")
-                .should().dependOnClassesThat().resideInAnyPackage("ai.llamafactory.data..", "ai.llamafactory.core..",
-                        "ai.llamafactory.peft..", "ai.llamafactory.rlhf..", "ai.llamafactory.server..",
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAPackage("ai.llamafactory.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "ai.llamafactory.data..",
+                        "ai.llamafactory.core..",
+                        "ai.llamafactory.peft..",
+                        "ai.llamafactory.rlhf..",
+                        "ai.llamafactory.server..",
                         "ai.llamafactory.cli..")
                 .because("every module builds on the api, never the other way");
         rule.check(classes);
@@ -73,7 +91,8 @@ class ArchitectureTest {
             }
         }
         String pom = Files.readString(Path.of("..", "javadoc", "pom.xml"));
-        Matcher m = Pattern.compile("<excludePackageNames>([^<]*)</excludePackageNames>").matcher(pom);
+        Matcher m = Pattern.compile("<excludePackageNames>([^<]*)</excludePackageNames>")
+                .matcher(pom);
         assertThat(m.find()).as("javadoc/pom.xml excludePackageNames").isTrue();
         Set<String> excluded = new TreeSet<>(Arrays.asList(m.group(1).trim().split("\\s*:\\s*")));
         assertThat(marked).as("packages marked @Internal").isNotEmpty().isEqualTo(excluded);

@@ -24,11 +24,12 @@ class ApiCommandTest {
     @TempDir
     Path tmp;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private Path yaml() throws Exception {
-        return Files.writeString(tmp.resolve("serve.yaml"), "model_name_or_path: " + tmp.resolve("model")
-                + "\ntemplate: chatml\n");
+        return Files.writeString(
+                tmp.resolve("serve.yaml"), "model_name_or_path: " + tmp.resolve("model") + "\ntemplate: chatml\n");
     }
 
     /** Starts the command on another thread and waits for its "Serving" line. */
@@ -79,7 +80,8 @@ class ApiCommandTest {
 
     @Test
     void apiKeyFromTheEnvironmentGuardsEveryRoute() throws Exception {
-        CliRun run = new CliRun().chatModel(new EchoChatModel())
+        CliRun run = new CliRun()
+                .chatModel(new EchoChatModel())
                 .environment(Map.of("API_KEY", "s3cret", "API_HOST", "127.0.0.1", "API_MODEL_NAME", "tiny-sft"));
         Path config = yaml();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
@@ -99,24 +101,32 @@ class ApiCommandTest {
 
     @Test
     void aPortInUseExits2AndClosesTheModel() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
-                java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             EchoChatModel model = new EchoChatModel();
-            CliRun.Result r = new CliRun().chatModel(model)
+            CliRun.Result r = new CliRun()
+                    .chatModel(model)
                     .run("api", yaml().toString(), "--port", Integer.toString(taken.getLocalPort()));
             assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
             assertThat(r.err()).startsWith("llamafactory: error: cannot serve on 127.0.0.1:" + taken.getLocalPort());
-            assertThat(model.closed).as("the model is closed when the server cannot start").isTrue();
+            assertThat(model.closed)
+                    .as("the model is closed when the server cannot start")
+                    .isTrue();
         }
     }
 
     @Test
     void invalidPortInTheEnvironmentExits2() throws Exception {
         EchoChatModel model = new EchoChatModel();
-        CliRun.Result r = new CliRun().chatModel(model).environment(Map.of("API_PORT", "eighty"))
+        CliRun.Result r = new CliRun()
+                .chatModel(model)
+                .environment(Map.of("API_PORT", "eighty"))
                 .run("api", yaml().toString());
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
-        assertThat(r.err()).startsWith("llamafactory: error: ").contains("API_PORT").contains("eighty");
+        assertThat(r.err())
+                .startsWith("llamafactory: error: ")
+                .contains("API_PORT")
+                .contains("eighty");
         assertThat(model.requests).isEmpty();
         assertThat(model.closed).as("checked before the model is loaded").isFalse();
     }

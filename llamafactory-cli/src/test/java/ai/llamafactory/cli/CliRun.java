@@ -14,8 +14,7 @@ import java.util.function.Function;
 /** Runs the command line in-process with captured output, piped input and shutdown hooks the test triggers. */
 final class CliRun {
     /** What a run printed and returned. */
-    record Result(int exitCode, String out, String err) {
-    }
+    record Result(int exitCode, String out, String err) {}
 
     /** Shutdown hooks that run when the test calls {@link #fire()}, as Ctrl-C would run JVM hooks. */
     static final class ManualShutdown implements ShutdownHooks {

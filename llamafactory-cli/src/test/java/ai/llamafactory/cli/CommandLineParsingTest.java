@@ -24,8 +24,12 @@ class CommandLineParsingTest {
     @ParameterizedTest
     @ValueSource(strings = {"train", "export", "chat", "api"})
     void configCommandsTakeTheFileThenOverrides(String command) {
-        ParseResult root = parse(command, "examples/train_lora/qwen3_lora_sft.yaml", "learning_rate=5e-5",
-                "output_dir=saves/run 2", "lora_target=q_proj,v_proj");
+        ParseResult root = parse(
+                command,
+                "examples/train_lora/qwen3_lora_sft.yaml",
+                "learning_rate=5e-5",
+                "output_dir=saves/run 2",
+                "lora_target=q_proj,v_proj");
         ParseResult sub = root.subcommand();
         assertThat(sub.commandSpec().name()).isEqualTo(command);
         assertThat(sub.matchedPositional(0).<Path>getValue())
@@ -43,8 +47,18 @@ class CommandLineParsingTest {
 
     @Test
     void apiOptionsAndDebugAnywhere() {
-        ParseResult sub = parse("api", "serve.yaml", "--host", "0.0.0.0", "--port", "0", "--api-key", "s3cret",
-                "template=chatml", "--debug").subcommand();
+        ParseResult sub = parse(
+                        "api",
+                        "serve.yaml",
+                        "--host",
+                        "0.0.0.0",
+                        "--port",
+                        "0",
+                        "--api-key",
+                        "s3cret",
+                        "template=chatml",
+                        "--debug")
+                .subcommand();
         assertThat(sub.matchedOptionValue("--host", "")).isEqualTo("0.0.0.0");
         assertThat(sub.matchedOptionValue("--port", -1)).isEqualTo(0);
         assertThat(sub.matchedOptionValue("--api-key", "")).isEqualTo("s3cret");
@@ -70,7 +84,8 @@ class CommandLineParsingTest {
     void noCommandPrintsTheUsageAndExits2() {
         CliRun.Result r = CliRun.of();
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
-        assertThat(r.out()).contains("Usage: llamafactory [-hV] [--debug] COMMAND")
+        assertThat(r.out())
+                .contains("Usage: llamafactory [-hV] [--debug] COMMAND")
                 .contains("llamafactory train  <config> [key=value...]  train models")
                 .contains("llamafactory api    <config> [key=value...]  launch an OpenAI-style API\n")
                 .contains("Hint: you can use `lmf` (bin/lmf) as an abbreviation for `llamafactory`.");
@@ -81,16 +96,21 @@ class CommandLineParsingTest {
     void helpOfACommandShowsItsArgumentsAndExits0() {
         CliRun.Result r = CliRun.of("help", "train");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("Usage: llamafactory train [-hV] [--debug] <config> [<key=value>...]")
-                .contains("LLaMA-Factory configuration file").contains("learning_rate=5e-5");
-        assertThat(CliRun.of("api", "--help").out()).contains("API_HOST (default 127.0.0.1)").contains("--port");
+        assertThat(r.out())
+                .contains("Usage: llamafactory train [-hV] [--debug] <config> [<key=value>...]")
+                .contains("LLaMA-Factory configuration file")
+                .contains("learning_rate=5e-5");
+        assertThat(CliRun.of("api", "--help").out())
+                .contains("API_HOST (default 127.0.0.1)")
+                .contains("--port");
     }
 
     @Test
     void unknownCommandExits2WithASuggestion() {
         CliRun.Result r = CliRun.of("trian", "x.yaml");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
-        assertThat(r.err()).contains("llamafactory: error: Unmatched arguments from index 0: 'trian', 'x.yaml'")
+        assertThat(r.err())
+                .contains("llamafactory: error: Unmatched arguments from index 0: 'trian', 'x.yaml'")
                 .contains("Did you mean: llamafactory train?");
     }
 
@@ -98,7 +118,8 @@ class CommandLineParsingTest {
     void missingConfigFileArgumentExits2() {
         CliRun.Result r = CliRun.of("train");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
-        assertThat(r.err()).contains("llamafactory: error: Missing required parameter: '<config>'")
+        assertThat(r.err())
+                .contains("llamafactory: error: Missing required parameter: '<config>'")
                 .contains("Try 'llamafactory train --help' for more information.");
     }
 
@@ -114,7 +135,9 @@ class CommandLineParsingTest {
         Path missing = tmp.resolve("missing.yaml");
         CliRun.Result r = CliRun.of("train", missing.toString());
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
-        assertThat(r.err()).startsWith("llamafactory: error: ").contains(missing.toString())
+        assertThat(r.err())
+                .startsWith("llamafactory: error: ")
+                .contains(missing.toString())
                 .doesNotContain("\tat ");
     }
 
@@ -131,7 +154,10 @@ class CommandLineParsingTest {
         Path missing = tmp.resolve("missing.yaml");
         CliRun.Result r = CliRun.of("train", missing.toString(), "--debug");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
-        assertThat(r.err()).contains("llamafactory: error: ").contains("InvalidConfigException").contains("\tat ");
+        assertThat(r.err())
+                .contains("llamafactory: error: ")
+                .contains("InvalidConfigException")
+                .contains("\tat ");
         CliRun.Result before = CliRun.of("--debug", "train", missing.toString());
         assertThat(before.err()).contains("\tat ");
     }

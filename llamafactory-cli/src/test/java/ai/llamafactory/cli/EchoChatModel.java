@@ -44,7 +44,8 @@ final class EchoChatModel implements ChatModel, AutoCloseable {
     public ChatResponse chat(ChatRequest request, CancellationToken cancellation) {
         requests.add(request);
         String text = reply(request);
-        return new ChatResponse(List.of(new ChatChoice(0, text, List.of(), FinishReason.STOP)),
+        return new ChatResponse(
+                List.of(new ChatChoice(0, text, List.of(), FinishReason.STOP)),
                 new ChatUsage(request.messages().size(), tokens(text).size()));
     }
 
@@ -59,8 +60,8 @@ final class EchoChatModel implements ChatModel, AutoCloseable {
                 return;
             }
             if (i == 1 && text.contains("fail")) {
-                listener.onError(new InvalidChatRequestException("messages", "messages: the fake model refuses '"
-                        + text.substring(6) + "'"));
+                listener.onError(new InvalidChatRequestException(
+                        "messages", "messages: the fake model refuses '" + text.substring(6) + "'"));
                 return;
             }
             if (!listener.onDelta(new ChatDelta(tokens.get(i), 1))) {
@@ -68,8 +69,8 @@ final class EchoChatModel implements ChatModel, AutoCloseable {
                 return;
             }
         }
-        listener.onComplete(ChatStreamEnd.of(FinishReason.STOP, new ChatUsage(request.messages().size(),
-                tokens.size())));
+        listener.onComplete(ChatStreamEnd.of(
+                FinishReason.STOP, new ChatUsage(request.messages().size(), tokens.size())));
     }
 
     @Override

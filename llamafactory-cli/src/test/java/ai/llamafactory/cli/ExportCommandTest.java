@@ -31,7 +31,9 @@ class ExportCommandTest {
         model = TinyRun.model("qwen3", tmp.resolve("model"));
         Path data = TinyRun.dataset(tmp.resolve("data"));
         adapter = tmp.resolve("lora");
-        Path yaml = Files.writeString(tmp.resolve("lora_sft.yaml"), """
+        Path yaml = Files.writeString(
+                tmp.resolve("lora_sft.yaml"),
+                """
                 model_name_or_path: %s
                 stage: sft
                 do_train: true
@@ -49,7 +51,8 @@ class ExportCommandTest {
                 learning_rate: 1.0e-2
                 max_steps: 4
                 seed: 7
-                """.formatted(model, data, adapter));
+                """
+                        .formatted(model, data, adapter));
         CliRun.Result r = CliRun.of("train", yaml.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(adapter.resolve("adapter_model.safetensors")).exists();
@@ -57,7 +60,9 @@ class ExportCommandTest {
 
     /** LLaMA-Factory's examples/merge_lora/qwen3_lora_sft.yaml with local folders. */
     private static Path mergeYaml(String name, Path exportDir, String extra) throws Exception {
-        return Files.writeString(tmp.resolve(name), """
+        return Files.writeString(
+                tmp.resolve(name),
+                """
                 ### model
                 model_name_or_path: %s
                 adapter_name_or_path: %s
@@ -69,29 +74,38 @@ class ExportCommandTest {
                 export_size: 5
                 export_device: cpu
                 export_legacy_format: false
-                """.formatted(model, adapter, exportDir) + extra);
+                """
+                                .formatted(model, adapter, exportDir)
+                        + extra);
     }
 
     @Test
     void mergesTheAdapterIntoTheBaseWeights() throws Exception {
         Path exportDir = tmp.resolve("merged");
-        CliRun.Result r = CliRun.of("export", mergeYaml("merge.yaml", exportDir, "").toString());
+        CliRun.Result r =
+                CliRun.of("export", mergeYaml("merge.yaml", exportDir, "").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("with adapter(s) " + adapter + " merged to " + exportDir)
+        assertThat(r.out())
+                .contains("with adapter(s) " + adapter + " merged to " + exportDir)
                 .contains(exportDir.resolve("model.safetensors").toString());
 
-        for (String f : new String[] {"model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json",
-                "Modelfile"}) {
+        for (String f :
+                new String[] {"model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json", "Modelfile"
+                }) {
             assertThat(exportDir.resolve(f)).as(f).exists();
         }
         assertThat(exportDir.resolve("adapter_model.safetensors")).doesNotExist();
-        JsonNode tokenizerConfig = new ObjectMapper().readTree(exportDir.resolve("tokenizer_config.json").toFile());
+        JsonNode tokenizerConfig = new ObjectMapper()
+                .readTree(exportDir.resolve("tokenizer_config.json").toFile());
         assertThat(tokenizerConfig.get("chat_template").asText()).contains("<|im_start|>");
-        assertThat(Files.readString(exportDir.resolve("Modelfile"))).startsWith("# ollama modelfile")
-                .contains("FROM .").contains("<|im_start|>user\n{{ .Content }}<|im_end|>\n")
+        assertThat(Files.readString(exportDir.resolve("Modelfile")))
+                .startsWith("# ollama modelfile")
+                .contains("FROM .")
+                .contains("<|im_start|>user\n{{ .Content }}<|im_end|>\n")
                 .contains("PARAMETER num_ctx 4096");
 
-        JsonNode adapterConfig = new ObjectMapper().readTree(adapter.resolve("adapter_config.json").toFile());
+        JsonNode adapterConfig = new ObjectMapper()
+                .readTree(adapter.resolve("adapter_config.json").toFile());
         int rank = adapterConfig.get("r").asInt();
         double scaling = adapterConfig.get("lora_alpha").asDouble() / rank;
         assertThat(rank).isEqualTo(4);

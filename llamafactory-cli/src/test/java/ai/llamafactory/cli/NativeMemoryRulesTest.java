@@ -34,14 +34,20 @@ import org.objectweb.asm.tree.MethodNode;
  */
 class NativeMemoryRulesTest {
     private static final String ALLOWED = "ai/llamafactory/core/engine/EngineArrays";
-    private static final Set<String> ARRAY_OWNERS = Set.of("ai/djl/ndarray/NDArray", "ai/djl/ndarray/NDArrays",
-            "ai/djl/ndarray/BaseNDArray", "ai/djl/pytorch/engine/PtNDArray", "ai/djl/ndarray/NDArrayAdapter");
-    private static final Set<String> MANAGER_OWNERS = Set.of("ai/djl/ndarray/NDManager",
-            "ai/djl/ndarray/BaseNDManager", "ai/djl/pytorch/engine/PtNDManager");
+    private static final Set<String> ARRAY_OWNERS = Set.of(
+            "ai/djl/ndarray/NDArray",
+            "ai/djl/ndarray/NDArrays",
+            "ai/djl/ndarray/BaseNDArray",
+            "ai/djl/pytorch/engine/PtNDArray",
+            "ai/djl/ndarray/NDArrayAdapter");
+    private static final Set<String> MANAGER_OWNERS =
+            Set.of("ai/djl/ndarray/NDManager", "ai/djl/ndarray/BaseNDManager", "ai/djl/pytorch/engine/PtNDManager");
     private static final String SHAPE = "Lai/djl/ndarray/types/Shape;";
     /** The creations that allocate engine memory ({@code torch::empty}). */
-    private static final Set<String> ENGINE_CREATES = Set.of("(" + SHAPE + ")", "(" + SHAPE
-            + "Lai/djl/ndarray/types/DataType;)", "(" + SHAPE + "Lai/djl/ndarray/types/DataType;Lai/djl/Device;)");
+    private static final Set<String> ENGINE_CREATES = Set.of(
+            "(" + SHAPE + ")",
+            "(" + SHAPE + "Lai/djl/ndarray/types/DataType;)",
+            "(" + SHAPE + "Lai/djl/ndarray/types/DataType;Lai/djl/Device;)");
 
     @Test
     void noMainClassCreatesArraysOverJavaMemory() {
@@ -62,26 +68,39 @@ class NativeMemoryRulesTest {
             }
         }
         assertThat(classes).as("main classes found on the class path").isGreaterThan(500);
-        assertThat(violations).as("use ai.llamafactory.core.engine.EngineArrays (of, scalar, withScalar, filled) "
-                + "instead").isEmpty();
+        assertThat(violations)
+                .as("use ai.llamafactory.core.engine.EngineArrays (of, scalar, withScalar, filled) " + "instead")
+                .isEmpty();
     }
 
     @Test
     void theRuleRecognisesEveryKindOfForbiddenCall() {
         assertThat(forbidden(call("ai/djl/ndarray/NDManager", "create", "([F" + SHAPE + ")Lai/djl/ndarray/NDArray;")))
                 .isTrue();
-        assertThat(forbidden(call("ai/djl/ndarray/NDManager", "create", "(F)Lai/djl/ndarray/NDArray;"))).isTrue();
+        assertThat(forbidden(call("ai/djl/ndarray/NDManager", "create", "(F)Lai/djl/ndarray/NDArray;")))
+                .isTrue();
         assertThat(forbidden(call("ai/djl/ndarray/NDArray", "mul", "(Ljava/lang/Number;)Lai/djl/ndarray/NDArray;")))
                 .isTrue();
-        assertThat(forbidden(call("ai/djl/ndarray/NDArray", "clip",
-                "(Ljava/lang/Number;Ljava/lang/Number;)Lai/djl/ndarray/NDArray;"))).isTrue();
-        assertThat(forbidden(call("ai/djl/ndarray/NDArray", "set", "(Ljava/nio/Buffer;)V"))).isTrue();
-        assertThat(forbidden(call("ai/djl/ndarray/NDList", "decode",
-                "(Lai/djl/ndarray/NDManager;Ljava/io/InputStream;)Lai/djl/ndarray/NDList;"))).isTrue();
-        assertThat(forbidden(call("ai/djl/ndarray/NDManager", "create", "(" + SHAPE
-                + "Lai/djl/ndarray/types/DataType;)Lai/djl/ndarray/NDArray;"))).isFalse();
-        assertThat(forbidden(call("ai/djl/ndarray/NDArray", "mul", "(Lai/djl/ndarray/NDArray;)"
-                + "Lai/djl/ndarray/NDArray;"))).isFalse();
+        assertThat(forbidden(call(
+                        "ai/djl/ndarray/NDArray",
+                        "clip",
+                        "(Ljava/lang/Number;Ljava/lang/Number;)Lai/djl/ndarray/NDArray;")))
+                .isTrue();
+        assertThat(forbidden(call("ai/djl/ndarray/NDArray", "set", "(Ljava/nio/Buffer;)V")))
+                .isTrue();
+        assertThat(forbidden(call(
+                        "ai/djl/ndarray/NDList",
+                        "decode",
+                        "(Lai/djl/ndarray/NDManager;Ljava/io/InputStream;)Lai/djl/ndarray/NDList;")))
+                .isTrue();
+        assertThat(forbidden(call(
+                        "ai/djl/ndarray/NDManager",
+                        "create",
+                        "(" + SHAPE + "Lai/djl/ndarray/types/DataType;)Lai/djl/ndarray/NDArray;")))
+                .isFalse();
+        assertThat(forbidden(call(
+                        "ai/djl/ndarray/NDArray", "mul", "(Lai/djl/ndarray/NDArray;)" + "Lai/djl/ndarray/NDArray;")))
+                .isFalse();
     }
 
     private static MethodInsnNode call(String owner, String name, String desc) {
@@ -92,13 +111,16 @@ class NativeMemoryRulesTest {
         Type[] args = Type.getArgumentTypes(call.desc);
         if (ARRAY_OWNERS.contains(call.owner)) {
             boolean number = Stream.of(args).anyMatch(t -> t.getInternalName().equals("java/lang/Number"));
-            boolean setData = call.name.equals("set") && args.length == 1
-                    && (args[0].getSort() == Type.ARRAY || args[0].getInternalName().startsWith("java/nio/"));
+            boolean setData = call.name.equals("set")
+                    && args.length == 1
+                    && (args[0].getSort() == Type.ARRAY
+                            || args[0].getInternalName().startsWith("java/nio/"));
             return number || setData || call.name.equals("decode");
         }
         if (MANAGER_OWNERS.contains(call.owner)) {
-            return (call.name.equals("create") && !ENGINE_CREATES.contains(call.desc.substring(0,
-                    call.desc.indexOf(')') + 1))) || call.name.equals("decode");
+            return (call.name.equals("create")
+                            && !ENGINE_CREATES.contains(call.desc.substring(0, call.desc.indexOf(')') + 1)))
+                    || call.name.equals("decode");
         }
         return call.owner.equals("ai/djl/ndarray/NDList") && call.name.equals("decode");
     }
@@ -119,12 +141,15 @@ class NativeMemoryRulesTest {
                 } catch (IOException e) {
                     // No ai/llamafactory folder in this directory.
                 }
-            } else if (name.startsWith("llamafactory-") && name.endsWith(".jar") && !name.contains("tests")
+            } else if (name.startsWith("llamafactory-")
+                    && name.endsWith(".jar")
+                    && !name.contains("tests")
                     && !name.startsWith("llamafactory-testing")) {
                 try (JarFile jar = new JarFile(p.toFile())) {
                     for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
                         JarEntry je = e.nextElement();
-                        if (je.getName().startsWith("ai/llamafactory/") && je.getName().endsWith(".class")) {
+                        if (je.getName().startsWith("ai/llamafactory/")
+                                && je.getName().endsWith(".class")) {
                             try (InputStream in = jar.getInputStream(je)) {
                                 out.add(read(in));
                             }

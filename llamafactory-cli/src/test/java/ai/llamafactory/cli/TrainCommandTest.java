@@ -26,7 +26,8 @@ class TrainCommandTest {
     private Path yaml(String name, String extra) throws Exception {
         Path model = TinyRun.model("qwen3", tmp.resolve("model"));
         Path data = TinyRun.dataset(tmp.resolve("data"));
-        String text = """
+        String text =
+                """
                 ### model
                 model_name_or_path: %s
                 trust_remote_code: true
@@ -62,7 +63,9 @@ class TrainCommandTest {
                 seed: 42
                 ddp_timeout: 180000000
                 resume_from_checkpoint: null
-                """.formatted(model, data, tmp.resolve("out")) + extra;
+                """
+                                .formatted(model, data, tmp.resolve("out"))
+                        + extra;
         return Files.writeString(tmp.resolve(name), text);
     }
 
@@ -76,16 +79,32 @@ class TrainCommandTest {
 
         // progress: log lines (not a terminal) at steps 5, 10, 15 with the overridden step count
         // max_steps decides the epochs: 15 steps of 8 rows over 8 examples
-        assertThat(r.out()).contains("Training 15 steps (15.0 epochs, 8 examples)").contains("step 5/15 (33%) | loss ")
-                .contains("step 10/15 (67%)").contains("step 15/15 (100%)").doesNotContain("\r")
+        assertThat(r.out())
+                .contains("Training 15 steps (15.0 epochs, 8 examples)")
+                .contains("step 5/15 (33%) | loss ")
+                .contains("step 10/15 (67%)")
+                .contains("step 15/15 (100%)")
+                .doesNotContain("\r")
                 .contains("saved checkpoint at step 10: " + out.resolve("checkpoint-10"))
                 .contains("Training finished after 15 steps in ")
-                .contains("***** train metrics *****").contains("  train_loss ")
+                .contains("***** train metrics *****")
+                .contains("  train_loss ")
                 .contains("Outputs written to " + out);
 
-        for (String f : new String[] {"model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json",
-                "trainer_state.json", "train_results.json", "all_results.json", "README.md", "training_args.yaml",
-                "training_loss.png", "checkpoint-10", "checkpoint-15"}) {
+        for (String f : new String[] {
+            "model.safetensors",
+            "config.json",
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "trainer_state.json",
+            "train_results.json",
+            "all_results.json",
+            "README.md",
+            "training_args.yaml",
+            "training_loss.png",
+            "checkpoint-10",
+            "checkpoint-15"
+        }) {
             assertThat(out.resolve(f)).as(f).exists();
         }
         // transformers saves at the last step too (save_strategy steps), 15 not being a multiple of save_steps 10
@@ -96,19 +115,26 @@ class TrainCommandTest {
         JsonNode all = json.readTree(out.resolve("all_results.json").toFile());
         double tokensPerSecond = all.get("train_tokens_per_second").asDouble();
         assertThat(tokensPerSecond).isPositive();
-        assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, " (%,.0f tok/s)%n", tokensPerSecond))
-                .contains("  train_tokens_per_second  = " + TrainCommand.format("train_tokens_per_second",
-                        tokensPerSecond) + "\n");
+        assertThat(r.out())
+                .contains(String.format(java.util.Locale.ROOT, " (%,.0f tok/s)%n", tokensPerSecond))
+                .contains("  train_tokens_per_second  = "
+                        + TrainCommand.format("train_tokens_per_second", tokensPerSecond) + "\n");
         // total_flos: 6 * input_ids elements * non-embedding parameters, the same in the state and results files
         double flos = all.get("total_flos").asDouble();
         assertThat(flos).isPositive();
-        assertThat(json.readTree(out.resolve("trainer_state.json").toFile()).get("total_flos").asDouble())
+        assertThat(json.readTree(out.resolve("trainer_state.json").toFile())
+                        .get("total_flos")
+                        .asDouble())
                 .isEqualTo(flos);
-        assertThat(json.readTree(out.resolve("train_results.json").toFile()).get("total_flos").asDouble())
+        assertThat(json.readTree(out.resolve("train_results.json").toFile())
+                        .get("total_flos")
+                        .asDouble())
                 .isEqualTo(flos);
         // the model card names the base model and the hyperparameters
         String card = Files.readString(out.resolve("README.md"));
-        assertThat(card).contains("\nbase_model: " + tmp.resolve("model") + "\n").contains("\nlicense: other\n")
+        assertThat(card)
+                .contains("\nbase_model: " + tmp.resolve("model") + "\n")
+                .contains("\nlicense: other\n")
                 .contains("The following hyperparameters were used during training:\n- learning_rate: 0.004\n"
                         + "- train_batch_size: 8\n")
                 .contains("- lr_scheduler_type: constant\n- training_steps: 15\n")
@@ -131,15 +157,22 @@ class TrainCommandTest {
         Path config = yaml("long.yaml", "");
         Path out = tmp.resolve("out");
         CliRun run = new CliRun();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> LlamaFactoryCli.run(run.context(),
-                "train", config.toString(), "max_steps=100000", "logging_steps=1", "save_steps=1000000"));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> LlamaFactoryCli.run(
+                run.context(),
+                "train",
+                config.toString(),
+                "max_steps=100000",
+                "logging_steps=1",
+                "save_steps=1000000"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!run.out.toString().contains("step 3/100,000") && System.nanoTime() < deadline && !exit.isDone()) {
             Thread.sleep(20);
         }
         assertThat(run.out.toString()).as(run.err.toString()).contains("step 3/100,000");
         run.shutdown.fire();
-        assertThat(exit.get(120, TimeUnit.SECONDS)).as("a cancelled run exits 1").isEqualTo(1);
+        assertThat(exit.get(120, TimeUnit.SECONDS))
+                .as("a cancelled run exits 1")
+                .isEqualTo(1);
         assertThat(run.err.toString()).contains("llamafactory: interrupted: stopping at the next step");
         assertThat(run.out.toString()).containsPattern("Training cancelled after [0-9,]+ steps in ");
         assertThat(out.resolve("model.safetensors")).exists();
@@ -151,8 +184,12 @@ class TrainCommandTest {
         Path config = yaml("typo.yaml", "learnig_rate: 1.0e-4\n");
         CliRun.Result r = CliRun.of("train", config.toString());
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE_ERROR);
-        assertThat(r.err()).startsWith("llamafactory: error: ").contains("typo.yaml").contains("learnig_rate")
-                .contains("did you mean 'learning_rate'?").doesNotContain("\tat ");
+        assertThat(r.err())
+                .startsWith("llamafactory: error: ")
+                .contains("typo.yaml")
+                .contains("learnig_rate")
+                .contains("did you mean 'learning_rate'?")
+                .doesNotContain("\tat ");
         assertThat(tmp.resolve("out")).doesNotExist();
     }
 
@@ -173,27 +210,34 @@ class TrainCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        "use_galore: true          | use_galore: not supported by LlamaFactory for Java yet (the GaLore optimizer "
-                + "is not implemented yet; use finetuning_type lora, or full/freeze with optim adamw_torch), got true",
-        "use_badam: true           | use_badam: not supported by LlamaFactory for Java yet (the BAdam optimizer is "
-                + "not implemented yet; use finetuning_type freeze to train a subset of layers, or lora), got true",
-        "quantization_bit: 4       | quantization_bit: not supported by LlamaFactory for Java yet (quantized loading "
-                + "(QLoRA) is not implemented yet; remove quantization_bit to train LoRA on the full-precision "
-                + "model), got 4",
-        "quantization_method: hqq  | quantization_method: not supported by LlamaFactory for Java yet (only used with "
-                + "quantization_bit, which is not supported yet), got 'hqq'",
-        "double_quantization: false | double_quantization: not supported by LlamaFactory for Java yet (only used "
-                + "with quantization_bit, which is not supported yet), got false",
-        "use_apollo: true          | use_apollo: not supported by LlamaFactory for Java (the APOLLO optimizer is not "
-                + "implemented; use optim), got true"})
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "use_galore: true          | use_galore: not supported by LlamaFactory for Java yet (the GaLore optimizer "
+                        + "is not implemented yet; use finetuning_type lora, or full/freeze with optim adamw_torch), got true",
+                "use_badam: true           | use_badam: not supported by LlamaFactory for Java yet (the BAdam optimizer is "
+                        + "not implemented yet; use finetuning_type freeze to train a subset of layers, or lora), got true",
+                "quantization_bit: 4       | quantization_bit: not supported by LlamaFactory for Java yet (quantized loading "
+                        + "(QLoRA) is not implemented yet; remove quantization_bit to train LoRA on the full-precision "
+                        + "model), got 4",
+                "quantization_method: hqq  | quantization_method: not supported by LlamaFactory for Java yet (only used with "
+                        + "quantization_bit, which is not supported yet), got 'hqq'",
+                "double_quantization: false | double_quantization: not supported by LlamaFactory for Java yet (only used "
+                        + "with quantization_bit, which is not supported yet), got false",
+                "use_apollo: true          | use_apollo: not supported by LlamaFactory for Java (the APOLLO optimizer is not "
+                        + "implemented; use optim), got true"
+            })
     void aSettingThatIsNotImplementedExits2BeforeLoadingAnything(String line, String message) throws Exception {
         Path config = yaml("unsupported.yaml", line + "\n");
         CliRun.Result r = CliRun.of("train", config.toString());
         System.out.println("llamafactory train with `" + line + "`:\n" + r.err());
         assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.USAGE_ERROR);
-        assertThat(r.err()).startsWith("llamafactory: error: ").contains("unsupported.yaml line ")
-                .contains(message).doesNotContain("\tat ");
+        assertThat(r.err())
+                .startsWith("llamafactory: error: ")
+                .contains("unsupported.yaml line ")
+                .contains(message)
+                .doesNotContain("\tat ");
         assertThat(r.out()).doesNotContain("Training ");
         assertThat(tmp.resolve("out")).doesNotExist();
     }
@@ -203,7 +247,8 @@ class TrainCommandTest {
         Path config = yaml("dpo.yaml", "");
         CliRun.Result r = CliRun.of("train", config.toString(), "stage=dpo");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.USAGE_ERROR);
-        assertThat(r.err()).contains("llamafactory: error: no trainer supports stage dpo with finetuning_type full")
+        assertThat(r.err())
+                .contains("llamafactory: error: no trainer supports stage dpo with finetuning_type full")
                 .doesNotContain("\tat ");
     }
 
@@ -211,14 +256,18 @@ class TrainCommandTest {
     void aDatasetTheStageCannotUseExits2() throws Exception {
         Path config = yaml("ranking.yaml", "");
         Path pairs = Files.createDirectories(tmp.resolve("pairs"));
-        Files.writeString(pairs.resolve("pairs.json"), "[{\"instruction\": \"Say hi.\", \"chosen\": \"Hi!\", "
-                + "\"rejected\": \"No.\"}]");
-        Files.writeString(pairs.resolve("dataset_info.json"), "{\"pairs\": {\"file_name\": \"pairs.json\", "
-                + "\"ranking\": true, \"columns\": {\"prompt\": \"instruction\", \"chosen\": \"chosen\", "
-                + "\"rejected\": \"rejected\"}}}");
+        Files.writeString(
+                pairs.resolve("pairs.json"),
+                "[{\"instruction\": \"Say hi.\", \"chosen\": \"Hi!\", " + "\"rejected\": \"No.\"}]");
+        Files.writeString(
+                pairs.resolve("dataset_info.json"),
+                "{\"pairs\": {\"file_name\": \"pairs.json\", "
+                        + "\"ranking\": true, \"columns\": {\"prompt\": \"instruction\", \"chosen\": \"chosen\", "
+                        + "\"rejected\": \"rejected\"}}}");
         CliRun.Result r = CliRun.of("train", config.toString(), "dataset=pairs", "dataset_dir=" + pairs);
         assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.USAGE_ERROR);
-        assertThat(r.err()).contains("llamafactory: error: Dataset 'pairs'")
+        assertThat(r.err())
+                .contains("llamafactory: error: Dataset 'pairs'")
                 .contains("does not suit stage sft: a ranking dataset only suits stages rm and dpo")
                 .doesNotContain("\tat ");
     }
@@ -228,7 +277,9 @@ class TrainCommandTest {
         Path config = yaml("nodata.yaml", "");
         CliRun.Result r = CliRun.of("train", config.toString(), "dataset=absent_dataset");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
-        assertThat(r.err()).contains("llamafactory: error: Unknown dataset 'absent_dataset'").contains("tiny")
+        assertThat(r.err())
+                .contains("llamafactory: error: Unknown dataset 'absent_dataset'")
+                .contains("tiny")
                 .doesNotContain("\tat ");
     }
 }

@@ -35,7 +35,9 @@ class TrainInterruptProcessTest {
         Path model = TinyRun.model("qwen3", tmp.resolve("model"));
         Path data = TinyRun.dataset(tmp.resolve("data"));
         Path out = tmp.resolve("out");
-        Path config = Files.writeString(tmp.resolve("interrupt.yaml"), """
+        Path config = Files.writeString(
+                tmp.resolve("interrupt.yaml"),
+                """
                 model_name_or_path: %s
                 stage: sft
                 do_train: true
@@ -53,19 +55,28 @@ class TrainInterruptProcessTest {
                 learning_rate: 1.0e-3
                 max_steps: 100000
                 bf16: true
-                """.formatted(model, data, out));
+                """
+                        .formatted(model, data, out));
         Path stderr = tmp.resolve("stderr.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                LlamaFactoryCli.class.getName(), "train", config.toString())
-                .redirectError(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LlamaFactoryCli.class.getName(),
+                        "train",
+                        config.toString())
+                .redirectError(stderr.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         try {
             // a JVM started with SIGINT ignored (a background job without job control) never sees Ctrl-C
-            assumeThat(ignoresSigint(child.pid())).as("SIGINT is ignored by this process tree").isFalse();
+            assumeThat(ignoresSigint(child.pid()))
+                    .as("SIGINT is ignored by this process tree")
+                    .isFalse();
             StringBuilder stdout = new StringBuilder();
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 boolean sent = false;
                 while ((line = lines.readLine()) != null) {
@@ -77,21 +88,36 @@ class TrainInterruptProcessTest {
                     }
                 }
             }
-            assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child exits").isTrue();
+            assertThat(child.waitFor(120, TimeUnit.SECONDS))
+                    .as("the child exits")
+                    .isTrue();
             String err = Files.readString(stderr);
             assertThat(child.exitValue()).as(stdout + err).isEqualTo(ExitCodes.RUNTIME_FAILURE);
-            assertThat(err).contains("llamafactory: interrupted: stopping at the next step")
-                    .doesNotContain("Shutdown in progress").doesNotContain("IllegalStateException")
+            assertThat(err)
+                    .contains("llamafactory: interrupted: stopping at the next step")
+                    .doesNotContain("Shutdown in progress")
+                    .doesNotContain("IllegalStateException")
                     .doesNotContain("Failed to detect GPU count");
-            assertThat(Pattern.compile("bf16: true: training on the CPU computes in fp32").matcher(err).results())
+            assertThat(Pattern.compile("bf16: true: training on the CPU computes in fp32")
+                            .matcher(err)
+                            .results())
                     .hasSize(1);
-            assertThat(stdout).containsPattern("Training cancelled after [0-9,]+ steps in ")
-                    .contains("***** train metrics *****").contains("Outputs written to " + out);
-            for (String f : List.of("trainer_state.json", "train_results.json", "all_results.json", "training_loss.png",
-                    "trainer_log.jsonl", "adapter_model.safetensors", "README.md")) {
+            assertThat(stdout)
+                    .containsPattern("Training cancelled after [0-9,]+ steps in ")
+                    .contains("***** train metrics *****")
+                    .contains("Outputs written to " + out);
+            for (String f : List.of(
+                    "trainer_state.json",
+                    "train_results.json",
+                    "all_results.json",
+                    "training_loss.png",
+                    "trainer_log.jsonl",
+                    "adapter_model.safetensors",
+                    "README.md")) {
                 assertThat(out.resolve(f)).as(f).isNotEmptyFile();
             }
-            Matcher steps = Pattern.compile("Training cancelled after ([0-9,]+) steps").matcher(stdout);
+            Matcher steps =
+                    Pattern.compile("Training cancelled after ([0-9,]+) steps").matcher(stdout);
             assertThat(steps.find()).isTrue();
             assertThat(Files.readString(out.resolve("trainer_state.json")))
                     .contains("\"global_step\": " + steps.group(1).replace(",", ""));

@@ -36,11 +36,14 @@ class TrainedModelChatTest {
     static void train() throws Exception {
         assertThat(Plugins.chatModelProviders(TrainedModelChatTest.class.getClassLoader()))
                 .as("ai.llamafactory.api.spi.ChatModelProvider on the class path (the DJL chat model of "
-                        + "llamafactory-core, a dependency of the cli)").isNotEmpty();
+                        + "llamafactory-core, a dependency of the cli)")
+                .isNotEmpty();
         Path model = TinyRun.model("qwen3", tmp.resolve("model"));
         Path data = TinyRun.dataset(tmp.resolve("data"));
         trained = tmp.resolve("out");
-        Path yaml = Files.writeString(tmp.resolve("full_sft.yaml"), """
+        Path yaml = Files.writeString(
+                tmp.resolve("full_sft.yaml"),
+                """
                 model_name_or_path: %s
                 stage: sft
                 do_train: true
@@ -58,26 +61,31 @@ class TrainedModelChatTest {
                 max_steps: 80
                 lr_scheduler_type: constant
                 seed: 42
-                """.formatted(model, data, trained));
+                """
+                        .formatted(model, data, trained));
         CliRun.Result r = CliRun.of("train", yaml.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
     }
 
     /** LLaMA-Factory's examples/inference/qwen3_full_sft.yaml on the training output. */
     private static Path inferenceYaml() throws Exception {
-        return Files.writeString(tmp.resolve("infer.yaml"), """
+        return Files.writeString(
+                tmp.resolve("infer.yaml"),
+                """
                 model_name_or_path: %s
                 template: chatml
                 infer_backend: huggingface
                 trust_remote_code: true
                 do_sample: false
                 max_new_tokens: 16
-                """.formatted(trained));
+                """
+                        .formatted(trained));
     }
 
     @Test
     void chatAnswersWithTheTrainedReply() throws Exception {
-        CliRun.Result r = new CliRun().input("Capital of France?\nclear\nLargest planet?\nexit\n")
+        CliRun.Result r = new CliRun()
+                .input("Capital of France?\nclear\nLargest planet?\nexit\n")
                 .run("chat", inferenceYaml().toString());
         System.out.println(r.out());
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -104,12 +112,15 @@ class TrainedModelChatTest {
         assertThat(base).as(run.err.toString()).isNotNull();
         try {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
-                    .timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"x\", \"messages\": [{\"role\": \"user\","
-                            + " \"content\": \"Color of grass?\"}], \"temperature\": 0}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> reply = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+                            .timeout(Duration.ofSeconds(60))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"model\": \"x\", \"messages\": [{\"role\": \"user\","
+                                            + " \"content\": \"Color of grass?\"}], \"temperature\": 0}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
             JsonNode body = new ObjectMapper().readTree(reply.body());
             assertThat(body.at("/choices/0/message/content").asText()).isEqualTo("Green.");

@@ -54,11 +54,12 @@ class TrainingProgressBarTest {
         bar.onTrainBegin(begin(100));
         steps(bar, 1, 10, 100);
         bar.onLog(log(10));
-        assertThat(text.toString()).isEqualTo(
-                "Training 100 steps (3.0 epochs, 8 examples); trainable params: 1,000 || all params: 4,000 || "
-                        + "trainable%: 25.0000; output: " + Path.of("saves", "tiny") + "\n"
-                        + "step 10/100 (10%) | loss 1.5000 | lr 9.50e-05 | grad_norm 0.7500 | epoch 0.30 | 500 tok/s"
-                        + " | elapsed 00:10 | eta 01:30\n");
+        assertThat(text.toString())
+                .isEqualTo(
+                        "Training 100 steps (3.0 epochs, 8 examples); trainable params: 1,000 || all params: 4,000 || "
+                                + "trainable%: 25.0000; output: " + Path.of("saves", "tiny") + "\n"
+                                + "step 10/100 (10%) | loss 1.5000 | lr 9.50e-05 | grad_norm 0.7500 | epoch 0.30 | 500 tok/s"
+                                + " | elapsed 00:10 | eta 01:30\n");
     }
 
     @Test
@@ -71,7 +72,8 @@ class TrainingProgressBarTest {
         bar.onLog(log(20));
         bar.onEvaluate(new EvaluationEvent(20, Map.of("eval_loss", 1.25)));
         bar.onSave(new SaveEvent(20, Path.of("saves", "tiny", "checkpoint-20")));
-        bar.onTrainEnd(TrainingResult.builder(Path.of("saves", "tiny")).globalSteps(20).build());
+        bar.onTrainEnd(
+                TrainingResult.builder(Path.of("saves", "tiny")).globalSteps(20).build());
         String[] lines = text.toString().split("\n");
         assertThat(text.toString()).doesNotContain("\r");
         assertThat(lines).hasSize(6);
@@ -88,8 +90,10 @@ class TrainingProgressBarTest {
         bar.onTrainBegin(begin(20));
         steps(bar, 1, 20, 20);
         clock.set(25 * SECOND); // saving the model and plotting come after train_runtime ends
-        bar.onTrainEnd(TrainingResult.builder(Path.of("saves", "tiny")).globalSteps(20)
-                .metrics(Map.of("train_runtime", 21.5, "train_tokens_per_second", 465.116)).build());
+        bar.onTrainEnd(TrainingResult.builder(Path.of("saves", "tiny"))
+                .globalSteps(20)
+                .metrics(Map.of("train_runtime", 21.5, "train_tokens_per_second", 465.116))
+                .build());
         assertThat(text.toString()).endsWith("Training finished after 20 steps in 00:21 (465 tok/s)\n");
     }
 
@@ -109,8 +113,9 @@ class TrainingProgressBarTest {
         bar.onTrainBegin(begin(100));
         text.getBuffer().setLength(0);
         steps(bar, 1, 1, 100);
-        assertThat(text.toString()).isEqualTo(
-                "\r[>                       ] 1/100 1% | loss 1.9000 | lr 1.00e-04 | 500 tok/s | 00:01<01:39");
+        assertThat(text.toString())
+                .isEqualTo(
+                        "\r[>                       ] 1/100 1% | loss 1.9000 | lr 1.00e-04 | 500 tok/s | 00:01<01:39");
         text.getBuffer().setLength(0);
         steps(bar, 2, 10, 100);
         String drawn = text.toString();
@@ -131,8 +136,8 @@ class TrainingProgressBarTest {
         String drawnBar = "[==>                     ] 10/100 10% | loss 1.0000 | lr 1.00e-04 | 500 tok/s | 00:10<01:30";
         String evalLine = "eval at step 10: eval_loss 1.2500";
         // the shorter line overwrites the bar with spaces, ends with a newline, and the bar is drawn below it
-        assertThat(text.toString()).isEqualTo("\r" + evalLine + " ".repeat(drawnBar.length() - evalLine.length())
-                + "\n\r" + drawnBar);
+        assertThat(text.toString())
+                .isEqualTo("\r" + evalLine + " ".repeat(drawnBar.length() - evalLine.length()) + "\n\r" + drawnBar);
     }
 
     @Test
@@ -141,11 +146,14 @@ class TrainingProgressBarTest {
         bar.onTrainBegin(begin(4));
         steps(bar, 1, 4, 4);
         clock.set(5 * SECOND);
-        bar.onTrainEnd(TrainingResult.builder(Path.of("out")).globalSteps(4)
-                .stopReason(TrainingResult.StopReason.CANCELLED).build());
+        bar.onTrainEnd(TrainingResult.builder(Path.of("out"))
+                .globalSteps(4)
+                .stopReason(TrainingResult.StopReason.CANCELLED)
+                .build());
         String all = text.toString();
-        assertThat(all).endsWith("[========================] 4/4 100% | loss 1.6000 | lr 1.00e-04 | 400 tok/s | "
-                + "00:05<00:00\nTraining cancelled after 4 steps in 00:05 (400 tok/s)\n");
+        assertThat(all)
+                .endsWith("[========================] 4/4 100% | loss 1.6000 | lr 1.00e-04 | 400 tok/s | "
+                        + "00:05<00:00\nTraining cancelled after 4 steps in 00:05 (400 tok/s)\n");
     }
 
     @Test
@@ -165,7 +173,9 @@ class TrainingProgressBarTest {
         TrainingProgressBar bar = bar(TrainingProgressBar.Mode.LOG_LINES);
         bar.onTrainBegin(new TrainBeginEvent(0, 1.0, -1, 0, 0, Path.of("o")));
         bar.onLog(new LogEvent(0, Map.of()));
-        assertThat(text.toString()).contains("(1.0 epochs, streamed examples)").contains("trainable%: 0.0000")
+        assertThat(text.toString())
+                .contains("(1.0 epochs, streamed examples)")
+                .contains("trainable%: 0.0000")
                 .contains("step 0/0 (?%) | loss nan | lr nan | ? tok/s | elapsed 00:00 | eta ?");
     }
 
@@ -186,10 +196,11 @@ class TrainingProgressBarTest {
         m.put("train_runtime", 62.345);
         m.put("total_flos", 5.0e12);
         TrainCommand.printMetrics(new PrintWriter(w, true), m);
-        assertThat(w.toString()).isEqualTo("***** train metrics *****\n"
-                + "  epoch         = 3.0\n"
-                + "  total_flos    = 4656GF\n"
-                + "  train_loss    = 0.0123\n"
-                + "  train_runtime = 0:01:02.35\n");
+        assertThat(w.toString())
+                .isEqualTo("***** train metrics *****\n"
+                        + "  epoch         = 3.0\n"
+                        + "  total_flos    = 4656GF\n"
+                        + "  train_loss    = 0.0123\n"
+                        + "  train_runtime = 0:01:02.35\n");
     }
 }

@@ -17,9 +17,12 @@ class VersionAndEnvTest {
         String[] lines = r.out().split("\n");
         assertThat(lines).hasSize(6);
         assertThat(lines[0]).matches("-+").isEqualTo(lines[5]);
-        assertThat(lines[1]).startsWith("| Welcome to LlamaFactory for Java, version " + v.version()).endsWith("|")
+        assertThat(lines[1])
+                .startsWith("| Welcome to LlamaFactory for Java, version " + v.version())
+                .endsWith("|")
                 .hasSameSizeAs(lines[0]);
-        assertThat(r.out()).contains("| Project page: https://github.com/llamafactory-java/llamafactory-java")
+        assertThat(r.out())
+                .contains("| Project page: https://github.com/llamafactory-java/llamafactory-java")
                 .contains("DJL 0.35.1, PyTorch 2.7.1");
     }
 
@@ -27,7 +30,8 @@ class VersionAndEnvTest {
     void versionOption() {
         CliRun.Result r = CliRun.of("--version");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).isEqualTo("LlamaFactory for Java " + LibraryVersion.current().version() + "\n");
+        assertThat(r.out())
+                .isEqualTo("LlamaFactory for Java " + LibraryVersion.current().version() + "\n");
     }
 
     @Test
@@ -36,7 +40,8 @@ class VersionAndEnvTest {
         System.out.println(r.out());
         assertThat(r.exitCode()).isZero();
         assertThat(r.out())
-                .contains("- LlamaFactory for Java version: " + LibraryVersion.current().version() + "\n")
+                .contains("- LlamaFactory for Java version: "
+                        + LibraryVersion.current().version() + "\n")
                 .contains("- Java version: " + System.getProperty("java.version") + " (")
                 .contains("- OS: " + System.getProperty("os.name"))
                 .contains("- CPU cores: " + Runtime.getRuntime().availableProcessors() + "\n")

@@ -1,7 +1,7 @@
 package ai.llamafactory.data;
 
-import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
+import ai.llamafactory.testing.Conformance;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -43,8 +43,12 @@ public record TrainableParameters(long trainable, long total) {
      *     exact text
      */
     public String format() {
-        return String.format(Locale.ROOT, "trainable params: %,d || all params: %,d || trainable%%: %.4f", trainable,
-                total, trainablePercent());
+        return String.format(
+                Locale.ROOT,
+                "trainable params: %,d || all params: %,d || trainable%%: %.4f",
+                trainable,
+                total,
+                trainablePercent());
     }
 
     @Override

@@ -4,12 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import ai.llamafactory.testing.Conformance;
-import ai.llamafactory.testing.TensorAssertions;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loss.CausalLmLoss;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.model.ForwardInput;
+import ai.llamafactory.testing.Conformance;
+import ai.llamafactory.testing.TensorAssertions;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -43,8 +43,8 @@ public final class PeftTestSupport {
             ids.attach(step);
             NDArray hidden = model.hiddenStates(ForwardInput.of(ids, golden.get("attention_mask")));
             float[] logits = model.logits(hidden).toFloatArray();
-            CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(step), golden.get("labels"),
-                    CausalLmLoss.Options.defaults());
+            CausalLmLoss.Result r = CausalLmLoss.compute(
+                    hidden, model.lmHeadWeight(step), golden.get("labels"), CausalLmLoss.Options.defaults());
             return new Forward(logits, r.loss());
         }
     }
@@ -62,8 +62,8 @@ public final class PeftTestSupport {
             ids.attach(step);
             try (GradientCollector gc = DjlEngine.get().newGradientCollector()) {
                 NDArray hidden = model.hiddenStates(ForwardInput.of(ids, golden.get("attention_mask")));
-                CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(step), golden.get("labels"),
-                        CausalLmLoss.Options.defaults());
+                CausalLmLoss.Result r = CausalLmLoss.compute(
+                        hidden, model.lmHeadWeight(step), golden.get("labels"), CausalLmLoss.Options.defaults());
                 gc.backward(r.backwardTarget());
                 return r.loss();
             }
@@ -87,8 +87,10 @@ public final class PeftTestSupport {
                 long t = logits.getShape().get(1);
                 NDArray labels = golden.get("labels").get(":, 1:");
                 NDArray valid = labels.neq(-100).toType(DataType.FLOAT32, false);
-                NDArray logp = logits.get(":, :{}, :", t - 1).logSoftmax(-1)
-                        .gather(labels.clip(0, Long.MAX_VALUE).expandDims(-1), -1).squeeze(-1);
+                NDArray logp = logits.get(":, :{}, :", t - 1)
+                        .logSoftmax(-1)
+                        .gather(labels.clip(0, Long.MAX_VALUE).expandDims(-1), -1)
+                        .squeeze(-1);
                 NDArray loss = logp.mul(valid).sum().neg().div(valid.sum());
                 gc.backward(loss);
                 return loss.getFloat();
@@ -134,8 +136,8 @@ public final class PeftTestSupport {
      * @param seed the seed
      * @param std the standard deviation
      */
-    public static void randomize(Map<String, ai.llamafactory.core.nn.Param> params, String part, long seed,
-            double std) {
+    public static void randomize(
+            Map<String, ai.llamafactory.core.nn.Param> params, String part, long seed, double std) {
         java.util.Random rnd = new java.util.Random(seed);
         for (Map.Entry<String, ai.llamafactory.core.nn.Param> e : params.entrySet()) {
             if (!e.getKey().contains(part)) {

@@ -64,27 +64,45 @@ final class ApiError extends RuntimeException {
 
     /** 404: no such route. */
     static ApiError unknownUrl(String method, String path) {
-        return new ApiError(404, "invalid_request_error", null, "unknown_url", "Invalid URL (" + method + " " + path
-                + "); this server serves GET /v1/models, POST /v1/chat/completions, POST /v1/score/evaluation and"
-                + " GET /health");
+        return new ApiError(
+                404,
+                "invalid_request_error",
+                null,
+                "unknown_url",
+                "Invalid URL (" + method + " " + path
+                        + "); this server serves GET /v1/models, POST /v1/chat/completions, POST /v1/score/evaluation and"
+                        + " GET /health");
     }
 
     /** 405: the route exists for another method. */
     static ApiError methodNotAllowed(String method, String path) {
-        return new ApiError(405, "invalid_request_error", null, "method_not_allowed", "Method " + method
-                + " is not allowed on " + path);
+        return new ApiError(
+                405,
+                "invalid_request_error",
+                null,
+                "method_not_allowed",
+                "Method " + method + " is not allowed on " + path);
     }
 
     /** 413: the body is larger than the configured limit. */
     static ApiError bodyTooLarge(long limit) {
-        return new ApiError(413, "invalid_request_error", null, "request_too_large", "The request body is larger than"
-                + " the limit of " + limit + " bytes");
+        return new ApiError(
+                413,
+                "invalid_request_error",
+                null,
+                "request_too_large",
+                "The request body is larger than" + " the limit of " + limit + " bytes");
     }
 
     /** 429: every generation slot is busy and the queue is full. */
     static ApiError overloaded(int running, int queued) {
-        return new ApiError(429, "rate_limit_error", null, "rate_limit_exceeded", "The server is busy: " + running
-                + " generation(s) running and " + queued + " queued, the configured maximum; retry later");
+        return new ApiError(
+                429,
+                "rate_limit_error",
+                null,
+                "rate_limit_exceeded",
+                "The server is busy: " + running + " generation(s) running and " + queued
+                        + " queued, the configured maximum; retry later");
     }
 
     /** 503: the server is shutting down. */
@@ -94,8 +112,13 @@ final class ApiError extends RuntimeException {
 
     /** 504: the request ran past its time limit (queue wait included); its generation was cancelled. */
     static ApiError timedOut(Duration limit) {
-        return new ApiError(504, "timeout_error", null, "request_timeout", "The request did not complete within "
-                + describe(limit) + " (queue wait included); its generation was cancelled");
+        return new ApiError(
+                504,
+                "timeout_error",
+                null,
+                "request_timeout",
+                "The request did not complete within " + describe(limit)
+                        + " (queue wait included); its generation was cancelled");
     }
 
     /** 500: anything else. */

@@ -41,11 +41,9 @@ final class ChatCompletionParser {
      * @param stream true for server-sent events
      * @param includeUsage true to send a usage chunk before {@code [DONE]}
      */
-    record ChatCompletionCall(ChatRequest request, boolean stream, boolean includeUsage) {
-    }
+    record ChatCompletionCall(ChatRequest request, boolean stream, boolean includeUsage) {}
 
-    private ChatCompletionParser() {
-    }
+    private ChatCompletionParser() {}
 
     /** Parses a body as a JSON object. */
     static JsonNode readObject(byte[] body) {
@@ -82,8 +80,8 @@ final class ChatCompletionParser {
         String toolChoice = toolChoice(root);
         if (tools != null && !"none".equals(toolChoice)) {
             if (!tools.isArray()) {
-                throw ApiError.invalidParameter("tools", "tools: expected an array of tool definitions, got "
-                        + kind(tools));
+                throw ApiError.invalidParameter(
+                        "tools", "tools: expected an array of tool definitions, got " + kind(tools));
             }
             if (!tools.isEmpty()) {
                 request.tools(tools.toString());
@@ -104,13 +102,15 @@ final class ChatCompletionParser {
         Double repetitionPenalty = optionalNumber(root, "repetition_penalty");
         Double presencePenalty = optionalNumber(root, "presence_penalty");
         if (presencePenalty != null && (presencePenalty < -2 || presencePenalty > 2)) {
-            throw ApiError.invalidParameter("presence_penalty", "presence_penalty: must be between -2 and 2, got "
-                    + presencePenalty);
+            throw ApiError.invalidParameter(
+                    "presence_penalty", "presence_penalty: must be between -2 and 2, got " + presencePenalty);
         }
         if (presencePenalty != null && presencePenalty < 0) {
-            throw ApiError.unsupported("presence_penalty", "presence_penalty: negative values are not supported; like"
-                    + " LLaMA-Factory this server uses a positive presence_penalty as repetition_penalty, got "
-                    + presencePenalty);
+            throw ApiError.unsupported(
+                    "presence_penalty",
+                    "presence_penalty: negative values are not supported; like"
+                            + " LLaMA-Factory this server uses a positive presence_penalty as repetition_penalty, got "
+                            + presencePenalty);
         }
         if (repetitionPenalty == null && presencePenalty != null && presencePenalty > 0) {
             repetitionPenalty = presencePenalty;
@@ -123,8 +123,8 @@ final class ChatCompletionParser {
         JsonNode streamOptions = present(root, "stream_options");
         if (streamOptions != null) {
             if (!streamOptions.isObject()) {
-                throw ApiError.invalidParameter("stream_options", "stream_options: expected an object, got "
-                        + kind(streamOptions));
+                throw ApiError.invalidParameter(
+                        "stream_options", "stream_options: expected an object, got " + kind(streamOptions));
             }
             Boolean usage = optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage");
             includeUsage = Boolean.TRUE.equals(usage);
@@ -136,8 +136,8 @@ final class ChatCompletionParser {
             throw ApiError.invalidParameter(e.field(), e.getMessage());
         }
         if (Boolean.TRUE.equals(stream) && built.n() > 1) {
-            throw ApiError.invalidParameter("n", "n: streaming serves one reply per request, got n=" + built.n()
-                    + " with stream=true");
+            throw ApiError.invalidParameter(
+                    "n", "n: streaming serves one reply per request, got n=" + built.n() + " with stream=true");
         }
         return new ChatCompletionCall(built, Boolean.TRUE.equals(stream), includeUsage);
     }
@@ -148,15 +148,17 @@ final class ChatCompletionParser {
         optionalString(root, "model");
         JsonNode messages = present(root, "messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            throw ApiError.invalidParameter("messages", "messages: expected a non-empty array of strings, got "
-                    + (messages == null ? "nothing" : kind(messages)));
+            throw ApiError.invalidParameter(
+                    "messages",
+                    "messages: expected a non-empty array of strings, got "
+                            + (messages == null ? "nothing" : kind(messages)));
         }
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             JsonNode text = messages.get(i);
             if (!text.isTextual()) {
-                throw ApiError.invalidParameter("messages[" + i + "]", "messages[" + i + "]: expected a string, got "
-                        + kind(text));
+                throw ApiError.invalidParameter(
+                        "messages[" + i + "]", "messages[" + i + "]: expected a string, got " + kind(text));
             }
             texts.add(text.asText());
         }
@@ -170,8 +172,8 @@ final class ChatCompletionParser {
             throw ApiError.invalidParameter("messages", "messages: required, got nothing");
         }
         if (!messages.isArray()) {
-            throw ApiError.invalidParameter("messages", "messages: expected an array of messages, got "
-                    + kind(messages));
+            throw ApiError.invalidParameter(
+                    "messages", "messages: expected an array of messages, got " + kind(messages));
         }
         if (messages.isEmpty()) {
             throw ApiError.invalidParameter("messages", "messages: expected at least one message, got an empty array");
@@ -189,8 +191,10 @@ final class ChatCompletionParser {
         }
         JsonNode roleNode = present(node, "role");
         if (roleNode == null || !roleNode.isTextual()) {
-            throw ApiError.invalidParameter(at + ".role", at + ".role: expected one of system, user, assistant, tool,"
-                    + " got " + (roleNode == null ? "nothing" : kind(roleNode)));
+            throw ApiError.invalidParameter(
+                    at + ".role",
+                    at + ".role: expected one of system, user, assistant, tool," + " got "
+                            + (roleNode == null ? "nothing" : kind(roleNode)));
         }
         ChatRole role;
         try {
@@ -203,19 +207,25 @@ final class ChatCompletionParser {
         JsonNode calls = present(node, "tool_calls");
         if (calls != null) {
             if (role != ChatRole.ASSISTANT) {
-                throw ApiError.invalidParameter(at + ".tool_calls", at + ".tool_calls: only assistant messages call"
-                        + " tools, got tool_calls on a " + role.wireName() + " message");
+                throw ApiError.invalidParameter(
+                        at + ".tool_calls",
+                        at + ".tool_calls: only assistant messages call" + " tools, got tool_calls on a "
+                                + role.wireName() + " message");
             }
             toolCalls = toolCalls(calls, at + ".tool_calls");
         }
         String toolCallId = optionalString(node, "tool_call_id", at + ".tool_call_id");
         if (toolCallId != null && role != ChatRole.TOOL) {
-            throw ApiError.invalidParameter(at + ".tool_call_id", at + ".tool_call_id: only tool messages answer a"
-                    + " call, got '" + toolCallId + "' on a " + role.wireName() + " message");
+            throw ApiError.invalidParameter(
+                    at + ".tool_call_id",
+                    at + ".tool_call_id: only tool messages answer a" + " call, got '" + toolCallId + "' on a "
+                            + role.wireName() + " message");
         }
         if (content == null && toolCalls.isEmpty()) {
-            throw ApiError.invalidParameter(at + ".content", at + ".content: required for a " + role.wireName()
-                    + " message, got " + (node.has("content") ? "null" : "nothing"));
+            throw ApiError.invalidParameter(
+                    at + ".content",
+                    at + ".content: required for a " + role.wireName() + " message, got "
+                            + (node.has("content") ? "null" : "nothing"));
         }
         return ChatMessage.of(role, content, toolCalls, toolCallId);
     }
@@ -228,26 +238,28 @@ final class ChatCompletionParser {
             return content.asText();
         }
         if (!content.isArray()) {
-            throw ApiError.invalidParameter(at, at + ": expected a string or a list of text parts, got "
-                    + kind(content));
+            throw ApiError.invalidParameter(
+                    at, at + ": expected a string or a list of text parts, got " + kind(content));
         }
         StringBuilder text = new StringBuilder();
         for (int j = 0; j < content.size(); j++) {
             JsonNode part = content.get(j);
             String partAt = at + "[" + j + "]";
             if (!part.isObject()) {
-                throw ApiError.invalidParameter(partAt, partAt + ": expected a content part object, got "
-                        + kind(part));
+                throw ApiError.invalidParameter(partAt, partAt + ": expected a content part object, got " + kind(part));
             }
             JsonNode type = part.get("type");
             if (type == null || !"text".equals(type.asText(null))) {
-                throw ApiError.unsupported(partAt + ".type", partAt + ".type: only 'text' parts are supported by this"
-                        + " text-only server, got " + (type == null ? "nothing" : type.toString()));
+                throw ApiError.unsupported(
+                        partAt + ".type",
+                        partAt + ".type: only 'text' parts are supported by this" + " text-only server, got "
+                                + (type == null ? "nothing" : type.toString()));
             }
             JsonNode partText = part.get("text");
             if (partText == null || !partText.isTextual()) {
-                throw ApiError.invalidParameter(partAt + ".text", partAt + ".text: expected a string, got "
-                        + (partText == null ? "nothing" : kind(partText)));
+                throw ApiError.invalidParameter(
+                        partAt + ".text",
+                        partAt + ".text: expected a string, got " + (partText == null ? "nothing" : kind(partText)));
             }
             if (text.length() > 0) {
                 text.append('\n');
@@ -270,18 +282,23 @@ final class ChatCompletionParser {
             }
             String type = optionalString(call, "type", callAt + ".type");
             if (type != null && !type.equals("function")) {
-                throw ApiError.unsupported(callAt + ".type", callAt + ".type: only 'function' calls are supported,"
-                        + " got '" + type + "'");
+                throw ApiError.unsupported(
+                        callAt + ".type",
+                        callAt + ".type: only 'function' calls are supported," + " got '" + type + "'");
             }
             JsonNode function = present(call, "function");
             if (function == null || !function.isObject()) {
-                throw ApiError.invalidParameter(callAt + ".function", callAt + ".function: expected an object with"
-                        + " name and arguments, got " + (function == null ? "nothing" : kind(function)));
+                throw ApiError.invalidParameter(
+                        callAt + ".function",
+                        callAt + ".function: expected an object with" + " name and arguments, got "
+                                + (function == null ? "nothing" : kind(function)));
             }
             String name = optionalString(function, "name", callAt + ".function.name");
             if (name == null || name.isBlank()) {
-                throw ApiError.invalidParameter(callAt + ".function.name", callAt + ".function.name: expected a"
-                        + " non-empty string, got " + (name == null ? "nothing" : "''"));
+                throw ApiError.invalidParameter(
+                        callAt + ".function.name",
+                        callAt + ".function.name: expected a" + " non-empty string, got "
+                                + (name == null ? "nothing" : "''"));
             }
             JsonNode arguments = present(function, "arguments");
             String argumentsText;
@@ -292,12 +309,15 @@ final class ChatCompletionParser {
             } else if (arguments.isObject()) {
                 argumentsText = arguments.toString();
             } else {
-                throw ApiError.invalidParameter(callAt + ".function.arguments", callAt + ".function.arguments: expected"
-                        + " a JSON string, got " + kind(arguments));
+                throw ApiError.invalidParameter(
+                        callAt + ".function.arguments",
+                        callAt + ".function.arguments: expected" + " a JSON string, got " + kind(arguments));
             }
             String id = optionalString(call, "id", callAt + ".id");
-            result.add(id == null || id.isBlank() ? ToolCall.withNewId(name, argumentsText)
-                    : new ToolCall(id, name, argumentsText));
+            result.add(
+                    id == null || id.isBlank()
+                            ? ToolCall.withNewId(name, argumentsText)
+                            : new ToolCall(id, name, argumentsText));
         }
         return result;
     }
@@ -307,11 +327,11 @@ final class ChatCompletionParser {
         if (choice == null) {
             return "auto";
         }
-        if (choice.isTextual() && (choice.asText().equals("auto") || choice.asText().equals("none"))) {
+        if (choice.isTextual()
+                && (choice.asText().equals("auto") || choice.asText().equals("none"))) {
             return choice.asText();
         }
-        throw ApiError.unsupported("tool_choice", "tool_choice: only 'auto' and 'none' are supported, got "
-                + choice);
+        throw ApiError.unsupported("tool_choice", "tool_choice: only 'auto' and 'none' are supported, got " + choice);
     }
 
     private static List<String> stop(JsonNode root) {
@@ -323,8 +343,8 @@ final class ChatCompletionParser {
             return List.of(stop.asText());
         }
         if (!stop.isArray()) {
-            throw ApiError.invalidParameter("stop", "stop: expected a string or an array of strings, got "
-                    + kind(stop));
+            throw ApiError.invalidParameter(
+                    "stop", "stop: expected a string or an array of strings, got " + kind(stop));
         }
         List<String> result = new ArrayList<>();
         for (int i = 0; i < stop.size(); i++) {
@@ -339,8 +359,9 @@ final class ChatCompletionParser {
     private static void rejectUnsupported(JsonNode root) {
         Double frequencyPenalty = optionalNumber(root, "frequency_penalty");
         if (frequencyPenalty != null && frequencyPenalty != 0) {
-            throw ApiError.unsupported("frequency_penalty", "frequency_penalty: not supported (use"
-                    + " repetition_penalty), got " + frequencyPenalty);
+            throw ApiError.unsupported(
+                    "frequency_penalty",
+                    "frequency_penalty: not supported (use" + " repetition_penalty), got " + frequencyPenalty);
         }
         if (Boolean.TRUE.equals(optionalBoolean(root, "logprobs"))) {
             throw ApiError.unsupported("logprobs", "logprobs: not supported, got true");
@@ -350,9 +371,10 @@ final class ChatCompletionParser {
             throw ApiError.unsupported("logit_bias", "logit_bias: not supported, got " + logitBias);
         }
         JsonNode format = present(root, "response_format");
-        if (format != null && !(format.isObject() && "text".equals(format.path("type").asText(null)))) {
-            throw ApiError.unsupported("response_format", "response_format: only {\"type\": \"text\"} is supported,"
-                    + " got " + format);
+        if (format != null
+                && !(format.isObject() && "text".equals(format.path("type").asText(null)))) {
+            throw ApiError.unsupported(
+                    "response_format", "response_format: only {\"type\": \"text\"} is supported," + " got " + format);
         }
     }
 
@@ -407,7 +429,8 @@ final class ChatCompletionParser {
         if (node.isIntegralNumber() && node.canConvertToLong()) {
             return node.asLong();
         }
-        if (node.isFloatingPointNumber() && node.asDouble() == Math.rint(node.asDouble())
+        if (node.isFloatingPointNumber()
+                && node.asDouble() == Math.rint(node.asDouble())
                 && Math.abs(node.asDouble()) < 9.0e15) {
             return (long) node.asDouble();
         }

@@ -13,7 +13,11 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 abstract class GenerationJob implements Runnable {
     /** Where a job is in its life. */
-    enum State { QUEUED, RUNNING, DONE }
+    enum State {
+        QUEUED,
+        RUNNING,
+        DONE
+    }
 
     private final AtomicReference<State> state = new AtomicReference<>(State.QUEUED);
     private final CancellationToken cancellation = new CancellationToken();

@@ -39,10 +39,15 @@ final class GenerationScheduler {
         this.maxConcurrent = maxConcurrent;
         this.maxQueued = maxQueued;
         this.timeout = timeout;
-        BlockingQueue<Runnable> queue = maxQueued == 0 ? new SynchronousQueue<>()
-                : new ArrayBlockingQueue<>(maxQueued);
-        this.executor = new ThreadPoolExecutor(maxConcurrent, maxConcurrent, 0, TimeUnit.SECONDS, queue,
-                threads("llamafactory-generation"), new ThreadPoolExecutor.AbortPolicy());
+        BlockingQueue<Runnable> queue = maxQueued == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(maxQueued);
+        this.executor = new ThreadPoolExecutor(
+                maxConcurrent,
+                maxConcurrent,
+                0,
+                TimeUnit.SECONDS,
+                queue,
+                threads("llamafactory-generation"),
+                new ThreadPoolExecutor.AbortPolicy());
         this.timer = new ScheduledThreadPoolExecutor(1, threads("llamafactory-request-timeout"));
         this.timer.setRemoveOnCancelPolicy(true);
     }

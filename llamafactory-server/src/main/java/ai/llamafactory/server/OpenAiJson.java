@@ -16,8 +16,7 @@ import java.util.UUID;
 final class OpenAiJson {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private OpenAiJson() {
-    }
+    private OpenAiJson() {}
 
     /** @return a completion id as LLaMA-Factory makes them, {@code chatcmpl-} and 32 hex digits */
     static String newCompletionId() {

@@ -132,8 +132,8 @@ public final class OpenAiServer implements AutoCloseable {
     public OpenAiServer start() {
         synchronized (lifecycle) {
             if (app != null || stopped) {
-                throw new IllegalStateException("the server was already started or stopped; an OpenAiServer runs"
-                        + " once");
+                throw new IllegalStateException(
+                        "the server was already started or stopped; an OpenAiServer runs" + " once");
             }
             scheduler = new GenerationScheduler(maxConcurrentGenerations, maxQueuedRequests, requestTimeout);
             createdEpochSeconds = System.currentTimeMillis() / 1000;
@@ -144,8 +144,8 @@ public final class OpenAiServer implements AutoCloseable {
                 config.http.prefer405over404 = true;
                 config.http.disableCompression();
                 config.jetty.addConnector((server, httpConfiguration) -> {
-                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(
-                            httpConfiguration));
+                    ServerConnector connector =
+                            new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
                     connector.setHost(host);
                     connector.setPort(requestedPort);
                     // a non-streamed generation sends nothing until it ends: keep the connection for that long
@@ -172,15 +172,20 @@ public final class OpenAiServer implements AutoCloseable {
                 app = null;
                 stopped = true;
                 stoppedLatch.countDown();
-                throw new InvalidConfigException("cannot serve on " + host + ":" + requestedPort
-                        + " (API_HOST/API_PORT): " + e.getMessage(), e);
+                throw new InvalidConfigException(
+                        "cannot serve on " + host + ":" + requestedPort + " (API_HOST/API_PORT): " + e.getMessage(), e);
             }
         }
         if (apiKey == null && !isLoopback(host)) {
             LOG.warn("serving on {} without an API key: anyone who can reach this address can use the model", host);
         }
-        LOG.info("OpenAI-compatible API for model '{}' at {} ({} concurrent generation(s), {} queued, timeout {})",
-                modelName, baseUri(), maxConcurrentGenerations, maxQueuedRequests, ApiError.describe(requestTimeout));
+        LOG.info(
+                "OpenAI-compatible API for model '{}' at {} ({} concurrent generation(s), {} queued, timeout {})",
+                modelName,
+                baseUri(),
+                maxConcurrentGenerations,
+                maxQueuedRequests,
+                ApiError.describe(requestTimeout));
         return this;
     }
 
@@ -341,9 +346,11 @@ public final class OpenAiServer implements AutoCloseable {
             }
             String prefix = "bearer ";
             if (header.length() <= prefix.length()
-                    || !header.substring(0, prefix.length()).toLowerCase(Locale.ROOT).equals(prefix)) {
-                throw ApiError.unauthorized("The Authorization header must use the Bearer scheme:"
-                        + " 'Authorization: Bearer <API_KEY>'");
+                    || !header.substring(0, prefix.length())
+                            .toLowerCase(Locale.ROOT)
+                            .equals(prefix)) {
+                throw ApiError.unauthorized(
+                        "The Authorization header must use the Bearer scheme:" + " 'Authorization: Bearer <API_KEY>'");
             }
             byte[] given = header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
             if (!MessageDigest.isEqual(given, apiKey.getBytes(StandardCharsets.UTF_8))) {
@@ -358,8 +365,12 @@ public final class OpenAiServer implements AutoCloseable {
     private void modelCard(Context ctx) {
         String requested = ctx.pathParam("model");
         if (!requested.equals(modelName)) {
-            throw new ApiError(404, "invalid_request_error", "model", "model_not_found", "The model '" + requested
-                    + "' does not exist; this server serves '" + modelName + "'");
+            throw new ApiError(
+                    404,
+                    "invalid_request_error",
+                    "model",
+                    "model_not_found",
+                    "The model '" + requested + "' does not exist; this server serves '" + modelName + "'");
         }
         json(ctx, OpenAiJson.modelCard(modelName, createdEpochSeconds));
     }
@@ -371,8 +382,14 @@ public final class OpenAiServer implements AutoCloseable {
         GenerationJob job;
         if (call.stream()) {
             HttpServletResponse response = ctx.res();
-            job = new StreamingJob(model, call.request(), onClientGone -> new SseStream(response, onClientGone), id,
-                    created, modelName, call.includeUsage());
+            job = new StreamingJob(
+                    model,
+                    call.request(),
+                    onClientGone -> new SseStream(response, onClientGone),
+                    id,
+                    created,
+                    modelName,
+                    call.includeUsage());
         } else {
             job = new JsonJob(cancellation -> {
                 ChatResponse response = model.chat(call.request(), cancellation);
@@ -418,8 +435,12 @@ public final class OpenAiServer implements AutoCloseable {
         } else if (exception instanceof HttpResponseException http && http.getStatus() == 413) {
             error = ApiError.bodyTooLarge(maxRequestBytes);
         } else if (exception instanceof HttpResponseException http) {
-            error = new ApiError(http.getStatus(), http.getStatus() >= 500 ? "server_error" : "invalid_request_error",
-                    null, null, String.valueOf(http.getMessage()));
+            error = new ApiError(
+                    http.getStatus(),
+                    http.getStatus() >= 500 ? "server_error" : "invalid_request_error",
+                    null,
+                    null,
+                    String.valueOf(http.getMessage()));
         } else {
             LOG.error("unexpected failure on {} {}", ctx.req().getMethod(), ctx.path(), exception);
             error = ApiError.internal("Internal error: " + exception.getClass().getSimpleName()
@@ -563,8 +584,8 @@ public final class OpenAiServer implements AutoCloseable {
             variable(environment, "API_PORT").ifPresent(value -> port(parseInt("API_PORT", value, 0, 65535)));
             variable(environment, "API_KEY").ifPresent(this::apiKey);
             variable(environment, "API_MODEL_NAME").ifPresent(this::modelName);
-            variable(environment, "MAX_CONCURRENT").ifPresent(value -> maxConcurrentGenerations(
-                    parseInt("MAX_CONCURRENT", value, 1, 4096)));
+            variable(environment, "MAX_CONCURRENT")
+                    .ifPresent(value -> maxConcurrentGenerations(parseInt("MAX_CONCURRENT", value, 1, 4096)));
             return this;
         }
 
@@ -591,8 +612,8 @@ public final class OpenAiServer implements AutoCloseable {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw new InvalidConfigException(name + ": expected an integer between " + min + " and " + max + ", got '"
-                    + value + "'");
+            throw new InvalidConfigException(
+                    name + ": expected an integer between " + min + " and " + max + ", got '" + value + "'");
         }
 
         /**
@@ -607,8 +628,8 @@ public final class OpenAiServer implements AutoCloseable {
                 throw new InvalidConfigException("port (API_PORT): must be between 0 and 65535, got " + port);
             }
             if (maxConcurrentGenerations < 1) {
-                throw new InvalidConfigException("maxConcurrentGenerations (MAX_CONCURRENT): must be >= 1, got "
-                        + maxConcurrentGenerations);
+                throw new InvalidConfigException(
+                        "maxConcurrentGenerations (MAX_CONCURRENT): must be >= 1, got " + maxConcurrentGenerations);
             }
             if (maxQueuedRequests < 0) {
                 throw new InvalidConfigException("maxQueuedRequests: must be >= 0, got " + maxQueuedRequests);

@@ -22,7 +22,11 @@ final class SseStream {
         ALREADY_CLOSED
     }
 
-    private enum State { NEW, OPEN, CLOSED }
+    private enum State {
+        NEW,
+        OPEN,
+        CLOSED
+    }
 
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
 

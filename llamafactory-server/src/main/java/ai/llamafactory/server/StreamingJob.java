@@ -26,8 +26,14 @@ final class StreamingJob extends GenerationJob {
     private final String modelName;
     private final boolean includeUsage;
 
-    StreamingJob(ChatModel model, ChatRequest request, SseStreamFactory streams, String id, long created,
-            String modelName, boolean includeUsage) {
+    StreamingJob(
+            ChatModel model,
+            ChatRequest request,
+            SseStreamFactory streams,
+            String id,
+            long created,
+            String modelName,
+            boolean includeUsage) {
         this.model = model;
         this.request = request;
         this.stream = streams.open(() -> cancellation().cancel("the client closed the connection"));

@@ -45,31 +45,36 @@ class ApiKeyTest {
             b.header("Authorization", authorization);
         }
         return method.equals("POST")
-                ? b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        chatBody("hi", null))).build()
+                ? b.header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(chatBody("hi", null)))
+                        .build()
                 : b.method(method, HttpRequest.BodyPublishers.noBody()).build();
     }
 
     @ParameterizedTest(name = "{0} {1} with {2}")
-    @CsvSource(delimiter = '|', nullValues = "none", value = {
-        "GET    | /health              | none",
-        "GET    | /health              | Bearer wrong-key",
-        "GET    | /health              | Basic c2stdGVzdA==",
-        "GET    | /health              | Bearer",
-        "GET    | /health              | sk-test-0123456789",
-        "GET    | /health              | Bearer sk-test-012345678",
-        "GET    | /v1/models           | none",
-        "GET    | /v1/models           | Bearer wrong-key",
-        "GET    | /v1/models/fake-model | none",
-        "POST   | /v1/chat/completions | none",
-        "POST   | /v1/chat/completions | Bearer wrong-key",
-        "POST   | /v1/chat/completions | Bearer sk-test-0123456789x",
-        "POST   | /v1/score/evaluation | none",
-        "GET    | /no/such/route       | none",
-        "POST   | /no/such/route       | Bearer wrong-key",
-        "DELETE | /v1/models           | none",
-        "HEAD   | /health              | none",
-        "OPTIONS | /v1/chat/completions | none"})
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "none",
+            value = {
+                "GET    | /health              | none",
+                "GET    | /health              | Bearer wrong-key",
+                "GET    | /health              | Basic c2stdGVzdA==",
+                "GET    | /health              | Bearer",
+                "GET    | /health              | sk-test-0123456789",
+                "GET    | /health              | Bearer sk-test-012345678",
+                "GET    | /v1/models           | none",
+                "GET    | /v1/models           | Bearer wrong-key",
+                "GET    | /v1/models/fake-model | none",
+                "POST   | /v1/chat/completions | none",
+                "POST   | /v1/chat/completions | Bearer wrong-key",
+                "POST   | /v1/chat/completions | Bearer sk-test-0123456789x",
+                "POST   | /v1/score/evaluation | none",
+                "GET    | /no/such/route       | none",
+                "POST   | /no/such/route       | Bearer wrong-key",
+                "DELETE | /v1/models           | none",
+                "HEAD   | /health              | none",
+                "OPTIONS | /v1/chat/completions | none"
+            })
     void everyRouteNeedsTheKey(String method, String path, String authorization) {
         int generationsBefore = model.started.get();
         HttpResponse<String> response = anonymous.send(request(method, path, authorization));
@@ -100,8 +105,11 @@ class ApiKeyTest {
         assertThat(json(chat).at("/choices/0/message/content").asText()).isEqualTo("Echo: with key");
         assertThat(client.get("/no/such/route").statusCode()).isEqualTo(404);
         // the scheme is case-insensitive, as RFC 7235 says
-        HttpResponse<String> lower = anonymous.send(anonymous.request("/health")
-                .header("Authorization", "bearer " + KEY).GET().build());
+        HttpResponse<String> lower = anonymous.send(anonymous
+                .request("/health")
+                .header("Authorization", "bearer " + KEY)
+                .GET()
+                .build());
         assertThat(lower.statusCode()).isEqualTo(200);
         // and the server keeps serving anonymous callers with 401 afterwards
         assertThat(anonymous.get("/health").statusCode()).isEqualTo(401);

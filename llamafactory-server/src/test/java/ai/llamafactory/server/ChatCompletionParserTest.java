@@ -55,9 +55,14 @@ class ChatCompletionParserTest {
     @Test
     void explicitRepetitionPenaltyWinsOverPresencePenalty() {
         assertThat(parse("{\"messages\": [{\"role\": \"user\", \"content\": \"q\"}], \"presence_penalty\": 1.5,"
-                + " \"repetition_penalty\": 1.1}").request().repetitionPenalty()).hasValue(1.1);
+                                + " \"repetition_penalty\": 1.1}")
+                        .request()
+                        .repetitionPenalty())
+                .hasValue(1.1);
         assertThat(parse("{\"messages\": [{\"role\": \"user\", \"content\": \"q\"}], \"presence_penalty\": 1.5}")
-                .request().repetitionPenalty()).hasValue(1.5);
+                        .request()
+                        .repetitionPenalty())
+                .hasValue(1.5);
     }
 
     @Test
@@ -106,10 +111,11 @@ class ChatCompletionParserTest {
     @Test
     void scoreRequestsNeedStrings() {
         assertThat(ChatCompletionParser.parseScoreEvaluation(
-                "{\"messages\": [\"a\", \"b\"], \"max_length\": 512}".getBytes(StandardCharsets.UTF_8)))
+                        "{\"messages\": [\"a\", \"b\"], \"max_length\": 512}".getBytes(StandardCharsets.UTF_8)))
                 .containsExactly("a", "b");
-        assertThatThrownBy(() -> ChatCompletionParser.parseScoreEvaluation("{\"messages\": []}"
-                .getBytes(StandardCharsets.UTF_8))).isInstanceOfSatisfying(ApiError.class,
-                        e -> assertThat(e.param()).isEqualTo("messages"));
+        assertThatThrownBy(() -> ChatCompletionParser.parseScoreEvaluation(
+                        "{\"messages\": []}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(
+                        ApiError.class, e -> assertThat(e.param()).isEqualTo("messages"));
     }
 }

@@ -36,6 +36,7 @@ final class FakeChatModel implements ChatModel {
     volatile Duration tokenDelay = Duration.ZERO;
     /** Throw after this many tokens of each reply; negative for never. */
     volatile int failAfterTokens = -1;
+
     volatile String name = "fake-model";
     /** Breaks the streaming contract: failures are thrown instead of reported to the listener. */
     volatile boolean throwsFromStreamChat;
@@ -43,6 +44,7 @@ final class FakeChatModel implements ChatModel {
     volatile boolean forgetsFinalEvent;
     /** False makes the model ignore cancellation, as one stuck in a long native call would. */
     volatile boolean honoursCancellation = true;
+
     volatile List<Double> scoreValues;
     /** Thrown by every call before generating, as a template rejecting the conversation would. */
     volatile RuntimeException rejectWith;
@@ -93,13 +95,13 @@ final class FakeChatModel implements ChatModel {
             return null;
         }
         Matcher m = WEATHER.matcher(last.content());
-        return m.find() ? new ToolCall("call_fake" + m.group(1), "get_weather", "{\"city\": \"" + m.group(1) + "\"}")
+        return m.find()
+                ? new ToolCall("call_fake" + m.group(1), "get_weather", "{\"city\": \"" + m.group(1) + "\"}")
                 : null;
     }
 
     /** One reply's tokens after max_tokens and stop strings, and why it ended. */
-    private record Plan(List<String> tokens, FinishReason reason) {
-    }
+    private record Plan(List<String> tokens, FinishReason reason) {}
 
     private static Plan plan(ChatRequest request, int index) {
         String text = replyText(request, index);
@@ -111,7 +113,8 @@ final class FakeChatModel implements ChatModel {
             }
         }
         List<String> tokens = tokens(text);
-        if (request.maxTokens().isPresent() && tokens.size() > request.maxTokens().getAsInt()) {
+        if (request.maxTokens().isPresent()
+                && tokens.size() > request.maxTokens().getAsInt()) {
             tokens = tokens.subList(0, request.maxTokens().getAsInt());
             reason = FinishReason.LENGTH;
         }
@@ -165,8 +168,8 @@ final class FakeChatModel implements ChatModel {
             ToolCall call = weatherCall(request);
             if (call != null) {
                 decodeStep(cancellation, 0);
-                return new ChatResponse(List.of(ChatChoice.ofToolCalls(0, List.of(call))),
-                        new ChatUsage(promptTokens(request), 7));
+                return new ChatResponse(
+                        List.of(ChatChoice.ofToolCalls(0, List.of(call))), new ChatUsage(promptTokens(request), 7));
             }
             List<ChatChoice> choices = new ArrayList<>();
             int completion = 0;
@@ -198,8 +201,8 @@ final class FakeChatModel implements ChatModel {
             ToolCall call = weatherCall(request);
             if (call != null) {
                 decodeStep(cancellation, 0);
-                listener.onComplete(new ChatStreamEnd(FinishReason.TOOL_CALLS, List.of(call),
-                        new ChatUsage(promptTokens(request), 7)));
+                listener.onComplete(new ChatStreamEnd(
+                        FinishReason.TOOL_CALLS, List.of(call), new ChatUsage(promptTokens(request), 7)));
                 return;
             }
             Plan plan = plan(request, 0);
@@ -212,8 +215,9 @@ final class FakeChatModel implements ChatModel {
                 }
             }
             if (!forgetsFinalEvent) {
-                listener.onComplete(ChatStreamEnd.of(plan.reason(), new ChatUsage(promptTokens(request),
-                        plan.tokens().size())));
+                listener.onComplete(ChatStreamEnd.of(
+                        plan.reason(),
+                        new ChatUsage(promptTokens(request), plan.tokens().size())));
             }
         } catch (RuntimeException e) {
             if (throwsFromStreamChat) {

@@ -57,8 +57,8 @@ class LoadAndLifecycleTest {
     /** Checks one streamed reply completely and returns its id. */
     private static String assertWellFormedStream(HttpResponse<String> response, String expectedText) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                v -> assertThat(v).startsWith("text/event-stream"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
         List<String> data = sseData(response.body());
         assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
         assertThat(data.subList(0, data.size() - 1)).doesNotContain("[DONE]");
@@ -87,7 +87,9 @@ class LoadAndLifecycleTest {
                 assertThat(choice.get("finish_reason").asText()).isEqualTo("stop");
                 assertThat(choice.get("delta").size()).isZero();
             } else {
-                assertThat(choice.get("finish_reason").isNull()).as(chunk.toString()).isTrue();
+                assertThat(choice.get("finish_reason").isNull())
+                        .as(chunk.toString())
+                        .isTrue();
                 text.append(choice.at("/delta/content").asText());
             }
         }
@@ -98,15 +100,18 @@ class LoadAndLifecycleTest {
     @Test
     void thirtyTwoConcurrentStreamsAllCompleteWellFormed() {
         model.tokenDelay = Duration.ofMillis(3);
-        TestClient client = start(OpenAiServer.builder(model).maxConcurrentGenerations(4).maxQueuedRequests(64));
+        TestClient client =
+                start(OpenAiServer.builder(model).maxConcurrentGenerations(4).maxQueuedRequests(64));
         List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
-            futures.add(client.postAsync("/v1/chat/completions",
+            futures.add(client.postAsync(
+                    "/v1/chat/completions",
                     chatBody("request " + i + " says hello to the server", "\"stream\": true")));
         }
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 32; i++) {
-            HttpResponse<String> response = futures.get(i).orTimeout(60, TimeUnit.SECONDS).join();
+            HttpResponse<String> response =
+                    futures.get(i).orTimeout(60, TimeUnit.SECONDS).join();
             ids.add(assertWellFormedStream(response, "Echo: request " + i + " says hello to the server"));
         }
         assertThat(ids).hasSize(32);
@@ -125,7 +130,8 @@ class LoadAndLifecycleTest {
             futures.add(client.postAsync("/v1/chat/completions", chatBody("queued " + i, null)));
         }
         for (int i = 0; i < 8; i++) {
-            HttpResponse<String> response = futures.get(i).orTimeout(30, TimeUnit.SECONDS).join();
+            HttpResponse<String> response =
+                    futures.get(i).orTimeout(30, TimeUnit.SECONDS).join();
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(json(response).at("/choices/0/message/content").asText()).isEqualTo("Echo: queued " + i);
         }
@@ -135,7 +141,9 @@ class LoadAndLifecycleTest {
     @Test
     void requestsBeyondTheQueueGet429AndTimedOutOnesGet504ThenAFreshRequestIsAnswered() throws Exception {
         model.tokenDelay = Duration.ofSeconds(2);
-        TestClient client = start(OpenAiServer.builder(model).maxConcurrentGenerations(1).maxQueuedRequests(2)
+        TestClient client = start(OpenAiServer.builder(model)
+                .maxConcurrentGenerations(1)
+                .maxQueuedRequests(2)
                 .requestTimeout(Duration.ofMillis(1500)));
         long t0 = System.nanoTime();
         List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
@@ -171,7 +179,8 @@ class LoadAndLifecycleTest {
         HttpResponse<String> fresh = client.post("/v1/chat/completions", chatBody("fresh request", null));
         assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
         assertThat(json(fresh).at("/choices/0/message/content").asText()).isEqualTo("Echo: fresh request");
-        assertWellFormedStream(client.post("/v1/chat/completions", chatBody("fresh stream", "\"stream\": true")),
+        assertWellFormedStream(
+                client.post("/v1/chat/completions", chatBody("fresh stream", "\"stream\": true")),
                 "Echo: fresh stream");
     }
 
@@ -179,7 +188,8 @@ class LoadAndLifecycleTest {
     void aStreamPastTheTimeoutEndsWithAnErrorEventAndDone() throws Exception {
         model.tokenDelay = Duration.ofMillis(150);
         TestClient client = start(OpenAiServer.builder(model).requestTimeout(Duration.ofMillis(500)));
-        HttpResponse<String> response = client.post("/v1/chat/completions",
+        HttpResponse<String> response = client.post(
+                "/v1/chat/completions",
                 chatBody("a long answer that will not fit in the time limit at all", "\"stream\": true"));
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> data = sseData(response.body());
@@ -189,7 +199,8 @@ class LoadAndLifecycleTest {
         for (String payload : data.subList(1, data.size() - 2)) {
             partial.append(json(payload).at("/choices/0/delta/content").asText());
         }
-        assertThat("Echo: a long answer that will not fit in the time limit at all").startsWith(partial.toString());
+        assertThat("Echo: a long answer that will not fit in the time limit at all")
+                .startsWith(partial.toString());
         JsonNode error = json(data.get(data.size() - 2)).get("error");
         assertThat(error.get("code").asText()).isEqualTo("request_timeout");
         assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
@@ -199,13 +210,13 @@ class LoadAndLifecycleTest {
         // plain 504 JSON error
         model.honoursCancellation = false;
         model.tokenDelay = Duration.ofMillis(300);
-        CompletableFuture<HttpResponse<String>> blocker = client.postAsync("/v1/chat/completions",
-                chatBody("one two three four", null));
+        CompletableFuture<HttpResponse<String>> blocker =
+                client.postAsync("/v1/chat/completions", chatBody("one two three four", null));
         await("the blocker runs", () -> model.running.get() == 1);
         HttpResponse<String> queued = client.post("/v1/chat/completions", chatBody("queued", "\"stream\": true"));
         assertThat(queued.statusCode()).isEqualTo(504);
-        assertThat(queued.headers().firstValue("Content-Type")).hasValueSatisfying(
-                v -> assertThat(v).startsWith("application/json"));
+        assertThat(queued.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(json(queued).at("/error/code").asText()).isEqualTo("request_timeout");
         assertThat(blocker.join().statusCode()).isEqualTo(504);
         assertThat(model.started.get()).isEqualTo(2); // the queued stream never reached the model
@@ -213,17 +224,20 @@ class LoadAndLifecycleTest {
 
         model.honoursCancellation = true;
         model.tokenDelay = Duration.ZERO;
-        assertWellFormedStream(client.post("/v1/chat/completions", chatBody("after", "\"stream\": true")),
-                "Echo: after");
+        assertWellFormedStream(
+                client.post("/v1/chat/completions", chatBody("after", "\"stream\": true")), "Echo: after");
     }
 
     @Test
     void aClientThatDisconnectsCancelsItsGeneration() throws Exception {
         model.tokenDelay = Duration.ofMillis(50);
         TestClient client = start(OpenAiServer.builder(model));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest request = client.request("/v1/chat/completions").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(chatBody("w ".repeat(200), "\"stream\": true"))).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = client.request("/v1/chat/completions")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(chatBody("w ".repeat(200), "\"stream\": true")))
+                .build();
         HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (java.io.InputStream body = response.body()) {
             byte[] first = new byte[64];
@@ -232,29 +246,32 @@ class LoadAndLifecycleTest {
         await("the server notices and cancels", () -> model.cancellations.get() == 1 && model.running.get() == 0);
         assertThat(model.finished.get()).isEqualTo(1);
         model.tokenDelay = Duration.ZERO;
-        assertWellFormedStream(client.post("/v1/chat/completions", chatBody("next", "\"stream\": true")),
-                "Echo: next");
+        assertWellFormedStream(client.post("/v1/chat/completions", chatBody("next", "\"stream\": true")), "Echo: next");
     }
 
     @Test
     void gracefulShutdownLetsInFlightRequestsFinishAndRefusesNewOnes() throws Exception {
         model.tokenDelay = Duration.ofMillis(150);
         TestClient client = start(OpenAiServer.builder(model).maxConcurrentGenerations(2));
-        CompletableFuture<HttpResponse<String>> whole = client.postAsync("/v1/chat/completions",
-                chatBody("finish me please", null));
-        CompletableFuture<HttpResponse<String>> streamed = client.postAsync("/v1/chat/completions",
-                chatBody("stream me please", "\"stream\": true"));
+        CompletableFuture<HttpResponse<String>> whole =
+                client.postAsync("/v1/chat/completions", chatBody("finish me please", null));
+        CompletableFuture<HttpResponse<String>> streamed =
+                client.postAsync("/v1/chat/completions", chatBody("stream me please", "\"stream\": true"));
         await("both generate", () -> model.running.get() == 2);
 
         long t0 = System.nanoTime();
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> server.stop(Duration.ofSeconds(10)));
         // a new connection is refused once the server stops accepting
-        HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient fresh = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         await("new connections are refused", () -> {
             try {
-                HttpResponse<String> r = fresh.send(HttpRequest.newBuilder(server.baseUri().resolve("/health"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = fresh.send(
+                        HttpRequest.newBuilder(server.baseUri().resolve("/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 return r.statusCode() == 503;
             } catch (ConnectException e) {
                 return true;
@@ -265,9 +282,11 @@ class LoadAndLifecycleTest {
                 return true;
             }
         });
-        HttpResponse<String> wholeResponse = whole.orTimeout(20, TimeUnit.SECONDS).join();
+        HttpResponse<String> wholeResponse =
+                whole.orTimeout(20, TimeUnit.SECONDS).join();
         assertThat(wholeResponse.statusCode()).as(wholeResponse.body()).isEqualTo(200);
-        assertThat(json(wholeResponse).at("/choices/0/message/content").asText()).isEqualTo("Echo: finish me please");
+        assertThat(json(wholeResponse).at("/choices/0/message/content").asText())
+                .isEqualTo("Echo: finish me please");
         assertWellFormedStream(streamed.orTimeout(20, TimeUnit.SECONDS).join(), "Echo: stream me please");
         stopping.orTimeout(20, TimeUnit.SECONDS).join();
         long stopMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -280,27 +299,32 @@ class LoadAndLifecycleTest {
     @Test
     void shutdownPastTheGracePeriodCancelsWhatIsLeft() throws Exception {
         model.tokenDelay = Duration.ofSeconds(1);
-        TestClient client = start(OpenAiServer.builder(model).maxConcurrentGenerations(2).maxQueuedRequests(4)
+        TestClient client = start(OpenAiServer.builder(model)
+                .maxConcurrentGenerations(2)
+                .maxQueuedRequests(4)
                 .shutdownGracePeriod(Duration.ofMillis(300)));
-        CompletableFuture<HttpResponse<String>> whole = client.postAsync("/v1/chat/completions",
-                chatBody("never finished", null));
-        CompletableFuture<HttpResponse<String>> streamed = client.postAsync("/v1/chat/completions",
-                chatBody("never finished either", "\"stream\": true"));
+        CompletableFuture<HttpResponse<String>> whole =
+                client.postAsync("/v1/chat/completions", chatBody("never finished", null));
+        CompletableFuture<HttpResponse<String>> streamed =
+                client.postAsync("/v1/chat/completions", chatBody("never finished either", "\"stream\": true"));
         await("two generate", () -> model.running.get() == 2);
-        CompletableFuture<HttpResponse<String>> queued = client.postAsync("/v1/chat/completions",
-                chatBody("still queued", null));
+        CompletableFuture<HttpResponse<String>> queued =
+                client.postAsync("/v1/chat/completions", chatBody("still queued", null));
         await("the third request is queued", () -> server.pendingGenerations() == 3);
         long t0 = System.nanoTime();
         server.stop();
         long stopMillis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(stopMillis).isBetween(250L, 6000L);
 
-        HttpResponse<String> wholeResponse = whole.orTimeout(10, TimeUnit.SECONDS).join();
+        HttpResponse<String> wholeResponse =
+                whole.orTimeout(10, TimeUnit.SECONDS).join();
         assertThat(wholeResponse.statusCode()).isEqualTo(503);
         assertThat(json(wholeResponse).at("/error/code").asText()).isEqualTo("server_shutting_down");
-        HttpResponse<String> queuedResponse = queued.orTimeout(10, TimeUnit.SECONDS).join();
+        HttpResponse<String> queuedResponse =
+                queued.orTimeout(10, TimeUnit.SECONDS).join();
         assertThat(queuedResponse.statusCode()).isEqualTo(503);
-        List<String> data = sseData(streamed.orTimeout(10, TimeUnit.SECONDS).join().body());
+        List<String> data =
+                sseData(streamed.orTimeout(10, TimeUnit.SECONDS).join().body());
         assertThat(json(data.get(data.size() - 2)).at("/error/code").asText()).isEqualTo("server_shutting_down");
         assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
         assertThat(model.cancellations.get()).isEqualTo(2);
@@ -309,9 +333,11 @@ class LoadAndLifecycleTest {
     }
 
     private static void assertThatRefused(OpenAiServer stopped) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try {
-            http.send(HttpRequest.newBuilder(stopped.baseUri().resolve("/health")).build(),
+            http.send(
+                    HttpRequest.newBuilder(stopped.baseUri().resolve("/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             fail("a stopped server answered");
         } catch (IOException expected) {

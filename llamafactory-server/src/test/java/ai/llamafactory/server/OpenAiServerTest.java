@@ -33,8 +33,12 @@ class OpenAiServerTest {
     @BeforeEach
     void start() {
         model = new FakeChatModel();
-        server = OpenAiServer.builder(model).port(0).maxConcurrentGenerations(2).maxRequestBytes(64 * 1024)
-                .build().start();
+        server = OpenAiServer.builder(model)
+                .port(0)
+                .maxConcurrentGenerations(2)
+                .maxRequestBytes(64 * 1024)
+                .build()
+                .start();
         client = new TestClient(server);
     }
 
@@ -53,11 +57,10 @@ class OpenAiServerTest {
         assertThat(json(ok).at("/choices/0/message/content").asText()).isEqualTo("Echo: still there");
     }
 
-    private static void assertError(HttpResponse<String> response, int status, String type, String param,
-            String code) {
+    private static void assertError(HttpResponse<String> response, int status, String type, String param, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                v -> assertThat(v).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         JsonNode error = json(response).get("error");
         assertThat(error).as(response.body()).isNotNull();
         assertThat(error.get("message").asText()).isNotBlank();
@@ -101,8 +104,8 @@ class OpenAiServerTest {
     void completionHasOpenAisShapeAndUsage() {
         HttpResponse<String> response = client.post("/v1/chat/completions", chatBody("Hello there friend", null));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                v -> assertThat(v).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         JsonNode body = json(response);
         assertThat(body.get("id").asText()).matches("chatcmpl-[0-9a-f]{32}");
         assertThat(body.get("object").asText()).isEqualTo("chat.completion");
@@ -123,10 +126,13 @@ class OpenAiServerTest {
 
     @Test
     void samplingParametersReachTheModel() {
-        HttpResponse<String> response = client.post("/v1/chat/completions", chatBody("hi",
-                "\"temperature\": 0.7, \"top_p\": 0.9, \"top_k\": 5, \"seed\": 42, \"do_sample\": true,"
-                        + " \"max_completion_tokens\": 64, \"presence_penalty\": 1.3, \"user\": \"ignored\","
-                        + " \"frequency_penalty\": 0, \"stream\": false"));
+        HttpResponse<String> response = client.post(
+                "/v1/chat/completions",
+                chatBody(
+                        "hi",
+                        "\"temperature\": 0.7, \"top_p\": 0.9, \"top_k\": 5, \"seed\": 42, \"do_sample\": true,"
+                                + " \"max_completion_tokens\": 64, \"presence_penalty\": 1.3, \"user\": \"ignored\","
+                                + " \"frequency_penalty\": 0, \"stream\": false"));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         ChatRequest seen = model.requests.get(0);
         assertThat(seen.temperature()).hasValue(0.7);
@@ -154,8 +160,8 @@ class OpenAiServerTest {
         assertThat(one.at("/choices/0/message/content").asText()).isEqualTo("Echo: alpha beta ");
         assertThat(model.requests.get(0).stop()).containsExactly("gamma");
 
-        JsonNode list = json(client.post("/v1/chat/completions",
-                chatBody("alpha beta gamma", "\"stop\": [\"beta\", \"zeta\"]")));
+        JsonNode list = json(
+                client.post("/v1/chat/completions", chatBody("alpha beta gamma", "\"stop\": [\"beta\", \"zeta\"]")));
         assertThat(list.at("/choices/0/message/content").asText()).isEqualTo("Echo: alpha ");
         assertThat(model.requests.get(1).stop()).containsExactly("beta", "zeta");
     }
@@ -180,14 +186,16 @@ class OpenAiServerTest {
 
     @Test
     void streamSendsRoleContentFinishUsageAndDone() {
-        HttpResponse<String> response = client.post("/v1/chat/completions",
+        HttpResponse<String> response = client.post(
+                "/v1/chat/completions",
                 chatBody("streams are fun", "\"stream\": true, \"stream_options\": {\"include_usage\": true}"));
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                v -> assertThat(v).startsWith("text/event-stream"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
         List<String> data = sseData(response.body());
         assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
-        List<JsonNode> chunks = data.subList(0, data.size() - 1).stream().map(TestClient::json).toList();
+        List<JsonNode> chunks =
+                data.subList(0, data.size() - 1).stream().map(TestClient::json).toList();
         // role, 4 content chunks ("Echo: ", "streams ", "are ", "fun"), finish, usage
         assertThat(chunks).hasSize(7);
         String id = chunks.get(0).get("id").asText();
@@ -222,8 +230,8 @@ class OpenAiServerTest {
         String tools = "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\","
                 + " \"description\": \"Current weather\", \"parameters\": {\"type\": \"object\", \"properties\":"
                 + " {\"city\": {\"type\": \"string\"}}, \"required\": [\"city\"]}}}]";
-        HttpResponse<String> first = client.post("/v1/chat/completions",
-                chatBody("What is the weather in Paris?", tools));
+        HttpResponse<String> first =
+                client.post("/v1/chat/completions", chatBody("What is the weather in Paris?", tools));
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         JsonNode choice = json(first).at("/choices/0");
         assertThat(choice.get("finish_reason").asText()).isEqualTo("tool_calls");
@@ -232,8 +240,11 @@ class OpenAiServerTest {
         assertThat(call.get("id").asText()).isEqualTo("call_fakeParis");
         assertThat(call.get("type").asText()).isEqualTo("function");
         assertThat(call.at("/function/name").asText()).isEqualTo("get_weather");
-        assertThat(json(call.at("/function/arguments").asText()).get("city").asText()).isEqualTo("Paris");
-        assertThat(json(model.requests.get(0).tools().orElseThrow()).at("/0/function/name").asText())
+        assertThat(json(call.at("/function/arguments").asText()).get("city").asText())
+                .isEqualTo("Paris");
+        assertThat(json(model.requests.get(0).tools().orElseThrow())
+                        .at("/0/function/name")
+                        .asText())
                 .isEqualTo("get_weather");
 
         // the client runs the tool and sends the assistant's call and the tool's result back
@@ -248,18 +259,21 @@ class OpenAiServerTest {
         assertThat(seen).hasSize(3);
         assertThat(seen.get(1).role()).isEqualTo(ChatRole.ASSISTANT);
         assertThat(seen.get(1).content()).isEmpty();
-        assertThat(seen.get(1).toolCalls()).containsExactly(
-                new ToolCall("call_fakeParis", "get_weather", "{\"city\": \"Paris\"}"));
+        assertThat(seen.get(1).toolCalls())
+                .containsExactly(new ToolCall("call_fakeParis", "get_weather", "{\"city\": \"Paris\"}"));
         assertThat(seen.get(2)).isEqualTo(ChatMessage.tool("call_fakeParis", "{\"temp\": 22}"));
 
         // streamed, the call comes in one delta and the stream ends with finish_reason tool_calls
-        HttpResponse<String> streamed = client.post("/v1/chat/completions",
-                chatBody("What is the weather in Oslo?", tools + ", \"stream\": true"));
+        HttpResponse<String> streamed = client.post(
+                "/v1/chat/completions", chatBody("What is the weather in Oslo?", tools + ", \"stream\": true"));
         List<String> data = sseData(streamed.body());
         assertThat(data).hasSize(4);
-        assertThat(json(data.get(1)).at("/choices/0/delta/tool_calls/0/function/arguments").asText())
+        assertThat(json(data.get(1))
+                        .at("/choices/0/delta/tool_calls/0/function/arguments")
+                        .asText())
                 .isEqualTo("{\"city\": \"Oslo\"}");
-        assertThat(json(data.get(1)).at("/choices/0/delta/tool_calls/0/index").asInt()).isZero();
+        assertThat(json(data.get(1)).at("/choices/0/delta/tool_calls/0/index").asInt())
+                .isZero();
         assertThat(json(data.get(2)).at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
         assertThat(data.get(3)).isEqualTo("[DONE]");
 
@@ -269,8 +283,17 @@ class OpenAiServerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"messages\": [", "not json", "\"a string\"", "[1, 2]", "{\"a\": 1} trailing",
-        "{\"messages\": [], \"messages\": []}", "", "null"})
+    @ValueSource(
+            strings = {
+                "{\"messages\": [",
+                "not json",
+                "\"a string\"",
+                "[1, 2]",
+                "{\"a\": 1} trailing",
+                "{\"messages\": [], \"messages\": []}",
+                "",
+                "null"
+            })
     void malformedJsonGets400(String body) {
         assertError(client.post("/v1/chat/completions", body), 400, "invalid_request_error", null, "invalid_json");
         assertThat(model.started.get()).isZero();
@@ -278,33 +301,36 @@ class OpenAiServerTest {
     }
 
     @ParameterizedTest(name = "{1}")
-    @CsvSource(delimiter = '|', value = {
-        "\"temperature\": -1                                  | temperature",
-        "\"temperature\": \"hot\"                             | temperature",
-        "\"temperature\": 2.5                                 | temperature",
-        "\"top_p\": 1.5                                       | top_p",
-        "\"top_k\": -3                                        | top_k",
-        "\"max_tokens\": 0                                    | max_tokens",
-        "\"max_tokens\": 1.5                                  | max_tokens",
-        "\"n\": 0                                             | n",
-        "\"n\": 129                                           | n",
-        "\"n\": 2, \"stream\": true                           | n",
-        "\"stop\": 5                                          | stop",
-        "\"stop\": [\"a\", 1]                                 | stop",
-        "\"stop\": [\"\"]                                     | stop",
-        "\"seed\": \"x\"                                      | seed",
-        "\"stream\": \"yes\"                                  | stream",
-        "\"stream\": true, \"stream_options\": 1              | stream_options",
-        "\"do_sample\": 1                                     | do_sample",
-        "\"repetition_penalty\": 0                            | repetition_penalty",
-        "\"presence_penalty\": 3                              | presence_penalty",
-        "\"presence_penalty\": -1                             | presence_penalty",
-        "\"frequency_penalty\": 0.5                           | frequency_penalty",
-        "\"logprobs\": true                                   | logprobs",
-        "\"response_format\": {\"type\": \"json_object\"}     | response_format",
-        "\"tool_choice\": \"required\"                        | tool_choice",
-        "\"tools\": {\"a\": 1}                                | tools",
-        "\"tools\": [{\"type\": \"function\", \"function\": {}}] | tools[0].function.name"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"temperature\": -1                                  | temperature",
+                "\"temperature\": \"hot\"                             | temperature",
+                "\"temperature\": 2.5                                 | temperature",
+                "\"top_p\": 1.5                                       | top_p",
+                "\"top_k\": -3                                        | top_k",
+                "\"max_tokens\": 0                                    | max_tokens",
+                "\"max_tokens\": 1.5                                  | max_tokens",
+                "\"n\": 0                                             | n",
+                "\"n\": 129                                           | n",
+                "\"n\": 2, \"stream\": true                           | n",
+                "\"stop\": 5                                          | stop",
+                "\"stop\": [\"a\", 1]                                 | stop",
+                "\"stop\": [\"\"]                                     | stop",
+                "\"seed\": \"x\"                                      | seed",
+                "\"stream\": \"yes\"                                  | stream",
+                "\"stream\": true, \"stream_options\": 1              | stream_options",
+                "\"do_sample\": 1                                     | do_sample",
+                "\"repetition_penalty\": 0                            | repetition_penalty",
+                "\"presence_penalty\": 3                              | presence_penalty",
+                "\"presence_penalty\": -1                             | presence_penalty",
+                "\"frequency_penalty\": 0.5                           | frequency_penalty",
+                "\"logprobs\": true                                   | logprobs",
+                "\"response_format\": {\"type\": \"json_object\"}     | response_format",
+                "\"tool_choice\": \"required\"                        | tool_choice",
+                "\"tools\": {\"a\": 1}                                | tools",
+                "\"tools\": [{\"type\": \"function\", \"function\": {}}] | tools[0].function.name"
+            })
     void invalidParametersGet400NamingTheField(String extra, String param) {
         HttpResponse<String> response = client.post("/v1/chat/completions", chatBody("hi", extra));
         String code = json(response).at("/error/code").asText();
@@ -316,21 +342,24 @@ class OpenAiServerTest {
     }
 
     @ParameterizedTest(name = "{1}")
-    @CsvSource(delimiter = '|', value = {
-        "{}                                                                  | messages",
-        "{\"model\": 5, \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]} | model",
-        "{\"messages\": {}}                                                  | messages",
-        "{\"messages\": []}                                                  | messages",
-        "{\"messages\": [5]}                                                 | messages[0]",
-        "{\"messages\": [{\"content\": \"x\"}]}                              | messages[0].role",
-        "{\"messages\": [{\"role\": \"wizard\", \"content\": \"x\"}]}        | messages[0].role",
-        "{\"messages\": [{\"role\": \"user\"}]}                              | messages[0].content",
-        "{\"messages\": [{\"role\": \"user\", \"content\": 5}]}              | messages[0].content",
-        "{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"image_url\"}]}]} | messages[0].content[0].type",
-        "{\"messages\": [{\"role\": \"user\", \"content\": \"x\", \"tool_calls\": []}]} | messages[0].tool_calls",
-        "{\"messages\": [{\"role\": \"user\", \"content\": \"x\", \"tool_call_id\": \"c\"}]} | messages[0].tool_call_id",
-        "{\"messages\": [{\"role\": \"assistant\", \"tool_calls\": [{\"function\": {\"arguments\": \"{}\"}}]}]} | messages[0].tool_calls[0].function.name",
-        "{\"messages\": [{\"role\": \"assistant\", \"tool_calls\": [{\"function\": {\"name\": \"f\", \"arguments\": 3}}]}]} | messages[0].tool_calls[0].function.arguments"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{}                                                                  | messages",
+                "{\"model\": 5, \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]} | model",
+                "{\"messages\": {}}                                                  | messages",
+                "{\"messages\": []}                                                  | messages",
+                "{\"messages\": [5]}                                                 | messages[0]",
+                "{\"messages\": [{\"content\": \"x\"}]}                              | messages[0].role",
+                "{\"messages\": [{\"role\": \"wizard\", \"content\": \"x\"}]}        | messages[0].role",
+                "{\"messages\": [{\"role\": \"user\"}]}                              | messages[0].content",
+                "{\"messages\": [{\"role\": \"user\", \"content\": 5}]}              | messages[0].content",
+                "{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"image_url\"}]}]} | messages[0].content[0].type",
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"x\", \"tool_calls\": []}]} | messages[0].tool_calls",
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"x\", \"tool_call_id\": \"c\"}]} | messages[0].tool_call_id",
+                "{\"messages\": [{\"role\": \"assistant\", \"tool_calls\": [{\"function\": {\"arguments\": \"{}\"}}]}]} | messages[0].tool_calls[0].function.name",
+                "{\"messages\": [{\"role\": \"assistant\", \"tool_calls\": [{\"function\": {\"name\": \"f\", \"arguments\": 3}}]}]} | messages[0].tool_calls[0].function.arguments"
+            })
     void invalidMessagesGet400NamingTheField(String body, String param) {
         HttpResponse<String> response = client.post("/v1/chat/completions", body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
@@ -347,8 +376,8 @@ class OpenAiServerTest {
                 + " \"second\"}]}]}";
         JsonNode reply = json(client.post("/v1/chat/completions", body));
         assertThat(reply.at("/choices/0/message/content").asText()).isEqualTo("Echo: first\nsecond");
-        assertThat(model.requests.get(0).messages()).containsExactly(ChatMessage.system("be brief"),
-                ChatMessage.user("first\nsecond"));
+        assertThat(model.requests.get(0).messages())
+                .containsExactly(ChatMessage.system("be brief"), ChatMessage.user("first\nsecond"));
     }
 
     @Test
@@ -356,7 +385,11 @@ class OpenAiServerTest {
         assertError(client.get("/v1/completions"), 404, "invalid_request_error", null, "unknown_url");
         assertError(client.post("/v2/chat", "{}"), 404, "invalid_request_error", null, "unknown_url");
         assertError(client.get("/v1/chat/completions"), 405, "invalid_request_error", null, "method_not_allowed");
-        assertError(client.send(client.request("/v1/models").DELETE().build()), 405, "invalid_request_error", null,
+        assertError(
+                client.send(client.request("/v1/models").DELETE().build()),
+                405,
+                "invalid_request_error",
+                null,
                 "method_not_allowed");
         assertStillServing();
     }
@@ -364,7 +397,11 @@ class OpenAiServerTest {
     @Test
     void bodiesAboveTheLimitGet413() {
         String big = "x".repeat(70 * 1024);
-        assertError(client.post("/v1/chat/completions", chatBody(big, null)), 413, "invalid_request_error", null,
+        assertError(
+                client.post("/v1/chat/completions", chatBody(big, null)),
+                413,
+                "invalid_request_error",
+                null,
                 "request_too_large");
         assertThat(model.started.get()).isZero();
         assertStillServing();
@@ -373,8 +410,8 @@ class OpenAiServerTest {
     @Test
     void failureMidStreamEndsWithAnErrorEventAndDone() {
         model.failAfterTokens = 2;
-        HttpResponse<String> response = client.post("/v1/chat/completions",
-                chatBody("this reply will break", "\"stream\": true"));
+        HttpResponse<String> response =
+                client.post("/v1/chat/completions", chatBody("this reply will break", "\"stream\": true"));
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> data = sseData(response.body());
         // role, "Echo: ", "this ", error, [DONE]
@@ -384,12 +421,14 @@ class OpenAiServerTest {
         assertThat(json(data.get(2)).at("/choices/0/delta/content").asText()).isEqualTo("this ");
         JsonNode error = json(data.get(3)).get("error");
         assertThat(error.get("type").asText()).isEqualTo("server_error");
-        assertThat(error.get("message").asText()).contains("IllegalStateException")
+        assertThat(error.get("message").asText())
+                .contains("IllegalStateException")
                 .contains("fake model failure after 2 tokens");
         assertThat(data.get(4)).isEqualTo("[DONE]");
 
         model.failAfterTokens = 0;
-        List<String> early = sseData(client.post("/v1/chat/completions", chatBody("x", "\"stream\": true")).body());
+        List<String> early = sseData(client.post("/v1/chat/completions", chatBody("x", "\"stream\": true"))
+                .body());
         assertThat(early).hasSize(3);
         assertThat(json(early.get(1)).at("/error/message").asText()).contains("after 0 tokens");
         assertThat(early.get(2)).isEqualTo("[DONE]");
@@ -437,8 +476,8 @@ class OpenAiServerTest {
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(json(ok).at("/choices/0/message/content").asText()).isEqualTo("The tool said: orphan");
 
-        model.rejectWith = new ai.llamafactory.api.exception.InvalidChatRequestException("messages",
-                "messages: the template expects user and assistant turns to alternate");
+        model.rejectWith = new ai.llamafactory.api.exception.InvalidChatRequestException(
+                "messages", "messages: the template expects user and assistant turns to alternate");
         HttpResponse<String> rejected = client.post("/v1/chat/completions", chatBody("x", null));
         assertError(rejected, 400, "invalid_request_error", "messages", "invalid_value");
         assertThat(json(rejected).at("/error/message").asText()).contains("alternate");
@@ -466,8 +505,12 @@ class OpenAiServerTest {
         assertThat(scores.at("/scores/0").asDouble()).isEqualTo(0.75);
         assertThat(scores.at("/scores/1").asDouble()).isEqualTo(-1.5);
 
-        assertError(client.post("/v1/score/evaluation", "{\"messages\": [1]}"), 400, "invalid_request_error",
-                "messages[0]", "invalid_value");
+        assertError(
+                client.post("/v1/score/evaluation", "{\"messages\": [1]}"),
+                400,
+                "invalid_request_error",
+                "messages[0]",
+                "invalid_value");
     }
 
     @Test
@@ -475,7 +518,8 @@ class OpenAiServerTest {
         HttpResponse<String> slash = client.get("/v1/models/");
         assertThat(slash.statusCode()).isEqualTo(200);
         HttpResponse<String> head = client.send(client.request("/health")
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build());
         assertThat(head.statusCode()).isEqualTo(200);
     }
 }

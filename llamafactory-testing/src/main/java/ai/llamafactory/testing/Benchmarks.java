@@ -30,8 +30,8 @@ public final class Benchmarks {
      * @param vocab vocabulary size
      * @return the number of matmul weights (all linear layers and lm_head; embedding lookups excluded)
      */
-    public static long matmulWeights(long hidden, long headDim, long heads, long kvHeads, long intermediate,
-            long layers, long vocab) {
+    public static long matmulWeights(
+            long hidden, long headDim, long heads, long kvHeads, long intermediate, long layers, long vocab) {
         long attn = hidden * heads * headDim * 2 + hidden * kvHeads * headDim * 2;
         long mlp = 3L * hidden * intermediate;
         return layers * (attn + mlp) + vocab * hidden;

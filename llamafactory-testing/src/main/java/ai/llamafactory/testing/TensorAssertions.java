@@ -67,7 +67,8 @@ public final class TensorAssertions {
             if (m[pos] == 0) {
                 continue;
             }
-            double d = maxAbsDiff(Arrays.copyOfRange(a, pos * vocab, (pos + 1) * vocab),
+            double d = maxAbsDiff(
+                    Arrays.copyOfRange(a, pos * vocab, (pos + 1) * vocab),
                     Arrays.copyOfRange(b, pos * vocab, (pos + 1) * vocab));
             if (Double.isNaN(d)) {
                 return Double.NaN;

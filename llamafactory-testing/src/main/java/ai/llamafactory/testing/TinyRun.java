@@ -41,7 +41,9 @@ public final class TinyRun {
         try {
             Files.createDirectories(target);
             for (String f : new String[] {"config.json", "model.safetensors"}) {
-                Files.copy(Conformance.requireFile(src.resolve(f)), target.resolve(f),
+                Files.copy(
+                        Conformance.requireFile(src.resolve(f)),
+                        target.resolve(f),
                         StandardCopyOption.REPLACE_EXISTING);
             }
             copyByteTokenizer(target);
@@ -83,8 +85,12 @@ public final class TinyRun {
     public static Path dataset(Path dir) {
         StringBuilder json = new StringBuilder("[\n");
         for (int i = 0; i < ROWS.length; i++) {
-            json.append("  {\"instruction\": \"").append(ROWS[i][0]).append("\", \"input\": \"\", \"output\": \"")
-                    .append(ROWS[i][1]).append("\"}").append(i + 1 < ROWS.length ? ",\n" : "\n");
+            json.append("  {\"instruction\": \"")
+                    .append(ROWS[i][0])
+                    .append("\", \"input\": \"\", \"output\": \"")
+                    .append(ROWS[i][1])
+                    .append("\"}")
+                    .append(i + 1 < ROWS.length ? ",\n" : "\n");
         }
         json.append("]\n");
         try {

@@ -24,12 +24,16 @@ public final class ChatMessage {
         this.toolCalls = List.copyOf(toolCalls == null ? List.of() : toolCalls);
         this.toolCallId = toolCallId;
         if (!this.toolCalls.isEmpty() && role != ChatRole.ASSISTANT) {
-            throw new InvalidChatRequestException("tool_calls", "tool_calls: only assistant messages call tools, got "
-                    + this.toolCalls.size() + " call(s) on a " + role.wireName() + " message");
+            throw new InvalidChatRequestException(
+                    "tool_calls",
+                    "tool_calls: only assistant messages call tools, got " + this.toolCalls.size() + " call(s) on a "
+                            + role.wireName() + " message");
         }
         if (toolCallId != null && role != ChatRole.TOOL) {
-            throw new InvalidChatRequestException("tool_call_id", "tool_call_id: only tool messages answer a call,"
-                    + " got '" + toolCallId + "' on a " + role.wireName() + " message");
+            throw new InvalidChatRequestException(
+                    "tool_call_id",
+                    "tool_call_id: only tool messages answer a call," + " got '" + toolCallId + "' on a "
+                            + role.wireName() + " message");
         }
     }
 
@@ -110,8 +114,11 @@ public final class ChatMessage {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ChatMessage m && role == m.role && content.equals(m.content)
-                && toolCalls.equals(m.toolCalls) && Objects.equals(toolCallId, m.toolCallId);
+        return o instanceof ChatMessage m
+                && role == m.role
+                && content.equals(m.content)
+                && toolCalls.equals(m.toolCalls)
+                && Objects.equals(toolCallId, m.toolCallId);
     }
 
     @Override
@@ -127,7 +134,8 @@ public final class ChatMessage {
     }
 
     private static String abbreviate(String text) {
-        return text.length() <= 60 ? "'" + text + "'" : "'" + text.substring(0, 57) + "...' (" + text.length()
-                + " chars)";
+        return text.length() <= 60
+                ? "'" + text + "'"
+                : "'" + text.substring(0, 57) + "...' (" + text.length() + " chars)";
     }
 }

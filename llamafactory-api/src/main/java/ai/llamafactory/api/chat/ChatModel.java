@@ -96,6 +96,5 @@ public interface ChatModel extends AutoCloseable {
      * hold nothing.
      */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

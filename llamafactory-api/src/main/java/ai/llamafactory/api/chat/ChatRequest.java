@@ -43,8 +43,8 @@ public final class ChatRequest {
 
     private ChatRequest(Builder b) {
         if (b.messages.isEmpty()) {
-            throw new InvalidChatRequestException("messages", "messages: a chat request needs at least one message,"
-                    + " got an empty list");
+            throw new InvalidChatRequestException(
+                    "messages", "messages: a chat request needs at least one message," + " got an empty list");
         }
         for (int i = 0; i < b.messages.size(); i++) {
             if (b.messages.get(i) == null) {
@@ -66,8 +66,8 @@ public final class ChatRequest {
         for (int i = 0; i < b.stop.size(); i++) {
             String s = b.stop.get(i);
             if (s == null || s.isEmpty()) {
-                throw new InvalidChatRequestException("stop", "stop[" + i + "]: stop strings must not be empty, got "
-                        + (s == null ? "null" : "''"));
+                throw new InvalidChatRequestException(
+                        "stop", "stop[" + i + "]: stop strings must not be empty, got " + (s == null ? "null" : "''"));
             }
         }
         this.stop = List.copyOf(b.stop);
@@ -78,16 +78,18 @@ public final class ChatRequest {
         this.seed = b.seed;
         this.doSample = b.doSample;
         if (b.repetitionPenalty != null && !(b.repetitionPenalty > 0 && Double.isFinite(b.repetitionPenalty))) {
-            throw new InvalidChatRequestException("repetition_penalty", "repetition_penalty: must be a finite number"
-                    + " > 0 (1 means no penalty), got " + b.repetitionPenalty);
+            throw new InvalidChatRequestException(
+                    "repetition_penalty",
+                    "repetition_penalty: must be a finite number" + " > 0 (1 means no penalty), got "
+                            + b.repetitionPenalty);
         }
         this.repetitionPenalty = b.repetitionPenalty;
     }
 
     private static Double checkRange(String field, Double value, double min, double max) {
         if (value != null && !(value >= min && value <= max)) {
-            throw new InvalidChatRequestException(field, field + ": must be between " + min + " and " + max + ", got "
-                    + value);
+            throw new InvalidChatRequestException(
+                    field, field + ": must be between " + min + " and " + max + ", got " + value);
         }
         return value;
     }
@@ -97,12 +99,12 @@ public final class ChatRequest {
         try {
             root = JSON.readTree(tools);
         } catch (JsonProcessingException e) {
-            throw new InvalidChatRequestException("tools", "tools: not valid JSON (" + e.getOriginalMessage() + "): "
-                    + abbreviate(tools));
+            throw new InvalidChatRequestException(
+                    "tools", "tools: not valid JSON (" + e.getOriginalMessage() + "): " + abbreviate(tools));
         }
         if (root == null || !root.isArray()) {
-            throw new InvalidChatRequestException("tools", "tools: expected a JSON array of tool definitions, got "
-                    + abbreviate(tools));
+            throw new InvalidChatRequestException(
+                    "tools", "tools: expected a JSON array of tool definitions, got " + abbreviate(tools));
         }
         for (int i = 0; i < root.size(); i++) {
             JsonNode tool = root.get(i);
@@ -112,18 +114,23 @@ public final class ChatRequest {
             }
             JsonNode type = tool.get("type");
             if (type == null || !"function".equals(type.asText(null))) {
-                throw new InvalidChatRequestException(at + ".type", at + ".type: expected 'function', got "
-                        + (type == null ? "nothing" : type.toString()));
+                throw new InvalidChatRequestException(
+                        at + ".type",
+                        at + ".type: expected 'function', got " + (type == null ? "nothing" : type.toString()));
             }
             JsonNode function = tool.get("function");
             if (function == null || !function.isObject()) {
-                throw new InvalidChatRequestException(at + ".function", at + ".function: expected an object with a"
-                        + " name, got " + (function == null ? "nothing" : function.toString()));
+                throw new InvalidChatRequestException(
+                        at + ".function",
+                        at + ".function: expected an object with a" + " name, got "
+                                + (function == null ? "nothing" : function.toString()));
             }
             JsonNode name = function.get("name");
             if (name == null || !name.isTextual() || name.asText().isBlank()) {
-                throw new InvalidChatRequestException(at + ".function.name", at + ".function.name: expected a"
-                        + " non-empty string, got " + (name == null ? "nothing" : name.toString()));
+                throw new InvalidChatRequestException(
+                        at + ".function.name",
+                        at + ".function.name: expected a" + " non-empty string, got "
+                                + (name == null ? "nothing" : name.toString()));
             }
         }
         return root.toString();
@@ -238,8 +245,7 @@ public final class ChatRequest {
         private Boolean doSample;
         private Double repetitionPenalty;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Replaces the conversation.

@@ -51,7 +51,7 @@ public enum ChatRole {
                     break;
             }
         }
-        throw new InvalidChatRequestException(field, field + ": expected one of system, user, assistant, tool, got '"
-                + value + "'");
+        throw new InvalidChatRequestException(
+                field, field + ": expected one of system, user, assistant, tool, got '" + value + "'");
     }
 }

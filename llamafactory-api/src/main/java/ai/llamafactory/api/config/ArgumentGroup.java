@@ -33,8 +33,7 @@ final class ArgumentGroup<A, B> {
      * @param defaults the default arguments (the reference for "non-default" when writing)
      * @param required a key always written, or null
      */
-    ArgumentGroup(String section, Supplier<B> newBuilder, Function<B, A> build, Supplier<A> defaults,
-            String required) {
+    ArgumentGroup(String section, Supplier<B> newBuilder, Function<B, A> build, Supplier<A> defaults, String required) {
         this.section = section;
         this.newBuilder = newBuilder;
         this.build = build;
@@ -108,8 +107,9 @@ final class ArgumentGroup<A, B> {
         A reference = defaults();
         for (ConfigKey<A, B, ?> key : keys.values()) {
             Object value = key.fileValue(arguments);
-            if (value != null && !isSecret(key.name()) && (key.name().equals(required) || !Objects.equals(value,
-                    key.fileValue(reference)))) {
+            if (value != null
+                    && !isSecret(key.name())
+                    && (key.name().equals(required) || !Objects.equals(value, key.fileValue(reference)))) {
                 values.put(key.name(), value);
             }
         }

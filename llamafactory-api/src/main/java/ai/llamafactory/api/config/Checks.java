@@ -16,8 +16,7 @@ import java.util.Map;
  * relies on that leading key to add the file name and line.
  */
 final class Checks {
-    private Checks() {
-    }
+    private Checks() {}
 
     static InvalidConfigException invalid(String key, String problem) {
         return new InvalidConfigException(key + ": " + problem);
@@ -76,13 +75,17 @@ final class Checks {
 
     /** Checks {@code low <= value <= high}. */
     static void closed(String key, double value, double low, double high) {
-        require(Double.isFinite(value) && value >= low && value <= high, key,
+        require(
+                Double.isFinite(value) && value >= low && value <= high,
+                key,
                 "must lie in [" + low + ", " + high + "], got " + value);
     }
 
     /** Checks {@code low <= value < high}. */
     static void halfOpen(String key, double value, double low, double high) {
-        require(Double.isFinite(value) && value >= low && value < high, key,
+        require(
+                Double.isFinite(value) && value >= low && value < high,
+                key,
                 "must lie in [" + low + ", " + high + "), got " + value);
     }
 
@@ -99,8 +102,8 @@ final class Checks {
      */
     static void notSupportedYet(String key, Object value, Object offValue, String reason) {
         if (!java.util.Objects.equals(value, offValue)) {
-            throw invalid(key, "not supported by LlamaFactory for Java yet (" + reason + "), got "
-                    + ValueType.show(value));
+            throw invalid(
+                    key, "not supported by LlamaFactory for Java yet (" + reason + "), got " + ValueType.show(value));
         }
     }
 

@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
 final class ConfigReader {
     private static final Logger LOG = LoggerFactory.getLogger(FineTuneConfig.class);
     private static final ObjectMapper YAML = YAMLMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final Pattern LEADING_KEY = Pattern.compile("^([a-z0-9_]+):");
 
     /** A raw value and where it came from. */
@@ -51,11 +53,12 @@ final class ConfigReader {
         }
     }
 
-    private ConfigReader() {
-    }
+    private ConfigReader() {}
 
     static FineTuneConfig readFile(Path file, List<String> overrides) {
-        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        String name = file.getFileName() == null
+                ? file.toString()
+                : file.getFileName().toString();
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -74,8 +77,8 @@ final class ConfigReader {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String line = at != null && at.getLineNr() > 0 ? " line " + at.getLineNr() : "";
-            throw new InvalidConfigException(source + line
-                    + ": not valid " + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage(), e);
+            throw new InvalidConfigException(
+                    source + line + ": not valid " + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage(), e);
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
         if (root != null && !root.isMissingNode() && !root.isNull()) {
@@ -119,7 +122,8 @@ final class ConfigReader {
                 } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
                     depth--;
                 } else if (t == JsonToken.FIELD_NAME && depth == 1) {
-                    lines.putIfAbsent(parser.currentName(), parser.currentTokenLocation().getLineNr());
+                    lines.putIfAbsent(
+                            parser.currentName(), parser.currentTokenLocation().getLineNr());
                 }
             }
         } catch (IOException e) {
@@ -217,8 +221,8 @@ final class ConfigReader {
                 canonical = "warmup_ratio";
             }
             if (!canonical.equals(key) && input.containsKey(canonical)) {
-                throw new InvalidConfigException(entry.origin + ": " + key + " and " + canonical
-                        + " both given; they set the same value");
+                throw new InvalidConfigException(
+                        entry.origin + ": " + key + " and " + canonical + " both given; they set the same value");
             }
             entries.put(canonical, entry);
         }

@@ -20,14 +20,18 @@ final class ConfigWriter {
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
             .build();
 
-    private ConfigWriter() {
-    }
+    private ConfigWriter() {}
 
     /** @return section heading to key to value, in writing order */
     static Map<String, Map<String, Object>> sections(FineTuneConfig config) {
         Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
-        List<Object> groups = List.of(config.model(), config.finetuning(), config.data(), config.training(),
-                config.generating(), config.export());
+        List<Object> groups = List.of(
+                config.model(),
+                config.finetuning(),
+                config.data(),
+                config.training(),
+                config.generating(),
+                config.export());
         for (int i = 0; i < groups.size(); i++) {
             ArgumentGroup<?, ?> group = ConfigSchema.GROUPS.get(i);
             sections.put(group.section(), values(group, groups.get(i)));
@@ -54,8 +58,8 @@ final class ConfigWriter {
             try {
                 out.append(YAML.writeValueAsString(section.getValue()));
             } catch (JsonProcessingException e) {
-                throw new InvalidConfigException("cannot write section " + section.getKey() + " as YAML: "
-                        + e.getOriginalMessage(), e);
+                throw new InvalidConfigException(
+                        "cannot write section " + section.getKey() + " as YAML: " + e.getOriginalMessage(), e);
             }
         }
         return out.toString();

@@ -20,89 +20,138 @@ public final class DataArguments {
     private static final Key.Group KEYS = new Key.Group();
 
     /** {@code dataset}. */
-    public static final Key<List<String>> DATASET = KEYS.add(Key.of("dataset", ValueType.STRING_LIST, List.of(),
-            "the training datasets: names in {@code dataset_info.json}").nullable());
+    public static final Key<List<String>> DATASET = KEYS.add(Key.of(
+                    "dataset",
+                    ValueType.STRING_LIST,
+                    List.of(),
+                    "the training datasets: names in {@code dataset_info.json}")
+            .nullable());
     /** {@code eval_dataset}. */
-    public static final Key<List<String>> EVAL_DATASET = KEYS.add(Key.of("eval_dataset",
-            ValueType.STRING_LIST, List.of(),
-            "the evaluation datasets: names in {@code dataset_info.json}").nullable());
+    public static final Key<List<String>> EVAL_DATASET = KEYS.add(Key.of(
+                    "eval_dataset",
+                    ValueType.STRING_LIST,
+                    List.of(),
+                    "the evaluation datasets: names in {@code dataset_info.json}")
+            .nullable());
     /** {@code dataset_dir}. */
-    public static final Key<String> DATASET_DIR = KEYS.add(Key.of("dataset_dir", ValueType.STRING, "data",
-            "the folder holding {@code dataset_info.json}, or {@code ONLINE}, or {@code REMOTE:<hub repo>}")
+    public static final Key<String> DATASET_DIR = KEYS.add(Key.of(
+                    "dataset_dir",
+                    ValueType.STRING,
+                    "data",
+                    "the folder holding {@code dataset_info.json}, or {@code ONLINE}, or {@code REMOTE:<hub repo>}")
             .check("not blank", Key.require(v -> !v.isBlank(), v -> "must not be empty")));
     /** {@code template}. */
-    public static final Key<String> TEMPLATE = KEYS.add(Key.of("template", ValueType.STRING, null,
+    public static final Key<String> TEMPLATE = KEYS.add(Key.of(
+            "template",
+            ValueType.STRING,
+            null,
             "the chat template name; none means the tokenizer's Jinja chat template (or {@code empty})"));
     /** {@code cutoff_len}. */
-    public static final Key<Integer> CUTOFF_LEN = KEYS.add(Key.of("cutoff_len", ValueType.INTEGER, 2048,
-            "the maximum number of tokens of an encoded example").check("> 0", positiveInt()));
+    public static final Key<Integer> CUTOFF_LEN =
+            KEYS.add(Key.of("cutoff_len", ValueType.INTEGER, 2048, "the maximum number of tokens of an encoded example")
+                    .check("> 0", positiveInt()));
     /** {@code max_samples}. */
-    public static final Key<Integer> MAX_SAMPLES = KEYS.add(Key.of("max_samples", ValueType.INTEGER, null,
-            "the number of examples kept from each dataset (for debugging)").check("> 0", positiveInt()));
+    public static final Key<Integer> MAX_SAMPLES = KEYS.add(Key.of(
+                    "max_samples",
+                    ValueType.INTEGER,
+                    null,
+                    "the number of examples kept from each dataset (for debugging)")
+            .check("> 0", positiveInt()));
     /** {@code val_size}. */
-    public static final Key<Double> VAL_SIZE = KEYS.add(Key.of("val_size", ValueType.DOUBLE, 0.0,
-            "the validation split: a fraction in [0, 1) or, when at least 1, a number of examples")
-            .check("a fraction in [0, 1) or a whole number", Key.require(
-                    v -> Double.isFinite(v) && v >= 0 && (v < 1 || v == Math.rint(v)),
-                    v -> "must be a fraction in [0, 1) or a whole number of examples, got " + v)));
+    public static final Key<Double> VAL_SIZE = KEYS.add(Key.of(
+                    "val_size",
+                    ValueType.DOUBLE,
+                    0.0,
+                    "the validation split: a fraction in [0, 1) or, when at least 1, a number of examples")
+            .check(
+                    "a fraction in [0, 1) or a whole number",
+                    Key.require(
+                            v -> Double.isFinite(v) && v >= 0 && (v < 1 || v == Math.rint(v)),
+                            v -> "must be a fraction in [0, 1) or a whole number of examples, got " + v)));
     /** {@code packing}. */
-    public static final Key<Boolean> PACKING = KEYS.add(Key.of("packing", ValueType.BOOLEAN, null,
-            "whether examples are packed into sequences of {@code cutoff_len}; none means on for stage {@code pt} only"));
+    public static final Key<Boolean> PACKING = KEYS.add(
+            Key.of(
+                    "packing",
+                    ValueType.BOOLEAN,
+                    null,
+                    "whether examples are packed into sequences of {@code cutoff_len}; none means on for stage {@code pt} only"));
     /** {@code neat_packing}. */
-    public static final Key<Boolean> NEAT_PACKING = KEYS.add(Key.of("neat_packing", ValueType.BOOLEAN, false,
+    public static final Key<Boolean> NEAT_PACKING = KEYS.add(Key.of(
+            "neat_packing",
+            ValueType.BOOLEAN,
+            false,
             "whether packed examples cannot attend to each other (block-diagonal attention; implies packing)"));
     /** {@code train_on_prompt}. */
-    public static final Key<Boolean> TRAIN_ON_PROMPT = KEYS.add(Key.of("train_on_prompt", ValueType.BOOLEAN, false,
-            "whether the loss also covers prompt tokens"));
+    public static final Key<Boolean> TRAIN_ON_PROMPT =
+            KEYS.add(Key.of("train_on_prompt", ValueType.BOOLEAN, false, "whether the loss also covers prompt tokens"));
     /** {@code mask_history}. */
-    public static final Key<Boolean> MASK_HISTORY = KEYS.add(Key.of("mask_history", ValueType.BOOLEAN, false,
-            "whether only the last turn of a conversation is trained on"));
+    public static final Key<Boolean> MASK_HISTORY = KEYS.add(Key.of(
+            "mask_history", ValueType.BOOLEAN, false, "whether only the last turn of a conversation is trained on"));
     /** {@code mix_strategy}. */
-    public static final Key<MixStrategy> MIX_STRATEGY = KEYS.add(Key.of("mix_strategy",
-            ValueType.ofEnum(MixStrategy.class, MixStrategy::key, MixStrategy::fromKey), MixStrategy.CONCAT,
+    public static final Key<MixStrategy> MIX_STRATEGY = KEYS.add(Key.of(
+            "mix_strategy",
+            ValueType.ofEnum(MixStrategy.class, MixStrategy::key, MixStrategy::fromKey),
+            MixStrategy.CONCAT,
             "how several datasets are mixed"));
     /** {@code interleave_probs}. */
-    public static final Key<List<Double>> INTERLEAVE_PROBS = KEYS.add(Key.of("interleave_probs",
-            ValueType.DOUBLE_LIST, List.of(),
-            "the sampling probability of each dataset when interleaving").nullable()
+    public static final Key<List<Double>> INTERLEAVE_PROBS = KEYS.add(Key.of(
+                    "interleave_probs",
+                    ValueType.DOUBLE_LIST,
+                    List.of(),
+                    "the sampling probability of each dataset when interleaving")
+            .nullable()
             .check("each in [0, 1], summing to 1", (k, probs) -> {
                 probs.forEach(p -> Checks.closed(k, p, 0, 1));
                 double sum = probs.stream().mapToDouble(Double::doubleValue).sum();
                 Checks.require(probs.isEmpty() || Math.abs(sum - 1) <= 1e-6, k, "must sum to 1, got " + probs);
             }));
     /** {@code streaming}. */
-    public static final Key<Boolean> STREAMING = KEYS.add(Key.of("streaming", ValueType.BOOLEAN, false,
-            "whether datasets are read as streams instead of loaded"));
+    public static final Key<Boolean> STREAMING = KEYS.add(
+            Key.of("streaming", ValueType.BOOLEAN, false, "whether datasets are read as streams instead of loaded"));
     /** {@code buffer_size}. */
-    public static final Key<Integer> BUFFER_SIZE = KEYS.add(Key.of("buffer_size", ValueType.INTEGER, 16384,
-            "the size of the shuffle buffer in streaming mode")
-            .unsupported("only used with streaming, which the data worker does not support")
-            .check("> 0", positiveInt()));
+    public static final Key<Integer> BUFFER_SIZE =
+            KEYS.add(Key.of("buffer_size", ValueType.INTEGER, 16384, "the size of the shuffle buffer in streaming mode")
+                    .unsupported("only used with streaming, which the data worker does not support")
+                    .check("> 0", positiveInt()));
     /** {@code tokenized_path}. */
-    public static final Key<Path> TOKENIZED_PATH = KEYS.add(Key.of("tokenized_path", ValueType.PATH, null,
+    public static final Key<Path> TOKENIZED_PATH = KEYS.add(Key.of(
+            "tokenized_path",
+            ValueType.PATH,
+            null,
             "where tokenized datasets are saved to, or loaded from when present"));
     /** {@code overwrite_cache}. */
-    public static final Key<Boolean> OVERWRITE_CACHE = KEYS.add(Key.of("overwrite_cache", ValueType.BOOLEAN, false,
-            "whether cached tokenized datasets are rebuilt"));
+    public static final Key<Boolean> OVERWRITE_CACHE = KEYS.add(
+            Key.of("overwrite_cache", ValueType.BOOLEAN, false, "whether cached tokenized datasets are rebuilt"));
     /** {@code tool_format}. */
-    public static final Key<String> TOOL_FORMAT = KEYS.add(Key.of("tool_format", ValueType.STRING, null,
-            "the tool-call format; none means the template's"));
+    public static final Key<String> TOOL_FORMAT =
+            KEYS.add(Key.of("tool_format", ValueType.STRING, null, "the tool-call format; none means the template's"));
     /** {@code default_system}. */
-    public static final Key<String> DEFAULT_SYSTEM = KEYS.add(Key.of("default_system", ValueType.STRING, null,
+    public static final Key<String> DEFAULT_SYSTEM = KEYS.add(Key.of(
+            "default_system",
+            ValueType.STRING,
+            null,
             "the system prompt used when an example has none; none means the template's"));
     /** {@code enable_thinking}. */
-    public static final Key<Boolean> ENABLE_THINKING = KEYS.add(Key.of("enable_thinking", ValueType.BOOLEAN, true,
+    public static final Key<Boolean> ENABLE_THINKING = KEYS.add(Key.of(
+            "enable_thinking",
+            ValueType.BOOLEAN,
+            true,
             "whether reasoning templates keep the model's thinking (empty thoughts go to the response)"));
     /** {@code preserve_thinking}. */
-    public static final Key<Boolean> PRESERVE_THINKING = KEYS.add(Key.of("preserve_thinking", ValueType.BOOLEAN, false,
+    public static final Key<Boolean> PRESERVE_THINKING = KEYS.add(Key.of(
+            "preserve_thinking",
+            ValueType.BOOLEAN,
+            false,
             "whether reasoning templates keep the thoughts of earlier turns"));
     /** {@code eval_on_each_dataset}. */
-    public static final Key<Boolean> EVAL_ON_EACH_DATASET = KEYS.add(Key.of("eval_on_each_dataset",
-            ValueType.BOOLEAN, false,
+    public static final Key<Boolean> EVAL_ON_EACH_DATASET = KEYS.add(Key.of(
+            "eval_on_each_dataset",
+            ValueType.BOOLEAN,
+            false,
             "whether each evaluation dataset is evaluated separately"));
 
-    private static final ArgumentGroup<DataArguments, Builder> SCHEMA = Settings.schema("dataset", KEYS,
-            Builder::new, Builder::build, DataArguments::defaults, null, a -> a.values, b -> b.values);
+    private static final ArgumentGroup<DataArguments, Builder> SCHEMA = Settings.schema(
+            "dataset", KEYS, Builder::new, Builder::build, DataArguments::defaults, null, a -> a.values, b -> b.values);
 
     private final Settings values;
 
@@ -111,28 +160,45 @@ public final class DataArguments {
         // Rules across keys (LLaMA-Factory's data_args.py).
         double valSize = valSize();
         if (valSize > 1e-6) {
-            Checks.require(!dataset().isEmpty(), "val_size",
+            Checks.require(
+                    !dataset().isEmpty(),
+                    "val_size",
                     "cannot split a validation set without a dataset, got " + valSize);
-            Checks.require(evalDataset().isEmpty(), "val_size",
+            Checks.require(
+                    evalDataset().isEmpty(),
+                    "val_size",
                     "cannot be combined with eval_dataset " + evalDataset() + ", got " + valSize);
         }
         List<Double> probs = interleaveProbs();
         if (!probs.isEmpty()) {
-            Checks.require(mixStrategy() != MixStrategy.CONCAT, "interleave_probs",
+            Checks.require(
+                    mixStrategy() != MixStrategy.CONCAT,
+                    "interleave_probs",
                     "only valid with an interleaving mix_strategy, but mix_strategy is concat");
-            Checks.require(dataset().isEmpty() || dataset().size() == probs.size(), "interleave_probs",
-                    "has " + probs.size() + " entries but dataset names " + dataset().size() + " " + dataset());
-            Checks.require(evalDataset().isEmpty() || evalDataset().size() == probs.size(), "interleave_probs",
-                    "has " + probs.size() + " entries but eval_dataset names " + evalDataset().size() + " "
-                            + evalDataset());
+            Checks.require(
+                    dataset().isEmpty() || dataset().size() == probs.size(),
+                    "interleave_probs",
+                    "has " + probs.size() + " entries but dataset names "
+                            + dataset().size() + " " + dataset());
+            Checks.require(
+                    evalDataset().isEmpty() || evalDataset().size() == probs.size(),
+                    "interleave_probs",
+                    "has " + probs.size() + " entries but eval_dataset names "
+                            + evalDataset().size() + " " + evalDataset());
         }
         if (streaming()) {
-            Checks.require(valSize < 1e-6 || valSize >= 1, "val_size",
+            Checks.require(
+                    valSize < 1e-6 || valSize >= 1,
+                    "val_size",
                     "must be a whole number of examples in streaming mode, got " + valSize);
-            Checks.require(values.get(MAX_SAMPLES) == null, "max_samples",
+            Checks.require(
+                    values.get(MAX_SAMPLES) == null,
+                    "max_samples",
                     "cannot be used with streaming, got " + values.get(MAX_SAMPLES));
         }
-        Checks.require(!(trainOnPrompt() && maskHistory()), "train_on_prompt",
+        Checks.require(
+                !(trainOnPrompt() && maskHistory()),
+                "train_on_prompt",
                 "cannot be combined with mask_history (which trains on the last turn only)");
     }
 

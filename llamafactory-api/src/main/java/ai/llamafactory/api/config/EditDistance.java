@@ -8,8 +8,7 @@ import java.util.Optional;
  * worth a dependency such as commons-text in the API module.)
  */
 final class EditDistance {
-    private EditDistance() {
-    }
+    private EditDistance() {}
 
     /** @return the number of single-character insertions, deletions and substitutions turning a into b */
     static int between(String a, String b) {

@@ -8,8 +8,7 @@ import java.util.function.Function;
 
 /** Parses the snake_case spelling of an enum constant at the file boundary. */
 final class EnumKeys {
-    private EnumKeys() {
-    }
+    private EnumKeys() {}
 
     /**
      * Finds the constant whose key equals the value (case-insensitive, surrounding blanks ignored).
@@ -30,8 +29,12 @@ final class EnumKeys {
     static <E extends Enum<E>> String unknown(Class<E> type, Function<E, String> key, String value) {
         List<String> keys = keys(type, key);
         String message = "unknown value '" + value + "', expected one of " + keys;
-        return value == null ? message
-                : message + EditDistance.closest(value.trim(), keys).map(s -> "; did you mean '" + s + "'?").orElse("");
+        return value == null
+                ? message
+                : message
+                        + EditDistance.closest(value.trim(), keys)
+                                .map(s -> "; did you mean '" + s + "'?")
+                                .orElse("");
     }
 
     static <E extends Enum<E>> List<String> keys(Class<E> type, Function<E, String> key) {

@@ -16,58 +16,77 @@ public final class ExportArguments {
     private static final Key.Group KEYS = new Key.Group();
 
     /** {@code export_dir}. */
-    public static final Key<Path> EXPORT_DIR = KEYS.add(Key.of("export_dir", ValueType.PATH, null,
-            "the folder the merged or converted model is written to"));
+    public static final Key<Path> EXPORT_DIR = KEYS.add(
+            Key.of("export_dir", ValueType.PATH, null, "the folder the merged or converted model is written to"));
     /** {@code export_size}. */
-    public static final Key<Integer> EXPORT_SIZE = KEYS.add(Key.of("export_size", ValueType.INTEGER, 5,
-            "the maximum size of one weight shard, in GB").check("> 0", positiveInt()));
+    public static final Key<Integer> EXPORT_SIZE =
+            KEYS.add(Key.of("export_size", ValueType.INTEGER, 5, "the maximum size of one weight shard, in GB")
+                    .check("> 0", positiveInt()));
     /** {@code export_device}. */
-    public static final Key<ExportDevice> EXPORT_DEVICE = KEYS.add(Key.of("export_device",
-            ValueType.ofEnum(ExportDevice.class, ExportDevice::key, ExportDevice::fromKey), ExportDevice.CPU,
+    public static final Key<ExportDevice> EXPORT_DEVICE = KEYS.add(Key.of(
+            "export_device",
+            ValueType.ofEnum(ExportDevice.class, ExportDevice::key, ExportDevice::fromKey),
+            ExportDevice.CPU,
             "where adapters are merged"));
     /** {@code export_legacy_format}. */
-    public static final Key<Boolean> EXPORT_LEGACY_FORMAT = KEYS.add(Key.of("export_legacy_format",
-            ValueType.BOOLEAN, false,
-            "whether weights are saved as {@code .bin} instead of {@code .safetensors}")
+    public static final Key<Boolean> EXPORT_LEGACY_FORMAT = KEYS.add(Key.of(
+                    "export_legacy_format",
+                    ValueType.BOOLEAN,
+                    false,
+                    "whether weights are saved as {@code .bin} instead of {@code .safetensors}")
             .unsupported("PyTorch .bin weights are not written; set it to false to export safetensors"));
     /** {@code export_dtype}. */
-    public static final Key<Precision> EXPORT_DTYPE = KEYS.add(Key.of("export_dtype",
-            ValueType.ofEnum(Precision.class, Precision::key, Precision::fromKey), Precision.AUTO,
+    public static final Key<Precision> EXPORT_DTYPE = KEYS.add(Key.of(
+            "export_dtype",
+            ValueType.ofEnum(Precision.class, Precision::key, Precision::fromKey),
+            Precision.AUTO,
             "the dtype of exported weights; {@code auto} keeps the checkpoint's (this library's key)"));
     /** {@code export_hub_model_id}. */
-    public static final Key<String> EXPORT_HUB_MODEL_ID = KEYS.add(Key.of("export_hub_model_id", ValueType.STRING, null,
-            "the hub repository the exported model is pushed to")
-            .unsupported("pushing to the Hugging Face Hub is not implemented; upload export_dir yourself"));
+    public static final Key<String> EXPORT_HUB_MODEL_ID = KEYS.add(
+            Key.of("export_hub_model_id", ValueType.STRING, null, "the hub repository the exported model is pushed to")
+                    .unsupported("pushing to the Hugging Face Hub is not implemented; upload export_dir yourself"));
     /** {@code export_quantization_bit}. */
-    public static final Key<Integer> EXPORT_QUANTIZATION_BIT = KEYS.add(Key.of("export_quantization_bit",
-            ValueType.INTEGER, null,
-            "the bits to quantize the exported model to (GPTQ)")
-            .unsupported("quantizing while exporting (GPTQ) is not implemented yet; remove it to export unquantized weights")
+    public static final Key<Integer> EXPORT_QUANTIZATION_BIT = KEYS.add(Key.of(
+                    "export_quantization_bit",
+                    ValueType.INTEGER,
+                    null,
+                    "the bits to quantize the exported model to (GPTQ)")
+            .unsupported(
+                    "quantizing while exporting (GPTQ) is not implemented yet; remove it to export unquantized weights")
             .check("one of [2, 3, 4, 8]", oneOf(2, 3, 4, 8)));
     /** {@code export_quantization_dataset}. */
-    public static final Key<String> EXPORT_QUANTIZATION_DATASET = KEYS.add(Key.of("export_quantization_dataset",
-            ValueType.STRING, null,
-            "the dataset used to calibrate the export quantization")
+    public static final Key<String> EXPORT_QUANTIZATION_DATASET = KEYS.add(Key.of(
+                    "export_quantization_dataset",
+                    ValueType.STRING,
+                    null,
+                    "the dataset used to calibrate the export quantization")
             .unsupported("only used with export_quantization_bit, which is not supported yet"));
     /** {@code export_quantization_nsamples}. */
-    public static final Key<Integer> EXPORT_QUANTIZATION_NSAMPLES = KEYS.add(Key.of("export_quantization_nsamples",
-            ValueType.INTEGER, 128,
-            "the number of calibration samples")
-            .unsupported("only used with export_quantization_bit, which is not supported yet")
-            .check("> 0", positiveInt()));
+    public static final Key<Integer> EXPORT_QUANTIZATION_NSAMPLES =
+            KEYS.add(Key.of("export_quantization_nsamples", ValueType.INTEGER, 128, "the number of calibration samples")
+                    .unsupported("only used with export_quantization_bit, which is not supported yet")
+                    .check("> 0", positiveInt()));
     /** {@code export_quantization_maxlen}. */
-    public static final Key<Integer> EXPORT_QUANTIZATION_MAXLEN = KEYS.add(Key.of("export_quantization_maxlen",
-            ValueType.INTEGER, 1024,
-            "the maximum length of calibration samples")
-            .unsupported("only used with export_quantization_bit, which is not supported yet")
-            .check("> 0", positiveInt()));
+    public static final Key<Integer> EXPORT_QUANTIZATION_MAXLEN = KEYS.add(
+            Key.of("export_quantization_maxlen", ValueType.INTEGER, 1024, "the maximum length of calibration samples")
+                    .unsupported("only used with export_quantization_bit, which is not supported yet")
+                    .check("> 0", positiveInt()));
     /** {@code export_ollama_modelfile}. */
-    public static final Key<Boolean> EXPORT_OLLAMA_MODELFILE = KEYS.add(Key.of("export_ollama_modelfile",
-            ValueType.BOOLEAN, true,
+    public static final Key<Boolean> EXPORT_OLLAMA_MODELFILE = KEYS.add(Key.of(
+            "export_ollama_modelfile",
+            ValueType.BOOLEAN,
+            true,
             "whether an Ollama {@code Modelfile} is written next to the exported model (this library's key)"));
 
-    private static final ArgumentGroup<ExportArguments, Builder> SCHEMA = Settings.schema("export", KEYS,
-            Builder::new, Builder::build, ExportArguments::defaults, null, a -> a.values, b -> b.values);
+    private static final ArgumentGroup<ExportArguments, Builder> SCHEMA = Settings.schema(
+            "export",
+            KEYS,
+            Builder::new,
+            Builder::build,
+            ExportArguments::defaults,
+            null,
+            a -> a.values,
+            b -> b.values);
 
     private final Settings values;
 

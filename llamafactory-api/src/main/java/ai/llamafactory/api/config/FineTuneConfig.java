@@ -76,8 +76,13 @@ public final class FineTuneConfig {
 
     /** @return a builder initialised with this configuration */
     public Builder toBuilder() {
-        return new Builder(model).data(data).finetuning(finetuning).training(training).generating(generating)
-                .export(export).ignoredKeys(ignoredKeys);
+        return new Builder(model)
+                .data(data)
+                .finetuning(finetuning)
+                .training(training)
+                .generating(generating)
+                .export(export)
+                .ignoredKeys(ignoredKeys);
     }
 
     /**
@@ -260,56 +265,86 @@ public final class FineTuneConfig {
             Checks.require(!data.trainOnPrompt(), "train_on_prompt", sftOnly);
             Checks.require(!data.maskHistory(), "mask_history", sftOnly);
         } else {
-            Checks.require(!training.doPredict() || training.predictWithGenerate(), "do_predict",
+            Checks.require(
+                    !training.doPredict() || training.predictWithGenerate(),
+                    "do_predict",
                     "needs predict_with_generate to write predictions in stage sft");
         }
         if (stage == Stage.RM || stage == Stage.PPO) {
-            Checks.require(!training.loadBestModelAtEnd(), "load_best_model_at_end",
+            Checks.require(
+                    !training.loadBestModelAtEnd(),
+                    "load_best_model_at_end",
                     "is not supported in stage " + stage.key());
-            Checks.require(method == FinetuningType.LORA || training.resumeFromCheckpoint().isEmpty(),
-                    "resume_from_checkpoint", "stage " + stage.key() + " with finetuning_type " + method.key()
-                            + " cannot resume from a checkpoint, got " + training.resumeFromCheckpoint().orElse(null));
+            Checks.require(
+                    method == FinetuningType.LORA
+                            || training.resumeFromCheckpoint().isEmpty(),
+                    "resume_from_checkpoint",
+                    "stage " + stage.key() + " with finetuning_type " + method.key()
+                            + " cannot resume from a checkpoint, got "
+                            + training.resumeFromCheckpoint().orElse(null));
         }
-        Checks.require(stage != Stage.PPO || training.doTrain(), "do_train",
+        Checks.require(
+                stage != Stage.PPO || training.doTrain(),
+                "do_train",
                 "must be true in stage ppo (evaluate PPO models with stage sft)");
-        Checks.require(!data.streaming() || training.maxSteps() > 0, "max_steps",
+        Checks.require(
+                !data.streaming() || training.maxSteps() > 0,
+                "max_steps",
                 "must be set in streaming mode (the number of examples is unknown)");
-        Checks.require(!training.doTrain() || !data.dataset().isEmpty(), "dataset",
+        Checks.require(
+                !training.doTrain() || !data.dataset().isEmpty(),
+                "dataset",
                 "must name at least one dataset when do_train is true");
         boolean evalData = !data.evalDataset().isEmpty() || data.valSize() > 1e-6;
         Checks.require(!training.doEval() || evalData, "do_eval", "needs eval_dataset or val_size > 0");
         Checks.require(!training.doPredict() || evalData, "do_predict", "needs eval_dataset or val_size > 0");
-        Checks.require(training.evalStrategy() == IntervalStrategy.NO || evalData, "eval_strategy",
+        Checks.require(
+                training.evalStrategy() == IntervalStrategy.NO || evalData,
+                "eval_strategy",
                 "is " + training.evalStrategy().key()
                         + " but there is no evaluation data: set eval_dataset or val_size");
         if (training.predictWithGenerate()) {
             Checks.require(!data.evalDataset().isEmpty(), "predict_with_generate", "needs eval_dataset");
-            Checks.require(!finetuning.computeAccuracy(), "compute_accuracy",
-                    "cannot be combined with predict_with_generate");
+            Checks.require(
+                    !finetuning.computeAccuracy(), "compute_accuracy", "cannot be combined with predict_with_generate");
         }
         List<String> adapters = model.adapterNameOrPath();
-        Checks.require(adapters.isEmpty() || method == FinetuningType.LORA, "adapter_name_or_path",
+        Checks.require(
+                adapters.isEmpty() || method == FinetuningType.LORA,
+                "adapter_name_or_path",
                 "adapters are only valid with finetuning_type lora, but finetuning_type is " + method.key());
         if (model.quantizationBit().isPresent()) {
-            String quantized = " on a quantized model (quantization_bit " + model.quantizationBit().getAsInt() + ")";
-            Checks.require(method == FinetuningType.LORA, "quantization_bit",
+            String quantized = " on a quantized model (quantization_bit "
+                    + model.quantizationBit().getAsInt() + ")";
+            Checks.require(
+                    method == FinetuningType.LORA,
+                    "quantization_bit",
                     "a quantized model can only be trained with finetuning_type lora, but finetuning_type is "
                             + method.key());
             Checks.require(!finetuning.pissaInit(), "pissa_init", "cannot initialise PiSSA" + quantized);
             Checks.require(!model.resizeVocab(), "resize_vocab", "cannot resize the embeddings" + quantized);
-            Checks.require(adapters.isEmpty() || !finetuning.createNewAdapter(), "create_new_adapter",
+            Checks.require(
+                    adapters.isEmpty() || !finetuning.createNewAdapter(),
+                    "create_new_adapter",
                     "cannot create a new adapter" + quantized);
-            Checks.require(adapters.size() <= 1, "adapter_name_or_path",
+            Checks.require(
+                    adapters.size() <= 1,
+                    "adapter_name_or_path",
                     "a quantized model takes a single adapter; merge these first: " + adapters);
         }
-        Checks.require(!(finetuning.useGalore() && finetuning.galoreLayerwise())
-                        || training.gradientAccumulationSteps() == 1, "galore_layerwise",
+        Checks.require(
+                !(finetuning.useGalore() && finetuning.galoreLayerwise()) || training.gradientAccumulationSteps() == 1,
+                "galore_layerwise",
                 "does not support gradient accumulation, but gradient_accumulation_steps is "
                         + training.gradientAccumulationSteps());
         if (export.exportDir().isPresent() && !adapters.isEmpty()) {
-            Checks.require(export.exportQuantizationBit().isEmpty(), "export_quantization_bit",
+            Checks.require(
+                    export.exportQuantizationBit().isEmpty(),
+                    "export_quantization_bit",
                     "cannot quantize while merging adapters: export the merged model first, then quantize it");
-            Checks.require(model.quantizationBit().isEmpty(), "quantization_bit",
+            Checks.require(
+                    model.quantizationBit().isEmpty(),
+                    "quantization_bit",
                     "cannot merge adapters into a quantized model: load the base model unquantized to export");
         }
     }
@@ -318,15 +353,19 @@ public final class FineTuneConfig {
         List<String> notes = new ArrayList<>();
         ignoredKeys.forEach((key, value) -> notes.add(key + ": accepted but ignored ("
                 + ConfigSchema.IGNORED.getOrDefault(key, "its value turns the feature off") + ")"));
-        if (training.doTrain() && finetuning.finetuningType() == FinetuningType.LORA && model.resizeVocab()
+        if (training.doTrain()
+                && finetuning.finetuningType() == FinetuningType.LORA
+                && model.resizeVocab()
                 && finetuning.additionalTarget().isEmpty()) {
             notes.add("resize_vocab: add the embedding layers to additional_target to make the added tokens trainable");
         }
         if (!training.doTrain() && model.quantizationBit().isPresent()) {
-            notes.add("quantization_bit: evaluating a model in " + model.quantizationBit().getAsInt()
-                    + "-bit mode may lower scores");
+            notes.add("quantization_bit: evaluating a model in "
+                    + model.quantizationBit().getAsInt() + "-bit mode may lower scores");
         }
-        if (!training.doTrain() && finetuning.stage() == Stage.DPO && finetuning.refModel().isEmpty()) {
+        if (!training.doTrain()
+                && finetuning.stage() == Stage.DPO
+                && finetuning.refModel().isEmpty()) {
             notes.add("ref_model: evaluating stage dpo without a reference model compares the model with itself; "
                     + "reward metrics are left out");
         }
@@ -343,8 +382,12 @@ public final class FineTuneConfig {
             return false;
         }
         FineTuneConfig c = (FineTuneConfig) o;
-        return model.equals(c.model) && data.equals(c.data) && finetuning.equals(c.finetuning)
-                && training.equals(c.training) && generating.equals(c.generating) && export.equals(c.export);
+        return model.equals(c.model)
+                && data.equals(c.data)
+                && finetuning.equals(c.finetuning)
+                && training.equals(c.training)
+                && generating.equals(c.generating)
+                && export.equals(c.export);
     }
 
     @Override

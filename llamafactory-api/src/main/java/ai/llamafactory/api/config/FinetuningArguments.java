@@ -29,215 +29,351 @@ public final class FinetuningArguments {
     private static final String BADAM = "only used with use_badam, which is not supported yet";
 
     /** {@code stage}. */
-    public static final Key<Stage> STAGE = KEYS.add(Key.of("stage",
-            ValueType.ofEnum(Stage.class, Stage::key, Stage::fromKey), Stage.SFT,
-            "the training stage"));
+    public static final Key<Stage> STAGE = KEYS.add(Key.of(
+            "stage", ValueType.ofEnum(Stage.class, Stage::key, Stage::fromKey), Stage.SFT, "the training stage"));
     /** {@code finetuning_type}. */
-    public static final Key<FinetuningType> FINETUNING_TYPE = KEYS.add(Key.of("finetuning_type",
-            ValueType.ofEnum(FinetuningType.class, FinetuningType::key, FinetuningType::fromKey), FinetuningType.LORA,
+    public static final Key<FinetuningType> FINETUNING_TYPE = KEYS.add(Key.of(
+            "finetuning_type",
+            ValueType.ofEnum(FinetuningType.class, FinetuningType::key, FinetuningType::fromKey),
+            FinetuningType.LORA,
             "how the weights are trained"));
     /** {@code lora_rank}. */
-    public static final Key<Integer> LORA_RANK = KEYS.add(Key.of("lora_rank", ValueType.INTEGER, 8,
-            "the rank r of the LoRA matrices").check("> 0", positiveInt()));
+    public static final Key<Integer> LORA_RANK =
+            KEYS.add(Key.of("lora_rank", ValueType.INTEGER, 8, "the rank r of the LoRA matrices")
+                    .check("> 0", positiveInt()));
     /** {@code lora_alpha}. */
-    public static final Key<Integer> LORA_ALPHA = KEYS.add(Key.of("lora_alpha", ValueType.INTEGER, null,
-            "the LoRA scale numerator alpha")
-            .defaultFrom("2 * lora_rank", v -> 2 * v.get(FinetuningArguments.LORA_RANK)).check("> 0", positiveInt()));
+    public static final Key<Integer> LORA_ALPHA =
+            KEYS.add(Key.of("lora_alpha", ValueType.INTEGER, null, "the LoRA scale numerator alpha")
+                    .defaultFrom("2 * lora_rank", v -> 2 * v.get(FinetuningArguments.LORA_RANK))
+                    .check("> 0", positiveInt()));
     /** {@code lora_dropout}. */
-    public static final Key<Double> LORA_DROPOUT = KEYS.add(Key.of("lora_dropout", ValueType.DOUBLE, 0.0,
-            "the dropout applied to the LoRA input").check("in [0, 1)", halfOpen(0, 1)));
+    public static final Key<Double> LORA_DROPOUT =
+            KEYS.add(Key.of("lora_dropout", ValueType.DOUBLE, 0.0, "the dropout applied to the LoRA input")
+                    .check("in [0, 1)", halfOpen(0, 1)));
     /** {@code lora_target}. */
-    public static final Key<List<String>> LORA_TARGET = KEYS.add(Key.of("lora_target",
-            ValueType.STRING_LIST, List.of("all"),
-            "the modules that receive adapters; {@code all} means every linear layer but the output layer").nullable()
+    public static final Key<List<String>> LORA_TARGET = KEYS.add(Key.of(
+                    "lora_target",
+                    ValueType.STRING_LIST,
+                    List.of("all"),
+                    "the modules that receive adapters; {@code all} means every linear layer but the output layer")
+            .nullable()
             .check("at least one name", notEmpty("must name at least one module, or all")));
     /** {@code additional_target}. */
-    public static final Key<List<String>> ADDITIONAL_TARGET = KEYS.add(Key.of("additional_target",
-            ValueType.STRING_LIST, List.of(),
-            "modules trained in full and saved next to the adapter (PEFT's {@code modules_to_save})").nullable());
+    public static final Key<List<String>> ADDITIONAL_TARGET = KEYS.add(Key.of(
+                    "additional_target",
+                    ValueType.STRING_LIST,
+                    List.of(),
+                    "modules trained in full and saved next to the adapter (PEFT's {@code modules_to_save})")
+            .nullable());
     /** {@code use_rslora}. */
-    public static final Key<Boolean> USE_RSLORA = KEYS.add(Key.of("use_rslora", ValueType.BOOLEAN, false,
+    public static final Key<Boolean> USE_RSLORA = KEYS.add(Key.of(
+            "use_rslora",
+            ValueType.BOOLEAN,
+            false,
             "whether the LoRA scale is alpha / sqrt(r) (rank-stabilised) instead of alpha / r"));
     /** {@code use_dora}. */
-    public static final Key<Boolean> USE_DORA = KEYS.add(Key.of("use_dora", ValueType.BOOLEAN, false,
-            "whether DoRA (weight-decomposed LoRA) is used"));
+    public static final Key<Boolean> USE_DORA =
+            KEYS.add(Key.of("use_dora", ValueType.BOOLEAN, false, "whether DoRA (weight-decomposed LoRA) is used"));
     /** {@code pissa_init}. */
-    public static final Key<Boolean> PISSA_INIT = KEYS.add(Key.of("pissa_init", ValueType.BOOLEAN, false,
+    public static final Key<Boolean> PISSA_INIT = KEYS.add(Key.of(
+            "pissa_init",
+            ValueType.BOOLEAN,
+            false,
             "whether the adapter is initialised with PiSSA (principal singular vectors)"));
     /** {@code pissa_iter}. */
-    public static final Key<Integer> PISSA_ITER = KEYS.add(Key.of("pissa_iter", ValueType.INTEGER, 16,
-            "the fast-SVD iterations of PiSSA; -1 means an exact SVD")
-            .check("-1 or > 0", Key.require(v -> v == -1 || v > 0,
-                    v -> "must be -1 (exact SVD) or a positive number of iterations, got " + v)));
+    public static final Key<Integer> PISSA_ITER = KEYS.add(
+            Key.of("pissa_iter", ValueType.INTEGER, 16, "the fast-SVD iterations of PiSSA; -1 means an exact SVD")
+                    .check(
+                            "-1 or > 0",
+                            Key.require(
+                                    v -> v == -1 || v > 0,
+                                    v -> "must be -1 (exact SVD) or a positive number of iterations, got " + v)));
     /** {@code pissa_convert}. */
-    public static final Key<Boolean> PISSA_CONVERT = KEYS.add(Key.of("pissa_convert", ValueType.BOOLEAN, false,
+    public static final Key<Boolean> PISSA_CONVERT = KEYS.add(Key.of(
+            "pissa_convert",
+            ValueType.BOOLEAN,
+            false,
             "whether a trained PiSSA adapter is also saved converted to a plain LoRA adapter"));
     /** {@code loraplus_lr_ratio}. */
-    public static final Key<Double> LORAPLUS_LR_RATIO = KEYS.add(Key.of("loraplus_lr_ratio", ValueType.DOUBLE, null,
-            "LoRA+: the learning rate of the B matrices divided by that of the A matrices").check("> 0", positive()));
+    public static final Key<Double> LORAPLUS_LR_RATIO = KEYS.add(Key.of(
+                    "loraplus_lr_ratio",
+                    ValueType.DOUBLE,
+                    null,
+                    "LoRA+: the learning rate of the B matrices divided by that of the A matrices")
+            .check("> 0", positive()));
     /** {@code loraplus_lr_embedding}. */
-    public static final Key<Double> LORAPLUS_LR_EMBEDDING = KEYS.add(Key.of("loraplus_lr_embedding",
-            ValueType.DOUBLE, 1.0e-6,
-            "LoRA+: the learning rate of LoRA embedding layers").check(">= 0", nonNegative()));
+    public static final Key<Double> LORAPLUS_LR_EMBEDDING = KEYS.add(Key.of(
+                    "loraplus_lr_embedding",
+                    ValueType.DOUBLE,
+                    1.0e-6,
+                    "LoRA+: the learning rate of LoRA embedding layers")
+            .check(">= 0", nonNegative()));
     /** {@code create_new_adapter}. */
-    public static final Key<Boolean> CREATE_NEW_ADAPTER = KEYS.add(Key.of("create_new_adapter",
-            ValueType.BOOLEAN, false,
+    public static final Key<Boolean> CREATE_NEW_ADAPTER = KEYS.add(Key.of(
+            "create_new_adapter",
+            ValueType.BOOLEAN,
+            false,
             "whether a fresh adapter is trained on top of the loaded adapters"));
     /** {@code freeze_trainable_layers}. */
-    public static final Key<Integer> FREEZE_TRAINABLE_LAYERS = KEYS.add(Key.of("freeze_trainable_layers",
-            ValueType.INTEGER, 2,
-            "freeze tuning: the number of trainable decoder layers, the last n when positive, the first n when negative")
-            .check("not 0", Key.require(v -> v != 0, v -> "must be non-zero (the last n layers when positive, the first n when negative), got 0")));
+    public static final Key<Integer> FREEZE_TRAINABLE_LAYERS = KEYS.add(
+            Key.of(
+                            "freeze_trainable_layers",
+                            ValueType.INTEGER,
+                            2,
+                            "freeze tuning: the number of trainable decoder layers, the last n when positive, the first n when negative")
+                    .check(
+                            "not 0",
+                            Key.require(
+                                    v -> v != 0,
+                                    v ->
+                                            "must be non-zero (the last n layers when positive, the first n when negative), got 0")));
     /** {@code freeze_trainable_modules}. */
-    public static final Key<List<String>> FREEZE_TRAINABLE_MODULES = KEYS.add(Key.of("freeze_trainable_modules",
-            ValueType.STRING_LIST, List.of("all"),
-            "freeze tuning: the sub-modules of each trainable layer that are trained ({@code all} for every one)").nullable()
+    public static final Key<List<String>> FREEZE_TRAINABLE_MODULES = KEYS.add(Key.of(
+                    "freeze_trainable_modules",
+                    ValueType.STRING_LIST,
+                    List.of("all"),
+                    "freeze tuning: the sub-modules of each trainable layer that are trained ({@code all} for every one)")
+            .nullable()
             .check("at least one name", notEmpty("must name at least one module, or all")));
     /** {@code freeze_extra_modules}. */
-    public static final Key<List<String>> FREEZE_EXTRA_MODULES = KEYS.add(Key.of("freeze_extra_modules",
-            ValueType.STRING_LIST, List.of(),
-            "freeze tuning: modules outside the decoder layers that are trained too, e.g. {@code embed_tokens,norm}").nullable());
+    public static final Key<List<String>> FREEZE_EXTRA_MODULES = KEYS.add(Key.of(
+                    "freeze_extra_modules",
+                    ValueType.STRING_LIST,
+                    List.of(),
+                    "freeze tuning: modules outside the decoder layers that are trained too, e.g. {@code embed_tokens,norm}")
+            .nullable());
     /** {@code use_llama_pro}. */
-    public static final Key<Boolean> USE_LLAMA_PRO = KEYS.add(Key.of("use_llama_pro", ValueType.BOOLEAN, false,
+    public static final Key<Boolean> USE_LLAMA_PRO = KEYS.add(Key.of(
+            "use_llama_pro",
+            ValueType.BOOLEAN,
+            false,
             "whether only the expanded blocks of a LLaMA Pro model are trained"));
     /** {@code use_galore}. */
-    public static final Key<Boolean> USE_GALORE = KEYS.add(Key.of("use_galore", ValueType.BOOLEAN, false,
-            "whether GaLore (gradient low-rank projection) is used").unsupported("the GaLore optimizer is not implemented yet; use finetuning_type lora, or full/freeze with optim adamw_torch"));
+    public static final Key<Boolean> USE_GALORE = KEYS.add(
+            Key.of("use_galore", ValueType.BOOLEAN, false, "whether GaLore (gradient low-rank projection) is used")
+                    .unsupported(
+                            "the GaLore optimizer is not implemented yet; use finetuning_type lora, or full/freeze with optim adamw_torch"));
     /** {@code galore_target}. */
-    public static final Key<List<String>> GALORE_TARGET = KEYS.add(Key.of("galore_target",
-            ValueType.STRING_LIST, List.of("all"),
-            "the modules whose gradients GaLore projects").nullable().unsupported(GALORE)
+    public static final Key<List<String>> GALORE_TARGET = KEYS.add(Key.of(
+                    "galore_target",
+                    ValueType.STRING_LIST,
+                    List.of("all"),
+                    "the modules whose gradients GaLore projects")
+            .nullable()
+            .unsupported(GALORE)
             .check("at least one name", notEmpty("must name at least one module, or all")));
     /** {@code galore_rank}. */
-    public static final Key<Integer> GALORE_RANK = KEYS.add(Key.of("galore_rank", ValueType.INTEGER, 16,
-            "the rank of the GaLore projection").unsupported(GALORE).check("> 0", positiveInt()));
+    public static final Key<Integer> GALORE_RANK =
+            KEYS.add(Key.of("galore_rank", ValueType.INTEGER, 16, "the rank of the GaLore projection")
+                    .unsupported(GALORE)
+                    .check("> 0", positiveInt()));
     /** {@code galore_update_interval}. */
-    public static final Key<Integer> GALORE_UPDATE_INTERVAL = KEYS.add(Key.of("galore_update_interval",
-            ValueType.INTEGER, 200,
-            "the number of steps between updates of the GaLore projection").unsupported(GALORE).check("> 0", positiveInt()));
+    public static final Key<Integer> GALORE_UPDATE_INTERVAL = KEYS.add(Key.of(
+                    "galore_update_interval",
+                    ValueType.INTEGER,
+                    200,
+                    "the number of steps between updates of the GaLore projection")
+            .unsupported(GALORE)
+            .check("> 0", positiveInt()));
     /** {@code galore_scale}. */
-    public static final Key<Double> GALORE_SCALE = KEYS.add(Key.of("galore_scale", ValueType.DOUBLE, 2.0,
-            "the GaLore scaling coefficient").unsupported(GALORE).check("> 0", positive()));
+    public static final Key<Double> GALORE_SCALE =
+            KEYS.add(Key.of("galore_scale", ValueType.DOUBLE, 2.0, "the GaLore scaling coefficient")
+                    .unsupported(GALORE)
+                    .check("> 0", positive()));
     /** {@code galore_proj_type}. */
-    public static final Key<GaloreProjectionType> GALORE_PROJ_TYPE = KEYS.add(Key.of("galore_proj_type",
-            ValueType.ofEnum(GaloreProjectionType.class, GaloreProjectionType::key, GaloreProjectionType::fromKey), GaloreProjectionType.STD,
-            "the side GaLore projects from").unsupported(GALORE));
+    public static final Key<GaloreProjectionType> GALORE_PROJ_TYPE = KEYS.add(Key.of(
+                    "galore_proj_type",
+                    ValueType.ofEnum(
+                            GaloreProjectionType.class, GaloreProjectionType::key, GaloreProjectionType::fromKey),
+                    GaloreProjectionType.STD,
+                    "the side GaLore projects from")
+            .unsupported(GALORE));
     /** {@code galore_layerwise}. */
-    public static final Key<Boolean> GALORE_LAYERWISE = KEYS.add(Key.of("galore_layerwise", ValueType.BOOLEAN, false,
-            "whether GaLore updates layer by layer to save memory").unsupported(GALORE));
+    public static final Key<Boolean> GALORE_LAYERWISE = KEYS.add(
+            Key.of("galore_layerwise", ValueType.BOOLEAN, false, "whether GaLore updates layer by layer to save memory")
+                    .unsupported(GALORE));
     /** {@code use_badam}. */
-    public static final Key<Boolean> USE_BADAM = KEYS.add(Key.of("use_badam", ValueType.BOOLEAN, false,
-            "whether the BAdam block-coordinate optimizer is used").unsupported("the BAdam optimizer is not implemented yet; use finetuning_type freeze to train a subset of layers, or lora"));
+    public static final Key<Boolean> USE_BADAM = KEYS.add(
+            Key.of("use_badam", ValueType.BOOLEAN, false, "whether the BAdam block-coordinate optimizer is used")
+                    .unsupported(
+                            "the BAdam optimizer is not implemented yet; use finetuning_type freeze to train a subset of layers, or lora"));
     /** {@code badam_mode}. */
-    public static final Key<BadamMode> BADAM_MODE = KEYS.add(Key.of("badam_mode",
-            ValueType.ofEnum(BadamMode.class, BadamMode::key, BadamMode::fromKey), BadamMode.LAYER,
-            "how BAdam partitions the parameters").unsupported(BADAM));
+    public static final Key<BadamMode> BADAM_MODE = KEYS.add(Key.of(
+                    "badam_mode",
+                    ValueType.ofEnum(BadamMode.class, BadamMode::key, BadamMode::fromKey),
+                    BadamMode.LAYER,
+                    "how BAdam partitions the parameters")
+            .unsupported(BADAM));
     /** {@code badam_start_block}. */
-    public static final Key<Integer> BADAM_START_BLOCK = KEYS.add(Key.of("badam_start_block", ValueType.INTEGER, null,
-            "the first block layer-wise BAdam updates").unsupported(BADAM).check(">= 0", nonNegativeInt()));
+    public static final Key<Integer> BADAM_START_BLOCK =
+            KEYS.add(Key.of("badam_start_block", ValueType.INTEGER, null, "the first block layer-wise BAdam updates")
+                    .unsupported(BADAM)
+                    .check(">= 0", nonNegativeInt()));
     /** {@code badam_switch_mode}. */
-    public static final Key<BadamSwitchMode> BADAM_SWITCH_MODE = KEYS.add(Key.of("badam_switch_mode",
-            ValueType.ofEnum(BadamSwitchMode.class, BadamSwitchMode::key, BadamSwitchMode::fromKey), BadamSwitchMode.ASCENDING,
-            "the order in which layer-wise BAdam visits blocks").unsupported(BADAM));
+    public static final Key<BadamSwitchMode> BADAM_SWITCH_MODE = KEYS.add(Key.of(
+                    "badam_switch_mode",
+                    ValueType.ofEnum(BadamSwitchMode.class, BadamSwitchMode::key, BadamSwitchMode::fromKey),
+                    BadamSwitchMode.ASCENDING,
+                    "the order in which layer-wise BAdam visits blocks")
+            .unsupported(BADAM));
     /** {@code badam_switch_interval}. */
-    public static final Key<Integer> BADAM_SWITCH_INTERVAL = KEYS.add(Key.of("badam_switch_interval",
-            ValueType.INTEGER, 50,
-            "the number of steps between block switches of layer-wise BAdam; -1 never switches").unsupported(BADAM)
-            .check("-1 or > 0", Key.require(v -> v == -1 || v > 0,
-                    v -> "must be -1 (never switch) or a positive number of steps, got " + v)));
+    public static final Key<Integer> BADAM_SWITCH_INTERVAL = KEYS.add(Key.of(
+                    "badam_switch_interval",
+                    ValueType.INTEGER,
+                    50,
+                    "the number of steps between block switches of layer-wise BAdam; -1 never switches")
+            .unsupported(BADAM)
+            .check(
+                    "-1 or > 0",
+                    Key.require(
+                            v -> v == -1 || v > 0,
+                            v -> "must be -1 (never switch) or a positive number of steps, got " + v)));
     /** {@code badam_update_ratio}. */
-    public static final Key<Double> BADAM_UPDATE_RATIO = KEYS.add(Key.of("badam_update_ratio", ValueType.DOUBLE, 0.05,
-            "the fraction of each weight ratio-wise BAdam updates").unsupported(BADAM)
-            .check("in (0, 1]", Key.require(v -> v > 0 && v <= 1, v -> "must lie in (0, 1], got " + v)));
+    public static final Key<Double> BADAM_UPDATE_RATIO = KEYS.add(
+            Key.of("badam_update_ratio", ValueType.DOUBLE, 0.05, "the fraction of each weight ratio-wise BAdam updates")
+                    .unsupported(BADAM)
+                    .check("in (0, 1]", Key.require(v -> v > 0 && v <= 1, v -> "must lie in (0, 1], got " + v)));
     /** {@code badam_mask_mode}. */
-    public static final Key<BadamMaskMode> BADAM_MASK_MODE = KEYS.add(Key.of("badam_mask_mode",
-            ValueType.ofEnum(BadamMaskMode.class, BadamMaskMode::key, BadamMaskMode::fromKey), BadamMaskMode.ADJACENT,
-            "which elements ratio-wise BAdam updates").unsupported(BADAM));
+    public static final Key<BadamMaskMode> BADAM_MASK_MODE = KEYS.add(Key.of(
+                    "badam_mask_mode",
+                    ValueType.ofEnum(BadamMaskMode.class, BadamMaskMode::key, BadamMaskMode::fromKey),
+                    BadamMaskMode.ADJACENT,
+                    "which elements ratio-wise BAdam updates")
+            .unsupported(BADAM));
     /** {@code pref_beta}. */
-    public static final Key<Double> PREF_BETA = KEYS.add(Key.of("pref_beta", ValueType.DOUBLE, 0.1,
-            "the beta of the preference loss (also KTO's beta)").check("> 0", positive()));
+    public static final Key<Double> PREF_BETA =
+            KEYS.add(Key.of("pref_beta", ValueType.DOUBLE, 0.1, "the beta of the preference loss (also KTO's beta)")
+                    .check("> 0", positive()));
     /** {@code pref_ftx}. */
-    public static final Key<Double> PREF_FTX = KEYS.add(Key.of("pref_ftx", ValueType.DOUBLE, 0.0,
-            "the coefficient of the SFT loss added to DPO and KTO").check(">= 0", nonNegative()));
+    public static final Key<Double> PREF_FTX =
+            KEYS.add(Key.of("pref_ftx", ValueType.DOUBLE, 0.0, "the coefficient of the SFT loss added to DPO and KTO")
+                    .check(">= 0", nonNegative()));
     /** {@code pref_bco_weight}. */
-    public static final Key<Double> PREF_BCO_WEIGHT = KEYS.add(Key.of("pref_bco_weight", ValueType.DOUBLE, 0.0,
-            "the weight of the Binary Classifier Optimization loss mixed into DPO").check(">= 0", nonNegative()));
+    public static final Key<Double> PREF_BCO_WEIGHT = KEYS.add(Key.of(
+                    "pref_bco_weight",
+                    ValueType.DOUBLE,
+                    0.0,
+                    "the weight of the Binary Classifier Optimization loss mixed into DPO")
+            .check(">= 0", nonNegative()));
     /** {@code pref_loss}. */
-    public static final Key<PreferenceLoss> PREF_LOSS = KEYS.add(Key.of("pref_loss",
-            ValueType.ofEnum(PreferenceLoss.class, PreferenceLoss::key, PreferenceLoss::fromKey), PreferenceLoss.SIGMOID,
+    public static final Key<PreferenceLoss> PREF_LOSS = KEYS.add(Key.of(
+            "pref_loss",
+            ValueType.ofEnum(PreferenceLoss.class, PreferenceLoss::key, PreferenceLoss::fromKey),
+            PreferenceLoss.SIGMOID,
             "the DPO loss"));
     /** {@code dpo_label_smoothing}. */
-    public static final Key<Double> DPO_LABEL_SMOOTHING = KEYS.add(Key.of("dpo_label_smoothing", ValueType.DOUBLE, 0.0,
-            "the cDPO label smoothing, in [0, 0.5] (sigmoid loss only)").check("in [0, 0.5]", closed(0, 0.5)));
+    public static final Key<Double> DPO_LABEL_SMOOTHING = KEYS.add(Key.of(
+                    "dpo_label_smoothing",
+                    ValueType.DOUBLE,
+                    0.0,
+                    "the cDPO label smoothing, in [0, 0.5] (sigmoid loss only)")
+            .check("in [0, 0.5]", closed(0, 0.5)));
     /** {@code kto_chosen_weight}. */
-    public static final Key<Double> KTO_CHOSEN_WEIGHT = KEYS.add(Key.of("kto_chosen_weight", ValueType.DOUBLE, 1.0,
-            "the weight of desirable examples in KTO").check(">= 0", nonNegative()));
+    public static final Key<Double> KTO_CHOSEN_WEIGHT =
+            KEYS.add(Key.of("kto_chosen_weight", ValueType.DOUBLE, 1.0, "the weight of desirable examples in KTO")
+                    .check(">= 0", nonNegative()));
     /** {@code kto_rejected_weight}. */
-    public static final Key<Double> KTO_REJECTED_WEIGHT = KEYS.add(Key.of("kto_rejected_weight", ValueType.DOUBLE, 1.0,
-            "the weight of undesirable examples in KTO").check(">= 0", nonNegative()));
+    public static final Key<Double> KTO_REJECTED_WEIGHT =
+            KEYS.add(Key.of("kto_rejected_weight", ValueType.DOUBLE, 1.0, "the weight of undesirable examples in KTO")
+                    .check(">= 0", nonNegative()));
     /** {@code simpo_gamma}. */
-    public static final Key<Double> SIMPO_GAMMA = KEYS.add(Key.of("simpo_gamma", ValueType.DOUBLE, 0.5,
-            "the target reward margin of SimPO").check("finite", finite()));
+    public static final Key<Double> SIMPO_GAMMA =
+            KEYS.add(Key.of("simpo_gamma", ValueType.DOUBLE, 0.5, "the target reward margin of SimPO")
+                    .check("finite", finite()));
     /** {@code ld_alpha}. */
-    public static final Key<Double> LD_ALPHA = KEYS.add(Key.of("ld_alpha", ValueType.DOUBLE, null,
-            "LD-DPO's alpha: the weight of response tokens beyond the shorter response").check("in [0, 1]", closed(0, 1)));
+    public static final Key<Double> LD_ALPHA = KEYS.add(Key.of(
+                    "ld_alpha",
+                    ValueType.DOUBLE,
+                    null,
+                    "LD-DPO's alpha: the weight of response tokens beyond the shorter response")
+            .check("in [0, 1]", closed(0, 1)));
     /** {@code ppo_buffer_size}. */
-    public static final Key<Integer> PPO_BUFFER_SIZE = KEYS.add(Key.of("ppo_buffer_size", ValueType.INTEGER, 1,
-            "the number of mini-batches in one PPO experience buffer").check("> 0", positiveInt()));
+    public static final Key<Integer> PPO_BUFFER_SIZE = KEYS.add(
+            Key.of("ppo_buffer_size", ValueType.INTEGER, 1, "the number of mini-batches in one PPO experience buffer")
+                    .check("> 0", positiveInt()));
     /** {@code ppo_epochs}. */
-    public static final Key<Integer> PPO_EPOCHS = KEYS.add(Key.of("ppo_epochs", ValueType.INTEGER, 4,
-            "the number of epochs of each PPO optimisation step").check("> 0", positiveInt()));
+    public static final Key<Integer> PPO_EPOCHS =
+            KEYS.add(Key.of("ppo_epochs", ValueType.INTEGER, 4, "the number of epochs of each PPO optimisation step")
+                    .check("> 0", positiveInt()));
     /** {@code ppo_score_norm}. */
-    public static final Key<Boolean> PPO_SCORE_NORM = KEYS.add(Key.of("ppo_score_norm", ValueType.BOOLEAN, false,
-            "whether PPO scores are scaled and normalised"));
+    public static final Key<Boolean> PPO_SCORE_NORM = KEYS.add(
+            Key.of("ppo_score_norm", ValueType.BOOLEAN, false, "whether PPO scores are scaled and normalised"));
     /** {@code ppo_target}. */
-    public static final Key<Double> PPO_TARGET = KEYS.add(Key.of("ppo_target", ValueType.DOUBLE, 6.0,
-            "the target KL of PPO's adaptive KL control").check("> 0", positive()));
+    public static final Key<Double> PPO_TARGET =
+            KEYS.add(Key.of("ppo_target", ValueType.DOUBLE, 6.0, "the target KL of PPO's adaptive KL control")
+                    .check("> 0", positive()));
     /** {@code ppo_whiten_rewards}. */
-    public static final Key<Boolean> PPO_WHITEN_REWARDS = KEYS.add(Key.of("ppo_whiten_rewards",
-            ValueType.BOOLEAN, false,
+    public static final Key<Boolean> PPO_WHITEN_REWARDS = KEYS.add(Key.of(
+            "ppo_whiten_rewards",
+            ValueType.BOOLEAN,
+            false,
             "whether PPO rewards are whitened before computing advantages"));
     /** {@code ref_model}. */
-    public static final Key<String> REF_MODEL = KEYS.add(Key.of("ref_model", ValueType.STRING, null,
+    public static final Key<String> REF_MODEL = KEYS.add(Key.of(
+            "ref_model",
+            ValueType.STRING,
+            null,
             "the reference model of DPO, KTO or PPO; none means the base model (adapters disabled for LoRA)"));
     /** {@code ref_model_adapters}. */
-    public static final Key<List<String>> REF_MODEL_ADAPTERS = KEYS.add(Key.of("ref_model_adapters",
-            ValueType.STRING_LIST, List.of(),
-            "adapters loaded on the reference model").nullable());
+    public static final Key<List<String>> REF_MODEL_ADAPTERS = KEYS.add(
+            Key.of("ref_model_adapters", ValueType.STRING_LIST, List.of(), "adapters loaded on the reference model")
+                    .nullable());
     /** {@code ref_model_quantization_bit}. */
-    public static final Key<Integer> REF_MODEL_QUANTIZATION_BIT = KEYS.add(Key.of("ref_model_quantization_bit",
-            ValueType.INTEGER, null,
-            "the bits (4 or 8) to quantize the reference model to").check("4 or 8", oneOf(4, 8)));
+    public static final Key<Integer> REF_MODEL_QUANTIZATION_BIT = KEYS.add(Key.of(
+                    "ref_model_quantization_bit",
+                    ValueType.INTEGER,
+                    null,
+                    "the bits (4 or 8) to quantize the reference model to")
+            .check("4 or 8", oneOf(4, 8)));
     /** {@code reward_model}. */
-    public static final Key<String> REWARD_MODEL = KEYS.add(Key.of("reward_model", ValueType.STRING, null,
+    public static final Key<String> REWARD_MODEL = KEYS.add(Key.of(
+            "reward_model",
+            ValueType.STRING,
+            null,
             "the PPO reward model: a model folder, an adapter folder or an API URL"));
     /** {@code reward_model_adapters}. */
-    public static final Key<List<String>> REWARD_MODEL_ADAPTERS = KEYS.add(Key.of("reward_model_adapters",
-            ValueType.STRING_LIST, List.of(),
-            "adapters loaded on the reward model").nullable());
+    public static final Key<List<String>> REWARD_MODEL_ADAPTERS = KEYS.add(
+            Key.of("reward_model_adapters", ValueType.STRING_LIST, List.of(), "adapters loaded on the reward model")
+                    .nullable());
     /** {@code reward_model_quantization_bit}. */
-    public static final Key<Integer> REWARD_MODEL_QUANTIZATION_BIT = KEYS.add(Key.of("reward_model_quantization_bit",
-            ValueType.INTEGER, null,
-            "the bits (4 or 8) to quantize the reward model to").check("4 or 8", oneOf(4, 8)));
+    public static final Key<Integer> REWARD_MODEL_QUANTIZATION_BIT = KEYS.add(Key.of(
+                    "reward_model_quantization_bit",
+                    ValueType.INTEGER,
+                    null,
+                    "the bits (4 or 8) to quantize the reward model to")
+            .check("4 or 8", oneOf(4, 8)));
     /** {@code reward_model_type}. */
-    public static final Key<RewardModelType> REWARD_MODEL_TYPE = KEYS.add(Key.of("reward_model_type",
-            ValueType.ofEnum(RewardModelType.class, RewardModelType::key, RewardModelType::fromKey), RewardModelType.LORA,
+    public static final Key<RewardModelType> REWARD_MODEL_TYPE = KEYS.add(Key.of(
+            "reward_model_type",
+            ValueType.ofEnum(RewardModelType.class, RewardModelType::key, RewardModelType::fromKey),
+            RewardModelType.LORA,
             "how the PPO reward model is given"));
     /** {@code use_dft_loss}. */
-    public static final Key<Boolean> USE_DFT_LOSS = KEYS.add(Key.of("use_dft_loss", ValueType.BOOLEAN, false,
+    public static final Key<Boolean> USE_DFT_LOSS = KEYS.add(Key.of(
+            "use_dft_loss",
+            ValueType.BOOLEAN,
+            false,
             "whether SFT uses the DFT loss (token cross-entropy weighted by the token's probability)"));
     /** {@code plot_loss}. */
-    public static final Key<Boolean> PLOT_LOSS = KEYS.add(Key.of("plot_loss", ValueType.BOOLEAN, false,
-            "whether loss curves are saved as PNG files"));
+    public static final Key<Boolean> PLOT_LOSS =
+            KEYS.add(Key.of("plot_loss", ValueType.BOOLEAN, false, "whether loss curves are saved as PNG files"));
     /** {@code compute_accuracy}. */
-    public static final Key<Boolean> COMPUTE_ACCURACY = KEYS.add(Key.of("compute_accuracy", ValueType.BOOLEAN, false,
-            "whether token accuracy is computed at evaluation"));
+    public static final Key<Boolean> COMPUTE_ACCURACY = KEYS.add(
+            Key.of("compute_accuracy", ValueType.BOOLEAN, false, "whether token accuracy is computed at evaluation"));
     /** {@code disable_shuffling}. */
-    public static final Key<Boolean> DISABLE_SHUFFLING = KEYS.add(Key.of("disable_shuffling", ValueType.BOOLEAN, false,
-            "whether the training set is read in order").unsupported("the training data is always shuffled, in an order set by seed"));
+    public static final Key<Boolean> DISABLE_SHUFFLING =
+            KEYS.add(Key.of("disable_shuffling", ValueType.BOOLEAN, false, "whether the training set is read in order")
+                    .unsupported("the training data is always shuffled, in an order set by seed"));
 
-    private static final ArgumentGroup<FinetuningArguments, Builder> SCHEMA = Settings.schema("method", KEYS,
-            Builder::new, Builder::build, FinetuningArguments::defaults, null, a -> a.values, b -> b.values);
+    private static final ArgumentGroup<FinetuningArguments, Builder> SCHEMA = Settings.schema(
+            "method",
+            KEYS,
+            Builder::new,
+            Builder::build,
+            FinetuningArguments::defaults,
+            null,
+            a -> a.values,
+            b -> b.values);
 
     private final Settings values;
 
@@ -247,20 +383,30 @@ public final class FinetuningArguments {
         String method = finetuningType().key();
         if (stage() == Stage.PPO) {
             Checks.require(values.get(REWARD_MODEL) != null, "reward_model", "is required for stage ppo");
-            Checks.require(rewardModelType() != RewardModelType.LORA || finetuningType() == FinetuningType.LORA,
-                    "reward_model_type", "cannot be lora with finetuning_type " + method
+            Checks.require(
+                    rewardModelType() != RewardModelType.LORA || finetuningType() == FinetuningType.LORA,
+                    "reward_model_type",
+                    "cannot be lora with finetuning_type " + method
                             + " (a LoRA reward model is loaded into the policy's LoRA model); use full or api");
         }
-        Checks.require(stage() != Stage.DPO || preferenceLoss() == PreferenceLoss.SIGMOID || dpoLabelSmoothing() <= 1e-6,
-                "dpo_label_smoothing", "is only valid with pref_loss sigmoid, but pref_loss is " + preferenceLoss().key()
-                        + " (dpo_label_smoothing " + dpoLabelSmoothing() + ")");
-        Checks.require(!useLlamaPro() || finetuningType() != FinetuningType.FULL, "use_llama_pro",
+        Checks.require(
+                stage() != Stage.DPO || preferenceLoss() == PreferenceLoss.SIGMOID || dpoLabelSmoothing() <= 1e-6,
+                "dpo_label_smoothing",
+                "is only valid with pref_loss sigmoid, but pref_loss is "
+                        + preferenceLoss().key() + " (dpo_label_smoothing " + dpoLabelSmoothing() + ")");
+        Checks.require(
+                !useLlamaPro() || finetuningType() != FinetuningType.FULL,
+                "use_llama_pro",
                 "is only valid with finetuning_type freeze or lora, but finetuning_type is full");
         // LLaMA-Factory's GaLore/BAdam combination rules (not with lora, not together) cannot trigger while
         // use_galore and use_badam are refused at any value but false; they return with those optimizers.
-        Checks.require(!pissaInit() || !(stage() == Stage.PPO || stage() == Stage.KTO || useRefModel()), "pissa_init",
+        Checks.require(
+                !pissaInit() || !(stage() == Stage.PPO || stage() == Stage.KTO || useRefModel()),
+                "pissa_init",
                 "cannot be used for stage " + stage().key()
-                        + (stage() == Stage.DPO ? " with pref_loss " + preferenceLoss().key() : ""));
+                        + (stage() == Stage.DPO
+                                ? " with pref_loss " + preferenceLoss().key()
+                                : ""));
         if (finetuningType() != FinetuningType.LORA) {
             String problem = "is only valid with finetuning_type lora, but finetuning_type is " + method;
             Checks.require(values.get(LORAPLUS_LR_RATIO) == null, "loraplus_lr_ratio", problem);

@@ -15,49 +15,77 @@ import java.util.OptionalDouble;
  */
 public final class GeneratingArguments {
     private static final Key.Group KEYS = new Key.Group();
-    private static final String BEAMS = "beam search is not implemented; use do_sample, or greedy decoding with "
-            + "do_sample: false";
+    private static final String BEAMS =
+            "beam search is not implemented; use do_sample, or greedy decoding with " + "do_sample: false";
 
     /** {@code do_sample}. */
-    public static final Key<Boolean> DO_SAMPLE = KEYS.add(Key.of("do_sample", ValueType.BOOLEAN, true,
-            "whether tokens are sampled (false: greedy or beam search)"));
+    public static final Key<Boolean> DO_SAMPLE = KEYS.add(
+            Key.of("do_sample", ValueType.BOOLEAN, true, "whether tokens are sampled (false: greedy or beam search)"));
     /** {@code temperature}; must be > 0 when sampling (checked with do_sample). */
-    public static final Key<Double> TEMPERATURE = KEYS.add(Key.of("temperature", ValueType.DOUBLE, 0.95,
-            "the sampling temperature; > 0 when do_sample, >= 0 otherwise"));
+    public static final Key<Double> TEMPERATURE = KEYS.add(Key.of(
+            "temperature", ValueType.DOUBLE, 0.95, "the sampling temperature; > 0 when do_sample, >= 0 otherwise"));
     /** {@code top_p}. */
-    public static final Key<Double> TOP_P = KEYS.add(Key.of("top_p", ValueType.DOUBLE, 0.7,
-            "nucleus sampling: the smallest set of tokens whose probability reaches p")
+    public static final Key<Double> TOP_P = KEYS.add(Key.of(
+                    "top_p",
+                    ValueType.DOUBLE,
+                    0.7,
+                    "nucleus sampling: the smallest set of tokens whose probability reaches p")
             .check("in (0, 1]", Key.require(v -> v > 0 && v <= 1, v -> "must lie in (0, 1], got " + v)));
     /** {@code top_k}. */
-    public static final Key<Integer> TOP_K = KEYS.add(Key.of("top_k", ValueType.INTEGER, 50,
-            "the number of most likely tokens sampled from; 0 disables the filter").check(">= 0", nonNegativeInt()));
+    public static final Key<Integer> TOP_K = KEYS.add(Key.of(
+                    "top_k",
+                    ValueType.INTEGER,
+                    50,
+                    "the number of most likely tokens sampled from; 0 disables the filter")
+            .check(">= 0", nonNegativeInt()));
     /** {@code min_p}. */
-    public static final Key<Double> MIN_P = KEYS.add(Key.of("min_p", ValueType.DOUBLE, null,
-            "min-p sampling: tokens less likely than min_p times the top token are dropped (this library's key)")
+    public static final Key<Double> MIN_P = KEYS.add(Key.of(
+                    "min_p",
+                    ValueType.DOUBLE,
+                    null,
+                    "min-p sampling: tokens less likely than min_p times the top token are dropped (this library's key)")
             .check("in [0, 1]", closed(0, 1)));
     /** {@code num_beams}. */
-    public static final Key<Integer> NUM_BEAMS = KEYS.add(Key.of("num_beams", ValueType.INTEGER, 1,
-            "the number of beams; 1 means no beam search").unsupported(BEAMS).check("> 0", positiveInt()));
+    public static final Key<Integer> NUM_BEAMS =
+            KEYS.add(Key.of("num_beams", ValueType.INTEGER, 1, "the number of beams; 1 means no beam search")
+                    .unsupported(BEAMS)
+                    .check("> 0", positiveInt()));
     /** {@code max_length}. */
-    public static final Key<Integer> MAX_LENGTH = KEYS.add(Key.of("max_length", ValueType.INTEGER, 1024,
-            "the maximum length of prompt plus generated tokens, used when max_new_tokens is 0")
+    public static final Key<Integer> MAX_LENGTH = KEYS.add(Key.of(
+                    "max_length",
+                    ValueType.INTEGER,
+                    1024,
+                    "the maximum length of prompt plus generated tokens, used when max_new_tokens is 0")
             .check("> 0", positiveInt()));
     /** {@code max_new_tokens}. */
-    public static final Key<Integer> MAX_NEW_TOKENS = KEYS.add(Key.of("max_new_tokens", ValueType.INTEGER, 1024,
-            "the maximum number of generated tokens; 0 means max_length decides").check(">= 0", nonNegativeInt()));
+    public static final Key<Integer> MAX_NEW_TOKENS = KEYS.add(Key.of(
+                    "max_new_tokens",
+                    ValueType.INTEGER,
+                    1024,
+                    "the maximum number of generated tokens; 0 means max_length decides")
+            .check(">= 0", nonNegativeInt()));
     /** {@code repetition_penalty}. */
-    public static final Key<Double> REPETITION_PENALTY = KEYS.add(Key.of("repetition_penalty", ValueType.DOUBLE,
-            1.0, "the repetition penalty; 1 means none").check("> 0", positive()));
+    public static final Key<Double> REPETITION_PENALTY =
+            KEYS.add(Key.of("repetition_penalty", ValueType.DOUBLE, 1.0, "the repetition penalty; 1 means none")
+                    .check("> 0", positive()));
     /** {@code length_penalty}. */
-    public static final Key<Double> LENGTH_PENALTY = KEYS.add(Key.of("length_penalty", ValueType.DOUBLE, 1.0,
-            "the exponent on the length in beam scores").unsupported("only used by beam search, which is not "
-            + "implemented").check("finite", finite()));
+    public static final Key<Double> LENGTH_PENALTY =
+            KEYS.add(Key.of("length_penalty", ValueType.DOUBLE, 1.0, "the exponent on the length in beam scores")
+                    .unsupported("only used by beam search, which is not " + "implemented")
+                    .check("finite", finite()));
     /** {@code skip_special_tokens}. */
-    public static final Key<Boolean> SKIP_SPECIAL_TOKENS = KEYS.add(Key.of("skip_special_tokens", ValueType.BOOLEAN,
-            true, "whether special tokens are removed from decoded text"));
+    public static final Key<Boolean> SKIP_SPECIAL_TOKENS = KEYS.add(Key.of(
+            "skip_special_tokens", ValueType.BOOLEAN, true, "whether special tokens are removed from decoded text"));
 
-    private static final ArgumentGroup<GeneratingArguments, Builder> SCHEMA = Settings.schema("generate", KEYS,
-            Builder::new, Builder::build, GeneratingArguments::defaults, null, a -> a.values, b -> b.values);
+    private static final ArgumentGroup<GeneratingArguments, Builder> SCHEMA = Settings.schema(
+            "generate",
+            KEYS,
+            Builder::new,
+            Builder::build,
+            GeneratingArguments::defaults,
+            null,
+            a -> a.values,
+            b -> b.values);
 
     private final Settings values;
 

@@ -109,7 +109,8 @@ public final class Key<T> {
             return defaultDoc;
         }
         Object encoded = defaultValue == null ? null : type.encode(defaultValue);
-        if (encoded == null || (encoded instanceof Collection && ((Collection<?>) encoded).isEmpty())
+        if (encoded == null
+                || (encoded instanceof Collection && ((Collection<?>) encoded).isEmpty())
                 || (encoded instanceof Map && ((Map<?, ?>) encoded).isEmpty())) {
             return defaultValue == null ? "none" : "[]";
         }

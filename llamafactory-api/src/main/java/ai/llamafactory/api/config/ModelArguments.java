@@ -22,105 +22,168 @@ public final class ModelArguments {
     private static final Key.Group KEYS = new Key.Group();
 
     /** {@code model_name_or_path}. */
-    public static final Key<String> MODEL_NAME_OR_PATH = KEYS.add(Key.of("model_name_or_path", ValueType.STRING,
-            null, "a local Hugging Face model folder or a hub id such as {@code Qwen/Qwen3-0.6B}")
-            .check("required, not blank", Key.require(v -> !v.isBlank(),
-                    v -> "must name a local model folder or a hub id, got '" + v + "'")));
+    public static final Key<String> MODEL_NAME_OR_PATH = KEYS.add(Key.of(
+                    "model_name_or_path",
+                    ValueType.STRING,
+                    null,
+                    "a local Hugging Face model folder or a hub id such as {@code Qwen/Qwen3-0.6B}")
+            .check(
+                    "required, not blank",
+                    Key.require(
+                            v -> !v.isBlank(), v -> "must name a local model folder or a hub id, got '" + v + "'")));
     /** {@code adapter_name_or_path}. */
-    public static final Key<List<String>> ADAPTER_NAME_OR_PATH = KEYS.add(Key.of("adapter_name_or_path",
-            ValueType.STRING_LIST, List.of(),
-            "adapters loaded on top of the model: all but the last are merged into it, the last is trained further (or kept as is when {@code create_new_adapter})")
+    public static final Key<List<String>> ADAPTER_NAME_OR_PATH = KEYS.add(Key.of(
+                    "adapter_name_or_path",
+                    ValueType.STRING_LIST,
+                    List.of(),
+                    "adapters loaded on top of the model: all but the last are merged into it, the last is trained further (or kept as is when {@code create_new_adapter})")
             .nullable());
     /** {@code model_revision}. */
-    public static final Key<String> MODEL_REVISION = KEYS.add(Key.of("model_revision", ValueType.STRING, "main",
-            "the hub revision (branch, tag or commit)")
-            .check("not blank", Key.require(v -> !v.isBlank(), v -> "must not be empty")));
+    public static final Key<String> MODEL_REVISION =
+            KEYS.add(Key.of("model_revision", ValueType.STRING, "main", "the hub revision (branch, tag or commit)")
+                    .check("not blank", Key.require(v -> !v.isBlank(), v -> "must not be empty")));
     /** {@code cache_dir}. */
-    public static final Key<Path> CACHE_DIR = KEYS.add(Key.of("cache_dir", ValueType.PATH, null,
+    public static final Key<Path> CACHE_DIR = KEYS.add(Key.of(
+            "cache_dir",
+            ValueType.PATH,
+            null,
             "the download cache folder; none means {@code $HF_HOME/hub} or {@code ~/.cache/huggingface/hub}"));
     /** {@code hf_hub_token}. */
-    public static final Key<String> HF_HUB_TOKEN = KEYS.add(Key.of("hf_hub_token", ValueType.STRING, null,
+    public static final Key<String> HF_HUB_TOKEN = KEYS.add(Key.of(
+            "hf_hub_token",
+            ValueType.STRING,
+            null,
             "the hub token; none means the {@code HF_TOKEN} environment variable, if set"));
     /** {@code hub_endpoint}. */
-    public static final Key<String> HUB_ENDPOINT = KEYS.add(Key.of("hub_endpoint", ValueType.STRING, null,
+    public static final Key<String> HUB_ENDPOINT = KEYS.add(Key.of(
+            "hub_endpoint",
+            ValueType.STRING,
+            null,
             "the hub endpoint (this library's key); none means {@code HF_ENDPOINT} or {@code https://huggingface.co}"));
     /** {@code offline}. */
-    public static final Key<Boolean> OFFLINE = KEYS.add(Key.of("offline", ValueType.BOOLEAN, false,
+    public static final Key<Boolean> OFFLINE = KEYS.add(Key.of(
+            "offline",
+            ValueType.BOOLEAN,
+            false,
             "whether downloads are forbidden (this library's key; also forced by {@code HF_HUB_OFFLINE=1})"));
     /** {@code device}. */
-    public static final Key<String> DEVICE = KEYS.add(Key.of("device", ValueType.STRING, "auto",
-            "the device: {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N} (this library's key)")
-            .check("auto, cpu, cuda or cuda:N", Key.require(v -> v.matches("auto|cpu|gpu(:\\d+)?|cuda(:\\d+)?"),
-                    v -> "expected auto, cpu, cuda or cuda:N, got '" + v + "'")));
+    public static final Key<String> DEVICE = KEYS.add(Key.of(
+                    "device",
+                    ValueType.STRING,
+                    "auto",
+                    "the device: {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N} (this library's key)")
+            .check(
+                    "auto, cpu, cuda or cuda:N",
+                    Key.require(
+                            v -> v.matches("auto|cpu|gpu(:\\d+)?|cuda(:\\d+)?"),
+                            v -> "expected auto, cpu, cuda or cuda:N, got '" + v + "'")));
     /** {@code infer_dtype}. */
-    public static final Key<Precision> INFER_DTYPE = KEYS.add(Key.of("infer_dtype",
-            ValueType.ofEnum(Precision.class, Precision::key, Precision::fromKey), Precision.AUTO,
+    public static final Key<Precision> INFER_DTYPE = KEYS.add(Key.of(
+            "infer_dtype",
+            ValueType.ofEnum(Precision.class, Precision::key, Precision::fromKey),
+            Precision.AUTO,
             "the requested precision when {@code bf16}/{@code fp16} do not decide it"));
     /** {@code resize_vocab}. */
-    public static final Key<Boolean> RESIZE_VOCAB = KEYS.add(Key.of("resize_vocab", ValueType.BOOLEAN, false,
-            "whether the embedding and output layers are resized to the tokenizer's vocabulary")
+    public static final Key<Boolean> RESIZE_VOCAB = KEYS.add(Key.of(
+                    "resize_vocab",
+                    ValueType.BOOLEAN,
+                    false,
+                    "whether the embedding and output layers are resized to the tokenizer's vocabulary")
             .unsupported("resizing the embeddings is not implemented"));
     /** {@code add_tokens}. */
-    public static final Key<List<String>> ADD_TOKENS = KEYS.add(Key.of("add_tokens", ValueType.STRING_LIST, List.of(),
-            "ordinary tokens added to the tokenizer").nullable()
-            .unsupported("adding tokens to the vocabulary is not implemented"));
+    public static final Key<List<String>> ADD_TOKENS =
+            KEYS.add(Key.of("add_tokens", ValueType.STRING_LIST, List.of(), "ordinary tokens added to the tokenizer")
+                    .nullable()
+                    .unsupported("adding tokens to the vocabulary is not implemented"));
     /** {@code add_special_tokens}. */
-    public static final Key<List<String>> ADD_SPECIAL_TOKENS = KEYS.add(Key.of("add_special_tokens",
-            ValueType.STRING_LIST, List.of(),
-            "special tokens added to the tokenizer").nullable()
-            .unsupported("adding special tokens to the vocabulary is not implemented"));
+    public static final Key<List<String>> ADD_SPECIAL_TOKENS = KEYS.add(
+            Key.of("add_special_tokens", ValueType.STRING_LIST, List.of(), "special tokens added to the tokenizer")
+                    .nullable()
+                    .unsupported("adding special tokens to the vocabulary is not implemented"));
     /** {@code rope_scaling}. */
-    public static final Key<RopeScaling> ROPE_SCALING = KEYS.add(Key.of("rope_scaling",
-            ValueType.ofEnum(RopeScaling.class, RopeScaling::key, RopeScaling::fromKey), null,
-            "the RoPE scaling used to extend the context; none keeps the model's")
+    public static final Key<RopeScaling> ROPE_SCALING = KEYS.add(Key.of(
+                    "rope_scaling",
+                    ValueType.ofEnum(RopeScaling.class, RopeScaling::key, RopeScaling::fromKey),
+                    null,
+                    "the RoPE scaling used to extend the context; none keeps the model's")
             .unsupported("RoPE scaling is read from the model's config.json; set rope_scaling there"));
     /** {@code disable_gradient_checkpointing}. */
-    public static final Key<Boolean> DISABLE_GRADIENT_CHECKPOINTING = KEYS.add(Key.of("disable_gradient_checkpointing",
-            ValueType.BOOLEAN, false,
-            "whether activation (gradient) checkpointing is turned off")
+    public static final Key<Boolean> DISABLE_GRADIENT_CHECKPOINTING = KEYS.add(Key.of(
+                    "disable_gradient_checkpointing",
+                    ValueType.BOOLEAN,
+                    false,
+                    "whether activation (gradient) checkpointing is turned off")
             .unsupported("activation checkpointing is chosen by the engine"));
     /** {@code upcast_layernorm}. */
-    public static final Key<Boolean> UPCAST_LAYERNORM = KEYS.add(Key.of("upcast_layernorm", ValueType.BOOLEAN, false,
-            "whether normalisation weights are kept in fp32")
-            .unsupported("upcasting layer norms is not implemented; the compute precision follows device and infer_dtype"));
+    public static final Key<Boolean> UPCAST_LAYERNORM = KEYS.add(
+            Key.of("upcast_layernorm", ValueType.BOOLEAN, false, "whether normalisation weights are kept in fp32")
+                    .unsupported(
+                            "upcasting layer norms is not implemented; the compute precision follows device and infer_dtype"));
     /** {@code upcast_lmhead_output}. */
-    public static final Key<Boolean> UPCAST_LMHEAD_OUTPUT = KEYS.add(Key.of("upcast_lmhead_output",
-            ValueType.BOOLEAN, false,
-            "whether the output layer's logits are computed in fp32")
+    public static final Key<Boolean> UPCAST_LMHEAD_OUTPUT = KEYS.add(Key.of(
+                    "upcast_lmhead_output",
+                    ValueType.BOOLEAN,
+                    false,
+                    "whether the output layer's logits are computed in fp32")
             .unsupported("upcasting the LM head output is not implemented; the loss is always computed in fp32"));
     /** {@code train_from_scratch}. */
-    public static final Key<Boolean> TRAIN_FROM_SCRATCH = KEYS.add(Key.of("train_from_scratch",
-            ValueType.BOOLEAN, false,
-            "whether the weights are randomly initialised instead of loaded")
+    public static final Key<Boolean> TRAIN_FROM_SCRATCH = KEYS.add(Key.of(
+                    "train_from_scratch",
+                    ValueType.BOOLEAN,
+                    false,
+                    "whether the weights are randomly initialised instead of loaded")
             .unsupported("random initialisation is not implemented; training starts from the checkpoint's weights"));
     /** {@code moe_aux_loss_coef}. */
-    public static final Key<Double> MOE_AUX_LOSS_COEF = KEYS.add(Key.of("moe_aux_loss_coef", ValueType.DOUBLE, null,
-            "the coefficient of the router auxiliary loss of mixture-of-experts models")
-            .unsupported("no mixture-of-experts model family is implemented").check(">= 0", nonNegative()));
+    public static final Key<Double> MOE_AUX_LOSS_COEF = KEYS.add(Key.of(
+                    "moe_aux_loss_coef",
+                    ValueType.DOUBLE,
+                    null,
+                    "the coefficient of the router auxiliary loss of mixture-of-experts models")
+            .unsupported("no mixture-of-experts model family is implemented")
+            .check(">= 0", nonNegative()));
     /** {@code use_kv_cache}. */
-    public static final Key<Boolean> USE_KV_CACHE = KEYS.add(Key.of("use_kv_cache", ValueType.BOOLEAN, true,
-            "whether generation uses a key/value cache").unsupported("generation always uses the KV cache"));
+    public static final Key<Boolean> USE_KV_CACHE =
+            KEYS.add(Key.of("use_kv_cache", ValueType.BOOLEAN, true, "whether generation uses a key/value cache")
+                    .unsupported("generation always uses the KV cache"));
     /** {@code quantization_bit}. */
-    public static final Key<Integer> QUANTIZATION_BIT = KEYS.add(Key.of("quantization_bit", ValueType.INTEGER, null,
-            "the number of bits for on-the-fly quantization of the base model (QLoRA)")
-            .unsupported("quantized loading (QLoRA) is not implemented yet; remove quantization_bit to train LoRA on the full-precision model"));
+    public static final Key<Integer> QUANTIZATION_BIT = KEYS.add(
+            Key.of(
+                            "quantization_bit",
+                            ValueType.INTEGER,
+                            null,
+                            "the number of bits for on-the-fly quantization of the base model (QLoRA)")
+                    .unsupported(
+                            "quantized loading (QLoRA) is not implemented yet; remove quantization_bit to train LoRA on the full-precision model"));
     /** {@code quantization_method}. */
-    public static final Key<QuantizationMethod> QUANTIZATION_METHOD = KEYS.add(Key.of("quantization_method",
-            ValueType.ofEnum(QuantizationMethod.class, QuantizationMethod::key, QuantizationMethod::fromKey), QuantizationMethod.BNB,
-            "the on-the-fly quantization method")
+    public static final Key<QuantizationMethod> QUANTIZATION_METHOD = KEYS.add(Key.of(
+                    "quantization_method",
+                    ValueType.ofEnum(QuantizationMethod.class, QuantizationMethod::key, QuantizationMethod::fromKey),
+                    QuantizationMethod.BNB,
+                    "the on-the-fly quantization method")
             .unsupported("only used with quantization_bit, which is not supported yet"));
     /** {@code quantization_type}. */
-    public static final Key<QuantizationType> QUANTIZATION_TYPE = KEYS.add(Key.of("quantization_type",
-            ValueType.ofEnum(QuantizationType.class, QuantizationType::key, QuantizationType::fromKey), QuantizationType.NF4,
-            "the 4-bit data type").unsupported("only used with quantization_bit, which is not supported yet"));
+    public static final Key<QuantizationType> QUANTIZATION_TYPE = KEYS.add(Key.of(
+                    "quantization_type",
+                    ValueType.ofEnum(QuantizationType.class, QuantizationType::key, QuantizationType::fromKey),
+                    QuantizationType.NF4,
+                    "the 4-bit data type")
+            .unsupported("only used with quantization_bit, which is not supported yet"));
     /** {@code double_quantization}. */
-    public static final Key<Boolean> DOUBLE_QUANTIZATION = KEYS.add(Key.of("double_quantization",
-            ValueType.BOOLEAN, true,
-            "whether the 4-bit quantization constants are quantized too")
+    public static final Key<Boolean> DOUBLE_QUANTIZATION = KEYS.add(Key.of(
+                    "double_quantization",
+                    ValueType.BOOLEAN,
+                    true,
+                    "whether the 4-bit quantization constants are quantized too")
             .unsupported("only used with quantization_bit, which is not supported yet"));
 
-    private static final ArgumentGroup<ModelArguments, Builder> SCHEMA = Settings.schema("model", KEYS,
-            Builder::new, Builder::build, () -> builder("model").build(), "model_name_or_path", a -> a.values,
+    private static final ArgumentGroup<ModelArguments, Builder> SCHEMA = Settings.schema(
+            "model",
+            KEYS,
+            Builder::new,
+            Builder::build,
+            () -> builder("model").build(),
+            "model_name_or_path",
+            a -> a.values,
             b -> b.values);
 
     private final Settings values;
@@ -128,7 +191,9 @@ public final class ModelArguments {
     private ModelArguments(Settings values) {
         this.values = values;
         // the one required key: absent is refused here, blank by its declaration
-        Checks.require(values.get(MODEL_NAME_OR_PATH) != null, "model_name_or_path",
+        Checks.require(
+                values.get(MODEL_NAME_OR_PATH) != null,
+                "model_name_or_path",
                 "must name a local model folder or a hub id, got nothing");
     }
 

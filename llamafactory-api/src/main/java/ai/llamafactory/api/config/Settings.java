@@ -56,7 +56,9 @@ final class Settings {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Settings && ((Settings) o).group == group && resolved().equals(((Settings) o).resolved());
+        return o instanceof Settings
+                && ((Settings) o).group == group
+                && resolved().equals(((Settings) o).resolved());
     }
 
     @Override
@@ -103,17 +105,25 @@ final class Settings {
      * @param <B> its builder
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static <A, B> ArgumentGroup<A, B> schema(String section, Key.Group keys, Supplier<B> newBuilder,
-            Function<B, A> build, Supplier<A> defaults, String required, Function<A, Settings> values,
+    static <A, B> ArgumentGroup<A, B> schema(
+            String section,
+            Key.Group keys,
+            Supplier<B> newBuilder,
+            Function<B, A> build,
+            Supplier<A> defaults,
+            String required,
+            Function<A, Settings> values,
             Function<B, Settings.Builder> builderValues) {
         ArgumentGroup<A, B> group = new ArgumentGroup<>(section, newBuilder, build, defaults, required);
         for (Key key : keys.keys()) {
             if (key.isNullable()) {
-                group.optional(key.name(), key.type(), (b, v) -> builderValues.apply(b).set(key, v),
-                        a -> values.apply(a).raw(key));
+                group.optional(
+                        key.name(), key.type(), (b, v) -> builderValues.apply(b).set(key, v), a -> values.apply(a)
+                                .raw(key));
             } else {
-                group.required(key.name(), key.type(), (b, v) -> builderValues.apply(b).set(key, v),
-                        a -> values.apply(a).raw(key));
+                group.required(
+                        key.name(), key.type(), (b, v) -> builderValues.apply(b).set(key, v), a -> values.apply(a)
+                                .raw(key));
             }
         }
         return group.declaredBy(keys.keys());

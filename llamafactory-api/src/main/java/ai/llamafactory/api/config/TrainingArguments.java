@@ -25,171 +25,251 @@ public final class TrainingArguments {
     private static final Key.Group KEYS = new Key.Group();
 
     /** {@code output_dir}. */
-    public static final Key<Path> OUTPUT_DIR = KEYS.add(Key.of("output_dir", ValueType.PATH,
-            Path.of("trainer_output"), "the folder checkpoints, logs and the final model are written to")
+    public static final Key<Path> OUTPUT_DIR = KEYS.add(Key.of(
+                    "output_dir",
+                    ValueType.PATH,
+                    Path.of("trainer_output"),
+                    "the folder checkpoints, logs and the final model are written to")
             .check("not empty", Key.require(v -> !v.toString().isBlank(), v -> "must not be empty")));
     /** {@code overwrite_output_dir}. */
-    public static final Key<Boolean> OVERWRITE_OUTPUT_DIR = KEYS.add(Key.of("overwrite_output_dir",
-            ValueType.BOOLEAN, false,
+    public static final Key<Boolean> OVERWRITE_OUTPUT_DIR = KEYS.add(Key.of(
+            "overwrite_output_dir",
+            ValueType.BOOLEAN,
+            false,
             "whether an existing output folder is reused instead of resuming from its last checkpoint"));
     /** {@code do_train}. */
-    public static final Key<Boolean> DO_TRAIN = KEYS.add(Key.of("do_train", ValueType.BOOLEAN, false,
-            "whether the model is trained"));
+    public static final Key<Boolean> DO_TRAIN =
+            KEYS.add(Key.of("do_train", ValueType.BOOLEAN, false, "whether the model is trained"));
     /** {@code do_eval}. */
-    public static final Key<Boolean> DO_EVAL = KEYS.add(Key.of("do_eval", ValueType.BOOLEAN, false,
-            "whether the model is evaluated"));
+    public static final Key<Boolean> DO_EVAL =
+            KEYS.add(Key.of("do_eval", ValueType.BOOLEAN, false, "whether the model is evaluated"));
     /** {@code do_predict}. */
-    public static final Key<Boolean> DO_PREDICT = KEYS.add(Key.of("do_predict", ValueType.BOOLEAN, false,
-            "whether predictions are written for the evaluation set"));
+    public static final Key<Boolean> DO_PREDICT = KEYS.add(
+            Key.of("do_predict", ValueType.BOOLEAN, false, "whether predictions are written for the evaluation set"));
     /** {@code num_train_epochs}. */
-    public static final Key<Double> NUM_TRAIN_EPOCHS = KEYS.add(Key.of("num_train_epochs", ValueType.DOUBLE, 3.0,
+    public static final Key<Double> NUM_TRAIN_EPOCHS = KEYS.add(Key.of(
+            "num_train_epochs",
+            ValueType.DOUBLE,
+            3.0,
             "the number of passes over the training set (fractions allowed)"));
     /** {@code max_steps}. */
-    public static final Key<Integer> MAX_STEPS = KEYS.add(Key.of("max_steps", ValueType.INTEGER, -1,
-            "the number of optimizer steps; overrides {@code num_train_epochs} when positive")
-            .check("-1 or > 0", Key.require(v -> v == -1 || v > 0,
-                    v -> "must be -1 (train for num_train_epochs) or a positive number of steps, got " + v)));
+    public static final Key<Integer> MAX_STEPS = KEYS.add(Key.of(
+                    "max_steps",
+                    ValueType.INTEGER,
+                    -1,
+                    "the number of optimizer steps; overrides {@code num_train_epochs} when positive")
+            .check(
+                    "-1 or > 0",
+                    Key.require(
+                            v -> v == -1 || v > 0,
+                            v -> "must be -1 (train for num_train_epochs) or a positive number of steps, got " + v)));
     /** {@code per_device_train_batch_size}. */
-    public static final Key<Integer> PER_DEVICE_TRAIN_BATCH_SIZE = KEYS.add(Key.of("per_device_train_batch_size",
-            ValueType.INTEGER, 8,
-            "the training micro-batch size").check("> 0", positiveInt()));
+    public static final Key<Integer> PER_DEVICE_TRAIN_BATCH_SIZE =
+            KEYS.add(Key.of("per_device_train_batch_size", ValueType.INTEGER, 8, "the training micro-batch size")
+                    .check("> 0", positiveInt()));
     /** {@code per_device_eval_batch_size}. */
-    public static final Key<Integer> PER_DEVICE_EVAL_BATCH_SIZE = KEYS.add(Key.of("per_device_eval_batch_size",
-            ValueType.INTEGER, 8,
-            "the evaluation batch size").check("> 0", positiveInt()));
+    public static final Key<Integer> PER_DEVICE_EVAL_BATCH_SIZE =
+            KEYS.add(Key.of("per_device_eval_batch_size", ValueType.INTEGER, 8, "the evaluation batch size")
+                    .check("> 0", positiveInt()));
     /** {@code gradient_accumulation_steps}. */
-    public static final Key<Integer> GRADIENT_ACCUMULATION_STEPS = KEYS.add(Key.of("gradient_accumulation_steps",
-            ValueType.INTEGER, 1,
-            "the number of micro-batches per optimizer step").check("> 0", positiveInt()));
+    public static final Key<Integer> GRADIENT_ACCUMULATION_STEPS = KEYS.add(Key.of(
+                    "gradient_accumulation_steps",
+                    ValueType.INTEGER,
+                    1,
+                    "the number of micro-batches per optimizer step")
+            .check("> 0", positiveInt()));
     /** {@code learning_rate}. */
-    public static final Key<Double> LEARNING_RATE = KEYS.add(Key.of("learning_rate", ValueType.DOUBLE, 5.0e-5,
-            "the peak learning rate")
-            // the one learning-rate rule: transformers documents none, the optimizers accept 0 (no update)
-            .check(">= 0", nonNegative()));
+    public static final Key<Double> LEARNING_RATE =
+            KEYS.add(Key.of("learning_rate", ValueType.DOUBLE, 5.0e-5, "the peak learning rate")
+                    // the one learning-rate rule: transformers documents none, the optimizers accept 0 (no update)
+                    .check(">= 0", nonNegative()));
     /** {@code weight_decay}. */
-    public static final Key<Double> WEIGHT_DECAY = KEYS.add(Key.of("weight_decay", ValueType.DOUBLE, 0.0,
-            "the decoupled weight decay").check(">= 0", nonNegative()));
+    public static final Key<Double> WEIGHT_DECAY =
+            KEYS.add(Key.of("weight_decay", ValueType.DOUBLE, 0.0, "the decoupled weight decay")
+                    .check(">= 0", nonNegative()));
     /** {@code adam_beta1}. */
-    public static final Key<Double> ADAM_BETA1 = KEYS.add(Key.of("adam_beta1", ValueType.DOUBLE, 0.9,
-            "Adam's beta1").check("in [0, 1)", halfOpen(0, 1)));
+    public static final Key<Double> ADAM_BETA1 =
+            KEYS.add(Key.of("adam_beta1", ValueType.DOUBLE, 0.9, "Adam's beta1").check("in [0, 1)", halfOpen(0, 1)));
     /** {@code adam_beta2}. */
-    public static final Key<Double> ADAM_BETA2 = KEYS.add(Key.of("adam_beta2", ValueType.DOUBLE, 0.999,
-            "Adam's beta2").check("in [0, 1)", halfOpen(0, 1)));
+    public static final Key<Double> ADAM_BETA2 = KEYS.add(
+            Key.of("adam_beta2", ValueType.DOUBLE, 0.999, "Adam's beta2").check("in [0, 1)", halfOpen(0, 1)));
     /** {@code adam_epsilon}. */
-    public static final Key<Double> ADAM_EPSILON = KEYS.add(Key.of("adam_epsilon", ValueType.DOUBLE, 1.0e-8,
-            "Adam's epsilon").check("> 0", positive()));
+    public static final Key<Double> ADAM_EPSILON = KEYS.add(
+            Key.of("adam_epsilon", ValueType.DOUBLE, 1.0e-8, "Adam's epsilon").check("> 0", positive()));
     /** {@code max_grad_norm}. */
-    public static final Key<Double> MAX_GRAD_NORM = KEYS.add(Key.of("max_grad_norm", ValueType.DOUBLE, 1.0,
-            "the gradient-norm clipping threshold; 0 disables clipping").check(">= 0", nonNegative()));
+    public static final Key<Double> MAX_GRAD_NORM = KEYS.add(
+            Key.of("max_grad_norm", ValueType.DOUBLE, 1.0, "the gradient-norm clipping threshold; 0 disables clipping")
+                    .check(">= 0", nonNegative()));
     /** {@code lr_scheduler_type}. */
-    public static final Key<LrSchedulerType> LR_SCHEDULER_TYPE = KEYS.add(Key.of("lr_scheduler_type",
-            ValueType.ofEnum(LrSchedulerType.class, LrSchedulerType::key, LrSchedulerType::fromKey), LrSchedulerType.LINEAR,
+    public static final Key<LrSchedulerType> LR_SCHEDULER_TYPE = KEYS.add(Key.of(
+            "lr_scheduler_type",
+            ValueType.ofEnum(LrSchedulerType.class, LrSchedulerType::key, LrSchedulerType::fromKey),
+            LrSchedulerType.LINEAR,
             "the learning-rate schedule"));
     /** {@code lr_scheduler_kwargs}. */
-    public static final Key<Map<String, Object>> LR_SCHEDULER_KWARGS = KEYS.add(Key.of("lr_scheduler_kwargs",
-            ValueType.MAP, Map.of(),
-            "extra parameters of the schedule, e.g. {@code num_cycles}, {@code min_lr_rate}").nullable());
+    public static final Key<Map<String, Object>> LR_SCHEDULER_KWARGS = KEYS.add(Key.of(
+                    "lr_scheduler_kwargs",
+                    ValueType.MAP,
+                    Map.of(),
+                    "extra parameters of the schedule, e.g. {@code num_cycles}, {@code min_lr_rate}")
+            .nullable());
     /** {@code warmup_ratio}. */
-    public static final Key<Double> WARMUP_RATIO = KEYS.add(Key.of("warmup_ratio", ValueType.DOUBLE, 0.0,
-            "the fraction of the training steps used for linear warm-up").check("in [0, 1]", closed(0, 1)));
+    public static final Key<Double> WARMUP_RATIO = KEYS.add(
+            Key.of("warmup_ratio", ValueType.DOUBLE, 0.0, "the fraction of the training steps used for linear warm-up")
+                    .check("in [0, 1]", closed(0, 1)));
     /** {@code warmup_steps}. */
-    public static final Key<Integer> WARMUP_STEPS = KEYS.add(Key.of("warmup_steps", ValueType.INTEGER, 0,
-            "the number of warm-up steps; overrides {@code warmup_ratio} when positive")
+    public static final Key<Integer> WARMUP_STEPS = KEYS.add(Key.of(
+                    "warmup_steps",
+                    ValueType.INTEGER,
+                    0,
+                    "the number of warm-up steps; overrides {@code warmup_ratio} when positive")
             .check(">= 0", nonNegativeInt()));
     /** {@code optim}. */
-    public static final Key<OptimizerType> OPTIM = KEYS.add(Key.of("optim",
-            ValueType.ofEnum(OptimizerType.class, OptimizerType::key, OptimizerType::fromKey), OptimizerType.ADAMW_TORCH,
+    public static final Key<OptimizerType> OPTIM = KEYS.add(Key.of(
+            "optim",
+            ValueType.ofEnum(OptimizerType.class, OptimizerType::key, OptimizerType::fromKey),
+            OptimizerType.ADAMW_TORCH,
             "the optimizer"));
     /** {@code logging_strategy}. */
-    public static final Key<IntervalStrategy> LOGGING_STRATEGY = KEYS.add(Key.of("logging_strategy",
-            ValueType.ofEnum(IntervalStrategy.class, IntervalStrategy::key, IntervalStrategy::fromKey), IntervalStrategy.STEPS,
+    public static final Key<IntervalStrategy> LOGGING_STRATEGY = KEYS.add(Key.of(
+            "logging_strategy",
+            ValueType.ofEnum(IntervalStrategy.class, IntervalStrategy::key, IntervalStrategy::fromKey),
+            IntervalStrategy.STEPS,
             "when training metrics are logged"));
     /** {@code logging_steps}. */
-    public static final Key<Integer> LOGGING_STEPS = KEYS.add(Key.of("logging_steps", ValueType.INTEGER, 500,
-            "the number of steps between logs").check("> 0", positiveInt()));
+    public static final Key<Integer> LOGGING_STEPS =
+            KEYS.add(Key.of("logging_steps", ValueType.INTEGER, 500, "the number of steps between logs")
+                    .check("> 0", positiveInt()));
     /** {@code logging_first_step}. */
-    public static final Key<Boolean> LOGGING_FIRST_STEP = KEYS.add(Key.of("logging_first_step",
-            ValueType.BOOLEAN, false,
-            "whether the first step is logged too"));
+    public static final Key<Boolean> LOGGING_FIRST_STEP =
+            KEYS.add(Key.of("logging_first_step", ValueType.BOOLEAN, false, "whether the first step is logged too"));
     /** {@code save_strategy}. */
-    public static final Key<SaveStrategy> SAVE_STRATEGY = KEYS.add(Key.of("save_strategy",
-            ValueType.ofEnum(SaveStrategy.class, SaveStrategy::key, SaveStrategy::fromKey), SaveStrategy.STEPS,
+    public static final Key<SaveStrategy> SAVE_STRATEGY = KEYS.add(Key.of(
+            "save_strategy",
+            ValueType.ofEnum(SaveStrategy.class, SaveStrategy::key, SaveStrategy::fromKey),
+            SaveStrategy.STEPS,
             "when checkpoints are saved"));
     /** {@code save_steps}. */
-    public static final Key<Integer> SAVE_STEPS = KEYS.add(Key.of("save_steps", ValueType.INTEGER, 500,
-            "the number of steps between checkpoints").check("> 0", positiveInt()));
+    public static final Key<Integer> SAVE_STEPS =
+            KEYS.add(Key.of("save_steps", ValueType.INTEGER, 500, "the number of steps between checkpoints")
+                    .check("> 0", positiveInt()));
     /** {@code save_total_limit}. */
-    public static final Key<Integer> SAVE_TOTAL_LIMIT = KEYS.add(Key.of("save_total_limit", ValueType.INTEGER, null,
-            "the number of checkpoints kept (the oldest are deleted)").check("> 0", positiveInt()));
+    public static final Key<Integer> SAVE_TOTAL_LIMIT = KEYS.add(Key.of(
+                    "save_total_limit",
+                    ValueType.INTEGER,
+                    null,
+                    "the number of checkpoints kept (the oldest are deleted)")
+            .check("> 0", positiveInt()));
     /** {@code save_only_model}. */
-    public static final Key<Boolean> SAVE_ONLY_MODEL = KEYS.add(Key.of("save_only_model", ValueType.BOOLEAN, false,
-            "whether checkpoints omit optimizer, scheduler and RNG state (they cannot be resumed)")
+    public static final Key<Boolean> SAVE_ONLY_MODEL = KEYS.add(Key.of(
+                    "save_only_model",
+                    ValueType.BOOLEAN,
+                    false,
+                    "whether checkpoints omit optimizer, scheduler and RNG state (they cannot be resumed)")
             .unsupported("checkpoints always hold the optimizer and scheduler state, which exact resumption needs"));
     /** {@code eval_strategy}. */
-    public static final Key<IntervalStrategy> EVAL_STRATEGY = KEYS.add(Key.of("eval_strategy",
-            ValueType.ofEnum(IntervalStrategy.class, IntervalStrategy::key, IntervalStrategy::fromKey), IntervalStrategy.NO,
+    public static final Key<IntervalStrategy> EVAL_STRATEGY = KEYS.add(Key.of(
+            "eval_strategy",
+            ValueType.ofEnum(IntervalStrategy.class, IntervalStrategy::key, IntervalStrategy::fromKey),
+            IntervalStrategy.NO,
             "when the model is evaluated during training"));
     /** {@code eval_steps}. */
-    public static final Key<Integer> EVAL_STEPS = KEYS.add(Key.of("eval_steps", ValueType.INTEGER, null,
-            "the number of steps between evaluations; none means {@code logging_steps}").check("> 0", positiveInt()));
+    public static final Key<Integer> EVAL_STEPS = KEYS.add(Key.of(
+                    "eval_steps",
+                    ValueType.INTEGER,
+                    null,
+                    "the number of steps between evaluations; none means {@code logging_steps}")
+            .check("> 0", positiveInt()));
     /** {@code load_best_model_at_end}. */
-    public static final Key<Boolean> LOAD_BEST_MODEL_AT_END = KEYS.add(Key.of("load_best_model_at_end",
-            ValueType.BOOLEAN, false,
-            "whether the best checkpoint is loaded when training ends")
-            .unsupported("not implemented yet; the output is the model of the last step (early_stopping_steps stops on eval_loss)"));
+    public static final Key<Boolean> LOAD_BEST_MODEL_AT_END = KEYS.add(
+            Key.of(
+                            "load_best_model_at_end",
+                            ValueType.BOOLEAN,
+                            false,
+                            "whether the best checkpoint is loaded when training ends")
+                    .unsupported(
+                            "not implemented yet; the output is the model of the last step (early_stopping_steps stops on eval_loss)"));
     /** {@code metric_for_best_model}. */
-    public static final Key<String> METRIC_FOR_BEST_MODEL = KEYS.add(Key.of("metric_for_best_model",
-            ValueType.STRING, null,
-            "the evaluation metric that decides the best checkpoint; none means {@code loss}")
+    public static final Key<String> METRIC_FOR_BEST_MODEL = KEYS.add(Key.of(
+                    "metric_for_best_model",
+                    ValueType.STRING,
+                    null,
+                    "the evaluation metric that decides the best checkpoint; none means {@code loss}")
             .unsupported("choosing the metric is not implemented yet; the best checkpoint is judged by eval_loss"));
     /** {@code greater_is_better}. */
-    public static final Key<Boolean> GREATER_IS_BETTER = KEYS.add(Key.of("greater_is_better", ValueType.BOOLEAN, null,
-            "whether a larger {@code metric_for_best_model} is better; none means false for losses")
+    public static final Key<Boolean> GREATER_IS_BETTER = KEYS.add(Key.of(
+                    "greater_is_better",
+                    ValueType.BOOLEAN,
+                    null,
+                    "whether a larger {@code metric_for_best_model} is better; none means false for losses")
             .unsupported("only used with metric_for_best_model, which is not supported yet"));
     /** {@code seed}. */
-    public static final Key<Integer> SEED = KEYS.add(Key.of("seed", ValueType.INTEGER, 42,
-            "the random seed"));
+    public static final Key<Integer> SEED = KEYS.add(Key.of("seed", ValueType.INTEGER, 42, "the random seed"));
     /** {@code data_seed}. */
-    public static final Key<Integer> DATA_SEED = KEYS.add(Key.of("data_seed", ValueType.INTEGER, null,
-            "the seed of data sampling; none means {@code seed}").unsupported("the data order is set by seed"));
+    public static final Key<Integer> DATA_SEED =
+            KEYS.add(Key.of("data_seed", ValueType.INTEGER, null, "the seed of data sampling; none means {@code seed}")
+                    .unsupported("the data order is set by seed"));
     /** {@code resume_from_checkpoint}. */
-    public static final Key<Path> RESUME_FROM_CHECKPOINT = KEYS.add(Key.of("resume_from_checkpoint",
-            ValueType.PATH, null,
-            "the checkpoint folder to resume from"));
+    public static final Key<Path> RESUME_FROM_CHECKPOINT =
+            KEYS.add(Key.of("resume_from_checkpoint", ValueType.PATH, null, "the checkpoint folder to resume from"));
     /** {@code neftune_noise_alpha}. */
-    public static final Key<Double> NEFTUNE_NOISE_ALPHA = KEYS.add(Key.of("neftune_noise_alpha", ValueType.DOUBLE, null,
-            "NEFTune: the scale of the uniform noise added to embeddings in training").check("> 0", positive()));
+    public static final Key<Double> NEFTUNE_NOISE_ALPHA = KEYS.add(Key.of(
+                    "neftune_noise_alpha",
+                    ValueType.DOUBLE,
+                    null,
+                    "NEFTune: the scale of the uniform noise added to embeddings in training")
+            .check("> 0", positive()));
     /** {@code early_stopping_steps}. */
-    public static final Key<Integer> EARLY_STOPPING_STEPS = KEYS.add(Key.of("early_stopping_steps",
-            ValueType.INTEGER, null,
-            "the number of evaluations without improvement of {@code metric_for_best_model} after which training stops")
+    public static final Key<Integer> EARLY_STOPPING_STEPS = KEYS.add(Key.of(
+                    "early_stopping_steps",
+                    ValueType.INTEGER,
+                    null,
+                    "the number of evaluations without improvement of {@code metric_for_best_model} after which training stops")
             .check("> 0", positiveInt()));
     /** {@code bf16}. */
-    public static final Key<Boolean> BF16 = KEYS.add(Key.of("bf16", ValueType.BOOLEAN, false,
+    public static final Key<Boolean> BF16 = KEYS.add(Key.of(
+            "bf16",
+            ValueType.BOOLEAN,
+            false,
             "whether bf16 mixed precision is requested (computed as fp16 on CUDA and fp32 on CPU)"));
     /** {@code fp16}. */
-    public static final Key<Boolean> FP16 = KEYS.add(Key.of("fp16", ValueType.BOOLEAN, false,
-            "whether fp16 mixed precision is requested"));
+    public static final Key<Boolean> FP16 =
+            KEYS.add(Key.of("fp16", ValueType.BOOLEAN, false, "whether fp16 mixed precision is requested"));
     /** {@code predict_with_generate}. */
-    public static final Key<Boolean> PREDICT_WITH_GENERATE = KEYS.add(Key.of("predict_with_generate",
-            ValueType.BOOLEAN, false,
+    public static final Key<Boolean> PREDICT_WITH_GENERATE = KEYS.add(Key.of(
+            "predict_with_generate",
+            ValueType.BOOLEAN,
+            false,
             "whether evaluation generates text and scores it with BLEU/ROUGE (stage {@code sft})"));
 
-    private static final ArgumentGroup<TrainingArguments, Builder> SCHEMA = Settings.schema("train", KEYS,
-            Builder::new, Builder::build, TrainingArguments::defaults, null, a -> a.values, b -> b.values);
+    private static final ArgumentGroup<TrainingArguments, Builder> SCHEMA = Settings.schema(
+            "train",
+            KEYS,
+            Builder::new,
+            Builder::build,
+            TrainingArguments::defaults,
+            null,
+            a -> a.values,
+            b -> b.values);
 
     private final Settings values;
 
     private TrainingArguments(Settings values) {
         this.values = values;
         // Rules across keys (transformers' TrainingArguments.__post_init__ and LLaMA-Factory's callbacks).
-        Checks.require(maxSteps() > 0 || (Double.isFinite(numTrainEpochs()) && numTrainEpochs() > 0),
-                "num_train_epochs", "must be > 0 when max_steps is not set, got " + numTrainEpochs());
+        Checks.require(
+                maxSteps() > 0 || (Double.isFinite(numTrainEpochs()) && numTrainEpochs() > 0),
+                "num_train_epochs",
+                "must be > 0 when max_steps is not set, got " + numTrainEpochs());
         Checks.require(!(bf16() && fp16()), "fp16", "cannot be combined with bf16; request one mixed precision");
-        Checks.require(saveStrategy() != SaveStrategy.BEST || values.get(METRIC_FOR_BEST_MODEL) != null,
-                "save_strategy", "best needs metric_for_best_model");
-        Checks.require(values.get(EARLY_STOPPING_STEPS) == null || evalStrategy() != IntervalStrategy.NO,
-                "early_stopping_steps", "needs evaluations: set eval_strategy to steps or epoch");
+        Checks.require(
+                saveStrategy() != SaveStrategy.BEST || values.get(METRIC_FOR_BEST_MODEL) != null,
+                "save_strategy",
+                "best needs metric_for_best_model");
+        Checks.require(
+                values.get(EARLY_STOPPING_STEPS) == null || evalStrategy() != IntervalStrategy.NO,
+                "early_stopping_steps",
+                "needs evaluations: set eval_strategy to steps or epoch");
     }
 
     /** @return a builder with LLaMA-Factory's defaults */

@@ -106,7 +106,8 @@ abstract class ValueType<T> {
                 }
             } else if (raw instanceof BigDecimal) {
                 exact = (BigDecimal) raw;
-            } else if (raw instanceof String && DECIMAL.matcher(((String) raw).trim()).matches()) {
+            } else if (raw instanceof String
+                    && DECIMAL.matcher(((String) raw).trim()).matches()) {
                 exact = new BigDecimal(((String) raw).trim());
             }
             if (exact == null || exact.stripTrailingZeros().scale() > 0) {
@@ -215,7 +216,8 @@ abstract class ValueType<T> {
         @Override
         List<Double> decode(Object raw) {
             List<Double> numbers = new ArrayList<>();
-            Collection<?> items = raw instanceof Collection ? (Collection<?>) raw
+            Collection<?> items = raw instanceof Collection
+                    ? (Collection<?>) raw
                     : raw instanceof String ? List.of(((String) raw).split(",")) : List.of(raw);
             for (Object o : items) {
                 if (o instanceof String && ((String) o).isBlank()) {
@@ -259,10 +261,10 @@ abstract class ValueType<T> {
                 }
                 if (s.startsWith("{")) {
                     try {
-                        return JSON.readValue(s, new TypeReference<LinkedHashMap<String, Object>>() { });
+                        return JSON.readValue(s, new TypeReference<LinkedHashMap<String, Object>>() {});
                     } catch (JsonProcessingException e) {
-                        throw new IllegalArgumentException("expected a JSON object, got " + show(raw) + " ("
-                                + e.getOriginalMessage() + ")");
+                        throw new IllegalArgumentException(
+                                "expected a JSON object, got " + show(raw) + " (" + e.getOriginalMessage() + ")");
                     }
                 }
             }
@@ -282,8 +284,8 @@ abstract class ValueType<T> {
      * @param key the key of a constant
      * @param fromKey the enum's own parser (accepts aliases); throws {@link InvalidConfigException} when unknown
      */
-    static <E extends Enum<E>> ValueType<E> ofEnum(Class<E> type, Function<E, String> key, Function<String,
-            E> fromKey) {
+    static <E extends Enum<E>> ValueType<E> ofEnum(
+            Class<E> type, Function<E, String> key, Function<String, E> fromKey) {
         return new ValueType<>("one of " + EnumKeys.keys(type, key)) {
             @Override
             E decode(Object raw) {

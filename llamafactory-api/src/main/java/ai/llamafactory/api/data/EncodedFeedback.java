@@ -45,15 +45,22 @@ public record EncodedFeedback(int[] inputIds, int[] labels, int[] klInputIds, in
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EncodedFeedback f && desirable == f.desirable && Arrays.equals(inputIds, f.inputIds)
-                && Arrays.equals(labels, f.labels) && Arrays.equals(klInputIds, f.klInputIds)
+        return o instanceof EncodedFeedback f
+                && desirable == f.desirable
+                && Arrays.equals(inputIds, f.inputIds)
+                && Arrays.equals(labels, f.labels)
+                && Arrays.equals(klInputIds, f.klInputIds)
                 && Arrays.equals(klLabels, f.klLabels);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(desirable, Arrays.hashCode(inputIds), Arrays.hashCode(labels),
-                Arrays.hashCode(klInputIds), Arrays.hashCode(klLabels));
+        return Objects.hash(
+                desirable,
+                Arrays.hashCode(inputIds),
+                Arrays.hashCode(labels),
+                Arrays.hashCode(klInputIds),
+                Arrays.hashCode(klLabels));
     }
 
     @Override

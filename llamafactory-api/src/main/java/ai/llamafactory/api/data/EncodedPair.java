@@ -45,15 +45,20 @@ public record EncodedPair(int[] chosenInputIds, int[] chosenLabels, int[] reject
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EncodedPair p && Arrays.equals(chosenInputIds, p.chosenInputIds)
-                && Arrays.equals(chosenLabels, p.chosenLabels) && Arrays.equals(rejectedInputIds, p.rejectedInputIds)
+        return o instanceof EncodedPair p
+                && Arrays.equals(chosenInputIds, p.chosenInputIds)
+                && Arrays.equals(chosenLabels, p.chosenLabels)
+                && Arrays.equals(rejectedInputIds, p.rejectedInputIds)
                 && Arrays.equals(rejectedLabels, p.rejectedLabels);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(chosenInputIds), Arrays.hashCode(chosenLabels),
-                Arrays.hashCode(rejectedInputIds), Arrays.hashCode(rejectedLabels));
+        return Objects.hash(
+                Arrays.hashCode(chosenInputIds),
+                Arrays.hashCode(chosenLabels),
+                Arrays.hashCode(rejectedInputIds),
+                Arrays.hashCode(rejectedLabels));
     }
 
     @Override

@@ -37,7 +37,8 @@ public record EncodedPrompt(int[] inputIds, int[] referenceIds) implements Encod
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EncodedPrompt p && Arrays.equals(inputIds, p.inputIds)
+        return o instanceof EncodedPrompt p
+                && Arrays.equals(inputIds, p.inputIds)
                 && Arrays.equals(referenceIds, p.referenceIds);
     }
 

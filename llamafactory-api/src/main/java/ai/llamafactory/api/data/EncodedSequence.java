@@ -22,7 +22,8 @@ public record EncodedSequence(int[] inputIds, int[] labels, int[] attentionMask,
         Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(attentionMask, "attentionMask");
         Objects.requireNonNull(positionIds, "positionIds");
-        if (labels.length != inputIds.length || attentionMask.length != inputIds.length
+        if (labels.length != inputIds.length
+                || attentionMask.length != inputIds.length
                 || positionIds.length != inputIds.length) {
             throw new IllegalArgumentException("lengths differ: input_ids " + inputIds.length + ", labels "
                     + labels.length + ", attention_mask " + attentionMask.length + ", position_ids "
@@ -69,13 +70,19 @@ public record EncodedSequence(int[] inputIds, int[] labels, int[] attentionMask,
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EncodedSequence s && Arrays.equals(inputIds, s.inputIds) && Arrays.equals(labels, s.labels)
-                && Arrays.equals(attentionMask, s.attentionMask) && Arrays.equals(positionIds, s.positionIds);
+        return o instanceof EncodedSequence s
+                && Arrays.equals(inputIds, s.inputIds)
+                && Arrays.equals(labels, s.labels)
+                && Arrays.equals(attentionMask, s.attentionMask)
+                && Arrays.equals(positionIds, s.positionIds);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(inputIds), Arrays.hashCode(labels), Arrays.hashCode(attentionMask),
+        return Objects.hash(
+                Arrays.hashCode(inputIds),
+                Arrays.hashCode(labels),
+                Arrays.hashCode(attentionMask),
                 Arrays.hashCode(positionIds));
     }
 

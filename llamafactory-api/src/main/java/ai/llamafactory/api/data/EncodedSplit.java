@@ -33,8 +33,8 @@ public final class EncodedSplit {
         long labels = 0;
         for (EncodedRecord r : this.records) {
             if (r.kind() != kind) {
-                throw new IllegalArgumentException("split '" + name + "' holds " + kind.key()
-                        + " records, got a " + r.kind().key() + " record");
+                throw new IllegalArgumentException("split '" + name + "' holds " + kind.key() + " records, got a "
+                        + r.kind().key() + " record");
             }
             tokens += r.tokenCount();
             labels += r.labelCount();
@@ -122,8 +122,8 @@ public final class EncodedSplit {
     @SuppressWarnings("unchecked")
     private <T extends EncodedRecord> List<T> typed(EncodedRecord.Kind wanted) {
         if (kind != wanted) {
-            throw new IllegalStateException("split '" + name + "' holds " + kind.key() + " records, not "
-                    + wanted.key() + " records");
+            throw new IllegalStateException(
+                    "split '" + name + "' holds " + kind.key() + " records, not " + wanted.key() + " records");
         }
         return (List<T>) (List<?>) records;
     }

@@ -246,8 +246,8 @@ public final class PreparedData implements AutoCloseable {
                 owned.get(i).close();
             } catch (Exception e) {
                 if (failure == null) {
-                    failure = new IllegalStateException("cannot free a resource of the prepared data: "
-                            + e.getMessage(), e);
+                    failure = new IllegalStateException(
+                            "cannot free a resource of the prepared data: " + e.getMessage(), e);
                 } else {
                     failure.addSuppressed(e);
                 }
@@ -261,20 +261,35 @@ public final class PreparedData implements AutoCloseable {
     /** @return a few lines for logs: counts, tokens, drops, template, source */
     public String summary() {
         StringBuilder sb = new StringBuilder();
-        sb.append("stage ").append(stage.key()).append(", template ").append(templateName).append(": train ")
-                .append(train.size()).append(' ').append(train.kind().key()).append(" records (")
-                .append(train.tokenCount()).append(" tokens)");
-        eval.forEach((n, s) -> sb.append(", ").append(n).append(' ').append(s.size()).append(" records (")
-                .append(s.tokenCount()).append(" tokens)"));
+        sb.append("stage ")
+                .append(stage.key())
+                .append(", template ")
+                .append(templateName)
+                .append(": train ")
+                .append(train.size())
+                .append(' ')
+                .append(train.kind().key())
+                .append(" records (")
+                .append(train.tokenCount())
+                .append(" tokens)");
+        eval.forEach((n, s) -> sb.append(", ")
+                .append(n)
+                .append(' ')
+                .append(s.size())
+                .append(" records (")
+                .append(s.tokenCount())
+                .append(" tokens)"));
         sb.append(", dropped ").append(droppedRows);
         if (!droppedByReason.isEmpty()) {
             sb.append(' ').append(droppedByReason);
         }
-        sb.append("; ").append(switch (source) {
-            case ENCODED -> "encoded";
-            case CACHE -> "from the cache";
-            case TOKENIZED_PATH -> "from tokenized_path";
-        });
+        sb.append("; ")
+                .append(
+                        switch (source) {
+                            case ENCODED -> "encoded";
+                            case CACHE -> "from the cache";
+                            case TOKENIZED_PATH -> "from tokenized_path";
+                        });
         if (cachePath != null) {
             sb.append(" (").append(cachePath).append(')');
         }

@@ -8,5 +8,4 @@ import java.nio.file.Path;
  * @param step the optimizer steps taken so far
  * @param checkpointDir the checkpoint folder, e.g. {@code output_dir/checkpoint-500}
  */
-public record SaveEvent(long step, Path checkpointDir) {
-}
+public record SaveEvent(long step, Path checkpointDir) {}

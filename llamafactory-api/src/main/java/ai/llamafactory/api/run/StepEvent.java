@@ -11,6 +11,5 @@ package ai.llamafactory.api.run;
  * @param gradNorm the gradient norm before clipping; NaN when not computed
  * @param tokens the number of tokens (non-padding) this step trained on
  */
-public record StepEvent(long step, long maxSteps, double epoch, double loss, double learningRate, double gradNorm,
-        long tokens) {
-}
+public record StepEvent(
+        long step, long maxSteps, double epoch, double loss, double learningRate, double gradNorm, long tokens) {}

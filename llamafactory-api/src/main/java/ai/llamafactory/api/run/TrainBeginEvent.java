@@ -12,6 +12,10 @@ import java.nio.file.Path;
  * @param totalParameters the number of parameters of the model, adapters included
  * @param outputDir the run's output folder
  */
-public record TrainBeginEvent(long maxSteps, double epochs, long trainExamples, long trainableParameters,
-        long totalParameters, Path outputDir) {
-}
+public record TrainBeginEvent(
+        long maxSteps,
+        double epochs,
+        long trainExamples,
+        long trainableParameters,
+        long totalParameters,
+        Path outputDir) {}

@@ -43,46 +43,40 @@ public interface TrainingListener {
      *
      * @param event the planned run
      */
-    default void onTrainBegin(TrainBeginEvent event) {
-    }
+    default void onTrainBegin(TrainBeginEvent event) {}
 
     /**
      * Called after every optimizer step.
      *
      * @param event the step's loss, learning rate and position
      */
-    default void onStep(StepEvent event) {
-    }
+    default void onStep(StepEvent event) {}
 
     /**
      * Called every {@code logging_steps} steps.
      *
      * @param event the logged metrics
      */
-    default void onLog(LogEvent event) {
-    }
+    default void onLog(LogEvent event) {}
 
     /**
      * Called after each evaluation.
      *
      * @param event the evaluation metrics
      */
-    default void onEvaluate(EvaluationEvent event) {
-    }
+    default void onEvaluate(EvaluationEvent event) {}
 
     /**
      * Called after a checkpoint was written.
      *
      * @param event the checkpoint
      */
-    default void onSave(SaveEvent event) {
-    }
+    default void onSave(SaveEvent event) {}
 
     /**
      * Called once when training ends, also when it was cancelled (not when it failed).
      *
      * @param result the result that {@code run()} returns
      */
-    default void onTrainEnd(TrainingResult result) {
-    }
+    default void onTrainEnd(TrainingResult result) {}
 }

@@ -51,7 +51,11 @@ public final class TrainingListeners implements TrainingListener {
             try {
                 call.accept(l);
             } catch (RuntimeException e) {
-                LOG.warn("training listener {} failed in {}; training goes on", l.getClass().getName(), event, e);
+                LOG.warn(
+                        "training listener {} failed in {}; training goes on",
+                        l.getClass().getName(),
+                        event,
+                        e);
             }
         }
     }

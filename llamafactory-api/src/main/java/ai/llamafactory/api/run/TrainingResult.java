@@ -120,9 +120,14 @@ public final class TrainingResult {
             return false;
         }
         TrainingResult r = (TrainingResult) o;
-        return outputDir.equals(r.outputDir) && stopReason == r.stopReason && globalSteps == r.globalSteps
-                && Double.compare(epochs, r.epochs) == 0 && Objects.equals(finalLoss, r.finalLoss)
-                && metrics.equals(r.metrics) && writtenFiles.equals(r.writtenFiles) && duration.equals(r.duration);
+        return outputDir.equals(r.outputDir)
+                && stopReason == r.stopReason
+                && globalSteps == r.globalSteps
+                && Double.compare(epochs, r.epochs) == 0
+                && Objects.equals(finalLoss, r.finalLoss)
+                && metrics.equals(r.metrics)
+                && writtenFiles.equals(r.writtenFiles)
+                && duration.equals(r.duration);
     }
 
     @Override

@@ -63,7 +63,7 @@ public interface ChatModelProvider {
      * @throws UnsupportedOperationException when {@link #supportsFolder} is false
      */
     default ChatModel load(Path folder, GeneratingArguments generating) {
-        throw new UnsupportedOperationException("chat model provider '" + name() + "' loads configurations only, "
-                + "not the folder " + folder);
+        throw new UnsupportedOperationException(
+                "chat model provider '" + name() + "' loads configurations only, " + "not the folder " + folder);
     }
 }

@@ -34,8 +34,7 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class Plugins {
-    private Plugins() {
-    }
+    private Plugins() {}
 
     /**
      * Every registered implementation of a service, in class-path order.
@@ -80,8 +79,8 @@ public final class Plugins {
                     + "(rm, dpo, kto, ppo).");
         }
         return best(all, p -> p.supports(config), TrainerProvider::priority)
-                .orElseThrow(() -> new InvalidConfigException("no trainer supports " + wanted + "; providers found: "
-                        + names(all, TrainerProvider::name)));
+                .orElseThrow(() -> new InvalidConfigException(
+                        "no trainer supports " + wanted + "; providers found: " + names(all, TrainerProvider::name)));
     }
 
     /**
@@ -105,8 +104,8 @@ public final class Plugins {
         List<ChatModelProvider> all = chatModelProviders(classLoader);
         String model = config.model().modelNameOrPath();
         return best(requireChatProvider(all, model), p -> p.supports(config), ChatModelProvider::priority)
-                .orElseThrow(() -> new LlamaFactoryException("no chat model implementation supports model '"
-                        + model + "'; providers found: " + names(all, ChatModelProvider::name)));
+                .orElseThrow(() -> new LlamaFactoryException("no chat model implementation supports model '" + model
+                        + "'; providers found: " + names(all, ChatModelProvider::name)));
     }
 
     /**
@@ -119,10 +118,12 @@ public final class Plugins {
      */
     public static ChatModelProvider chatModelProvider(Path folder, ClassLoader classLoader) {
         List<ChatModelProvider> all = chatModelProviders(classLoader);
-        return best(requireChatProvider(all, folder.toString()), p -> p.supportsFolder(folder),
-                ChatModelProvider::priority)
-                .orElseThrow(() -> new LlamaFactoryException("no chat model implementation loads the folder "
-                        + folder + "; providers found: " + names(all, ChatModelProvider::name)));
+        return best(
+                        requireChatProvider(all, folder.toString()),
+                        p -> p.supportsFolder(folder),
+                        ChatModelProvider::priority)
+                .orElseThrow(() -> new LlamaFactoryException("no chat model implementation loads the folder " + folder
+                        + "; providers found: " + names(all, ChatModelProvider::name)));
     }
 
     private static List<ChatModelProvider> requireChatProvider(List<ChatModelProvider> all, String model) {
@@ -202,7 +203,9 @@ public final class Plugins {
         return modelLoader(arguments, Plugins.class.getClassLoader());
     }
 
-    private static <T> List<T> all(Class<T> service, ClassLoader classLoader,
+    private static <T> List<T> all(
+            Class<T> service,
+            ClassLoader classLoader,
             BiFunction<String, Throwable, ? extends LlamaFactoryException> failure) {
         List<T> found = new ArrayList<>();
         try {
@@ -210,8 +213,10 @@ public final class Plugins {
                 found.add(t);
             }
         } catch (ServiceConfigurationError e) {
-            throw failure.apply("cannot load a " + service.getName() + " implementation listed in "
-                    + "META-INF/services: " + e.getMessage(), e);
+            throw failure.apply(
+                    "cannot load a " + service.getName() + " implementation listed in " + "META-INF/services: "
+                            + e.getMessage(),
+                    e);
         }
         return found;
     }

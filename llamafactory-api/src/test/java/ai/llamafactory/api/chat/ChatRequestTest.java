@@ -38,9 +38,17 @@ class ChatRequestTest {
 
     @Test
     void keepsEveryValueAndRoundTripsThroughToBuilder() {
-        ChatRequest request = hello().temperature(0.0).topP(1.0).topK(0).maxTokens(1).stop(List.of("###", "\n"))
-                .n(128).seed(-7L).doSample(false).repetitionPenalty(1.2)
-                .tools("[ {\"type\": \"function\", \"function\": {\"name\": \"f\"}} ]").build();
+        ChatRequest request = hello().temperature(0.0)
+                .topP(1.0)
+                .topK(0)
+                .maxTokens(1)
+                .stop(List.of("###", "\n"))
+                .n(128)
+                .seed(-7L)
+                .doSample(false)
+                .repetitionPenalty(1.2)
+                .tools("[ {\"type\": \"function\", \"function\": {\"name\": \"f\"}} ]")
+                .build();
         ChatRequest copy = request.toBuilder().build();
         for (ChatRequest r : List.of(request, copy)) {
             assertThat(r.temperature()).hasValue(0.0);
@@ -73,8 +81,10 @@ class ChatRequestTest {
                 invalid(b -> b.tools("[{"), "tools", "not valid JSON"),
                 invalid(b -> b.tools("{\"type\": \"function\"}"), "tools", "expected a JSON array"),
                 invalid(b -> b.tools("[{\"type\": \"retrieval\"}]"), "tools[0].type", "\"retrieval\""),
-                invalid(b -> b.tools("[{\"type\": \"function\", \"function\": {\"description\": \"x\"}}]"),
-                        "tools[0].function.name", "nothing"));
+                invalid(
+                        b -> b.tools("[{\"type\": \"function\", \"function\": {\"description\": \"x\"}}]"),
+                        "tools[0].function.name",
+                        "nothing"));
     }
 
     private static Arguments invalid(UnaryOperator<ChatRequest.Builder> change, String field, String shown) {
@@ -83,12 +93,13 @@ class ChatRequestTest {
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("invalidRequests")
-    void invalidValuesNameTheFieldAndTheValue(UnaryOperator<ChatRequest.Builder> change, String field,
-            String shown) {
+    void invalidValuesNameTheFieldAndTheValue(UnaryOperator<ChatRequest.Builder> change, String field, String shown) {
         assertThatThrownBy(() -> change.apply(hello()).build())
                 .isInstanceOfSatisfying(InvalidChatRequestException.class, e -> {
                     assertThat(e.field()).isEqualTo(field);
-                    assertThat(e.getMessage()).startsWith(field.replaceAll("\\[.*", "")).contains(shown);
+                    assertThat(e.getMessage())
+                            .startsWith(field.replaceAll("\\[.*", ""))
+                            .contains(shown);
                 });
     }
 
@@ -98,12 +109,12 @@ class ChatRequestTest {
         assertThat(ChatMessage.assistantToolCalls(List.of(call)).content()).isEmpty();
         assertThat(ChatMessage.tool("call_1", "22C").toolCallId()).contains("call_1");
         assertThatThrownBy(() -> ChatMessage.of(ChatRole.USER, "hi", List.of(call), null))
-                .isInstanceOfSatisfying(InvalidChatRequestException.class,
-                        e -> assertThat(e.field()).isEqualTo("tool_calls"))
+                .isInstanceOfSatisfying(InvalidChatRequestException.class, e -> assertThat(e.field())
+                        .isEqualTo("tool_calls"))
                 .hasMessageContaining("user message");
         assertThatThrownBy(() -> ChatMessage.of(ChatRole.ASSISTANT, "hi", null, "call_9"))
-                .isInstanceOfSatisfying(InvalidChatRequestException.class,
-                        e -> assertThat(e.field()).isEqualTo("tool_call_id"))
+                .isInstanceOfSatisfying(InvalidChatRequestException.class, e -> assertThat(e.field())
+                        .isEqualTo("tool_call_id"))
                 .hasMessageContaining("'call_9'");
     }
 
@@ -114,8 +125,8 @@ class ChatRequestTest {
         assertThat(ChatRole.fromWireName("r", "function")).isEqualTo(ChatRole.TOOL);
         assertThat(ChatRole.ASSISTANT.wireName()).isEqualTo("assistant");
         assertThatThrownBy(() -> ChatRole.fromWireName("messages[3].role", "wizard"))
-                .isInstanceOfSatisfying(InvalidChatRequestException.class,
-                        e -> assertThat(e.field()).isEqualTo("messages[3].role"))
+                .isInstanceOfSatisfying(InvalidChatRequestException.class, e -> assertThat(e.field())
+                        .isEqualTo("messages[3].role"))
                 .hasMessageContaining("'wizard'");
     }
 
@@ -137,7 +148,8 @@ class ChatRequestTest {
         token.cancel("second reason");
         assertThat(token.isCancelled()).isTrue();
         assertThat(token.reason()).isEqualTo("request timed out after 30 s");
-        assertThatThrownBy(token::throwIfCancelled).isInstanceOf(ChatCancelledException.class)
+        assertThatThrownBy(token::throwIfCancelled)
+                .isInstanceOf(ChatCancelledException.class)
                 .hasMessage("generation cancelled: request timed out after 30 s");
         assertThatThrownBy(() -> CancellationToken.never().cancel("x"))
                 .isInstanceOf(UnsupportedOperationException.class);
@@ -146,8 +158,8 @@ class ChatRequestTest {
 
     @Test
     void responsesAndUsageCheckTheirValues() {
-        ChatResponse response = new ChatResponse(List.of(ChatChoice.ofText(0, "hi", FinishReason.STOP)),
-                new ChatUsage(5, 2));
+        ChatResponse response =
+                new ChatResponse(List.of(ChatChoice.ofText(0, "hi", FinishReason.STOP)), new ChatUsage(5, 2));
         assertThat(response.text()).isEqualTo("hi");
         assertThat(response.usage().totalTokens()).isEqualTo(7);
         assertThat(FinishReason.TOOL_CALLS.wireName()).isEqualTo("tool_calls");

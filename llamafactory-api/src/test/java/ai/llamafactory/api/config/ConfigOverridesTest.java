@@ -12,9 +12,15 @@ class ConfigOverridesTest {
 
     @Test
     void overridesReplaceFileValuesWithTypedValues() {
-        FineTuneConfig c = Examples.read("qwen3_lora_sft.yaml",
-                "learning_rate=5e-5", "lora_rank=16", "bf16=false", "dataset=alpaca_en_demo,identity,glaive",
-                "num_train_epochs=1", "output_dir=/tmp/run 1", "resume_from_checkpoint=saves/sft/checkpoint-100");
+        FineTuneConfig c = Examples.read(
+                "qwen3_lora_sft.yaml",
+                "learning_rate=5e-5",
+                "lora_rank=16",
+                "bf16=false",
+                "dataset=alpaca_en_demo,identity,glaive",
+                "num_train_epochs=1",
+                "output_dir=/tmp/run 1",
+                "resume_from_checkpoint=saves/sft/checkpoint-100");
 
         assertThat(c.training().learningRate()).isEqualTo(5e-5);
         assertThat(c.finetuning().loraRank()).isEqualTo(16);
@@ -32,8 +38,14 @@ class ConfigOverridesTest {
 
     @Test
     void overridesAddKeysMissingFromTheFile() {
-        FineTuneConfig c = Examples.read("qwen3_lora_sft.yaml", "lora_dropout=0.05", "val_size=0.1",
-                "eval_strategy=steps", "eval_steps=50", "neat_packing=true", "seed=7");
+        FineTuneConfig c = Examples.read(
+                "qwen3_lora_sft.yaml",
+                "lora_dropout=0.05",
+                "val_size=0.1",
+                "eval_strategy=steps",
+                "eval_steps=50",
+                "neat_packing=true",
+                "seed=7");
 
         assertThat(c.finetuning().loraDropout()).isEqualTo(0.05);
         assertThat(c.data().valSize()).isEqualTo(0.1);
@@ -45,8 +57,14 @@ class ConfigOverridesTest {
 
     @Test
     void nullAndTextValues() {
-        FineTuneConfig c = Examples.read("qwen3_lora_sft.yaml", "template=null", "max_samples=None",
-                "default_system=0123", "eval_strategy=no", "do_eval=False", "plot_loss=True");
+        FineTuneConfig c = Examples.read(
+                "qwen3_lora_sft.yaml",
+                "template=null",
+                "max_samples=None",
+                "default_system=0123",
+                "eval_strategy=no",
+                "do_eval=False",
+                "plot_loss=True");
 
         assertThat(c.data().template()).isEmpty();
         assertThat(c.data().maxSamples()).isEmpty();
@@ -59,9 +77,13 @@ class ConfigOverridesTest {
 
     @Test
     void structuredValues() {
-        FineTuneConfig json = Examples.read("qwen3_lora_sft.yaml",
-                "lr_scheduler_type=cosine_with_min_lr", "lr_scheduler_kwargs={\"min_lr_rate\": 0.1}",
-                "lora_target=[q_proj, v_proj]", "interleave_probs=0.25,0.75", "mix_strategy=interleave_over");
+        FineTuneConfig json = Examples.read(
+                "qwen3_lora_sft.yaml",
+                "lr_scheduler_type=cosine_with_min_lr",
+                "lr_scheduler_kwargs={\"min_lr_rate\": 0.1}",
+                "lora_target=[q_proj, v_proj]",
+                "interleave_probs=0.25,0.75",
+                "mix_strategy=interleave_over");
         assertThat(json.training().lrSchedulerKwargs()).isEqualTo(Map.of("min_lr_rate", 0.1));
         assertThat(json.finetuning().loraTarget()).containsExactly("q_proj", "v_proj");
         assertThat(json.data().interleaveProbs()).containsExactly(0.25, 0.75);
@@ -86,19 +108,26 @@ class ConfigOverridesTest {
         FineTuneConfig c = Examples.read("qwen3_lora_sft.yaml", "report_to=wandb", "deepspeed=ds_z3.json");
 
         assertThat(c.ignoredKeys()).containsEntry("report_to", "wandb").containsEntry("deepspeed", "ds_z3.json");
-        assertThat(c.warnings()).contains(
-                "deepspeed: accepted but ignored (single-process training: there is nothing to distribute)");
+        assertThat(c.warnings())
+                .contains("deepspeed: accepted but ignored (single-process training: there is nothing to distribute)");
     }
 
     @Test
     void argumentsMapWithOverrides() {
-        FineTuneConfig c = FineTuneConfig.fromArguments(Map.of(
-                "model_name_or_path", "Qwen/Qwen3-0.6B",
-                "stage", "dpo",
-                "do_train", true,
-                "dataset", List.of("dpo_en_demo"),
-                "pref_loss", "simpo",
-                "simpo_gamma", 1),
+        FineTuneConfig c = FineTuneConfig.fromArguments(
+                Map.of(
+                        "model_name_or_path",
+                        "Qwen/Qwen3-0.6B",
+                        "stage",
+                        "dpo",
+                        "do_train",
+                        true,
+                        "dataset",
+                        List.of("dpo_en_demo"),
+                        "pref_loss",
+                        "simpo",
+                        "simpo_gamma",
+                        1),
                 "pref_beta=2.0");
 
         assertThat(c.stage()).isEqualTo(Stage.DPO);

@@ -22,10 +22,15 @@ class ConfigurationKeysDocTest {
             Files.createDirectories(FILE.getParent());
             Files.writeString(FILE, generated, StandardCharsets.UTF_8);
         }
-        assertThat(FILE).as("docs/configuration-keys.md (regenerate with -Dllamafactory.writeDocs=true)").exists();
-        assertThat(Files.readString(FILE, StandardCharsets.UTF_8)).as("docs/configuration-keys.md is generated from "
-                + "the Key declarations; regenerate it with -Dllamafactory.writeDocs=true").isEqualTo(generated);
-        assertThat(generated).contains("| `lora_rank` | 8 | an integer; > 0 | the rank r of the LoRA matrices |")
+        assertThat(FILE)
+                .as("docs/configuration-keys.md (regenerate with -Dllamafactory.writeDocs=true)")
+                .exists();
+        assertThat(Files.readString(FILE, StandardCharsets.UTF_8))
+                .as("docs/configuration-keys.md is generated from "
+                        + "the Key declarations; regenerate it with -Dllamafactory.writeDocs=true")
+                .isEqualTo(generated);
+        assertThat(generated)
+                .contains("| `lora_rank` | 8 | an integer; > 0 | the rank r of the LoRA matrices |")
                 .contains("| `lora_alpha` | 2 * lora_rank |");
     }
 }

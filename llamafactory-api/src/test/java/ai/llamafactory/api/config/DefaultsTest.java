@@ -177,7 +177,10 @@ class DefaultsTest {
     void aFileWithOnlyTheModelGivesTheDefaults() {
         FineTuneConfig c = FineTuneConfig.parseYaml("model_name_or_path: Qwen/Qwen3-0.6B\n", "minimal.yaml");
 
-        assertThat(c).isEqualTo(FineTuneConfig.builder(ModelArguments.builder("Qwen/Qwen3-0.6B").build()).build());
+        assertThat(c)
+                .isEqualTo(FineTuneConfig.builder(
+                                ModelArguments.builder("Qwen/Qwen3-0.6B").build())
+                        .build());
         assertThat(c.toYaml()).isEqualTo("### model\nmodel_name_or_path: Qwen/Qwen3-0.6B\n");
         assertThat(c.ignoredKeys()).isEmpty();
         assertThat(c.warnings()).isEmpty();

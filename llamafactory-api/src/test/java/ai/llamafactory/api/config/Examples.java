@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Locates the verbatim LLaMA-Factory example files in the test resources. */
 final class Examples {
-    private Examples() {
-    }
+    private Examples() {}
 
     static Path path(String name) {
         URL url = Examples.class.getResource("/llamafactory-examples/" + name);

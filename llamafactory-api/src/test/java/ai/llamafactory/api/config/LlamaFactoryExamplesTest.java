@@ -48,14 +48,16 @@ class LlamaFactoryExamplesTest {
         assertThat(c.training().evalStrategy()).isEqualTo(IntervalStrategy.NO);
         assertThat(c.packingEnabled()).isFalse();
 
-        assertThat(c.ignoredKeys()).containsExactly(
-                java.util.Map.entry("trust_remote_code", true),
-                java.util.Map.entry("preprocessing_num_workers", 16),
-                java.util.Map.entry("dataloader_num_workers", 4),
-                java.util.Map.entry("report_to", "none"),
-                java.util.Map.entry("ddp_timeout", 180000000));
+        assertThat(c.ignoredKeys())
+                .containsExactly(
+                        java.util.Map.entry("trust_remote_code", true),
+                        java.util.Map.entry("preprocessing_num_workers", 16),
+                        java.util.Map.entry("dataloader_num_workers", 4),
+                        java.util.Map.entry("report_to", "none"),
+                        java.util.Map.entry("ddp_timeout", 180000000));
         assertThat(c.warnings()).hasSize(5).anySatisfy(w -> assertThat(w)
-                .startsWith("trust_remote_code: accepted but ignored").contains("no Python code runs"));
+                .startsWith("trust_remote_code: accepted but ignored")
+                .contains("no Python code runs"));
     }
 
     @Test
@@ -153,8 +155,8 @@ class LlamaFactoryExamplesTest {
                 .hasMessageContaining("galore_llama3_full_sft.yaml line 8: use_galore: not supported by LlamaFactory "
                         + "for Java yet (the GaLore optimizer is not implemented yet");
         // ... and without its GaLore lines it reads the older key spellings
-        String text = Files.readString(Examples.path("galore_llama3_full_sft.yaml")).replaceAll(
-                "(?m)^(use_)?galore_?[a-z_]*:.*$", "");
+        String text = Files.readString(Examples.path("galore_llama3_full_sft.yaml"))
+                .replaceAll("(?m)^(use_)?galore_?[a-z_]*:.*$", "");
         FineTuneConfig c = FineTuneConfig.parseYaml(text, "galore example without GaLore");
         assertThat(c.finetuning().useGalore()).isFalse();
         // transformers 5 reads warmup_steps < 1 as a ratio
@@ -192,10 +194,22 @@ class LlamaFactoryExamplesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"qwen3_lora_sft.yaml", "qwen3_lora_dpo.yaml", "qwen3_lora_pretrain.yaml",
-        "qwen3_lora_kto.yaml", "qwen3_lora_reward.yaml", "qwen3_preprocess.yaml", "qwen3_full_sft.yaml",
-        "merge_qwen3_lora_sft.yaml", "llama3_lora_predict.yaml", "llama3_lora_ppo.yaml",
-        "pissa_llama3_lora_sft.yaml", "llama_pro_llama3_freeze_sft.yaml", "loraplus_llama3_lora_sft.yaml"})
+    @ValueSource(
+            strings = {
+                "qwen3_lora_sft.yaml",
+                "qwen3_lora_dpo.yaml",
+                "qwen3_lora_pretrain.yaml",
+                "qwen3_lora_kto.yaml",
+                "qwen3_lora_reward.yaml",
+                "qwen3_preprocess.yaml",
+                "qwen3_full_sft.yaml",
+                "merge_qwen3_lora_sft.yaml",
+                "llama3_lora_predict.yaml",
+                "llama3_lora_ppo.yaml",
+                "pissa_llama3_lora_sft.yaml",
+                "llama_pro_llama3_freeze_sft.yaml",
+                "loraplus_llama3_lora_sft.yaml"
+            })
     void everyExampleSurvivesAWriteAndReadBack(String name) {
         FineTuneConfig original = Examples.read(name);
 
@@ -211,36 +225,39 @@ class LlamaFactoryExamplesTest {
     void writtenYamlLooksLikeLlamaFactorys() {
         String yaml = Examples.read("qwen3_lora_sft.yaml").toYaml();
 
-        assertThat(yaml).isEqualTo(String.join("\n", List.of(
-                "### model",
-                "model_name_or_path: Qwen/Qwen3-4B-Instruct-2507",
-                "",
-                "### method",
-                "plot_loss: true",
-                "",
-                "### dataset",
-                "dataset: \"identity,alpaca_en_demo\"",
-                "template: qwen3_nothink",
-                "max_samples: 1000",
-                "",
-                "### train",
-                "output_dir: saves/qwen3-4b/lora/sft",
-                "overwrite_output_dir: true",
-                "do_train: true",
-                "per_device_train_batch_size: 1",
-                "gradient_accumulation_steps: 8",
-                "learning_rate: 1.0E-4",
-                "lr_scheduler_type: cosine",
-                "warmup_ratio: 0.1",
-                "logging_steps: 10",
-                "bf16: true",
-                "",
-                "### accepted for compatibility, no effect here",
-                "trust_remote_code: true",
-                "preprocessing_num_workers: 16",
-                "dataloader_num_workers: 4",
-                "report_to: none",
-                "ddp_timeout: 180000000",
-                "")));
+        assertThat(yaml)
+                .isEqualTo(String.join(
+                        "\n",
+                        List.of(
+                                "### model",
+                                "model_name_or_path: Qwen/Qwen3-4B-Instruct-2507",
+                                "",
+                                "### method",
+                                "plot_loss: true",
+                                "",
+                                "### dataset",
+                                "dataset: \"identity,alpaca_en_demo\"",
+                                "template: qwen3_nothink",
+                                "max_samples: 1000",
+                                "",
+                                "### train",
+                                "output_dir: saves/qwen3-4b/lora/sft",
+                                "overwrite_output_dir: true",
+                                "do_train: true",
+                                "per_device_train_batch_size: 1",
+                                "gradient_accumulation_steps: 8",
+                                "learning_rate: 1.0E-4",
+                                "lr_scheduler_type: cosine",
+                                "warmup_ratio: 0.1",
+                                "logging_steps: 10",
+                                "bf16: true",
+                                "",
+                                "### accepted for compatibility, no effect here",
+                                "trust_remote_code: true",
+                                "preprocessing_num_workers: 16",
+                                "dataloader_num_workers: 4",
+                                "report_to: none",
+                                "ddp_timeout: 180000000",
+                                "")));
     }
 }

@@ -34,35 +34,38 @@ class PreparedDataTest {
         assertThat(train.sequences().get(0).positionIds()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
         assertThat(train.sequences().get(0).attentionMask()).containsOnly(1);
 
-        EncodedPair pair = new EncodedPair(new int[] {1, 2, 3}, new int[] {-100, 2, 3}, new int[] {1, 4},
-                new int[] {-100, 4});
+        EncodedPair pair =
+                new EncodedPair(new int[] {1, 2, 3}, new int[] {-100, 2, 3}, new int[] {1, 4}, new int[] {-100, 4});
         EncodedSplit pairs = new EncodedSplit("validation", EncodedRecord.Kind.PAIR, List.of(pair));
         assertThat(pairs.tokenCount()).isEqualTo(5);
         assertThat(pairs.labelCount()).isEqualTo(3);
-        EncodedFeedback kto = new EncodedFeedback(new int[] {1, 2}, new int[] {-100, 2}, new int[] {1, 5, 6},
-                new int[] {-100, 5, 6}, true);
+        EncodedFeedback kto = new EncodedFeedback(
+                new int[] {1, 2}, new int[] {-100, 2}, new int[] {1, 5, 6}, new int[] {-100, 5, 6}, true);
         assertThat(kto.tokenCount()).isEqualTo(5);
         assertThat(kto.labelCount()).isEqualTo(3);
-        assertThat(new EncodedPrompt(new int[] {1, 2, 3}, new int[] {9}).tokenCount()).isEqualTo(3);
+        assertThat(new EncodedPrompt(new int[] {1, 2, 3}, new int[] {9}).tokenCount())
+                .isEqualTo(3);
     }
 
     @Test
     void typedAccessRefusesTheWrongKindAndMixedSplits() {
         EncodedSplit train = new EncodedSplit("train", EncodedRecord.Kind.SEQUENCE, List.of(seq(3, 1)));
-        assertThatThrownBy(train::pairs).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(train::pairs)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("split 'train' holds sequence records, not pair records");
         assertThatThrownBy(() -> new EncodedSplit("x", EncodedRecord.Kind.PROMPT, List.of(seq(3, 1))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("split 'x' holds prompt records, got a sequence record");
         assertThatThrownBy(() -> new EncodedSequence(new int[2], new int[3], new int[2], new int[2]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("labels 3");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("labels 3");
     }
 
     @Test
     void recordsCompareByContent() {
         assertThat(seq(5, 2)).isEqualTo(seq(5, 2)).hasSameHashCodeAs(seq(5, 2)).isNotEqualTo(seq(5, 3));
-        assertThat(new EncodedPrompt(new int[] {1}, new int[0])).isEqualTo(new EncodedPrompt(new int[] {1},
-                new int[0]));
+        assertThat(new EncodedPrompt(new int[] {1}, new int[0]))
+                .isEqualTo(new EncodedPrompt(new int[] {1}, new int[0]));
     }
 
     @Test
@@ -83,8 +86,10 @@ class PreparedDataTest {
         assertThat(data.evalTokens()).isEqualTo(4);
         assertThat(data.validation()).isPresent();
         assertThat(data.cachePath()).contains(Path.of("/cache/abc"));
-        assertThat(data.summary()).isEqualTo("stage sft, template qwen3_nothink: train 2 sequence records (16 "
-                + "tokens), validation 1 records (4 tokens), dropped 3 {missing field=3}; from the cache (/cache/abc)");
+        assertThat(data.summary())
+                .isEqualTo(
+                        "stage sft, template qwen3_nothink: train 2 sequence records (16 "
+                                + "tokens), validation 1 records (4 tokens), dropped 3 {missing field=3}; from the cache (/cache/abc)");
         assertThat(data.toBuilder().build().summary()).isEqualTo(data.summary());
         assertThat(PreparedData.builder(Stage.PT).build().train().isEmpty()).isTrue();
     }
@@ -92,7 +97,8 @@ class PreparedDataTest {
     @Test
     void discoveryWithoutAnImplementationNamesTheMissingModule() {
         assertThat(Plugins.dataWorkers(getClass().getClassLoader())).isEmpty();
-        assertThatThrownBy(Plugins::dataWorker).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(Plugins::dataWorker)
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("llamafactory-data");
     }
 }

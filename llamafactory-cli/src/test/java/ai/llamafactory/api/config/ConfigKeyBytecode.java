@@ -56,15 +56,30 @@ final class ConfigKeyBytecode {
     }
 
     /** One schema key as compiled: its argument class, the field holding it, the builder method setting it. */
-    record BoundKey(String name, Class<?> argumentClass, String field, String builderMethod) {
-    }
+    record BoundKey(String name, Class<?> argumentClass, String field, String builderMethod) {}
 
-    static final List<Class<?>> ARGUMENT_CLASSES = List.of(ModelArguments.class, FinetuningArguments.class,
-            DataArguments.class, TrainingArguments.class, GeneratingArguments.class, ExportArguments.class);
+    static final List<Class<?>> ARGUMENT_CLASSES = List.of(
+            ModelArguments.class,
+            FinetuningArguments.class,
+            DataArguments.class,
+            TrainingArguments.class,
+            GeneratingArguments.class,
+            ExportArguments.class);
 
-    private static final Set<String> NOT_ACCESSORS = Set.of("equals", "hashCode", "toString", "toBuilder", "<init>",
+    private static final Set<String> NOT_ACCESSORS = Set.of(
+            "equals",
+            "hashCode",
+            "toString",
+            "toBuilder",
+            "<init>",
             // FineTuneConfig's own writers and checks read every key; they do not honour any.
-            "toArguments", "toYaml", "writeYaml", "warnings", "ignoredKeys", "validate", "collectWarnings");
+            "toArguments",
+            "toYaml",
+            "writeYaml",
+            "warnings",
+            "ignoredKeys",
+            "validate",
+            "collectWarnings");
 
     private final Map<String, BoundKey> keys = new LinkedHashMap<>();
     private final Map<String, Set<MethodRef>> accessors = new LinkedHashMap<>();
@@ -120,7 +135,8 @@ final class ConfigKeyBytecode {
     private static Map<String, Set<MethodRef>> readersOfStatics(ClassNode node, boolean instanceOnly) {
         Map<String, Set<MethodRef>> readers = new LinkedHashMap<>();
         for (MethodNode method : node.methods) {
-            if ((method.access & Opcodes.ACC_PUBLIC) == 0 || NOT_ACCESSORS.contains(method.name)
+            if ((method.access & Opcodes.ACC_PUBLIC) == 0
+                    || NOT_ACCESSORS.contains(method.name)
                     || (instanceOnly && (method.access & Opcodes.ACC_STATIC) != 0)) {
                 continue;
             }
@@ -143,7 +159,9 @@ final class ConfigKeyBytecode {
         Map<String, Set<MethodRef>> readers = readersOfStatics(node, true);
         Map<String, Set<MethodRef>> setters = readersOfStatics(classNode(builderClass(argumentClass)), false);
         constants.forEach((key, field) -> {
-            String set = setters.getOrDefault(field, Set.of()).stream().map(MethodRef::name).findFirst()
+            String set = setters.getOrDefault(field, Set.of()).stream()
+                    .map(MethodRef::name)
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no builder method sets " + key));
             keys.put(key, new BoundKey(key, argumentClass, field, set));
             accessors.put(key, new LinkedHashSet<>(readers.getOrDefault(field, Set.of())));
@@ -169,7 +187,9 @@ final class ConfigKeyBytecode {
             for (AbstractInsnNode insn : method.instructions) {
                 if (insn instanceof MethodInsnNode call) {
                     MethodRef callee = new MethodRef(call.owner, call.name, call.desc);
-                    accessors.values().stream().filter(refs -> refs.contains(callee)).toList()
+                    accessors.values().stream()
+                            .filter(refs -> refs.contains(callee))
+                            .toList()
                             .forEach(refs -> refs.add(self));
                 }
             }
@@ -186,8 +206,8 @@ final class ConfigKeyBytecode {
         Set<MethodRef> called = new HashSet<>();
         ClassVisitor collector = new ClassVisitor(Opcodes.ASM9) {
             @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
+            public MethodVisitor visitMethod(
+                    int access, String name, String descriptor, String signature, String[] exceptions) {
                 return new MethodVisitor(Opcodes.ASM9) {
                     @Override
                     public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
@@ -216,7 +236,8 @@ final class ConfigKeyBytecode {
         try {
             if (Files.isDirectory(root)) {
                 try (Stream<Path> walk = Files.walk(root)) {
-                    for (Path p : walk.filter(p -> p.toString().endsWith(".class")).toList()) {
+                    for (Path p :
+                            walk.filter(p -> p.toString().endsWith(".class")).toList()) {
                         files.add(Files.readAllBytes(p));
                     }
                 }
@@ -252,7 +273,9 @@ final class ConfigKeyBytecode {
                 URL url = urls.nextElement();
                 Path root;
                 if (url.getProtocol().equals("jar")) {
-                    root = Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
+                    root = Path.of(((JarURLConnection) url.openConnection())
+                            .getJarFileURL()
+                            .toURI());
                 } else {
                     Path file = Path.of(url.toURI());
                     root = file;

@@ -47,14 +47,36 @@ import org.junit.jupiter.api.Test;
  * it has to list the keys it honours.
  */
 class ConfigKeyWalkTest {
-    private static final List<String> MODULES = List.of("llamafactory-data", "llamafactory-core",
-            "llamafactory-peft", "llamafactory-rlhf", "llamafactory-server", "llamafactory-cli");
+    private static final List<String> MODULES = List.of(
+            "llamafactory-data",
+            "llamafactory-core",
+            "llamafactory-peft",
+            "llamafactory-rlhf",
+            "llamafactory-server",
+            "llamafactory-cli");
 
-    private static final Set<String> PREFERENCE_KEYS = Set.of("pref_beta", "pref_ftx", "pref_bco_weight", "pref_loss",
-            "dpo_label_smoothing", "kto_chosen_weight", "kto_rejected_weight", "simpo_gamma", "ld_alpha",
-            "ppo_buffer_size", "ppo_epochs", "ppo_score_norm", "ppo_target", "ppo_whiten_rewards", "ref_model",
-            "ref_model_adapters", "ref_model_quantization_bit", "reward_model", "reward_model_adapters",
-            "reward_model_quantization_bit", "reward_model_type");
+    private static final Set<String> PREFERENCE_KEYS = Set.of(
+            "pref_beta",
+            "pref_ftx",
+            "pref_bco_weight",
+            "pref_loss",
+            "dpo_label_smoothing",
+            "kto_chosen_weight",
+            "kto_rejected_weight",
+            "simpo_gamma",
+            "ld_alpha",
+            "ppo_buffer_size",
+            "ppo_epochs",
+            "ppo_score_norm",
+            "ppo_target",
+            "ppo_whiten_rewards",
+            "ref_model",
+            "ref_model_adapters",
+            "ref_model_quantization_bit",
+            "reward_model",
+            "reward_model_adapters",
+            "reward_model_quantization_bit",
+            "reward_model_type");
     private static final List<Stage> PREFERENCE_STAGES = List.of(Stage.RM, Stage.DPO, Stage.KTO, Stage.PPO);
 
     private final ConfigKeyBytecode bytecode = new ConfigKeyBytecode();
@@ -64,8 +86,8 @@ class ConfigKeyWalkTest {
         Map<String, List<Path>> declared = new TreeMap<>();
         for (String module : MODULES) {
             ConfigKeyBytecode.declarations("META-INF/llamafactory/" + module + ".honoured-keys")
-                    .forEach((root, keys) -> keys.forEach(
-                            k -> declared.computeIfAbsent(k, x -> new ArrayList<>()).add(root)));
+                    .forEach((root, keys) -> keys.forEach(k ->
+                            declared.computeIfAbsent(k, x -> new ArrayList<>()).add(root)));
         }
         return declared;
     }
@@ -76,9 +98,11 @@ class ConfigKeyWalkTest {
         ConfigSchema.GROUPS.forEach(g -> schema.addAll(g.keys().keySet()));
         assertThat(bytecode.keys().keySet()).containsExactlyInAnyOrderElementsOf(schema);
         assertThat(bytecode.keys().get("use_galore").field()).isEqualTo("USE_GALORE"); // the Key constant
-        assertThat(bytecode.accessors("bf16")).extracting(Object::toString)
+        assertThat(bytecode.accessors("bf16"))
+                .extracting(Object::toString)
                 .contains("TrainingArguments.bf16()", "FineTuneConfig.computePrecision()");
-        assertThat(bytecode.accessors("quantization_bit")).extracting(Object::toString)
+        assertThat(bytecode.accessors("quantization_bit"))
+                .extracting(Object::toString)
                 .containsExactly("ModelArguments.quantizationBit()");
     }
 
@@ -87,7 +111,8 @@ class ConfigKeyWalkTest {
         for (Class<?> type : ConfigKeyBytecode.ARGUMENT_CLASSES) {
             Set<String> unbound = ConfigKeyBytecode.builderSetters(type);
             bytecode.keys().values().forEach(k -> unbound.remove(k.builderMethod()));
-            assertThat(unbound).as("%s.Builder methods that set no configuration key", type.getSimpleName())
+            assertThat(unbound)
+                    .as("%s.Builder methods that set no configuration key", type.getSimpleName())
                     .isEmpty();
         }
         // FineTune holds nothing but the argument builders, its listeners and a class loader: every setting it
@@ -96,7 +121,8 @@ class ConfigKeyWalkTest {
             if (Modifier.isStatic(f.getModifiers())) {
                 continue;
             }
-            assertThat(f.getType().getName()).as("FineTune field %s", f.getName())
+            assertThat(f.getType().getName())
+                    .as("FineTune field %s", f.getName())
                     .matches("ai\\.llamafactory\\.api\\.config\\.[A-Za-z]+Arguments\\$Builder|java\\.util\\.List"
                             + "|java\\.util\\.Map|java\\.lang\\.ClassLoader");
         }
@@ -114,11 +140,11 @@ class ConfigKeyWalkTest {
                 return;
             }
             for (Path root : roots) {
-                Set<ConfigKeyBytecode.MethodRef> called = calls.computeIfAbsent(root,
-                        ConfigKeyBytecode::methodsCalledIn);
+                Set<ConfigKeyBytecode.MethodRef> called =
+                        calls.computeIfAbsent(root, ConfigKeyBytecode::methodsCalledIn);
                 if (bytecode.accessors(key).stream().noneMatch(called::contains)) {
-                    problems.add(key + ": declared by " + root + ", whose classes call none of "
-                            + bytecode.accessors(key));
+                    problems.add(
+                            key + ": declared by " + root + ", whose classes call none of " + bytecode.accessors(key));
                 }
             }
         });
@@ -140,7 +166,9 @@ class ConfigKeyWalkTest {
                 Object defaultValue = fileValue(key, defaults);
                 Map<String, Object> atDefault = new HashMap<>(Map.of("model_name_or_path", "org/model"));
                 atDefault.put(name, defaultValue);
-                assertThat(FineTuneConfig.fromArguments(atDefault)).as("%s at its default", name).isEqualTo(defaults);
+                assertThat(FineTuneConfig.fromArguments(atDefault))
+                        .as("%s at its default", name)
+                        .isEqualTo(defaults);
                 int refused = 0;
                 for (Object value : candidates(key)) {
                     if (value.equals(defaultValue)) {
@@ -160,20 +188,28 @@ class ConfigKeyWalkTest {
                     }
                 }
                 if (refused == 0) {
-                    problems.add(name + ": no module honours it and no non-default value was refused as not "
-                            + "supported");
+                    problems.add(
+                            name + ": no module honours it and no non-default value was refused as not " + "supported");
                 }
             }
         }
         assertThat(problems).isEmpty();
         // The refusals say what to use instead or that the feature is missing, and show the value.
-        assertThat(refusals.get("use_galore")).isEqualTo("argument 'use_galore': use_galore: not supported by "
-                + "LlamaFactory for Java yet (the GaLore optimizer is not implemented yet; use finetuning_type lora, "
-                + "or full/freeze with optim adamw_torch), got true");
-        assertThat(refusals.get("quantization_bit")).startsWith("argument 'quantization_bit': quantization_bit: not "
-                + "supported by LlamaFactory for Java yet (quantized loading (QLoRA) is not implemented yet");
-        assertThat(refusals).containsKeys("use_badam", "quantization_method", "double_quantization", "rope_scaling",
-                "num_beams", "export_quantization_bit");
+        assertThat(refusals.get("use_galore"))
+                .isEqualTo("argument 'use_galore': use_galore: not supported by "
+                        + "LlamaFactory for Java yet (the GaLore optimizer is not implemented yet; use finetuning_type lora, "
+                        + "or full/freeze with optim adamw_torch), got true");
+        assertThat(refusals.get("quantization_bit"))
+                .startsWith("argument 'quantization_bit': quantization_bit: not "
+                        + "supported by LlamaFactory for Java yet (quantized loading (QLoRA) is not implemented yet");
+        assertThat(refusals)
+                .containsKeys(
+                        "use_badam",
+                        "quantization_method",
+                        "double_quantization",
+                        "rope_scaling",
+                        "num_beams",
+                        "export_quantization_bit");
     }
 
     @Test
@@ -182,14 +218,25 @@ class ConfigKeyWalkTest {
         List<TrainerProvider> providers = Plugins.trainerProviders(getClass().getClassLoader());
         assertThat(providers).as("trainers on the class path").isNotEmpty();
         for (Stage stage : PREFERENCE_STAGES) {
-            FineTuneConfig config = FineTuneConfig.fromArguments(Map.of("model_name_or_path", "org/model",
-                    "stage", stage.key(), "reward_model", "org/reward", "do_train", true, "dataset", "identity"));
+            FineTuneConfig config = FineTuneConfig.fromArguments(Map.of(
+                    "model_name_or_path",
+                    "org/model",
+                    "stage",
+                    stage.key(),
+                    "reward_model",
+                    "org/reward",
+                    "do_train",
+                    true,
+                    "dataset",
+                    "identity"));
             boolean runnable = providers.stream().anyMatch(p -> p.supports(config));
             if (runnable) {
-                assertThat(declared).as("a trainer runs stage %s: its keys must be declared", stage.key())
+                assertThat(declared)
+                        .as("a trainer runs stage %s: its keys must be declared", stage.key())
                         .containsAll(PREFERENCE_KEYS);
             } else {
-                assertThatThrownBy(() -> Plugins.trainerProvider(config, getClass().getClassLoader()))
+                assertThatThrownBy(
+                                () -> Plugins.trainerProvider(config, getClass().getClassLoader()))
                         .isInstanceOf(InvalidConfigException.class)
                         .hasMessageContaining("no trainer supports stage " + stage.key());
             }
@@ -203,11 +250,14 @@ class ConfigKeyWalkTest {
     void keysOutsideTheArgumentClassesAreRefusedOrReportedLoudly() {
         // Not-implemented features outside the argument classes are refused unless off ...
         for (Map.Entry<String, ConfigSchema.Unsupported> e : ConfigSchema.UNSUPPORTED.entrySet()) {
-            Object on = e.getKey().equals("mixture_of_depths") || e.getKey().equals("new_special_tokens_config")
-                    || e.getKey().equals("init_special_tokens") ? "x" : e.getKey().equals("label_smoothing_factor")
-                    ? 0.1 : true;
+            Object on = e.getKey().equals("mixture_of_depths")
+                            || e.getKey().equals("new_special_tokens_config")
+                            || e.getKey().equals("init_special_tokens")
+                    ? "x"
+                    : e.getKey().equals("label_smoothing_factor") ? 0.1 : true;
             Map<String, Object> args = Map.of("model_name_or_path", "org/model", e.getKey(), on);
-            assertThatThrownBy(() -> FineTuneConfig.fromArguments(args)).as(e.getKey())
+            assertThatThrownBy(() -> FineTuneConfig.fromArguments(args))
+                    .as(e.getKey())
                     .isInstanceOf(InvalidConfigException.class)
                     .hasMessageContaining(e.getKey() + ": not supported by LlamaFactory for Java");
         }
@@ -223,8 +273,14 @@ class ConfigKeyWalkTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Object fileValue(ConfigKey<?, ?, ?> key, FineTuneConfig config) {
         int group = ConfigSchema.GROUPS.indexOf(ConfigSchema.groupOf(key.name()));
-        Object arguments = List.of(config.model(), config.finetuning(), config.data(), config.training(),
-                config.generating(), config.export()).get(group);
+        Object arguments = List.of(
+                        config.model(),
+                        config.finetuning(),
+                        config.data(),
+                        config.training(),
+                        config.generating(),
+                        config.export())
+                .get(group);
         return ((ConfigKey) key).fileValue(arguments);
     }
 
@@ -232,7 +288,8 @@ class ConfigKeyWalkTest {
     private static List<Object> candidates(ConfigKey<?, ?, ?> key) {
         String type = key.description();
         if (type.startsWith("one of [")) {
-            return new ArrayList<>(List.of(type.substring("one of [".length(), type.length() - 1).split(", ")));
+            return new ArrayList<>(List.of(
+                    type.substring("one of [".length(), type.length() - 1).split(", ")));
         }
         return switch (type) {
             case "true or false" -> List.of(true, false);

@@ -154,7 +154,11 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
             return t;
         });
         model.setTraining(false);
-        LOG.info("chat model {}: template {}, stop token ids {}, {}", modelName, template.name(), stopTokenIds,
+        LOG.info(
+                "chat model {}: template {}, stop token ids {}, {}",
+                modelName,
+                template.name(),
+                stopTokenIds,
                 defaults);
     }
 
@@ -213,23 +217,28 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
         Objects.requireNonNull(generating, "generating");
         Path dir = folder.toAbsolutePath().normalize();
         Map<String, Object> args = new LinkedHashMap<>();
-        String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+        String name =
+                dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
         if (Files.exists(dir.resolve("config.json"))) {
             args.put("model_name_or_path", dir.toString());
             args.put("finetuning_type", "full");
-            FineTuneConfig config = FineTuneConfig.fromArguments(args).toBuilder().generating(generating).build();
+            FineTuneConfig config = FineTuneConfig.fromArguments(args).toBuilder()
+                    .generating(generating)
+                    .build();
             return load(config, dir, dir, name);
         }
         Path adapterConfig = dir.resolve("adapter_config.json");
         if (!Files.exists(adapterConfig)) {
-            throw new CheckpointException(dir + " holds neither a model (config.json) nor a LoRA adapter"
-                    + " (adapter_config.json)");
+            throw new CheckpointException(
+                    dir + " holds neither a model (config.json) nor a LoRA adapter" + " (adapter_config.json)");
         }
         String base = baseModelOf(adapterConfig);
         args.put("model_name_or_path", base);
         args.put("adapter_name_or_path", dir.toString());
         args.put("finetuning_type", "lora");
-        FineTuneConfig config = FineTuneConfig.fromArguments(args).toBuilder().generating(generating).build();
+        FineTuneConfig config = FineTuneConfig.fromArguments(args).toBuilder()
+                .generating(generating)
+                .build();
         Path baseFolder = ModelFolders.resolve(config.model());
         Path tokenizerFolder = Files.exists(dir.resolve("tokenizer_config.json")) ? dir : baseFolder;
         return load(config, baseFolder, tokenizerFolder, name);
@@ -265,7 +274,9 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
                 method.apply(model);
                 LOG.info("loaded adapter(s) {}", config.model().adapterNameOrPath());
             }
-            Builder b = builder(model, tokenizer, template).generatingArguments(config.generating()).modelName(name);
+            Builder b = builder(model, tokenizer, template)
+                    .generatingArguments(config.generating())
+                    .modelName(name);
             owned.forEach(b::owning);
             return b.build();
         } catch (RuntimeException e) {
@@ -346,19 +357,24 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
         TemplateConversation conversation = TemplateConversation.of(request);
         int[] ids;
         try {
-            ids = template.encodeOneTurn(tokenizer, conversation.withOpenAssistantTurn(), conversation.system(),
-                    conversation.tools()).sourceIds();
+            ids = template.encodeOneTurn(
+                            tokenizer,
+                            conversation.withOpenAssistantTurn(),
+                            conversation.system(),
+                            conversation.tools())
+                    .sourceIds();
         } catch (InvalidChatRequestException e) {
             throw e;
         } catch (InvalidConfigException e) {
-            String field = e.getMessage() != null && e.getMessage().contains("tool description") ? "tools"
-                    : "messages";
-            throw new InvalidChatRequestException(field, field + ": template " + template.name()
-                    + " cannot encode this conversation: " + e.getMessage());
+            String field = e.getMessage() != null && e.getMessage().contains("tool description") ? "tools" : "messages";
+            throw new InvalidChatRequestException(
+                    field,
+                    field + ": template " + template.name() + " cannot encode this conversation: " + e.getMessage());
         }
         if (ids.length == 0) {
-            throw new InvalidChatRequestException("messages", "messages: the conversation encodes to an empty prompt"
-                    + " with template " + template.name());
+            throw new InvalidChatRequestException(
+                    "messages",
+                    "messages: the conversation encodes to an empty prompt" + " with template " + template.name());
         }
         return ids;
     }
@@ -454,20 +470,26 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
         private final Semaphore consumed = new Semaphore(0);
         /** Set when the caller's thread stops draining the queue, so that the worker never waits for it in vain. */
         private final AtomicBoolean callerGone = new AtomicBoolean();
+
         private final StringBuilder text = new StringBuilder();
         private int released;
         private int tokensSinceDelta;
         private boolean listenerStopped;
         private RuntimeException listenerFailure;
 
-        Stream(ChatRequest request, int[] prompt, GenerationConfig config, ChatStreamListener listener,
+        Stream(
+                ChatRequest request,
+                int[] prompt,
+                GenerationConfig config,
+                ChatStreamListener listener,
                 CancellationToken cancellation) {
             this.request = request;
             this.prompt = prompt;
             this.config = config;
             this.listener = listener;
             this.cancellation = cancellation;
-            this.holdBack = ToolCallHoldBack.of(template.toolFormat(), request.tools().isPresent());
+            this.holdBack =
+                    ToolCallHoldBack.of(template.toolFormat(), request.tools().isPresent());
         }
 
         /**
@@ -531,7 +553,8 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
                     break;
                 }
                 if (event == null) {
-                    if ((interrupted || cancellation.isCancelled() || closed.get()) && !started.get()
+                    if ((interrupted || cancellation.isCancelled() || closed.get())
+                            && !started.get()
                             && future.cancel(false)) {
                         restoreInterrupt(interrupted);
                         listener.onError(interrupted ? interruptedWhileWaiting() : cancelled(cancellation));
@@ -597,14 +620,17 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
                 return;
             }
             if (listenerStopped || out.finishReason() == FinishReason.CANCELLED) {
-                listener.onError(listenerStopped ? new ChatCancelledException("generation cancelled: the stream"
-                        + " listener asked to stop") : interrupted ? interruptedWhileWaiting() : cancelled(cancellation));
+                listener.onError(
+                        listenerStopped
+                                ? new ChatCancelledException(
+                                        "generation cancelled: the stream" + " listener asked to stop")
+                                : interrupted ? interruptedWhileWaiting() : cancelled(cancellation));
                 return;
             }
             ChatUsage usage = new ChatUsage(prompt.length, out.tokenCount());
             String full = out.text();
-            Optional<List<FunctionCall>> calls = request.tools().isPresent() ? template.extractToolCalls(full)
-                    : Optional.empty();
+            Optional<List<FunctionCall>> calls =
+                    request.tools().isPresent() ? template.extractToolCalls(full) : Optional.empty();
             if (calls.isPresent()) {
                 listener.onComplete(new ChatStreamEnd(FinishReason.TOOL_CALLS, toolCalls(calls.get()), usage));
                 return;
@@ -618,8 +644,8 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
                     return;
                 }
                 if (listenerStopped) {
-                    listener.onError(new ChatCancelledException("generation cancelled: the stream listener asked to"
-                            + " stop"));
+                    listener.onError(
+                            new ChatCancelledException("generation cancelled: the stream listener asked to" + " stop"));
                     return;
                 }
             }
@@ -742,8 +768,11 @@ public final class DjlChatModel implements ChatModel, AutoCloseable {
         worker.shutdown();
         try {
             if (!worker.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("chat model {}: a generation did not stop within {} s of close; the model is freed when "
-                        + "it stops", modelName, CLOSE_WAIT_SECONDS);
+                LOG.warn(
+                        "chat model {}: a generation did not stop within {} s of close; the model is freed when "
+                                + "it stops",
+                        modelName,
+                        CLOSE_WAIT_SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -35,8 +35,8 @@ public final class GenerationSettings {
      * @return the configuration, unseeded
      * @throws InvalidConfigException when {@code num_beams > 1} or the prompt already fills {@code max_length}
      */
-    public static GenerationConfig fromArguments(GeneratingArguments arguments, int promptLength,
-            List<Integer> stopTokenIds) {
+    public static GenerationConfig fromArguments(
+            GeneratingArguments arguments, int promptLength, List<Integer> stopTokenIds) {
         checkBeams(arguments);
         int maxNew = maxNewTokens(arguments, promptLength);
         if (maxNew < 1) {
@@ -69,8 +69,8 @@ public final class GenerationSettings {
      *     a prompt that already fills {@code max_length})
      * @throws InvalidConfigException when the model's arguments ask for beam search
      */
-    public static GenerationConfig forRequest(ChatRequest request, GeneratingArguments arguments, int promptLength,
-            List<Integer> stopTokenIds) {
+    public static GenerationConfig forRequest(
+            ChatRequest request, GeneratingArguments arguments, int promptLength, List<Integer> stopTokenIds) {
         Objects.requireNonNull(request, "request");
         checkBeams(arguments);
         boolean doSample = request.doSample().orElse(arguments.doSample());
@@ -88,9 +88,11 @@ public final class GenerationSettings {
         } else {
             maxNew = maxNewTokens(arguments, promptLength);
             if (maxNew < 1) {
-                throw new InvalidChatRequestException("messages", "messages: the prompt has " + promptLength
-                        + " tokens, which leaves no room under the model's max_length " + arguments.maxLength()
-                        + "; shorten the conversation or set max_tokens");
+                throw new InvalidChatRequestException(
+                        "messages",
+                        "messages: the prompt has " + promptLength
+                                + " tokens, which leaves no room under the model's max_length " + arguments.maxLength()
+                                + "; shorten the conversation or set max_tokens");
             }
         }
         double repetition = request.repetitionPenalty().orElse(arguments.repetitionPenalty());

@@ -51,15 +51,20 @@ record TemplateConversation(List<Message> messages, String system, String tools)
         for (int i = start; i < in.size(); i++) {
             ChatMessage m = in.get(i);
             switch (m.role()) {
-                case SYSTEM -> throw new InvalidChatRequestException("messages[" + i + "].role", "messages[" + i
-                        + "].role: a system message is only allowed first, got one at position " + i);
+                case SYSTEM -> throw new InvalidChatRequestException(
+                        "messages[" + i + "].role",
+                        "messages[" + i + "].role: a system message is only allowed first, got one at position " + i);
                 case USER -> out.add(new Message(Role.USER, m.content()));
-                case ASSISTANT -> out.add(m.toolCalls().isEmpty() ? new Message(Role.ASSISTANT, m.content())
-                        : new Message(Role.FUNCTION, callsJson(m.toolCalls())));
+                case ASSISTANT -> out.add(
+                        m.toolCalls().isEmpty()
+                                ? new Message(Role.ASSISTANT, m.content())
+                                : new Message(Role.FUNCTION, callsJson(m.toolCalls())));
                 case TOOL -> {
                     int last = out.size() - 1;
                     if (last >= 0 && out.get(last).role() == Role.OBSERVATION) {
-                        out.set(last, new Message(Role.OBSERVATION, out.get(last).content() + "\n" + m.content()));
+                        out.set(
+                                last,
+                                new Message(Role.OBSERVATION, out.get(last).content() + "\n" + m.content()));
                         continue;
                     }
                     out.add(new Message(Role.OBSERVATION, m.content()));
@@ -69,27 +74,34 @@ record TemplateConversation(List<Message> messages, String system, String tools)
             sourceIndex.add(i);
         }
         if (out.isEmpty()) {
-            throw new InvalidChatRequestException("messages", "messages: a system message alone is not a conversation;"
-                    + " add a user message");
+            throw new InvalidChatRequestException(
+                    "messages", "messages: a system message alone is not a conversation;" + " add a user message");
         }
         for (int k = 0; k < out.size(); k++) {
             Role r = out.get(k).role();
             boolean queryTurn = k % 2 == 0;
-            boolean ok = queryTurn ? r == Role.USER || r == Role.OBSERVATION : r == Role.ASSISTANT || r == Role.FUNCTION;
+            boolean ok =
+                    queryTurn ? r == Role.USER || r == Role.OBSERVATION : r == Role.ASSISTANT || r == Role.FUNCTION;
             if (!ok) {
                 int i = sourceIndex.get(k);
-                throw new InvalidChatRequestException("messages[" + i + "].role", "messages[" + i + "].role: expected "
-                        + (queryTurn ? "user or tool" : "assistant") + " (turns must alternate user/tool and assistant),"
-                        + " got " + in.get(i).role().wireName());
+                throw new InvalidChatRequestException(
+                        "messages[" + i + "].role",
+                        "messages[" + i + "].role: expected "
+                                + (queryTurn ? "user or tool" : "assistant")
+                                + " (turns must alternate user/tool and assistant),"
+                                + " got " + in.get(i).role().wireName());
             }
         }
         if (out.size() % 2 == 0) {
             int i = sourceIndex.get(out.size() - 1);
-            throw new InvalidChatRequestException("messages[" + i + "].role", "messages[" + i + "].role: the"
-                    + " conversation must end with a user or tool message for the model to answer, got "
-                    + in.get(i).role().wireName());
+            throw new InvalidChatRequestException(
+                    "messages[" + i + "].role",
+                    "messages[" + i + "].role: the"
+                            + " conversation must end with a user or tool message for the model to answer, got "
+                            + in.get(i).role().wireName());
         }
-        return new TemplateConversation(List.copyOf(out), system, request.tools().orElse(null));
+        return new TemplateConversation(
+                List.copyOf(out), system, request.tools().orElse(null));
     }
 
     /** The calls as the JSON list a function turn holds: {@code [{"name": ..., "arguments": {...}}]}. */

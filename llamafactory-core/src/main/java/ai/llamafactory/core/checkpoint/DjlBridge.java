@@ -83,8 +83,14 @@ final class DjlBridge {
         return to;
     }
 
-    private static NDArray loadOnCpu(SafetensorsFile file, TensorInfo info, NDManager cpu, DataType target,
-            SafetensorsDtype from, SafetensorsDtype to, long chunkBytes) {
+    private static NDArray loadOnCpu(
+            SafetensorsFile file,
+            TensorInfo info,
+            NDManager cpu,
+            DataType target,
+            SafetensorsDtype from,
+            SafetensorsDtype to,
+            long chunkBytes) {
         long n = info.numElements();
         Shape shape = new Shape(info.shape());
         NDArray flat = cpu.create(new Shape(n), target);
@@ -110,13 +116,19 @@ final class DjlBridge {
      * direct scratch buffer of at most {@link #SCRATCH_BYTES} (and a quarter of a slice) and converted from
      * there.
      */
-    private static boolean fillInPlace(SafetensorsFile file, TensorInfo info, NDArray flat, SafetensorsDtype from,
-            SafetensorsDtype to, long chunkBytes) {
+    private static boolean fillInPlace(
+            SafetensorsFile file,
+            TensorInfo info,
+            NDArray flat,
+            SafetensorsDtype from,
+            SafetensorsDtype to,
+            long chunkBytes) {
         long n = info.numElements();
         long limit = Math.min(chunkBytes, Integer.MAX_VALUE);
         long perView = Math.max(1, limit / Math.max(from.byteSize(), to.byteSize()));
         int perPiece = (int) Math.max(1, Math.min(limit / 4, SCRATCH_BYTES) / from.byteSize());
-        ByteBuffer scratch = from == to ? null
+        ByteBuffer scratch = from == to
+                ? null
                 : ByteBuffer.allocateDirect((int) Math.min(n, perPiece) * from.byteSize())
                         .order(ByteOrder.LITTLE_ENDIAN);
         for (long start = 0; start < n; start += perView) {
@@ -168,9 +180,10 @@ final class DjlBridge {
         NDArray flat = null;
         try {
             flat = cpu.flatten();
-            long perChunk = Math.max(1, Math.min(chunkBytes, Integer.MAX_VALUE)
-                    / Math.max(source.byteSize(), stored.byteSize()));
-            ByteBuffer converted = source == stored ? null
+            long perChunk = Math.max(
+                    1, Math.min(chunkBytes, Integer.MAX_VALUE) / Math.max(source.byteSize(), stored.byteSize()));
+            ByteBuffer converted = source == stored
+                    ? null
                     : ByteBuffer.allocateDirect((int) Math.min(n, perChunk) * stored.byteSize())
                             .order(ByteOrder.LITTLE_ENDIAN);
             for (long start = 0; start < n; start += perChunk) {

@@ -151,14 +151,15 @@ final class ElementConverter {
 
     private static void viaLong(SafetensorsDtype from, ByteBuffer in, SafetensorsDtype to, ByteBuffer out, int count) {
         for (int i = 0; i < count; i++) {
-            long v = switch (from) {
-                case BOOL, U8 -> in.get() & 0xffL;
-                case I8 -> in.get();
-                case I16 -> in.getShort();
-                case I32 -> in.getInt();
-                case I64 -> in.getLong();
-                default -> throw new IllegalStateException(from.name());
-            };
+            long v =
+                    switch (from) {
+                        case BOOL, U8 -> in.get() & 0xffL;
+                        case I8 -> in.get();
+                        case I16 -> in.getShort();
+                        case I32 -> in.getInt();
+                        case I64 -> in.getLong();
+                        default -> throw new IllegalStateException(from.name());
+                    };
             switch (to) {
                 case U8, I8 -> out.put((byte) v);
                 case I16 -> out.putShort((short) v);

@@ -44,8 +44,11 @@ import java.util.TreeMap;
  * <p>Instances are safe for concurrent reads; close them to release the files.
  */
 public final class SafetensorsCheckpoint implements AutoCloseable {
-    private static final List<String> PREFERRED = List.of("model.safetensors", "model.safetensors.index.json",
-            "adapter_model.safetensors", "adapter_model.safetensors.index.json");
+    private static final List<String> PREFERRED = List.of(
+            "model.safetensors",
+            "model.safetensors.index.json",
+            "adapter_model.safetensors",
+            "adapter_model.safetensors.index.json");
 
     private final Path location;
     private final boolean sharded;
@@ -54,8 +57,12 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     private final List<String> names;
     private final long chunkBytes;
 
-    private SafetensorsCheckpoint(Path location, boolean sharded, List<SafetensorsFile> files,
-            Map<String, SafetensorsFile> fileOf, long chunkBytes) {
+    private SafetensorsCheckpoint(
+            Path location,
+            boolean sharded,
+            List<SafetensorsFile> files,
+            Map<String, SafetensorsFile> fileOf,
+            long chunkBytes) {
         this.location = location;
         this.sharded = sharded;
         this.files = List.copyOf(files);
@@ -92,8 +99,8 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
         if (Files.isRegularFile(index)) {
             return open(index);
         }
-        throw new CheckpointException("Neither '" + single.toAbsolutePath() + "' nor '" + index.toAbsolutePath()
-                + "' exists");
+        throw new CheckpointException(
+                "Neither '" + single.toAbsolutePath() + "' nor '" + index.toAbsolutePath() + "' exists");
     }
 
     /** Opens with a custom conversion chunk size (tests use small chunks to exercise sliced loading). */
@@ -162,8 +169,8 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
         try {
             root = SafetensorsFile.JSON.readTree(index.toFile());
         } catch (IOException e) {
-            throw new CheckpointException("Invalid safetensors index '" + index + "': not valid JSON: "
-                    + e.getMessage(), e);
+            throw new CheckpointException(
+                    "Invalid safetensors index '" + index + "': not valid JSON: " + e.getMessage(), e);
         }
         JsonNode weightMap = root == null ? null : root.get("weight_map");
         if (weightMap == null || !weightMap.isObject()) {
@@ -178,7 +185,9 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
                 throw new CheckpointException("Invalid safetensors index '" + index + "': tensor '" + e.getKey()
                         + "' maps to " + e.getValue() + " instead of a shard file name");
             }
-            tensorsOfShard.computeIfAbsent(e.getValue().textValue(), k -> new ArrayList<>()).add(e.getKey());
+            tensorsOfShard
+                    .computeIfAbsent(e.getValue().textValue(), k -> new ArrayList<>())
+                    .add(e.getKey());
         }
         List<SafetensorsFile> opened = new ArrayList<>();
         try {
@@ -186,8 +195,8 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
             for (Map.Entry<String, List<String>> shard : tensorsOfShard.entrySet()) {
                 Path shardPath = folder.resolve(shard.getKey()).normalize();
                 if (!shardPath.startsWith(folder)) {
-                    throw new CheckpointException("Invalid safetensors index '" + index + "': shard '"
-                            + shard.getKey() + "' (tensor '" + shard.getValue().get(0) + "') lies outside " + folder);
+                    throw new CheckpointException("Invalid safetensors index '" + index + "': shard '" + shard.getKey()
+                            + "' (tensor '" + shard.getValue().get(0) + "') lies outside " + folder);
                 }
                 if (!Files.isRegularFile(shardPath)) {
                     throw new CheckpointException("Safetensors index '" + index + "' names shard '" + shard.getKey()

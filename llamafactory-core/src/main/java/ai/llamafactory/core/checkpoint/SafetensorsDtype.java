@@ -73,15 +73,24 @@ public enum SafetensorsDtype {
      */
     public Optional<DataType> engineType() {
         switch (this) {
-            case F64: return Optional.of(DataType.FLOAT64);
-            case F32: return Optional.of(DataType.FLOAT32);
-            case F16: return Optional.of(DataType.FLOAT16);
-            case I64: return Optional.of(DataType.INT64);
-            case I32: return Optional.of(DataType.INT32);
-            case I8: return Optional.of(DataType.INT8);
-            case U8: return Optional.of(DataType.UINT8);
-            case BOOL: return Optional.of(DataType.BOOLEAN);
-            default: return Optional.empty();
+            case F64:
+                return Optional.of(DataType.FLOAT64);
+            case F32:
+                return Optional.of(DataType.FLOAT32);
+            case F16:
+                return Optional.of(DataType.FLOAT16);
+            case I64:
+                return Optional.of(DataType.INT64);
+            case I32:
+                return Optional.of(DataType.INT32);
+            case I8:
+                return Optional.of(DataType.INT8);
+            case U8:
+                return Optional.of(DataType.UINT8);
+            case BOOL:
+                return Optional.of(DataType.BOOLEAN);
+            default:
+                return Optional.empty();
         }
     }
 
@@ -93,9 +102,12 @@ public enum SafetensorsDtype {
      */
     public DataType defaultEngineType() {
         switch (this) {
-            case BF16: return DataType.FLOAT32;
-            case I16: return DataType.INT32;
-            default: return engineType().orElseThrow();
+            case BF16:
+                return DataType.FLOAT32;
+            case I16:
+                return DataType.INT32;
+            default:
+                return engineType().orElseThrow();
         }
     }
 
@@ -109,21 +121,31 @@ public enum SafetensorsDtype {
      */
     public static SafetensorsDtype fromDataType(DataType type) {
         switch (type) {
-            case FLOAT64: return F64;
-            case FLOAT32: return F32;
-            case FLOAT16: return F16;
-            case BFLOAT16: return BF16;
-            case INT64: return I64;
-            case INT32: return I32;
-            case INT16: return I16;
-            case INT8: return I8;
-            case UINT8: return U8;
-            case BOOLEAN: return BOOL;
+            case FLOAT64:
+                return F64;
+            case FLOAT32:
+                return F32;
+            case FLOAT16:
+                return F16;
+            case BFLOAT16:
+                return BF16;
+            case INT64:
+                return I64;
+            case INT32:
+                return I32;
+            case INT16:
+                return I16;
+            case INT8:
+                return I8;
+            case UINT8:
+                return U8;
+            case BOOLEAN:
+                return BOOL;
             default:
-                String hint = type == DataType.UNKNOWN
-                        ? " (native bfloat16 tensors report UNKNOWN; cast them first)" : "";
-                throw new IllegalArgumentException("DJL data type " + type + " has no safetensors counterpart here"
-                        + hint);
+                String hint =
+                        type == DataType.UNKNOWN ? " (native bfloat16 tensors report UNKNOWN; cast them first)" : "";
+                throw new IllegalArgumentException(
+                        "DJL data type " + type + " has no safetensors counterpart here" + hint);
         }
     }
 

@@ -76,8 +76,14 @@ public final class SafetensorsFile implements AutoCloseable {
     private static final int UNMAPPED = -1;
     private static final int EMPTY = -2;
 
-    private SafetensorsFile(Path path, FileChannel channel, long dataStart, long dataLength,
-            Map<String, String> metadata, List<TensorInfo> ordered, long maxWindowBytes) {
+    private SafetensorsFile(
+            Path path,
+            FileChannel channel,
+            long dataStart,
+            long dataLength,
+            Map<String, String> metadata,
+            List<TensorInfo> ordered,
+            long maxWindowBytes) {
         this.path = path;
         this.channel = channel;
         this.dataStart = dataStart;
@@ -158,8 +164,10 @@ public final class SafetensorsFile implements AutoCloseable {
         try {
             fileSize = channel.size();
             if (fileSize < 8) {
-                throw corrupt(path, null, "the file is truncated: it has " + fileSize
-                        + " bytes, fewer than the 8-byte header length");
+                throw corrupt(
+                        path,
+                        null,
+                        "the file is truncated: it has " + fileSize + " bytes, fewer than the 8-byte header length");
             }
             readFully(channel, lengthBytes, 0);
         } catch (IOException e) {
@@ -167,16 +175,24 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         long headerLength = lengthBytes.flip().getLong();
         if (headerLength < 0) {
-            throw corrupt(path, null, "the header length " + Long.toUnsignedString(headerLength)
-                    + " is negative as a signed 64-bit number");
+            throw corrupt(
+                    path,
+                    null,
+                    "the header length " + Long.toUnsignedString(headerLength)
+                            + " is negative as a signed 64-bit number");
         }
         if (headerLength > MAX_HEADER_BYTES) {
-            throw corrupt(path, null, "the header length " + headerLength + " is absurdly large (limit "
-                    + MAX_HEADER_BYTES + " bytes)");
+            throw corrupt(
+                    path,
+                    null,
+                    "the header length " + headerLength + " is absurdly large (limit " + MAX_HEADER_BYTES + " bytes)");
         }
         if (headerLength > fileSize - 8) {
-            throw corrupt(path, null, "the header length " + headerLength + " is larger than the file allows ("
-                    + fileSize + " bytes in all, " + (fileSize - 8) + " after the length)");
+            throw corrupt(
+                    path,
+                    null,
+                    "the header length " + headerLength + " is larger than the file allows (" + fileSize
+                            + " bytes in all, " + (fileSize - 8) + " after the length)");
         }
         ByteBuffer header = ByteBuffer.allocate((int) headerLength);
         try {
@@ -193,8 +209,10 @@ public final class SafetensorsFile implements AutoCloseable {
             throw corrupt(path, null, "the header is not valid JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw corrupt(path, null, "the header must be a JSON object, found "
-                    + (root == null ? "nothing" : root.getNodeType()));
+            throw corrupt(
+                    path,
+                    null,
+                    "the header must be a JSON object, found " + (root == null ? "nothing" : root.getNodeType()));
         }
         long dataStart = 8 + headerLength;
         long dataLength = fileSize - dataStart;
@@ -221,8 +239,10 @@ public final class SafetensorsFile implements AutoCloseable {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isTextual()) {
-                throw corrupt(path, null, "__metadata__ value of key '" + e.getKey() + "' must be a string, found "
-                        + e.getValue());
+                throw corrupt(
+                        path,
+                        null,
+                        "__metadata__ value of key '" + e.getKey() + "' must be a string, found " + e.getValue());
             }
             out.put(e.getKey(), e.getValue().textValue());
         }
@@ -236,9 +256,12 @@ public final class SafetensorsFile implements AutoCloseable {
         if (dtypeNode == null || !dtypeNode.isTextual()) {
             throw corrupt(path, name, "'dtype' must be a string, found " + dtypeNode);
         }
-        SafetensorsDtype dtype = SafetensorsDtype.fromLabel(dtypeNode.textValue()).orElseThrow(() -> corrupt(path,
-                name, "unknown dtype '" + dtypeNode.textValue() + "' (supported: "
-                        + Arrays.toString(SafetensorsDtype.values()) + ")"));
+        SafetensorsDtype dtype = SafetensorsDtype.fromLabel(dtypeNode.textValue())
+                .orElseThrow(() -> corrupt(
+                        path,
+                        name,
+                        "unknown dtype '" + dtypeNode.textValue() + "' (supported: "
+                                + Arrays.toString(SafetensorsDtype.values()) + ")"));
         JsonNode shapeNode = node.get("shape");
         if (shapeNode == null || !shapeNode.isArray()) {
             throw corrupt(path, name, "'shape' must be an array of integers, found " + shapeNode);
@@ -251,8 +274,8 @@ public final class SafetensorsFile implements AutoCloseable {
             }
             shape[i] = d.longValue();
             if (shape[i] < 0) {
-                throw corrupt(path, name, "negative dimension " + shape[i] + " at axis " + i + " of shape "
-                        + shapeNode);
+                throw corrupt(
+                        path, name, "negative dimension " + shape[i] + " at axis " + i + " of shape " + shapeNode);
             }
         }
         JsonNode offsets = node.get("data_offsets");
@@ -280,8 +303,11 @@ public final class SafetensorsFile implements AutoCloseable {
             throw corrupt(path, name, "shape " + shapeNode + " overflows a 64-bit byte count");
         }
         if (end - begin != expected) {
-            throw corrupt(path, name, "data_offsets [" + begin + ", " + end + "] span " + (end - begin)
-                    + " bytes, but shape " + shapeNode + " of " + dtype + " needs " + expected);
+            throw corrupt(
+                    path,
+                    name,
+                    "data_offsets [" + begin + ", " + end + "] span " + (end - begin) + " bytes, but shape " + shapeNode
+                            + " of " + dtype + " needs " + expected);
         }
         return new TensorInfo(name, dtype, shape, begin, end, path);
     }
@@ -296,20 +322,30 @@ public final class SafetensorsFile implements AutoCloseable {
                 continue;
             }
             if (previous != null && t.begin() < previous.end()) {
-                throw corrupt(path, t.name(), "data_offsets [" + t.begin() + ", " + t.end() + "] overlap tensor '"
-                        + previous.name() + "' at [" + previous.begin() + ", " + previous.end() + "]");
+                throw corrupt(
+                        path,
+                        t.name(),
+                        "data_offsets [" + t.begin() + ", " + t.end() + "] overlap tensor '" + previous.name()
+                                + "' at [" + previous.begin() + ", " + previous.end() + "]");
             }
             contiguous &= t.begin() == expectedBegin;
             expectedBegin = t.end();
             if (t.end() > dataLength) {
                 if (contiguous) {
                     long needed = ordered.get(ordered.size() - 1).end();
-                    throw corrupt(path, t.name(), "the file is truncated: the header describes " + needed
-                            + " data bytes but only " + dataLength + " follow it; data_offsets [" + t.begin() + ", "
-                            + t.end() + "] are cut off");
+                    throw corrupt(
+                            path,
+                            t.name(),
+                            "the file is truncated: the header describes " + needed
+                                    + " data bytes but only " + dataLength + " follow it; data_offsets [" + t.begin()
+                                    + ", "
+                                    + t.end() + "] are cut off");
                 }
-                throw corrupt(path, t.name(), "data_offsets [" + t.begin() + ", " + t.end()
-                        + "] lie outside the data section, which has " + dataLength + " bytes");
+                throw corrupt(
+                        path,
+                        t.name(),
+                        "data_offsets [" + t.begin() + ", " + t.end() + "] lie outside the data section, which has "
+                                + dataLength + " bytes");
             }
             previous = t;
         }
@@ -439,8 +475,10 @@ public final class SafetensorsFile implements AutoCloseable {
         } catch (java.nio.channels.ClosedChannelException e) {
             throw new IllegalStateException("Safetensors file '" + path + "' is closed", e);
         } catch (IOException e) {
-            throw new CheckpointException("Cannot read " + length + " bytes of tensor '" + name
-                    + "' from safetensors file '" + path + "': " + e, e);
+            throw new CheckpointException(
+                    "Cannot read " + length + " bytes of tensor '" + name + "' from safetensors file '" + path + "': "
+                            + e,
+                    e);
         }
     }
 
@@ -456,8 +494,8 @@ public final class SafetensorsFile implements AutoCloseable {
     public float[] toFloatArray(String name) {
         TensorInfo info = info(name);
         if (!info.dtype().isFloatingPoint()) {
-            throw new CheckpointException("Tensor '" + name + "' in safetensors file '" + path + "' is "
-                    + info.dtype() + ", not floating point; use toLongArray or tensorBytes");
+            throw new CheckpointException("Tensor '" + name + "' in safetensors file '" + path + "' is " + info.dtype()
+                    + ", not floating point; use toLongArray or tensorBytes");
         }
         int n = arrayLength(info);
         float[] out = new float[n];
@@ -486,8 +524,8 @@ public final class SafetensorsFile implements AutoCloseable {
     public long[] toLongArray(String name) {
         TensorInfo info = info(name);
         if (info.dtype().isFloatingPoint()) {
-            throw new CheckpointException("Tensor '" + name + "' in safetensors file '" + path + "' is "
-                    + info.dtype() + ", not an integer type; use toFloatArray or tensorBytes");
+            throw new CheckpointException("Tensor '" + name + "' in safetensors file '" + path + "' is " + info.dtype()
+                    + ", not an integer type; use toFloatArray or tensorBytes");
         }
         int n = arrayLength(info);
         long[] out = new long[n];
@@ -562,8 +600,10 @@ public final class SafetensorsFile implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("Safetensors file '" + path + "' is closed", e);
             }
-            throw new CheckpointException("Cannot map " + length + " bytes at offset " + position
-                    + " of safetensors file '" + path + "' (tensor '" + tensor + "'): " + e, e);
+            throw new CheckpointException(
+                    "Cannot map " + length + " bytes at offset " + position + " of safetensors file '" + path
+                            + "' (tensor '" + tensor + "'): " + e,
+                    e);
         }
     }
 

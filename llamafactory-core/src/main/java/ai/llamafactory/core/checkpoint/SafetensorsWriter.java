@@ -48,6 +48,7 @@ import java.util.regex.Pattern;
 public final class SafetensorsWriter {
     /** {@code transformers}' default {@code max_shard_size}: 5 GB (decimal). */
     public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
+
     private static final String METADATA_KEY = "__metadata__";
     private static final Pattern SHARD_NAME = Pattern.compile("-\\d{5}-of-\\d{5}\\.safetensors");
 
@@ -68,8 +69,8 @@ public final class SafetensorsWriter {
             long elements = 1;
             for (long d : shape) {
                 if (d < 0) {
-                    throw new IllegalArgumentException("tensor '" + name + "': negative dimension in shape "
-                            + Arrays.toString(shape));
+                    throw new IllegalArgumentException(
+                            "tensor '" + name + "': negative dimension in shape " + Arrays.toString(shape));
                 }
                 elements = Math.multiplyExact(elements, d);
             }
@@ -151,8 +152,8 @@ public final class SafetensorsWriter {
      * @throws IllegalArgumentException for a duplicate or reserved name, a negative dimension or a wrong byte count
      */
     public SafetensorsWriter add(String name, SafetensorsDtype dtype, long[] shape, ByteBuffer data) {
-        return put(new BufferEntry(checkName(name), Objects.requireNonNull(dtype, "dtype"), shape,
-                Objects.requireNonNull(data, "data")));
+        return put(new BufferEntry(
+                checkName(name), Objects.requireNonNull(dtype, "dtype"), shape, Objects.requireNonNull(data, "data")));
     }
 
     /**
@@ -185,8 +186,8 @@ public final class SafetensorsWriter {
                     + " cannot be read from DJL's PyTorch engine");
         }
         if (!ElementConverter.supports(source, stored)) {
-            throw new IllegalArgumentException("tensor '" + name + "': cannot store a " + array.getDataType()
-                    + " array as " + stored);
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "': cannot store a " + array.getDataType() + " array as " + stored);
         }
         return put(new ArrayEntry(name, array, stored));
     }
@@ -302,7 +303,8 @@ public final class SafetensorsWriter {
         byte[] header = header(metadata, ordered);
         try {
             AtomicFiles.write(file, channel -> {
-                ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
+                ByteBuffer length =
+                        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
                 writeFully(channel, length.flip());
                 writeFully(channel, ByteBuffer.wrap(header));
                 long expected = 8L + header.length;
@@ -310,8 +312,8 @@ public final class SafetensorsWriter {
                     e.writeTo(channel);
                     expected += e.byteLength;
                     if (channel.position() != expected) {
-                        throw new IOException("tensor '" + e.name + "' wrote " + (channel.position() - expected
-                                + e.byteLength) + " bytes instead of " + e.byteLength);
+                        throw new IOException("tensor '" + e.name + "' wrote "
+                                + (channel.position() - expected + e.byteLength) + " bytes instead of " + e.byteLength);
                     }
                 }
             });
@@ -321,8 +323,7 @@ public final class SafetensorsWriter {
     }
 
     /** Python's order: descending dtype alignment (the Rust crate's dtype order), then name. */
-    private static final Comparator<Entry> WRITE_ORDER = Comparator
-            .comparingInt((Entry e) -> -e.dtype.alignmentRank())
+    private static final Comparator<Entry> WRITE_ORDER = Comparator.comparingInt((Entry e) -> -e.dtype.alignmentRank())
             .thenComparing((a, b) -> JsonText.compareCodePoints(a.name, b.name));
 
     private static byte[] header(Map<String, String> metadata, List<Entry> ordered) {
@@ -358,7 +359,11 @@ public final class SafetensorsWriter {
                 }
                 json.append(e.shape[i]);
             }
-            json.append("],\"data_offsets\":[").append(offset).append(',').append(offset + e.byteLength).append("]}");
+            json.append("],\"data_offsets\":[")
+                    .append(offset)
+                    .append(',')
+                    .append(offset + e.byteLength)
+                    .append("]}");
             offset += e.byteLength;
         }
         json.append('}');
@@ -371,8 +376,11 @@ public final class SafetensorsWriter {
 
     private static byte[] indexJson(long totalElements, long totalSize, Map<String, String> weightMap) {
         StringBuilder json = new StringBuilder(128 + 96 * weightMap.size());
-        json.append("{\n  \"metadata\": {\n    \"total_parameters\": ").append(totalElements)
-                .append(",\n    \"total_size\": ").append(totalSize).append("\n  },\n  \"weight_map\": {");
+        json.append("{\n  \"metadata\": {\n    \"total_parameters\": ")
+                .append(totalElements)
+                .append(",\n    \"total_size\": ")
+                .append(totalSize)
+                .append("\n  },\n  \"weight_map\": {");
         boolean first = true;
         for (Map.Entry<String, String> e : weightMap.entrySet()) {
             json.append(first ? "\n    " : ",\n    ");
@@ -393,15 +401,20 @@ public final class SafetensorsWriter {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
                 for (Path p : files) {
                     String name = p.getFileName().toString();
-                    if (name.startsWith(prefix) && !keep.contains(name)
-                            && SHARD_NAME.matcher(name.substring(prefix.length())).matches()) {
+                    if (name.startsWith(prefix)
+                            && !keep.contains(name)
+                            && SHARD_NAME
+                                    .matcher(name.substring(prefix.length()))
+                                    .matches()) {
                         Files.deleteIfExists(p);
                     }
                 }
             }
         } catch (IOException e) {
-            throw new CheckpointException("Wrote the new checkpoint in '" + directory.toAbsolutePath()
-                    + "' but cannot remove the files of an earlier save: " + e, e);
+            throw new CheckpointException(
+                    "Wrote the new checkpoint in '" + directory.toAbsolutePath()
+                            + "' but cannot remove the files of an earlier save: " + e,
+                    e);
         }
     }
 

@@ -37,13 +37,13 @@ public record TensorInfo(String name, SafetensorsDtype dtype, long[] shape, long
         shape = shape.clone();
         for (long d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException("tensor '" + name + "': negative dimension in shape "
-                        + Arrays.toString(shape));
+                throw new IllegalArgumentException(
+                        "tensor '" + name + "': negative dimension in shape " + Arrays.toString(shape));
             }
         }
         if (begin < 0 || end < begin) {
-            throw new IllegalArgumentException("tensor '" + name + "': invalid byte range [" + begin + ", " + end
-                    + ")");
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "': invalid byte range [" + begin + ", " + end + ")");
         }
     }
 
@@ -96,8 +96,12 @@ public record TensorInfo(String name, SafetensorsDtype dtype, long[] shape, long
             return false;
         }
         TensorInfo other = (TensorInfo) o;
-        return name.equals(other.name) && dtype == other.dtype && Arrays.equals(shape, other.shape)
-                && begin == other.begin && end == other.end && file.equals(other.file);
+        return name.equals(other.name)
+                && dtype == other.dtype
+                && Arrays.equals(shape, other.shape)
+                && begin == other.begin
+                && end == other.end
+                && file.equals(other.file);
     }
 
     @Override

@@ -69,21 +69,28 @@ public final class ModelConfig {
         String act = text(json, defaults.activationKey(), defaults.hiddenAct());
         this.hiddenAct = act.toLowerCase(Locale.ROOT);
         this.maxPositionEmbeddings = positiveInt(json, "max_position_embeddings", 2048, source);
-        this.rmsNormEps = json.hasNonNull("rms_norm_eps") ? json.get("rms_norm_eps").asDouble() : defaults.rmsNormEps();
+        this.rmsNormEps =
+                json.hasNonNull("rms_norm_eps") ? json.get("rms_norm_eps").asDouble() : defaults.rmsNormEps();
         this.rope = parseRope(json, defaults, source);
         this.tieWordEmbeddings = json.hasNonNull("tie_word_embeddings")
-                ? json.get("tie_word_embeddings").asBoolean() : defaults.tieWordEmbeddings();
-        this.attentionBias = json.hasNonNull("attention_bias")
-                ? json.get("attention_bias").asBoolean() : defaults.attentionBias();
+                ? json.get("tie_word_embeddings").asBoolean()
+                : defaults.tieWordEmbeddings();
+        this.attentionBias =
+                json.hasNonNull("attention_bias") ? json.get("attention_bias").asBoolean() : defaults.attentionBias();
         this.mlpBias = json.hasNonNull("mlp_bias") && json.get("mlp_bias").asBoolean();
         this.slidingWindowPerLayer = parseSlidingWindows(json, defaults, source);
         String dt = text(json, "dtype", null);
         this.dtype = dt != null ? dt : text(json, "torch_dtype", "float32");
-        this.bosTokenId = json.hasNonNull("bos_token_id") ? json.get("bos_token_id").asInt() : null;
+        this.bosTokenId =
+                json.hasNonNull("bos_token_id") ? json.get("bos_token_id").asInt() : null;
         this.eosTokenIds = intList(json.get("eos_token_id"), "eos_token_id", source);
-        this.padTokenId = json.hasNonNull("pad_token_id") && json.get("pad_token_id").isInt()
-                ? json.get("pad_token_id").asInt() : null;
-        this.initializerRange = json.hasNonNull("initializer_range") ? json.get("initializer_range").asDouble() : 0.02;
+        this.padTokenId =
+                json.hasNonNull("pad_token_id") && json.get("pad_token_id").isInt()
+                        ? json.get("pad_token_id").asInt()
+                        : null;
+        this.initializerRange = json.hasNonNull("initializer_range")
+                ? json.get("initializer_range").asDouble()
+                : 0.02;
     }
 
     /**
@@ -141,7 +148,8 @@ public final class ModelConfig {
     private static RopeParameters parseRope(ObjectNode json, ConfigDefaults defaults, String source) {
         JsonNode params = json.get("rope_parameters");
         JsonNode scaling = json.get("rope_scaling");
-        JsonNode r = params != null && params.isObject() ? params : (scaling != null && scaling.isObject() ? scaling : null);
+        JsonNode r =
+                params != null && params.isObject() ? params : (scaling != null && scaling.isObject() ? scaling : null);
         double theta;
         if (r != null && r.hasNonNull("rope_theta")) {
             theta = r.get("rope_theta").asDouble();
@@ -150,11 +158,14 @@ public final class ModelConfig {
         } else {
             theta = defaults.ropeTheta();
         }
-        double partial = json.hasNonNull("partial_rotary_factor") ? json.get("partial_rotary_factor").asDouble() : 1.0;
+        double partial = json.hasNonNull("partial_rotary_factor")
+                ? json.get("partial_rotary_factor").asDouble()
+                : 1.0;
         if (r == null) {
             return withPartial(RopeParameters.defaults(theta), partial);
         }
-        String typeName = r.hasNonNull("rope_type") ? r.get("rope_type").asText()
+        String typeName = r.hasNonNull("rope_type")
+                ? r.get("rope_type").asText()
                 : (r.hasNonNull("type") ? r.get("type").asText() : "default");
         RopeType type;
         switch (typeName.toLowerCase(Locale.ROOT)) {
@@ -173,7 +184,8 @@ public final class ModelConfig {
         int originalMax = r.hasNonNull("original_max_position_embeddings")
                 ? r.get("original_max_position_embeddings").asInt()
                 : (json.hasNonNull("original_max_position_embeddings")
-                        ? json.get("original_max_position_embeddings").asInt() : 0);
+                        ? json.get("original_max_position_embeddings").asInt()
+                        : 0);
         double factor = r.hasNonNull("factor") ? r.get("factor").asDouble() : 1.0;
         if (type != RopeType.DEFAULT && type != RopeType.LONGROPE && !(factor >= 1.0) && type != RopeType.LINEAR) {
             throw new InvalidConfigException(source + ": rope factor must be >= 1, got " + factor);
@@ -181,7 +193,12 @@ public final class ModelConfig {
         if (type == RopeType.LINEAR && !(factor > 0)) {
             throw new InvalidConfigException(source + ": rope factor must be > 0, got " + factor);
         }
-        return new RopeParameters(type, theta, factor, partial, originalMax,
+        return new RopeParameters(
+                type,
+                theta,
+                factor,
+                partial,
+                originalMax,
                 r.hasNonNull("low_freq_factor") ? r.get("low_freq_factor").asDouble() : 1.0,
                 r.hasNonNull("high_freq_factor") ? r.get("high_freq_factor").asDouble() : 4.0,
                 r.hasNonNull("beta_fast") ? r.get("beta_fast").asDouble() : 32.0,
@@ -195,20 +212,35 @@ public final class ModelConfig {
     }
 
     private static RopeParameters withPartial(RopeParameters d, double partial) {
-        return new RopeParameters(d.type(), d.theta(), d.factor(), partial, d.originalMaxPositionEmbeddings(),
-                d.lowFreqFactor(), d.highFreqFactor(), d.betaFast(), d.betaSlow(), d.attentionFactor(), d.mscale(),
-                d.mscaleAllDim(), d.truncate(), d.shortFactor(), d.longFactor());
+        return new RopeParameters(
+                d.type(),
+                d.theta(),
+                d.factor(),
+                partial,
+                d.originalMaxPositionEmbeddings(),
+                d.lowFreqFactor(),
+                d.highFreqFactor(),
+                d.betaFast(),
+                d.betaSlow(),
+                d.attentionFactor(),
+                d.mscale(),
+                d.mscaleAllDim(),
+                d.truncate(),
+                d.shortFactor(),
+                d.longFactor());
     }
 
     private List<Integer> parseSlidingWindows(ObjectNode json, ConfigDefaults defaults, String source) {
-        Integer window = json.hasNonNull("sliding_window") && json.get("sliding_window").canConvertToInt()
-                ? json.get("sliding_window").asInt() : null;
+        Integer window =
+                json.hasNonNull("sliding_window") && json.get("sliding_window").canConvertToInt()
+                        ? json.get("sliding_window").asInt()
+                        : null;
         List<Integer> out = new ArrayList<>(numLayers);
         JsonNode layerTypes = json.get("layer_types");
         if (window != null && layerTypes != null && layerTypes.isArray()) {
             if (layerTypes.size() != numLayers) {
-                throw new CheckpointException(source + ": layer_types has " + layerTypes.size() + " entries, expected "
-                        + numLayers);
+                throw new CheckpointException(
+                        source + ": layer_types has " + layerTypes.size() + " entries, expected " + numLayers);
             }
             for (JsonNode t : layerTypes) {
                 out.add("sliding_attention".equals(t.asText()) ? window : null);
@@ -402,7 +434,8 @@ public final class ModelConfig {
 
     @Override
     public String toString() {
-        return modelType + "{layers=" + numLayers + ", hidden=" + hiddenSize + ", heads=" + numHeads + "/"
-                + numKvHeads + ", head_dim=" + headDim + ", vocab=" + vocabSize + ", rope=" + rope.type().key() + "}";
+        return modelType + "{layers=" + numLayers + ", hidden=" + hiddenSize + ", heads=" + numHeads + "/" + numKvHeads
+                + ", head_dim=" + headDim + ", vocab=" + vocabSize + ", rope="
+                + rope.type().key() + "}";
     }
 }

@@ -50,7 +50,21 @@ public record RopeParameters(
      * @return default RoPE with that base
      */
     public static RopeParameters defaults(double theta) {
-        return new RopeParameters(RopeType.DEFAULT, theta, 1.0, 1.0, 0, 1.0, 4.0, 32.0, 1.0, Double.NaN, 0, 0, true,
-                List.of(), List.of());
+        return new RopeParameters(
+                RopeType.DEFAULT,
+                theta,
+                1.0,
+                1.0,
+                0,
+                1.0,
+                4.0,
+                32.0,
+                1.0,
+                Double.NaN,
+                0,
+                0,
+                true,
+                List.of(),
+                List.of());
     }
 }

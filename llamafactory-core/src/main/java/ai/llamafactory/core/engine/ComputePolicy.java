@@ -37,8 +37,14 @@ public record ComputePolicy(Device device, DataType computeType, DataType traina
     private static final Set<String> NOTED = ConcurrentHashMap.newKeySet();
 
     private static final Set<DataType> ENGINE_SAFE = EnumSet.of(
-            DataType.FLOAT32, DataType.FLOAT64, DataType.FLOAT16, DataType.UINT8, DataType.INT32, DataType.INT8,
-            DataType.INT64, DataType.BOOLEAN);
+            DataType.FLOAT32,
+            DataType.FLOAT64,
+            DataType.FLOAT16,
+            DataType.UINT8,
+            DataType.INT32,
+            DataType.INT8,
+            DataType.INT64,
+            DataType.BOOLEAN);
 
     /** Validates that no dtype the engine cannot represent is used. */
     public ComputePolicy {
@@ -71,8 +77,8 @@ public record ComputePolicy(Device device, DataType computeType, DataType traina
         } else if (d.matches("(cuda|gpu)(:\\d+)?")) {
             int idx = d.contains(":") ? Integer.parseInt(d.substring(d.indexOf(':') + 1)) : 0;
             if (idx >= gpus) {
-                throw new InvalidConfigException("device: '" + device + "' requested but the engine sees " + gpus
-                        + " GPU(s)");
+                throw new InvalidConfigException(
+                        "device: '" + device + "' requested but the engine sees " + gpus + " GPU(s)");
             }
             dev = Device.gpu(idx);
         } else {
@@ -102,12 +108,13 @@ public record ComputePolicy(Device device, DataType computeType, DataType traina
             return Optional.empty();
         }
         if (!device.isGpu()) {
-            return Optional.of(key + ": true: training on the CPU computes in fp32 (half precision is used on "
-                    + "CUDA only)");
+            return Optional.of(
+                    key + ": true: training on the CPU computes in fp32 (half precision is used on " + "CUDA only)");
         }
         if (precision == Precision.BF16) {
-            return Optional.of("bf16: true: CUDA device " + device.getDeviceId() + " computes in fp16 (fp32 trainable parameters, "
-                    + "optimizer state and loss): DJL's PyTorch engine cannot hold bfloat16 tensors");
+            return Optional.of(
+                    "bf16: true: CUDA device " + device.getDeviceId() + " computes in fp16 (fp32 trainable parameters, "
+                            + "optimizer state and loss): DJL's PyTorch engine cannot hold bfloat16 tensors");
         }
         return Optional.empty();
     }

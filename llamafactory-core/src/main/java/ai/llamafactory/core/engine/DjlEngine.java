@@ -78,7 +78,8 @@ public final class DjlEngine {
         if (!os.startsWith("linux")) {
             return true;
         }
-        return Files.exists(Path.of("/proc/driver/nvidia")) || Files.exists(Path.of("/dev/nvidiactl"))
+        return Files.exists(Path.of("/proc/driver/nvidia"))
+                || Files.exists(Path.of("/dev/nvidiactl"))
                 || Files.exists(Path.of("/dev/dxg"));
     }
 

@@ -123,7 +123,8 @@ public final class EngineArrays {
         if (value instanceof Byte b) {
             return filled(manager, scalar, DataType.INT8, buf -> buf.put(b));
         }
-        throw new IllegalArgumentException("unsupported scalar type " + value.getClass().getName() + ": " + value);
+        throw new IllegalArgumentException(
+                "unsupported scalar type " + value.getClass().getName() + ": " + value);
     }
 
     /**
@@ -193,8 +194,8 @@ public final class EngineArrays {
             ByteBuffer view = array.toByteBuffer(true);
             long expected = array.size() * type.getNumOfBytes();
             if (!view.isDirect() || view.capacity() != expected) {
-                throw new IllegalStateException("the engine gave no direct view of a new " + type + shape
-                        + " array (" + view.capacity() + " bytes, direct=" + view.isDirect() + ")");
+                throw new IllegalStateException("the engine gave no direct view of a new " + type + shape + " array ("
+                        + view.capacity() + " bytes, direct=" + view.isDirect() + ")");
             }
             view.order(ByteOrder.nativeOrder());
             fill.accept(view);

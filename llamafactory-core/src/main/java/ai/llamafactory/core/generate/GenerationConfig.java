@@ -126,7 +126,10 @@ public final class GenerationConfig {
         check(topP > 0 && topP <= 1, "top_p", "must lie in (0, 1]", topP);
         check(topK >= 0, "top_k", "must be >= 0", topK);
         check(minP >= 0 && minP <= 1, "min_p", "must lie in [0, 1]", minP);
-        check(Double.isFinite(repetitionPenalty) && repetitionPenalty > 0, "repetition_penalty", "must be > 0",
+        check(
+                Double.isFinite(repetitionPenalty) && repetitionPenalty > 0,
+                "repetition_penalty",
+                "must be > 0",
                 repetitionPenalty);
         check(maxNewTokens > 0, "max_new_tokens", "must be > 0", maxNewTokens);
         for (Integer id : eosTokenIds) {
@@ -145,16 +148,32 @@ public final class GenerationConfig {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GenerationConfig c && doSample == c.doSample && temperature == c.temperature
-                && topP == c.topP && topK == c.topK && minP == c.minP && repetitionPenalty == c.repetitionPenalty
-                && maxNewTokens == c.maxNewTokens && eosTokenIds.equals(c.eosTokenIds)
-                && stopStrings.equals(c.stopStrings) && Objects.equals(seed, c.seed);
+        return o instanceof GenerationConfig c
+                && doSample == c.doSample
+                && temperature == c.temperature
+                && topP == c.topP
+                && topK == c.topK
+                && minP == c.minP
+                && repetitionPenalty == c.repetitionPenalty
+                && maxNewTokens == c.maxNewTokens
+                && eosTokenIds.equals(c.eosTokenIds)
+                && stopStrings.equals(c.stopStrings)
+                && Objects.equals(seed, c.seed);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(doSample, temperature, topP, topK, minP, repetitionPenalty, maxNewTokens, eosTokenIds,
-                stopStrings, seed);
+        return Objects.hash(
+                doSample,
+                temperature,
+                topP,
+                topK,
+                minP,
+                repetitionPenalty,
+                maxNewTokens,
+                eosTokenIds,
+                stopStrings,
+                seed);
     }
 
     @Override

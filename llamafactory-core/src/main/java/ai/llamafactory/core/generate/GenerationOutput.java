@@ -28,8 +28,8 @@ public final class GenerationOutput {
      * @param finishReason why the row stopped ({@link FinishReason#STOP} for the eos token and for a stop string)
      * @param stopString the stop string that matched, or null
      */
-    public GenerationOutput(int row, int promptLength, int[] tokens, String text, FinishReason finishReason,
-            String stopString) {
+    public GenerationOutput(
+            int row, int promptLength, int[] tokens, String text, FinishReason finishReason, String stopString) {
         this.row = row;
         this.promptLength = promptLength;
         this.tokens = tokens.clone();
@@ -75,7 +75,7 @@ public final class GenerationOutput {
 
     @Override
     public String toString() {
-        return "GenerationOutput{row=" + row + ", tokens=" + Arrays.toString(tokens) + ", text=" + text
-                + ", finish=" + finishReason + (stopString == null ? "" : ", stop=" + stopString) + "}";
+        return "GenerationOutput{row=" + row + ", tokens=" + Arrays.toString(tokens) + ", text=" + text + ", finish="
+                + finishReason + (stopString == null ? "" : ", stop=" + stopString) + "}";
     }
 }

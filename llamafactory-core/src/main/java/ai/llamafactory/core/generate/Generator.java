@@ -58,7 +58,11 @@ public final class Generator {
      * @return the generated tokens
      */
     public GenerationOutput generate(int[] prompt, GenerationConfig config) {
-        return generate(GenerationRequest.builder().addPrompt(prompt).config(config).build()).get(0);
+        return generate(GenerationRequest.builder()
+                        .addPrompt(prompt)
+                        .config(config)
+                        .build())
+                .get(0);
     }
 
     /**
@@ -98,8 +102,8 @@ public final class Generator {
             }
         }
         if (!request.config().stopStrings().isEmpty() && request.detokenizer() == null) {
-            throw new InvalidConfigException("generation request: stop strings " + request.config().stopStrings()
-                    + " need a detokenizer to be matched");
+            throw new InvalidConfigException("generation request: stop strings "
+                    + request.config().stopStrings() + " need a detokenizer to be matched");
         }
     }
 
@@ -109,6 +113,7 @@ public final class Generator {
         final int[] prompt;
         /** Leading padding columns of this row in the batch (shrinks when shared padding is dropped). */
         int pad;
+
         final BitSet seen = new BitSet();
         final IncrementalDetokenizer text;
         int[] generated = new int[16];
@@ -139,8 +144,8 @@ public final class Generator {
 
         GenerationOutput output() {
             String t = text == null ? "" : text.text();
-            return new GenerationOutput(index, prompt.length, generated(), t, finishReason,
-                    text == null ? null : text.matchedStop());
+            return new GenerationOutput(
+                    index, prompt.length, generated(), t, finishReason, text == null ? null : text.matchedStop());
         }
     }
 
@@ -161,12 +166,13 @@ public final class Generator {
         Run(GenerationRequest request) {
             this.request = request;
             this.config = request.config();
-            List<Integer> eosIds = config.eosTokenIds().isEmpty() ? model.config().eosTokenIds()
-                    : config.eosTokenIds();
+            List<Integer> eosIds =
+                    config.eosTokenIds().isEmpty() ? model.config().eosTokenIds() : config.eosTokenIds();
             eosIds.forEach(eos::set);
-            this.seed = config.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
-            this.hostLogits = !config.isGreedy() || config.repetitionPenalty() != 1.0
-                    || request.logitsProcessor() != null;
+            this.seed =
+                    config.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
+            this.hostLogits =
+                    !config.isGreedy() || config.repetitionPenalty() != 1.0 || request.logitsProcessor() != null;
             int n = request.size();
             int longest = 0;
             for (int[] p : request.prompts()) {
@@ -183,11 +189,14 @@ public final class Generator {
         }
 
         List<GenerationOutput> execute() {
-            NDManager root = NDManager.newBaseManager(model.policy().device(), DjlEngine.get().getEngineName());
-            try (root; KvCache cache = new KvCache(model.config().numLayers(), root)) {
+            NDManager root = NDManager.newBaseManager(
+                    model.policy().device(), DjlEngine.get().getEngineName());
+            try (root;
+                    KvCache cache = new KvCache(model.config().numLayers(), root)) {
                 int[] next = null;
                 while (true) {
-                    if (request.cancellation().getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                    if (request.cancellation().getAsBoolean()
+                            || Thread.currentThread().isInterrupted()) {
                         cancelActive();
                         break;
                     }
@@ -253,7 +262,8 @@ public final class Generator {
             if (!padded) {
                 return new ForwardInput(idArray, null, null, cache);
             }
-            return new ForwardInput(idArray, EngineArrays.of(step, mask, shape), EngineArrays.of(step, positions, shape), cache);
+            return new ForwardInput(
+                    idArray, EngineArrays.of(step, mask, shape), EngineArrays.of(step, positions, shape), cache);
         }
 
         /** One new token per active row; the mask and positions only when an active row is padded. */
@@ -278,8 +288,11 @@ public final class Generator {
                 Arrays.fill(mask, i * s + pad, (i + 1) * s, 1L);
                 positions[i] = s - 1 - pad;
             }
-            return new ForwardInput(idArray, EngineArrays.of(step, mask, new Shape(b, s)),
-                    EngineArrays.of(step, positions, new Shape(b, 1)), cache);
+            return new ForwardInput(
+                    idArray,
+                    EngineArrays.of(step, mask, new Shape(b, s)),
+                    EngineArrays.of(step, positions, new Shape(b, 1)),
+                    cache);
         }
 
         /** Picks the next token of every active row from logits [B, V]. */
@@ -314,8 +327,9 @@ public final class Generator {
                         chosen[i] = LogitsFilters.sample(x, LogitsFilters.uniform(seed, row.index, row.count));
                     }
                 } catch (IllegalStateException e) {
-                    throw new IllegalStateException("generation: prompt " + row.index + ", token " + (row.count + 1)
-                            + ": " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "generation: prompt " + row.index + ", token " + (row.count + 1) + ": " + e.getMessage(),
+                            e);
                 }
             }
             return chosen;

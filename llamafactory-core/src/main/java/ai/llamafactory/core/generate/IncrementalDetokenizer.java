@@ -43,7 +43,8 @@ public final class IncrementalDetokenizer {
     public IncrementalDetokenizer(Detokenizer detokenizer, List<String> stopStrings) {
         this.detokenizer = Objects.requireNonNull(detokenizer, "detokenizer");
         this.stopStrings = List.copyOf(stopStrings);
-        this.longestStop = this.stopStrings.stream().mapToInt(String::length).max().orElse(0);
+        this.longestStop =
+                this.stopStrings.stream().mapToInt(String::length).max().orElse(0);
     }
 
     /**

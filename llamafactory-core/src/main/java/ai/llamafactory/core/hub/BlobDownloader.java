@@ -39,7 +39,7 @@ final class BlobDownloader {
      * @param size the expected size, or {@code -1} if unknown
      * @param digest the expected checksum, or null to check the size only
      */
-    record FileTarget(String path, String etag, long size, ContentDigest digest) { }
+    record FileTarget(String path, String etag, long size, ContentDigest digest) {}
 
     /** A failure worth another attempt: a broken or stalled connection, a server error. */
     private static final class TransientFailure extends Exception {
@@ -112,11 +112,16 @@ final class BlobDownloader {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CheckpointException("download of file '" + target.path() + "' of " + repo.describe()
-                    + " was interrupted; the partial file " + partial + " is kept and the next download resumes it", e);
+            throw new CheckpointException(
+                    "download of file '" + target.path() + "' of " + repo.describe()
+                            + " was interrupted; the partial file " + partial
+                            + " is kept and the next download resumes it",
+                    e);
         } catch (IOException e) {
-            throw new CheckpointException("cannot write file '" + target.path() + "' of " + repo.describe()
-                    + " into the cache at " + blob + ": " + HubHttp.describe(e), e);
+            throw new CheckpointException(
+                    "cannot write file '" + target.path() + "' of " + repo.describe() + " into the cache at " + blob
+                            + ": " + HubHttp.describe(e),
+                    e);
         }
     }
 
@@ -128,14 +133,22 @@ final class BlobDownloader {
             } catch (TransientFailure failure) {
                 long kept = Files.isRegularFile(partial) ? Files.size(partial) : 0L;
                 if (attempt >= maxRetries) {
-                    String message = failure.getMessage() + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : "")
-                            + (kept > 0 ? "; the " + kept + " bytes received are kept in " + partial
-                                    + " and the next download resumes from there" : "");
+                    String message = failure.getMessage()
+                            + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : "")
+                            + (kept > 0
+                                    ? "; the " + kept + " bytes received are kept in " + partial
+                                            + " and the next download resumes from there"
+                                    : "");
                     throw new CheckpointException(message, failure.getCause());
                 }
                 long delay = retryDelay.toMillis() * (attempt + 1);
-                LOG.warn("{}; retrying in {} ms from byte {} (attempt {} of {})", failure.getMessage(), delay, kept,
-                        attempt + 2, maxRetries + 1);
+                LOG.warn(
+                        "{}; retrying in {} ms from byte {} (attempt {} of {})",
+                        failure.getMessage(),
+                        delay,
+                        kept,
+                        attempt + 2,
+                        maxRetries + 1);
                 Thread.sleep(delay);
             }
         }
@@ -176,30 +189,43 @@ final class BlobDownloader {
                 exchange = http.send("GET", url, headers, writer::handle, HubHttp.Redirects.ALL, activity);
             } catch (IOException e) {
                 writer.cancel();
-                throw new TransientFailure(HubHttp.connectionError(repo, target.path(), url, e).getMessage(), e);
+                throw new TransientFailure(
+                        HubHttp.connectionError(repo, target.path(), url, e).getMessage(), e);
             }
             int status = exchange.status();
             if (status == 200 || status == 206) {
                 if (writer.restartRequired) {
-                    throw new TransientFailure("the server at " + exchange.uri() + " answered a different byte range"
-                            + " than requested for file '" + target.path() + "' of " + repo.describe()
-                            + "; restarting the file", null);
+                    throw new TransientFailure(
+                            "the server at " + exchange.uri() + " answered a different byte range"
+                                    + " than requested for file '" + target.path() + "' of " + repo.describe()
+                                    + "; restarting the file",
+                            null);
                 }
                 if (target.size() >= 0 && writer.position != target.size()) {
-                    throw new TransientFailure("the transfer of file '" + target.path() + "' of " + repo.describe()
-                            + " from " + exchange.uri() + " ended after " + writer.position + " of " + target.size()
-                            + " bytes", null);
+                    throw new TransientFailure(
+                            "the transfer of file '" + target.path() + "' of " + repo.describe()
+                                    + " from " + exchange.uri() + " ended after " + writer.position + " of "
+                                    + target.size()
+                                    + " bytes",
+                            null);
                 }
                 channel.force(true);
                 return writer.digest == null ? null : ContentDigest.finish(writer.digest);
             }
             if (status == 416) {
                 channel.truncate(0);
-                throw new TransientFailure("the server at " + exchange.uri() + " refused to resume file '"
-                        + target.path() + "' of " + repo.describe() + " at byte " + have + " (HTTP 416)", null);
+                throw new TransientFailure(
+                        "the server at " + exchange.uri() + " refused to resume file '" + target.path() + "' of "
+                                + repo.describe() + " at byte " + have + " (HTTP 416)",
+                        null);
             }
-            CheckpointException error = http.httpError(repo, target.path(), exchange.uri(), status,
-                    exchange.headers(), exchange.response().body());
+            CheckpointException error = http.httpError(
+                    repo,
+                    target.path(),
+                    exchange.uri(),
+                    status,
+                    exchange.headers(),
+                    exchange.response().body());
             if (HubHttp.isTransient(status)) {
                 throw new TransientFailure(error.getMessage(), null);
             }
@@ -265,8 +291,14 @@ final class BlobDownloader {
         private volatile long position;
         private long lastReport;
 
-        BlobWriter(RepoRef repo, FileTarget target, Path partial, FileChannel channel, MessageDigest digest,
-                long resumeFrom, DownloadProgressListener listener) {
+        BlobWriter(
+                RepoRef repo,
+                FileTarget target,
+                Path partial,
+                FileChannel channel,
+                MessageDigest digest,
+                long resumeFrom,
+                DownloadProgressListener listener) {
             this.repo = repo;
             this.target = target;
             this.partial = partial;
@@ -284,11 +316,14 @@ final class BlobDownloader {
             }
             try {
                 if (status == 200 && resumeFrom > 0) {
-                    LOG.info("the server at {} ignored the range request for '{}'; downloading it from the start",
-                            repo.endpoint(), target.path());
+                    LOG.info(
+                            "the server at {} ignored the range request for '{}'; downloading it from the start",
+                            repo.endpoint(),
+                            target.path());
                     restartFromZero();
                 } else if (status == 206) {
-                    Matcher range = CONTENT_RANGE.matcher(info.headers().firstValue("Content-Range").orElse(""));
+                    Matcher range = CONTENT_RANGE.matcher(
+                            info.headers().firstValue("Content-Range").orElse(""));
                     if (!range.matches() || Long.parseLong(range.group(1)) != resumeFrom) {
                         restartRequired = true;
                         channel.truncate(0);

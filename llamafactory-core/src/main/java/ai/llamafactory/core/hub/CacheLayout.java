@@ -160,7 +160,8 @@ final class CacheLayout {
      */
     void writeRef(String revision, String commit) throws IOException {
         Path ref = ref(revision);
-        if (Files.isRegularFile(ref) && commit.equals(Files.readString(ref, StandardCharsets.UTF_8).trim())) {
+        if (Files.isRegularFile(ref)
+                && commit.equals(Files.readString(ref, StandardCharsets.UTF_8).trim())) {
             return;
         }
         Files.createDirectories(ref.getParent());

@@ -12,7 +12,7 @@ package ai.llamafactory.core.hub;
 public interface DownloadProgressListener {
 
     /** A listener that ignores every report. */
-    DownloadProgressListener NONE = progress -> { };
+    DownloadProgressListener NONE = progress -> {};
 
     /**
      * Called with a progress report.

@@ -255,12 +255,15 @@ public final class HubClient {
             commit = repo.revision();
         } else {
             try {
-                commit = layout.readRef(repo.revision()).orElseThrow(() -> new CheckpointException("offline mode: "
-                        + repo.describe() + " is not in the cache folder " + layout.cacheDir() + " (no "
-                        + layout.ref(repo.revision()) + ")" + hint));
+                commit = layout.readRef(repo.revision())
+                        .orElseThrow(() -> new CheckpointException("offline mode: "
+                                + repo.describe() + " is not in the cache folder " + layout.cacheDir() + " (no "
+                                + layout.ref(repo.revision()) + ")" + hint));
             } catch (IOException e) {
-                throw new CheckpointException("offline mode: cannot read " + layout.ref(repo.revision()) + " for "
-                        + repo.describe() + ": " + HubHttp.describe(e), e);
+                throw new CheckpointException(
+                        "offline mode: cannot read " + layout.ref(repo.revision()) + " for " + repo.describe() + ": "
+                                + HubHttp.describe(e),
+                        e);
             }
         }
         Path snapshotDir = layout.snapshotDir(commit);
@@ -285,8 +288,10 @@ public final class HubClient {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new CheckpointException("offline mode: cannot read the snapshot folder " + snapshotDir + " of "
-                    + repo.describe() + ": " + HubHttp.describe(e), e);
+            throw new CheckpointException(
+                    "offline mode: cannot read the snapshot folder " + snapshotDir + " of " + repo.describe() + ": "
+                            + HubHttp.describe(e),
+                    e);
         }
         if (matching.isEmpty()) {
             throw new CheckpointException("offline mode: the cached snapshot " + snapshotDir + " of " + repo.describe()
@@ -302,10 +307,11 @@ public final class HubClient {
     private Path downloadSnapshot(RepoRef repo, CacheLayout layout, Predicate<String> fileFilter) {
         RepoListing listing = fetchListing(repo, layout);
         String commit = listing.commit();
-        List<RepoFile> wanted = listing.files().stream().filter(f -> fileFilter.test(f.path())).toList();
+        List<RepoFile> wanted =
+                listing.files().stream().filter(f -> fileFilter.test(f.path())).toList();
         if (wanted.isEmpty()) {
-            String available = listing.files().stream().map(RepoFile::path).limit(50)
-                    .collect(Collectors.joining(", "));
+            String available =
+                    listing.files().stream().map(RepoFile::path).limit(50).collect(Collectors.joining(", "));
             throw new CheckpointException("no file of " + repo.describe() + " (commit " + commit + ") is selected by"
                     + " the file filter; the repository holds: [" + available + "]");
         }
@@ -323,18 +329,31 @@ public final class HubClient {
             try {
                 layout.writeRef(repo.revision(), commit);
             } catch (IOException e) {
-                throw new CheckpointException("cannot write " + layout.ref(repo.revision()) + " for " + repo.describe()
-                        + ": " + HubHttp.describe(e), e);
+                throw new CheckpointException(
+                        "cannot write " + layout.ref(repo.revision()) + " for " + repo.describe() + ": "
+                                + HubHttp.describe(e),
+                        e);
             }
         }
         Path snapshotDir = layout.snapshotDir(commit);
-        LOG.info("{} (commit {}): {} files in {}, {} downloaded", repo.describe(), commit, wanted.size(), snapshotDir,
+        LOG.info(
+                "{} (commit {}): {} files in {}, {} downloaded",
+                repo.describe(),
+                commit,
+                wanted.size(),
+                snapshotDir,
                 downloaded.get());
         return snapshotDir;
     }
 
-    private void runInParallel(RepoRef repo, CacheLayout layout, String commit, List<RepoFile> wanted,
-            BlobDownloader downloader, AtomicInteger downloaded, int workers) {
+    private void runInParallel(
+            RepoRef repo,
+            CacheLayout layout,
+            String commit,
+            List<RepoFile> wanted,
+            BlobDownloader downloader,
+            AtomicInteger downloaded,
+            int workers) {
         AtomicInteger threadNumber = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
             Thread thread = new Thread(runnable, "hub-download-" + threadNumber.incrementAndGet());
@@ -358,22 +377,30 @@ public final class HubClient {
                     if (e.getCause() instanceof RuntimeException runtime) {
                         throw runtime;
                     }
-                    throw new CheckpointException("download of " + repo.describe() + " failed: "
-                            + HubHttp.describe(e.getCause()), e.getCause());
+                    throw new CheckpointException(
+                            "download of " + repo.describe() + " failed: " + HubHttp.describe(e.getCause()),
+                            e.getCause());
                 }
             }
         } catch (InterruptedException e) {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
-            throw new CheckpointException("download of " + repo.describe() + " was interrupted; the files"
-                    + " received so far are kept and the next download resumes them", e);
+            throw new CheckpointException(
+                    "download of " + repo.describe() + " was interrupted; the files"
+                            + " received so far are kept and the next download resumes them",
+                    e);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private void fetchFile(RepoRef repo, CacheLayout layout, String commit, RepoFile file,
-            BlobDownloader downloader, AtomicInteger downloaded) {
+    private void fetchFile(
+            RepoRef repo,
+            CacheLayout layout,
+            String commit,
+            RepoFile file,
+            BlobDownloader downloader,
+            AtomicInteger downloaded) {
         Path entry = layout.snapshotFile(commit, file.path());
         BlobDownloader.FileTarget target;
         if (file.hasEtag()) {
@@ -396,17 +423,27 @@ public final class HubClient {
         try {
             layout.linkSnapshotFile(commit, file.path(), layout.blob(target.etag()));
         } catch (IOException e) {
-            throw new CheckpointException("cannot place file '" + file.path() + "' of " + repo.describe() + " in the"
-                    + " snapshot folder " + layout.snapshotDir(commit) + ": " + HubHttp.describe(e), e);
+            throw new CheckpointException(
+                    "cannot place file '" + file.path() + "' of " + repo.describe() + " in the" + " snapshot folder "
+                            + layout.snapshotDir(commit) + ": " + HubHttp.describe(e),
+                    e);
         }
     }
 
     /** Asks the hub for a file's etag and size with a HEAD request, for listings without blob metadata. */
     private BlobDownloader.FileTarget probe(RepoRef repo, String commit, RepoFile file) {
         URI url = repo.resolveUri(commit, file.path());
-        HubHttp.Exchange<byte[]> exchange = withRetries(repo, file.path(), url, () -> http.send("HEAD", url,
-                Map.of("Accept-Encoding", "identity"), info -> HttpResponse.BodySubscribers.replacing(new byte[0]),
-                HubHttp.Redirects.SAME_ORIGIN, new HubHttp.Activity()));
+        HubHttp.Exchange<byte[]> exchange = withRetries(
+                repo,
+                file.path(),
+                url,
+                () -> http.send(
+                        "HEAD",
+                        url,
+                        Map.of("Accept-Encoding", "identity"),
+                        info -> HttpResponse.BodySubscribers.replacing(new byte[0]),
+                        HubHttp.Redirects.SAME_ORIGIN,
+                        new HubHttp.Activity()));
         HttpHeaders headers = exchange.headers();
         int status = exchange.status();
         boolean redirect = status >= 300 && status < 400;
@@ -414,14 +451,16 @@ public final class HubClient {
             throw http.httpError(repo, file.path(), exchange.uri(), status, headers, new byte[0]);
         }
         Optional<String> linkedEtag = headers.firstValue("X-Linked-Etag").map(HubClient::normalizeEtag);
-        String etag = linkedEtag.orElseGet(() -> headers.firstValue("ETag").map(HubClient::normalizeEtag).orElse(""));
+        String etag = linkedEtag.orElseGet(
+                () -> headers.firstValue("ETag").map(HubClient::normalizeEtag).orElse(""));
         if (!etag.matches("[A-Za-z0-9_\\-]{1,128}")) {
             throw new CheckpointException("the hub sent no usable ETag for file '" + file.path() + "' of "
                     + repo.describe() + " at " + exchange.uri() + " (got '" + etag + "')");
         }
         long size = headers.firstValue("X-Linked-Size")
                 .or(() -> redirect ? Optional.empty() : headers.firstValue("Content-Length"))
-                .map(HubClient::parseSize).orElse(file.size());
+                .map(HubClient::parseSize)
+                .orElse(file.size());
         ContentDigest digest = linkedEtag.isPresent() ? ContentDigest.sha256(etag) : null;
         return new BlobDownloader.FileTarget(file.path(), etag, size, digest);
     }
@@ -453,17 +492,33 @@ public final class HubClient {
         URI url = repo.listingUri();
         HubHttp.Exchange<byte[]> exchange;
         try {
-            exchange = withRetries(repo, null, url, () -> http.send("GET", url, Map.of("Accept", "application/json"),
-                    HttpResponse.BodyHandlers.ofByteArray(), HubHttp.Redirects.SAME_ORIGIN, new HubHttp.Activity()));
+            exchange = withRetries(
+                    repo,
+                    null,
+                    url,
+                    () -> http.send(
+                            "GET",
+                            url,
+                            Map.of("Accept", "application/json"),
+                            HttpResponse.BodyHandlers.ofByteArray(),
+                            HubHttp.Redirects.SAME_ORIGIN,
+                            new HubHttp.Activity()));
         } catch (CheckpointException e) {
             if (e.getCause() instanceof IOException && Files.isRegularFile(layout.ref(repo.revision()))) {
-                throw new CheckpointException(e.getMessage() + "; the revision is in the cache folder "
-                        + layout.cacheDir() + ": set HF_HUB_OFFLINE=1 to use it without network", e.getCause());
+                throw new CheckpointException(
+                        e.getMessage() + "; the revision is in the cache folder " + layout.cacheDir()
+                                + ": set HF_HUB_OFFLINE=1 to use it without network",
+                        e.getCause());
             }
             throw e;
         }
         if (exchange.status() != 200) {
-            throw http.httpError(repo, null, exchange.uri(), exchange.status(), exchange.headers(),
+            throw http.httpError(
+                    repo,
+                    null,
+                    exchange.uri(),
+                    exchange.status(),
+                    exchange.headers(),
                     exchange.response().body());
         }
         return RepoListing.parse(exchange.response().body(), repo, exchange.uri());
@@ -482,14 +537,21 @@ public final class HubClient {
                 if (!HubHttp.isTransient(exchange.status()) || attempt >= maxRetries) {
                     return exchange;
                 }
-                LOG.warn("HTTP {} from {}; retrying (attempt {} of {})", exchange.status(), exchange.uri(),
-                        attempt + 2, maxRetries + 1);
+                LOG.warn(
+                        "HTTP {} from {}; retrying (attempt {} of {})",
+                        exchange.status(),
+                        exchange.uri(),
+                        attempt + 2,
+                        maxRetries + 1);
             } catch (IOException e) {
                 if (attempt >= maxRetries) {
                     throw HubHttp.connectionError(repo, file, url, e);
                 }
-                LOG.warn("{}; retrying (attempt {} of {})", HubHttp.connectionError(repo, file, url, e).getMessage(),
-                        attempt + 2, maxRetries + 1);
+                LOG.warn(
+                        "{}; retrying (attempt {} of {})",
+                        HubHttp.connectionError(repo, file, url, e).getMessage(),
+                        attempt + 2,
+                        maxRetries + 1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CheckpointException("request to " + url + " for " + repo.describe() + " was interrupted", e);
@@ -696,14 +758,20 @@ public final class HubClient {
          */
         public HubClient build() {
             String source = endpoint != null ? "hub endpoint" : "HF_ENDPOINT";
-            String rawEndpoint = endpoint != null ? endpoint : env("HF_ENDPOINT").orElse(DEFAULT_ENDPOINT);
+            String rawEndpoint =
+                    endpoint != null ? endpoint : env("HF_ENDPOINT").orElse(DEFAULT_ENDPOINT);
             endpoint = validateEndpoint(rawEndpoint, source);
             if (!tokenSet) {
-                token = env("HF_TOKEN").or(() -> env("HUGGING_FACE_HUB_TOKEN")).or(this::tokenFromFile)
-                        .map(String::trim).orElse(null);
+                token = env("HF_TOKEN")
+                        .or(() -> env("HUGGING_FACE_HUB_TOKEN"))
+                        .or(this::tokenFromFile)
+                        .map(String::trim)
+                        .orElse(null);
             }
             if (cacheDir == null) {
-                cacheDir = env("HF_HUB_CACHE").or(() -> env("HUGGINGFACE_HUB_CACHE")).map(Path::of)
+                cacheDir = env("HF_HUB_CACHE")
+                        .or(() -> env("HUGGINGFACE_HUB_CACHE"))
+                        .map(Path::of)
                         .orElseGet(() -> hfHome().resolve("hub"));
             }
             if (!offlineSet) {
@@ -720,8 +788,10 @@ public final class HubClient {
             try {
                 URI uri = new URI(trimmed);
                 String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-                        || uri.getQuery() != null || uri.getFragment() != null) {
+                if (!(scheme.equals("http") || scheme.equals("https"))
+                        || uri.getHost() == null
+                        || uri.getQuery() != null
+                        || uri.getFragment() != null) {
                     throw new InvalidConfigException(source + ": expected an absolute http(s) URL such as "
                             + DEFAULT_ENDPOINT + ", got '" + raw + "'");
                 }
@@ -732,15 +802,18 @@ public final class HubClient {
         }
 
         private Path hfHome() {
-            return env("HF_HOME").map(Path::of).orElseGet(() -> env("XDG_CACHE_HOME").map(Path::of)
-                    .orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache")).resolve("huggingface"));
+            return env("HF_HOME").map(Path::of).orElseGet(() -> env("XDG_CACHE_HOME")
+                    .map(Path::of)
+                    .orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache"))
+                    .resolve("huggingface"));
         }
 
         private Optional<String> tokenFromFile() {
             Path file = env("HF_TOKEN_PATH").map(Path::of).orElseGet(() -> hfHome().resolve("token"));
             try {
                 if (Files.isRegularFile(file)) {
-                    String value = Files.readString(file, StandardCharsets.UTF_8).trim();
+                    String value =
+                            Files.readString(file, StandardCharsets.UTF_8).trim();
                     return value.isEmpty() ? Optional.empty() : Optional.of(value);
                 }
             } catch (IOException e) {
@@ -750,7 +823,9 @@ public final class HubClient {
         }
 
         private boolean isTrue(String name) {
-            return env(name).map(v -> TRUE_VALUES.contains(v.trim().toUpperCase(Locale.ROOT))).orElse(false);
+            return env(name)
+                    .map(v -> TRUE_VALUES.contains(v.trim().toUpperCase(Locale.ROOT)))
+                    .orElse(false);
         }
 
         private Optional<String> env(String name) {

@@ -62,7 +62,7 @@ final class HubHttp {
     /** Tracks when data last arrived, and how to stop a transfer that stalled. */
     static final class Activity {
         private volatile long lastNanos = System.nanoTime();
-        private volatile Runnable abortAction = () -> { };
+        private volatile Runnable abortAction = () -> {};
 
         /** Records that data arrived now. */
         void touch() {
@@ -161,8 +161,14 @@ final class HubHttp {
      * @throws IOException on connection failures, stalled transfers and malformed redirects
      * @throws InterruptedException if the calling thread is interrupted; the transfer is then aborted
      */
-    <T> Exchange<T> send(String method, URI uri, Map<String, String> headers, HttpResponse.BodyHandler<T> handler,
-            Redirects redirects, Activity activity) throws IOException, InterruptedException {
+    <T> Exchange<T> send(
+            String method,
+            URI uri,
+            Map<String, String> headers,
+            HttpResponse.BodyHandler<T> handler,
+            Redirects redirects,
+            Activity activity)
+            throws IOException, InterruptedException {
         URI current = uri;
         for (int hop = 0; ; hop++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(current)
@@ -264,8 +270,10 @@ final class HubHttp {
      * @return true when both have the same scheme, host and port (default ports made explicit)
      */
     static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
-                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+        return a.getScheme() != null
+                && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost())
                 && effectivePort(a) == effectivePort(b);
     }
 
@@ -299,7 +307,8 @@ final class HubHttp {
         String errorCode = headers.firstValue("X-Error-Code").orElse("");
         String what = file == null ? repo.describe() : "file '" + file + "' of " + repo.describe();
         String at = " (HTTP " + status + " for " + uri + ")";
-        String tokenNote = sendsToken(uri) ? "; the token that was sent was not accepted"
+        String tokenNote = sendsToken(uri)
+                ? "; the token that was sent was not accepted"
                 : token == null ? "; no token was sent" : "";
         String message;
         if (status == 401 || status == 403) {
@@ -317,8 +326,8 @@ final class HubHttp {
             }
         } else if (status == 404) {
             if (errorCode.equals("RevisionNotFound")) {
-                message = "revision '" + repo.revision() + "' was not found in " + repo.type().plural()
-                        + " repository '" + repo.repoId() + "'" + at;
+                message = "revision '" + repo.revision() + "' was not found in "
+                        + repo.type().plural() + " repository '" + repo.repoId() + "'" + at;
             } else if (file != null && !errorCode.equals("RepoNotFound")) {
                 message = "file '" + file + "' was not found in " + repo.describe() + at;
             } else {

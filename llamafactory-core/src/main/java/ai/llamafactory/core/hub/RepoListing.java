@@ -34,12 +34,14 @@ record RepoListing(String commit, List<RepoFile> files) {
         try {
             root = JSON.readTree(body);
         } catch (IOException e) {
-            throw new CheckpointException("the hub answer for " + repo.describe() + " from " + uri
-                    + " is not valid JSON: " + HubHttp.describe(e), e);
+            throw new CheckpointException(
+                    "the hub answer for " + repo.describe() + " from " + uri + " is not valid JSON: "
+                            + HubHttp.describe(e),
+                    e);
         }
         if (root == null || !root.isObject()) {
-            throw new CheckpointException("the hub answer for " + repo.describe() + " from " + uri
-                    + " is not a JSON object");
+            throw new CheckpointException(
+                    "the hub answer for " + repo.describe() + " from " + uri + " is not a JSON object");
         }
         String commit = root.path("sha").asText("");
         if (!CacheLayout.isSafeRelativePath(commit) || commit.contains("/")) {
@@ -48,8 +50,8 @@ record RepoListing(String commit, List<RepoFile> files) {
         }
         JsonNode siblings = root.path("siblings");
         if (!siblings.isArray()) {
-            throw new CheckpointException("the hub answer for " + repo.describe() + " from " + uri
-                    + " has no 'siblings' file list");
+            throw new CheckpointException(
+                    "the hub answer for " + repo.describe() + " from " + uri + " has no 'siblings' file list");
         }
         List<RepoFile> files = new ArrayList<>();
         for (JsonNode sibling : siblings) {
@@ -60,8 +62,11 @@ record RepoListing(String commit, List<RepoFile> files) {
             }
             JsonNode lfs = sibling.path("lfs");
             String lfsSha256 = lfs.isObject() ? textOrNull(lfs.path("sha256")) : null;
-            long size = sibling.path("size").isNumber() ? sibling.path("size").asLong()
-                    : lfs.isObject() && lfs.path("size").isNumber() ? lfs.path("size").asLong() : -1L;
+            long size = sibling.path("size").isNumber()
+                    ? sibling.path("size").asLong()
+                    : lfs.isObject() && lfs.path("size").isNumber()
+                            ? lfs.path("size").asLong()
+                            : -1L;
             String blobId = textOrNull(sibling.path("blobId"));
             files.add(new RepoFile(path, size, safeEtag(blobId), safeEtag(lfsSha256)));
         }

@@ -35,14 +35,19 @@ public final class Kernels {
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, double scale) {
         boolean gqa = q.getShape().get(1) != k.getShape().get(1);
         if (mask == null) {
-            String body = String.format(Locale.ROOT,
+            String body = String.format(
+                    Locale.ROOT,
                     "return torch.scaled_dot_product_attention(q, k, v, None, 0., False, scale=%s, enable_gqa=%s)",
-                    Double.toString(scale), gqa ? "True" : "False");
-            return kernel("attention_unmasked", List.of("q: Tensor", "k: Tensor", "v: Tensor"), body, q).call(q, k, v);
+                    Double.toString(scale),
+                    gqa ? "True" : "False");
+            return kernel("attention_unmasked", List.of("q: Tensor", "k: Tensor", "v: Tensor"), body, q)
+                    .call(q, k, v);
         }
-        String body = String.format(Locale.ROOT,
+        String body = String.format(
+                Locale.ROOT,
                 "return torch.scaled_dot_product_attention(q, k, v, mask, 0., False, scale=%s, enable_gqa=%s)",
-                Double.toString(scale), gqa ? "True" : "False");
+                Double.toString(scale),
+                gqa ? "True" : "False");
         return kernel("attention", List.of("q: Tensor", "k: Tensor", "v: Tensor", "mask: Tensor"), body, q)
                 .call(q, k, v, mask);
     }
@@ -58,13 +63,15 @@ public final class Kernels {
         if (x.getDataType() == type) {
             return x;
         }
-        String torchType = switch (type) {
-            case FLOAT32 -> "6";
-            case FLOAT16 -> "5";
-            case FLOAT64 -> "7";
-            default -> throw new IllegalArgumentException("cast: unsupported target dtype " + type);
-        };
-        return kernel("cast_" + type, List.of("x: Tensor"), "return torch.to(x, " + torchType + ")", x).call(x);
+        String torchType =
+                switch (type) {
+                    case FLOAT32 -> "6";
+                    case FLOAT16 -> "5";
+                    case FLOAT64 -> "7";
+                    default -> throw new IllegalArgumentException("cast: unsupported target dtype " + type);
+                };
+        return kernel("cast_" + type, List.of("x: Tensor"), "return torch.to(x, " + torchType + ")", x)
+                .call(x);
     }
 
     /**
@@ -102,8 +109,9 @@ public final class Kernels {
      * @return torch's {@code x.requires_grad}
      */
     public static boolean requiresGrad(NDArray x) {
-        try (NDArray flag = kernel("requires_grad", List.of("x: Tensor"),
-                "return torch.tensor(ops.prim.requires_grad(x))", x).call(x)) {
+        try (NDArray flag = kernel(
+                        "requires_grad", List.of("x: Tensor"), "return torch.tensor(ops.prim.requires_grad(x))", x)
+                .call(x)) {
             return flag.getBoolean();
         }
     }
@@ -131,8 +139,8 @@ public final class Kernels {
      * @param like a tensor on the target device
      * @return the kernel
      */
-    public static TorchScriptKernel kernel(String name, List<String> parameters, String returnType, String body,
-            NDArray like) {
+    public static TorchScriptKernel kernel(
+            String name, List<String> parameters, String returnType, String body, NDArray like) {
         Device device = like.getDevice();
         String key = device + "|" + parameters + "|" + returnType + "|" + body;
         TorchScriptKernel k = CACHE.get(key);
@@ -140,7 +148,8 @@ public final class Kernels {
             synchronized (CACHE) {
                 k = CACHE.get(key);
                 if (k == null) {
-                    NDManager m = MANAGERS.computeIfAbsent(device,
+                    NDManager m = MANAGERS.computeIfAbsent(
+                            device,
                             d -> NDManager.newBaseManager(d, DjlEngine.get().getEngineName()));
                     k = TorchScriptKernel.compile(name, parameters, returnType, body, m);
                     CACHE.put(key, k);

@@ -57,15 +57,18 @@ public final class TorchScriptKernel implements AutoCloseable {
      * @param parent the manager whose device the kernel runs on; the kernel's own manager is a child of it
      * @return the kernel
      */
-    public static TorchScriptKernel compile(String name, List<String> parameters, String returnType, String body,
-            NDManager parent) {
+    public static TorchScriptKernel compile(
+            String name, List<String> parameters, String returnType, String body, NDManager parent) {
         DjlEngine.get();
         StringBuilder code = new StringBuilder();
-        code.append("class ").append(CLASS_NAME).append("(Module):\n")
+        code.append("class ")
+                .append(CLASS_NAME)
+                .append("(Module):\n")
                 .append("  __parameters__ = []\n")
                 .append("  __buffers__ = []\n")
                 .append("  training : bool\n")
-                .append("  def forward(self: __torch__.").append(CLASS_NAME);
+                .append("  def forward(self: __torch__.")
+                .append(CLASS_NAME);
         for (String p : parameters) {
             code.append(",\n    ").append(p);
         }
@@ -76,8 +79,8 @@ public final class TorchScriptKernel implements AutoCloseable {
         byte[] archive = archive(code.toString());
         NDManager own = parent.newSubManager();
         try {
-            PtSymbolBlock block = JniUtils.loadModule(
-                    (PtNDManager) own, new ByteArrayInputStream(archive), true, false);
+            PtSymbolBlock block =
+                    JniUtils.loadModule((PtNDManager) own, new ByteArrayInputStream(archive), true, false);
             return new TorchScriptKernel(name, block, own);
         } catch (IOException | RuntimeException e) {
             own.close();

@@ -44,8 +44,9 @@ public final class CheckpointWeights implements WeightSource {
         }
         Shape found = new Shape(info.shape());
         if (!found.equals(expected)) {
-            throw new CheckpointException("checkpoint " + info.file() + ": tensor '" + name + "' has shape "
-                    + Arrays.toString(info.shape()) + " but config.json implies " + Arrays.toString(expected.getShape()));
+            throw new CheckpointException(
+                    "checkpoint " + info.file() + ": tensor '" + name + "' has shape " + Arrays.toString(info.shape())
+                            + " but config.json implies " + Arrays.toString(expected.getShape()));
         }
         used.add(name);
         return checkpoint.load(manager, name, dtype);

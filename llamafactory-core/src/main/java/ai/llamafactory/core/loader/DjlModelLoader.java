@@ -60,12 +60,14 @@ public final class DjlModelLoader implements ModelLoader {
         if (!Files.exists(folder.resolve("model.safetensors"))
                 && !Files.exists(folder.resolve("model.safetensors.index.json"))) {
             String hint = Files.exists(folder.resolve("pytorch_model.bin"))
-                    || Files.exists(folder.resolve("pytorch_model.bin.index.json"))
-                    ? " (only PyTorch pytorch_model.bin weights were found: save the model with safe_serialization=True)" : "";
+                            || Files.exists(folder.resolve("pytorch_model.bin.index.json"))
+                    ? " (only PyTorch pytorch_model.bin weights were found: save the model with safe_serialization=True)"
+                    : "";
             throw new CheckpointException("model folder " + folder
                     + ": neither model.safetensors nor model.safetensors.index.json found" + hint);
         }
-        NDManager manager = NDManager.newBaseManager(policy.device(), DjlEngine.get().getEngineName());
+        NDManager manager =
+                NDManager.newBaseManager(policy.device(), DjlEngine.get().getEngineName());
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(folder, "model")) {
             CheckpointWeights weights = new CheckpointWeights(checkpoint);
             CausalLm model = arch.build(config, weights, policy, manager);
@@ -74,11 +76,20 @@ public final class DjlModelLoader implements ModelLoader {
                     .filter(n -> !n.endsWith("rotary_emb.inv_freq"))
                     .toList();
             if (!unused.isEmpty()) {
-                LOG.warn("{}: {} checkpoint tensors are not used by {}: {}", folder, unused.size(),
-                        config.modelType(), unused.subList(0, Math.min(5, unused.size())));
+                LOG.warn(
+                        "{}: {} checkpoint tensors are not used by {}: {}",
+                        folder,
+                        unused.size(),
+                        config.modelType(),
+                        unused.subList(0, Math.min(5, unused.size())));
             }
-            LOG.info("loaded {} from {}: {} parameters on {} ({})", config, folder, model.parameterCount(),
-                    policy.device(), policy.computeType());
+            LOG.info(
+                    "loaded {} from {}: {} parameters on {} ({})",
+                    config,
+                    folder,
+                    model.parameterCount(),
+                    policy.device(),
+                    policy.computeType());
             return model;
         } catch (RuntimeException e) {
             manager.close();

@@ -27,8 +27,8 @@ public final class ModelFolders {
             return local.toAbsolutePath().normalize();
         }
         if (!HubClient.isValidRepoId(name)) {
-            throw new CheckpointException("model_name_or_path: '" + name
-                    + "' is neither a local folder nor a hub id of the form org/name");
+            throw new CheckpointException(
+                    "model_name_or_path: '" + name + "' is neither a local folder nor a hub id of the form org/name");
         }
         return HubClient.forModel(arguments).snapshot(name, arguments.revision(), HubFileFilters.modelFiles());
     }

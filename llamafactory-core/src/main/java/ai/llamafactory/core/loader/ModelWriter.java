@@ -49,19 +49,20 @@ public final class ModelWriter {
      * @param maxShardBytes largest shard size in bytes
      * @return the weight files written
      */
-    public static List<Path> save(Map<String, Param> weights, CausalLm model, Path folder, SafetensorsDtype stored,
-            long maxShardBytes) {
+    public static List<Path> save(
+            Map<String, Param> weights, CausalLm model, Path folder, SafetensorsDtype stored, long maxShardBytes) {
         if (!stored.isFloatingPoint()) {
             throw new IllegalArgumentException("weights must be stored as F32, F16 or BF16, not " + stored);
         }
         try {
             Files.createDirectories(folder);
             ObjectNode config = model.config().json();
-            String dtypeName = switch (stored) {
-                case F16 -> "float16";
-                case BF16 -> "bfloat16";
-                default -> "float32";
-            };
+            String dtypeName =
+                    switch (stored) {
+                        case F16 -> "float16";
+                        case BF16 -> "bfloat16";
+                        default -> "float32";
+                    };
             config.put("dtype", dtypeName);
             if (config.has("torch_dtype")) {
                 config.put("torch_dtype", dtypeName);

@@ -66,8 +66,14 @@ public final class CausalLmLoss {
      * @param targetCorrect whether the argmax predicted each target
      * @param backwardTarget a scalar to call backward on; null outside grad mode or when no target is valid
      */
-    public record Result(double loss, long validTokens, long correctTokens, float[] tokenNll, int[] targetRows,
-            boolean[] targetCorrect, NDArray backwardTarget) {
+    public record Result(
+            double loss,
+            long validTokens,
+            long correctTokens,
+            float[] tokenNll,
+            int[] targetRows,
+            boolean[] targetCorrect,
+            NDArray backwardTarget) {
 
         /**
          * Token accuracy per batch row, averaged over rows that have targets (LLaMA-Factory's compute_accuracy).
@@ -142,10 +148,12 @@ public final class CausalLmLoss {
         // The head may be computed from trainable tensors (an adapter on lm_head): then it is no leaf and only
         // torch's requires_grad tells.
         boolean needHeadGrad = DjlEngine.isGradMode() && (lmHead.hasGradient() || Kernels.requiresGrad(lmHead));
-        NDArray rowIndex = EngineArrays.of(step, rows.stream().mapToLong(Long::longValue).toArray());
+        NDArray rowIndex =
+                EngineArrays.of(step, rows.stream().mapToLong(Long::longValue).toArray());
         NDArray flat = hidden.reshape(b * t, h);
         NDArray selected = flat.get(rowIndex);
-        NDArray y = EngineArrays.of(step, targets.stream().mapToLong(Long::longValue).toArray());
+        NDArray y = EngineArrays.of(
+                step, targets.stream().mapToLong(Long::longValue).toArray());
         long chunkRows = Math.max(1, options.chunkElements() / vocab);
         float[] nll = new float[n];
         boolean[] hit = new boolean[n];
@@ -195,12 +203,18 @@ public final class CausalLmLoss {
                 target = target == null ? headTerm : target.add(headTerm);
             }
         }
-        return new Result(loss, n, correct, nll, batchRows.stream().mapToInt(Integer::intValue).toArray(), hit,
+        return new Result(
+                loss,
+                n,
+                correct,
+                nll,
+                batchRows.stream().mapToInt(Integer::intValue).toArray(),
+                hit,
                 target);
     }
 
-    private static ai.llamafactory.core.kernel.TorchScriptKernel chunkKernel(boolean headGrad, boolean dft,
-            NDArray like) {
+    private static ai.llamafactory.core.kernel.TorchScriptKernel chunkKernel(
+            boolean headGrad, boolean dft, NDArray like) {
         String body = "x = torch.log_softmax(torch.linear(h, w), -1, 6)\n"
                 + "yi = torch.unsqueeze(y, 1)\n"
                 + "nll = torch.neg(torch.squeeze(torch.gather(x, 1, yi), 1))\n"
@@ -211,9 +225,11 @@ public final class CausalLmLoss {
                 + "x = torch.mul_(x, torch.unsqueeze(c, 1))\n"
                 + "x = torch.to(x, ops.prim.dtype(w))\n"
                 + "dh = torch.matmul(x, w)\n"
-                + (headGrad ? "dw = torch.matmul(torch.t(x), h)\nreturn (nll, dh, pred, dw)" : "return (nll, dh, pred)");
+                + (headGrad
+                        ? "dw = torch.matmul(torch.t(x), h)\nreturn (nll, dh, pred, dw)"
+                        : "return (nll, dh, pred)");
         String ret = headGrad ? "Tuple[Tensor, Tensor, Tensor, Tensor]" : "Tuple[Tensor, Tensor, Tensor]";
-        return Kernels.kernel("causal_lm_loss", List.of("h: Tensor", "w: Tensor", "y: Tensor", "c: Tensor"), ret, body,
-                like);
+        return Kernels.kernel(
+                "causal_lm_loss", List.of("h: Tensor", "w: Tensor", "y: Tensor", "c: Tensor"), ret, body, like);
     }
 }

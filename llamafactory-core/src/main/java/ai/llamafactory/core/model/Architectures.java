@@ -19,8 +19,8 @@ public final class Architectures {
     public static Architecture forModelType(String modelType) {
         Architecture a = all().get(modelType);
         if (a == null) {
-            throw new InvalidConfigException("model_type '" + modelType + "' is not supported; supported: "
-                    + String.join(", ", all().keySet()));
+            throw new InvalidConfigException(
+                    "model_type '" + modelType + "' is not supported; supported: " + String.join(", ", all().keySet()));
         }
         return a;
     }

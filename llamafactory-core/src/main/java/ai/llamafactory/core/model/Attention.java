@@ -30,8 +30,15 @@ public abstract class Attention extends Module {
      * @param rotary the model's rotary embedding
      * @param qkNorm whether children {@code q_norm} and {@code k_norm} normalise each head
      */
-    protected Attention(int layerIndex, int numHeads, int numKvHeads, int headDim, double scale, int slidingWindow,
-            RotaryEmbedding rotary, boolean qkNorm) {
+    protected Attention(
+            int layerIndex,
+            int numHeads,
+            int numKvHeads,
+            int headDim,
+            double scale,
+            int slidingWindow,
+            RotaryEmbedding rotary,
+            boolean qkNorm) {
         this.layerIndex = layerIndex;
         this.numHeads = numHeads;
         this.numKvHeads = numKvHeads;

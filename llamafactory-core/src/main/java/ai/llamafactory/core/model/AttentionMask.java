@@ -36,8 +36,14 @@ public final class AttentionMask {
      * @return additive mask [B or 1, 1, T, S], or null when every key is visible to every query (a single query
      *     without padding and without a window shorter than S)
      */
-    public static NDArray build(NDManager manager, NDArray paddingMask, long batch, long queryLength, long keyLength,
-            int slidingWindow, DataType dtype) {
+    public static NDArray build(
+            NDManager manager,
+            NDArray paddingMask,
+            long batch,
+            long queryLength,
+            long keyLength,
+            int slidingWindow,
+            DataType dtype) {
         if (queryLength == 1) {
             return singleQuery(manager, paddingMask, keyLength, slidingWindow, dtype);
         }
@@ -77,8 +83,8 @@ public final class AttentionMask {
      *
      * @return [B or 1, 1, 1, S], or null when nothing is hidden
      */
-    private static NDArray singleQuery(NDManager manager, NDArray paddingMask, long keyLength, int slidingWindow,
-            DataType dtype) {
+    private static NDArray singleQuery(
+            NDManager manager, NDArray paddingMask, long keyLength, int slidingWindow, DataType dtype) {
         boolean windowHides = slidingWindow > 0 && keyLength > slidingWindow;
         if (paddingMask == null && !windowHides) {
             return null;
@@ -102,8 +108,8 @@ public final class AttentionMask {
                 allowed = allowed.logicalAnd(EngineArrays.withScalar(k, keyLength - slidingWindow, NDArray::gte));
             }
             // The query always sees itself (its own key is the last one), as in the general mask.
-            NDArray self = EngineArrays.withScalar(tmp.arange(0, keyLength, 1, DataType.INT64).reshape(1, keyLength),
-                    keyLength - 1, NDArray::eq);
+            NDArray self = EngineArrays.withScalar(
+                    tmp.arange(0, keyLength, 1, DataType.INT64).reshape(1, keyLength), keyLength - 1, NDArray::eq);
             allowed = allowed.logicalOr(self);
             NDArray additive = additive(allowed, dtype).expandDims(1).expandDims(1);
             additive.attach(manager);

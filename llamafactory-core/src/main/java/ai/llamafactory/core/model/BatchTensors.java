@@ -28,7 +28,9 @@ public record BatchTensors(ForwardInput input, NDArray labels, long targetTokens
         Shape shape = new Shape(b, t);
         NDArray ids = EngineArrays.of(manager, flatten(batch.inputIds(), b, t), shape);
         NDArray mask = EngineArrays.of(manager, flatten(batch.attentionMask(), b, t), shape);
-        NDArray pos = batch.positionIds() == null ? null : EngineArrays.of(manager, flatten(batch.positionIds(), b, t), shape);
+        NDArray pos = batch.positionIds() == null
+                ? null
+                : EngineArrays.of(manager, flatten(batch.positionIds(), b, t), shape);
         NDArray labels = EngineArrays.of(manager, flatten(batch.labels(), b, t), shape);
         return new BatchTensors(new ForwardInput(ids, mask, pos, null), labels, countTargets(batch.labels()));
     }

@@ -35,8 +35,13 @@ public class CausalLm extends Module implements AutoCloseable {
      * @param model the decoder stack
      * @param lmHead the output projection, or null when tied to the embeddings
      */
-    public CausalLm(ModelConfig config, ComputePolicy policy, NDManager manager, RotaryEmbedding rotary,
-            DecoderModel model, Linear lmHead) {
+    public CausalLm(
+            ModelConfig config,
+            ComputePolicy policy,
+            NDManager manager,
+            RotaryEmbedding rotary,
+            DecoderModel model,
+            Linear lmHead) {
         this.config = config;
         this.policy = policy;
         this.manager = manager;
@@ -126,8 +131,8 @@ public class CausalLm extends Module implements AutoCloseable {
         long past = input.cache() == null ? 0 : input.cache().length();
         long s = past + t;
         if (input.paddingMask() != null && input.paddingMask().getShape().get(1) != s) {
-            throw new IllegalArgumentException("attention mask covers " + input.paddingMask().getShape().get(1)
-                    + " positions, expected past + new = " + s);
+            throw new IllegalArgumentException("attention mask covers "
+                    + input.paddingMask().getShape().get(1) + " positions, expected past + new = " + s);
         }
         int maxPosition;
         if (input.positionIds() == null) {
@@ -136,8 +141,8 @@ public class CausalLm extends Module implements AutoCloseable {
             maxPosition = (int) input.positionIds().max().getLong() + 1;
         }
         NDArray[] cosSin = rotary.cosSin(input.positionIds(), (int) past, (int) t, maxPosition, step);
-        LayerContext ctx = new LayerContext(step, input.paddingMask(), b, t, s, policy.computeType(), cosSin,
-                input.cache());
+        LayerContext ctx =
+                new LayerContext(step, input.paddingMask(), b, t, s, policy.computeType(), cosSin, input.cache());
         NDArray h = embeddingTransform.apply(decoder().embed(ids));
         return decoder().forwardLayers(h, ctx);
     }
@@ -149,7 +154,8 @@ public class CausalLm extends Module implements AutoCloseable {
      * @return [B, T, vocab]
      */
     public NDArray logits(NDArray hidden) {
-        return ai.djl.nn.core.Linear.linear(hidden, lmHeadWeight(hidden.getManager())).singletonOrThrow();
+        return ai.djl.nn.core.Linear.linear(hidden, lmHeadWeight(hidden.getManager()))
+                .singletonOrThrow();
     }
 
     /** @return the number of parameter elements */
@@ -159,7 +165,10 @@ public class CausalLm extends Module implements AutoCloseable {
 
     /** @return the number of trainable parameter elements */
     public long trainableParameterCount() {
-        return namedParams().values().stream().filter(Param::isTrainable).mapToLong(Param::size).sum();
+        return namedParams().values().stream()
+                .filter(Param::isTrainable)
+                .mapToLong(Param::size)
+                .sum();
     }
 
     /**

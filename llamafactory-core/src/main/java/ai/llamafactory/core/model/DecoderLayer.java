@@ -29,10 +29,11 @@ public class DecoderLayer extends Module {
      * @return [B, T, hidden]
      */
     public NDArray forward(NDArray x, LayerContext ctx) {
-        NDArray attn = ((Attention) child("self_attn")).forward(((UnaryModule) child("input_layernorm")).forward(x),
-                ctx);
+        NDArray attn =
+                ((Attention) child("self_attn")).forward(((UnaryModule) child("input_layernorm")).forward(x), ctx);
         NDArray h = x.add(attn);
-        NDArray mlp = ((UnaryModule) child("mlp")).forward(((UnaryModule) child("post_attention_layernorm")).forward(h));
+        NDArray mlp =
+                ((UnaryModule) child("mlp")).forward(((UnaryModule) child("post_attention_layernorm")).forward(h));
         return h.add(mlp);
     }
 }

@@ -20,8 +20,8 @@ public record ForwardInput(NDArray inputIds, NDArray paddingMask, NDArray positi
             throw new IllegalArgumentException("input_ids must be [batch, seq], got " + inputIds.getShape());
         }
         if (positionIds != null && !positionIds.getShape().equals(inputIds.getShape())) {
-            throw new IllegalArgumentException("position_ids " + positionIds.getShape() + " must match input_ids "
-                    + inputIds.getShape());
+            throw new IllegalArgumentException(
+                    "position_ids " + positionIds.getShape() + " must match input_ids " + inputIds.getShape());
         }
     }
 

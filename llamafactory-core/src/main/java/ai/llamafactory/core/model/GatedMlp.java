@@ -41,7 +41,11 @@ public class GatedMlp extends Module implements UnaryModule {
      * @return the product
      */
     public static NDArray gatedActivation(NDArray gate, NDArray up, Activation activation) {
-        return Kernels.kernel("gated_" + activation, List.of("g: Tensor", "u: Tensor"),
-                "return torch.mul(" + activation.torchScript() + ", u)", gate).call(gate, up);
+        return Kernels.kernel(
+                        "gated_" + activation,
+                        List.of("g: Tensor", "u: Tensor"),
+                        "return torch.mul(" + activation.torchScript() + ", u)",
+                        gate)
+                .call(gate, up);
     }
 }

@@ -22,8 +22,15 @@ public final class LayerContext {
     private final Map<Integer, NDArray> masks = new HashMap<>();
     private final Map<Integer, Boolean> built = new HashMap<>();
 
-    LayerContext(NDManager manager, NDArray paddingMask, long batch, long queryLength, long keyLength, DataType dtype,
-            NDArray[] cosSin, KvCache cache) {
+    LayerContext(
+            NDManager manager,
+            NDArray paddingMask,
+            long batch,
+            long queryLength,
+            long keyLength,
+            DataType dtype,
+            NDArray[] cosSin,
+            KvCache cache) {
         this.manager = manager;
         this.paddingMask = paddingMask;
         this.batch = batch;

@@ -36,8 +36,8 @@ public final class RotaryEmbedding implements AutoCloseable {
      * @param manager owner of the cached tables (the model's manager)
      * @param dtype dtype of the tables (the compute dtype)
      */
-    public RotaryEmbedding(RopeParameters rope, int headDim, int maxPositionEmbeddings, NDManager manager,
-            DataType dtype) {
+    public RotaryEmbedding(
+            RopeParameters rope, int headDim, int maxPositionEmbeddings, NDManager manager, DataType dtype) {
         this.rope = rope;
         int rd = (int) (headDim * rope.partialRotaryFactor());
         this.rotaryDim = rd - (rd % 2);
@@ -80,15 +80,15 @@ public final class RotaryEmbedding implements AutoCloseable {
             case LONGROPE -> {
                 List<Double> ext = seqLen > originalMax() ? rope.longFactor() : rope.shortFactor();
                 if (ext.size() != half) {
-                    throw new IllegalStateException("longrope: factor list has " + ext.size() + " entries, expected "
-                            + half);
+                    throw new IllegalStateException(
+                            "longrope: factor list has " + ext.size() + " entries, expected " + half);
                 }
                 for (int i = 0; i < half; i++) {
                     float exponent = (float) (2 * i) / rotaryDim;
                     inv[i] = (float) (1.0 / (ext.get(i).floatValue() * (float) Math.pow(base, exponent)));
                 }
             }
-            default -> { }
+            default -> {}
         }
         return inv;
     }
@@ -182,8 +182,8 @@ public final class RotaryEmbedding implements AutoCloseable {
      * @param target manager the returned views attach to (the step's manager)
      * @return {cos, sin}, each [1 or B, 1, T, rotaryDim]
      */
-    public synchronized NDArray[] cosSin(NDArray positionIds, int offset, int length, int maxPosition,
-            NDManager target) {
+    public synchronized NDArray[] cosSin(
+            NDArray positionIds, int offset, int length, int maxPosition, NDManager target) {
         float[] inv = inverseFrequencies(maxPosition);
         int needed = Math.max(maxPosition, offset + length);
         if (cosTable == null || needed > tableLength || !java.util.Arrays.equals(inv, tableInvFreq)) {
@@ -196,7 +196,9 @@ public final class RotaryEmbedding implements AutoCloseable {
             sin = sinTable.get(new NDIndex("{}:{}", offset, offset + length));
             cos.attach(target);
             sin.attach(target);
-            return new NDArray[] {cos.expandDims(0).expandDims(0), sin.expandDims(0).expandDims(0)};
+            return new NDArray[] {
+                cos.expandDims(0).expandDims(0), sin.expandDims(0).expandDims(0)
+            };
         }
         NDArray flat = positionIds.reshape(-1);
         cos = cosTable.get(flat);

@@ -23,9 +23,20 @@ public class SeparateQkvAttention extends Attention {
      * @param qNorm per-head q norm (Qwen3), or null
      * @param kNorm per-head k norm (Qwen3), or null
      */
-    public SeparateQkvAttention(int layerIndex, int numHeads, int numKvHeads, int headDim, double scale,
-            int slidingWindow, RotaryEmbedding rotary, Linear qProj, Linear kProj, Linear vProj, Linear oProj,
-            RmsNorm qNorm, RmsNorm kNorm) {
+    public SeparateQkvAttention(
+            int layerIndex,
+            int numHeads,
+            int numKvHeads,
+            int headDim,
+            double scale,
+            int slidingWindow,
+            RotaryEmbedding rotary,
+            Linear qProj,
+            Linear kProj,
+            Linear vProj,
+            Linear oProj,
+            RmsNorm qNorm,
+            RmsNorm kNorm) {
         super(layerIndex, numHeads, numKvHeads, headDim, scale, slidingWindow, rotary, qNorm != null);
         addChild("q_proj", qProj);
         addChild("k_proj", kProj);

@@ -80,8 +80,8 @@ public abstract class StandardDecoderArchitecture implements Architecture {
     @Override
     public CausalLm build(ModelConfig config, WeightSource weights, ComputePolicy policy, NDManager manager) {
         Loader l = new Loader(weights, policy.computeType(), manager);
-        RotaryEmbedding rotary = new RotaryEmbedding(config.rope(), config.headDim(), config.maxPositionEmbeddings(),
-                manager, policy.computeType());
+        RotaryEmbedding rotary = new RotaryEmbedding(
+                config.rope(), config.headDim(), config.maxPositionEmbeddings(), manager, policy.computeType());
         Embedding embed = new Embedding(l.load("model.embed_tokens.weight", config.vocabSize(), config.hiddenSize()));
         List<DecoderLayer> layers = new ArrayList<>();
         for (int i = 0; i < config.numLayers(); i++) {
@@ -140,8 +140,20 @@ public abstract class StandardDecoderArchitecture implements Architecture {
             qNorm = new RmsNorm(l.load(prefix + ".q_norm.weight", d), config.rmsNormEps(), normUnitOffset());
             kNorm = new RmsNorm(l.load(prefix + ".k_norm.weight", d), config.rmsNormEps(), normUnitOffset());
         }
-        return new SeparateQkvAttention(layer, h, kv, d, attentionScale(config), config.slidingWindow(layer).orElse(0),
-                rotary, q, k, v, o, qNorm, kNorm);
+        return new SeparateQkvAttention(
+                layer,
+                h,
+                kv,
+                d,
+                attentionScale(config),
+                config.slidingWindow(layer).orElse(0),
+                rotary,
+                q,
+                k,
+                v,
+                o,
+                qNorm,
+                kNorm);
     }
 
     /**
@@ -156,9 +168,11 @@ public abstract class StandardDecoderArchitecture implements Architecture {
         int hidden = config.hiddenSize();
         int inter = config.intermediateSize();
         boolean bias = config.mlpBias();
-        return new GatedMlp(l.linear(prefix + ".gate_proj", inter, hidden, bias),
+        return new GatedMlp(
+                l.linear(prefix + ".gate_proj", inter, hidden, bias),
                 l.linear(prefix + ".up_proj", inter, hidden, bias),
-                l.linear(prefix + ".down_proj", hidden, inter, bias), activation(config));
+                l.linear(prefix + ".down_proj", hidden, inter, bias),
+                activation(config));
     }
 
     /** Loads tensors with the expected shapes into the model's manager and dtype. */

@@ -45,6 +45,7 @@ public class Embedding extends Module implements WeightedModule {
      */
     @Override
     public NDArray forward(NDArray ids) {
-        return ai.djl.nn.core.Embedding.embedding(ids, weight.array(), SparseFormat.DENSE).singletonOrThrow();
+        return ai.djl.nn.core.Embedding.embedding(ids, weight.array(), SparseFormat.DENSE)
+                .singletonOrThrow();
     }
 }

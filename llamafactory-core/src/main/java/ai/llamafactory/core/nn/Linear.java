@@ -62,6 +62,7 @@ public class Linear extends Module implements WeightedModule {
 
     @Override
     public NDArray forward(NDArray x) {
-        return ai.djl.nn.core.Linear.linear(x, weight.array(), bias == null ? null : bias.array()).singletonOrThrow();
+        return ai.djl.nn.core.Linear.linear(x, weight.array(), bias == null ? null : bias.array())
+                .singletonOrThrow();
     }
 }

@@ -25,7 +25,8 @@ public abstract class Module {
      */
     protected final Param addParam(Param param) {
         if (params.putIfAbsent(param.name(), param) != null || children.containsKey(param.name())) {
-            throw new IllegalArgumentException("duplicate name '" + param.name() + "' in " + getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "duplicate name '" + param.name() + "' in " + getClass().getSimpleName());
         }
         return param;
     }
@@ -41,7 +42,8 @@ public abstract class Module {
     protected final <M extends Module> M addChild(String name, M child) {
         Objects.requireNonNull(child, "child");
         if (children.putIfAbsent(name, child) != null || params.containsKey(name)) {
-            throw new IllegalArgumentException("duplicate name '" + name + "' in " + getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "duplicate name '" + name + "' in " + getClass().getSimpleName());
         }
         return child;
     }
@@ -67,8 +69,8 @@ public abstract class Module {
     public final Module child(String name) {
         Module m = children.get(name);
         if (m == null) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + " has no child '" + name + "'; children: "
-                    + children.keySet());
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + " has no child '" + name + "'; children: " + children.keySet());
         }
         return m;
     }
@@ -81,8 +83,8 @@ public abstract class Module {
     public final Param param(String name) {
         Param p = params.get(name);
         if (p == null) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + " has no parameter '" + name
-                    + "'; parameters: " + params.keySet());
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + " has no parameter '" + name + "'; parameters: " + params.keySet());
         }
         return p;
     }

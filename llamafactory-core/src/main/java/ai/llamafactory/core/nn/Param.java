@@ -42,8 +42,8 @@ public final class Param {
     public void set(NDArray value) {
         Objects.requireNonNull(value, "value");
         if (!value.getShape().equals(array.getShape())) {
-            throw new IllegalArgumentException("parameter '" + name + "': shape " + value.getShape()
-                    + " does not match " + array.getShape());
+            throw new IllegalArgumentException(
+                    "parameter '" + name + "': shape " + value.getShape() + " does not match " + array.getShape());
         }
         if (value != array) {
             NDArray old = array;

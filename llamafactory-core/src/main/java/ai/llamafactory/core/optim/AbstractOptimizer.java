@@ -65,8 +65,8 @@ public abstract class AbstractOptimizer implements Optimizer {
                 String name = e.getKey();
                 NDArray array = e.getValue();
                 if (!(array instanceof PtNDArray pt)) {
-                    throw new IllegalArgumentException("parameter '" + name + "' is a " + array.getClass().getName()
-                            + "; the optimizers need PyTorch engine arrays");
+                    throw new IllegalArgumentException("parameter '" + name + "' is a "
+                            + array.getClass().getName() + "; the optimizers need PyTorch engine arrays");
                 }
                 if (!array.hasGradient()) {
                     throw new IllegalArgumentException("parameter '" + name + "' does not require a gradient; "
@@ -77,8 +77,8 @@ public abstract class AbstractOptimizer implements Optimizer {
                 }
                 String other = seen.put(array, name);
                 if (other != null) {
-                    throw new IllegalArgumentException("parameters '" + other + "' and '" + name
-                            + "' are the same array");
+                    throw new IllegalArgumentException(
+                            "parameters '" + other + "' and '" + name + "' are the same array");
                 }
                 if (dev == null) {
                     dev = array.getDevice();
@@ -139,16 +139,19 @@ public abstract class AbstractOptimizer implements Optimizer {
                 grad.attach(scratch);
                 String phase = "update";
                 try {
-                    NDArray g = grad.getDataType() == DataType.FLOAT32 ? grad
+                    NDArray g = grad.getDataType() == DataType.FLOAT32
+                            ? grad
                             : ctx.temp(grad.toType(DataType.FLOAT32, false));
                     p.step++;
                     update(p, g, p.group.effectiveLr(baseLr), p.group.weightDecay(), ctx);
                     phase = "gradient zeroing";
                     JniUtils.zeroGrad(p.param);
                 } catch (RuntimeException e) {
-                    throw new TrainingException(type.key() + ": " + phase + " failed for parameter '" + p.name
-                            + "' (shape " + p.param.getShape() + ", " + p.param.getDataType() + "): "
-                            + e.getMessage(), e);
+                    throw new TrainingException(
+                            type.key() + ": " + phase + " failed for parameter '" + p.name
+                                    + "' (shape " + p.param.getShape() + ", " + p.param.getDataType() + "): "
+                                    + e.getMessage(),
+                            e);
                 }
             }
         } finally {
@@ -231,16 +234,17 @@ public abstract class AbstractOptimizer implements Optimizer {
     public final void loadState(OptimizerState state) {
         checkOpen();
         if (state.type() != type) {
-            throw new CheckpointException("optimizer state was written by '" + state.type().key()
-                    + "' but this optimizer is '" + type.key() + "'");
+            throw new CheckpointException("optimizer state was written by '"
+                    + state.type().key() + "' but this optimizer is '" + type.key() + "'");
         }
         for (String name : state.steps().keySet()) {
             if (!byName.containsKey(name)) {
-                throw new CheckpointException("optimizer state: steps names parameter '" + name
-                        + "', which this optimizer does not train");
+                throw new CheckpointException(
+                        "optimizer state: steps names parameter '" + name + "', which this optimizer does not train");
             }
         }
-        for (Map.Entry<String, ? extends Map<String, NDArray>> e : state.tensors().entrySet()) {
+        for (Map.Entry<String, ? extends Map<String, NDArray>> e :
+                state.tensors().entrySet()) {
             ParamEntry p = byName.get(e.getKey());
             if (p == null) {
                 throw new CheckpointException("optimizer state: tensor for parameter '" + e.getKey()
@@ -248,24 +252,27 @@ public abstract class AbstractOptimizer implements Optimizer {
             }
             Long steps = state.steps().get(e.getKey());
             if (steps == null || steps == 0) {
-                throw new CheckpointException("optimizer state: parameter '" + e.getKey()
-                        + "' has state tensors but no step count > 0");
+                throw new CheckpointException(
+                        "optimizer state: parameter '" + e.getKey() + "' has state tensors but no step count > 0");
             }
             Map<String, Shape> allowed = slotShapes(p.param.getShape());
             for (Map.Entry<String, NDArray> s : e.getValue().entrySet()) {
                 Shape expected = allowed.get(s.getKey());
                 if (expected == null) {
-                    throw new CheckpointException("optimizer state: '" + OptimizerState.tensorKey(e.getKey(),
-                            s.getKey()) + "' is not a " + type.key() + " state slot; expected one of "
-                            + allowed.keySet());
+                    throw new CheckpointException(
+                            "optimizer state: '" + OptimizerState.tensorKey(e.getKey(), s.getKey()) + "' is not a "
+                                    + type.key() + " state slot; expected one of "
+                                    + allowed.keySet());
                 }
                 if (!expected.equals(s.getValue().getShape())) {
-                    throw new CheckpointException("optimizer state: '" + OptimizerState.tensorKey(e.getKey(),
-                            s.getKey()) + "' has shape " + s.getValue().getShape() + ", expected " + expected);
+                    throw new CheckpointException(
+                            "optimizer state: '" + OptimizerState.tensorKey(e.getKey(), s.getKey()) + "' has shape "
+                                    + s.getValue().getShape() + ", expected " + expected);
                 }
                 if (!s.getValue().getDataType().isFloating()) {
-                    throw new CheckpointException("optimizer state: '" + OptimizerState.tensorKey(e.getKey(),
-                            s.getKey()) + "' has dtype " + s.getValue().getDataType() + ", expected a float type");
+                    throw new CheckpointException(
+                            "optimizer state: '" + OptimizerState.tensorKey(e.getKey(), s.getKey()) + "' has dtype "
+                                    + s.getValue().getDataType() + ", expected a float type");
                 }
             }
         }

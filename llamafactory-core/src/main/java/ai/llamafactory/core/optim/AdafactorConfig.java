@@ -31,12 +31,12 @@ public final class AdafactorConfig {
             throw new InvalidConfigException("adafactor eps[1]: must be finite and >= 0, got " + b.eps2);
         }
         if (!(b.clipThreshold > 0) || Double.isInfinite(b.clipThreshold)) {
-            throw new InvalidConfigException("adafactor clip_threshold: must be finite and > 0, got "
-                    + b.clipThreshold);
+            throw new InvalidConfigException(
+                    "adafactor clip_threshold: must be finite and > 0, got " + b.clipThreshold);
         }
         if (!(b.decayRate < 0)) {
-            throw new InvalidConfigException("adafactor decay_rate: must be < 0 (beta2_t = 1 - t^decay_rate), got "
-                    + b.decayRate);
+            throw new InvalidConfigException(
+                    "adafactor decay_rate: must be < 0 (beta2_t = 1 - t^decay_rate), got " + b.decayRate);
         }
         if (b.beta1 != null && !(b.beta1 >= 0 && b.beta1 < 1)) {
             throw new InvalidConfigException("adafactor beta1: must be in [0, 1) or unset, got " + b.beta1);

@@ -86,14 +86,15 @@ public final class GradientClipping {
                 }
                 g.attach(scratch);
                 grads.add(g);
-                NDArray g32 = g.getDataType() == DataType.FLOAT32 ? g : attach(g.toType(DataType.FLOAT32, false),
-                        scratch);
+                NDArray g32 =
+                        g.getDataType() == DataType.FLOAT32 ? g : attach(g.toType(DataType.FLOAT32, false), scratch);
                 norms.add(attach(g32.norm(), scratch));
             }
             if (grads.isEmpty()) {
                 return 0.0;
             }
-            NDArray total = norms.size() == 1 ? norms.get(0)
+            NDArray total = norms.size() == 1
+                    ? norms.get(0)
                     : attach(attach(NDArrays.stack(norms), scratch).norm(), scratch);
             float totalNorm = total.getFloat();
             if (Double.isNaN(maxNorm) || !Float.isFinite(totalNorm)) {

@@ -60,11 +60,12 @@ public final class LrSchedule {
                     + "cosine_with_min_lr, warmup_stable_decay");
         }
         this.learningRate = b.learningRate;
-        boolean needsTotal = switch (type) {
-            case CONSTANT, CONSTANT_WITH_WARMUP, INVERSE_SQRT -> false;
-            case WARMUP_STABLE_DECAY -> b.numStableSteps == null || b.numDecaySteps == null;
-            default -> true;
-        };
+        boolean needsTotal =
+                switch (type) {
+                    case CONSTANT, CONSTANT_WITH_WARMUP, INVERSE_SQRT -> false;
+                    case WARMUP_STABLE_DECAY -> b.numStableSteps == null || b.numDecaySteps == null;
+                    default -> true;
+                };
         if (b.totalSteps != null && b.totalSteps < 0) {
             throw new InvalidConfigException("num_training_steps: must be >= 0, got " + b.totalSteps);
         }
@@ -82,8 +83,8 @@ public final class LrSchedule {
         this.lrEnd = b.lrEnd != null ? b.lrEnd : 1e-7;
         if (type == LrSchedulerType.POLYNOMIAL) {
             if (!(learningRate > lrEnd)) {
-                throw new InvalidConfigException("lr_end (" + lrEnd + ") must be smaller than the initial lr ("
-                        + learningRate + ")");
+                throw new InvalidConfigException(
+                        "lr_end (" + lrEnd + ") must be smaller than the initial lr (" + learningRate + ")");
             }
             if (totalSteps <= warmupSteps) {
                 throw new InvalidConfigException("polynomial schedule: num_training_steps (" + totalSteps
@@ -95,8 +96,8 @@ public final class LrSchedule {
                 throw new InvalidConfigException("cosine_with_min_lr: set only one of min_lr or min_lr_rate");
             }
             if (b.minLr == null && b.minLrRate == null) {
-                throw new InvalidConfigException("cosine_with_min_lr: one of min_lr or min_lr_rate must be set in "
-                        + "lr_scheduler_kwargs");
+                throw new InvalidConfigException(
+                        "cosine_with_min_lr: one of min_lr or min_lr_rate must be set in " + "lr_scheduler_kwargs");
             }
             this.minLrRate = b.minLr != null ? b.minLr / learningRate : b.minLrRate;
         } else {
@@ -153,8 +154,8 @@ public final class LrSchedule {
             return 0;
         }
         if (totalSteps == null) {
-            throw new InvalidConfigException("warmup_ratio " + warmupRatio
-                    + " needs the number of training steps to be known");
+            throw new InvalidConfigException(
+                    "warmup_ratio " + warmupRatio + " needs the number of training steps to be known");
         }
         return (long) Math.ceil(totalSteps * warmupRatio);
     }
@@ -267,11 +268,12 @@ public final class LrSchedule {
     private double warmupStableDecay(long step) {
         if (step < warmupSteps) {
             double p = (double) step / Math.max(1, warmupSteps);
-            double factor = switch (warmupCurve) {
-                case LINEAR -> p;
-                case COSINE -> 0.5 * (1.0 - Math.cos(Math.PI * p));
-                case ONE_MINUS_SQRT -> 1.0 - Math.sqrt(1.0 - p);
-            };
+            double factor =
+                    switch (warmupCurve) {
+                        case LINEAR -> p;
+                        case COSINE -> 0.5 * (1.0 - Math.cos(Math.PI * p));
+                        case ONE_MINUS_SQRT -> 1.0 - Math.sqrt(1.0 - p);
+                    };
             return Math.max(0.0, factor * (1.0 - minLrRatio) + minLrRatio);
         }
         if (step < warmupSteps + numStableSteps) {
@@ -279,11 +281,12 @@ public final class LrSchedule {
         }
         if (step < warmupSteps + numStableSteps + numDecaySteps) {
             double p = (double) (step - warmupSteps - numStableSteps) / Math.max(1, numDecaySteps);
-            double factor = switch (decayCurve) {
-                case LINEAR -> 1.0 - p;
-                case COSINE -> 0.5 * (1.0 + Math.cos(Math.PI * numCycles * 2.0 * p));
-                case ONE_MINUS_SQRT -> 1.0 - Math.sqrt(p);
-            };
+            double factor =
+                    switch (decayCurve) {
+                        case LINEAR -> 1.0 - p;
+                        case COSINE -> 0.5 * (1.0 + Math.cos(Math.PI * numCycles * 2.0 * p));
+                        case ONE_MINUS_SQRT -> 1.0 - Math.sqrt(p);
+                    };
             return Math.max(0.0, factor * (1.0 - minLrRatio) + minLrRatio);
         }
         return minLrRatio;
@@ -441,10 +444,10 @@ public final class LrSchedule {
                     case "num_stable_steps" -> numStableSteps((long) number(k, v));
                     case "num_decay_steps" -> numDecaySteps((long) number(k, v));
                     case "min_lr_ratio" -> minLrRatio(number(k, v));
-                    case "warmup_type" -> warmupCurve(WsdCurve.fromKey("lr_scheduler_kwargs.warmup_type",
-                            String.valueOf(v)));
-                    case "decay_type" -> decayCurve(WsdCurve.fromKey("lr_scheduler_kwargs.decay_type",
-                            String.valueOf(v)));
+                    case "warmup_type" -> warmupCurve(
+                            WsdCurve.fromKey("lr_scheduler_kwargs.warmup_type", String.valueOf(v)));
+                    case "decay_type" -> decayCurve(
+                            WsdCurve.fromKey("lr_scheduler_kwargs.decay_type", String.valueOf(v)));
                     default -> throw new InvalidConfigException("lr_scheduler_kwargs: unknown option '" + k
                             + "' for lr_scheduler_type " + type.key() + "; known: num_cycles, power, lr_end, min_lr, "
                             + "min_lr_rate, timescale, num_stable_steps, num_decay_steps, min_lr_ratio, warmup_type, "
@@ -461,8 +464,8 @@ public final class LrSchedule {
             try {
                 return Double.parseDouble(String.valueOf(value).trim());
             } catch (NumberFormatException e) {
-                throw new InvalidConfigException("lr_scheduler_kwargs: " + key + " must be a number, got '" + value
-                        + "'");
+                throw new InvalidConfigException(
+                        "lr_scheduler_kwargs: " + key + " must be a number, got '" + value + "'");
             }
         }
 

@@ -52,8 +52,8 @@ public final class OptimizerState {
      * @param steps step count per parameter name
      * @param tensors per parameter name, the state tensors by slot name
      */
-    public OptimizerState(OptimizerType type, Map<String, Long> steps,
-            Map<String, ? extends Map<String, NDArray>> tensors) {
+    public OptimizerState(
+            OptimizerType type, Map<String, Long> steps, Map<String, ? extends Map<String, NDArray>> tensors) {
         this.type = Objects.requireNonNull(type, "type");
         this.steps = ImmutableMap.copyOf(steps);
         ImmutableMap.Builder<String, ImmutableMap<String, NDArray>> b = ImmutableMap.builder();
@@ -159,8 +159,8 @@ public final class OptimizerState {
         for (Iterator<Map.Entry<String, JsonNode>> it = stepNode.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().canConvertToLong() || e.getValue().asLong() < 0) {
-                throw new CheckpointException(metaFile + ": steps." + e.getKey() + " must be a count >= 0, got "
-                        + e.getValue());
+                throw new CheckpointException(
+                        metaFile + ": steps." + e.getKey() + " must be a count >= 0, got " + e.getValue());
             }
             steps.put(e.getKey(), e.getValue().asLong());
         }
@@ -174,8 +174,8 @@ public final class OptimizerState {
             for (String key : file.names()) {
                 int sep = key.lastIndexOf(SLOT_SEPARATOR);
                 if (sep <= 0 || sep == key.length() - 1) {
-                    throw new CheckpointException(tensorFile + ": tensor '" + key
-                            + "' is not named '<parameter name>:<slot>'");
+                    throw new CheckpointException(
+                            tensorFile + ": tensor '" + key + "' is not named '<parameter name>:<slot>'");
                 }
                 tensors.computeIfAbsent(key.substring(0, sep), k -> new LinkedHashMap<>())
                         .put(key.substring(sep + 1), file.load(manager, key));

@@ -125,8 +125,7 @@ public final class ParamGroup {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(array, () -> "array of parameter " + name);
             if (params.putIfAbsent(name, array) != null) {
-                throw new IllegalArgumentException("param group '" + label + "': parameter '" + name
-                        + "' added twice");
+                throw new IllegalArgumentException("param group '" + label + "': parameter '" + name + "' added twice");
             }
             return this;
         }
@@ -151,8 +150,8 @@ public final class ParamGroup {
          */
         public Builder lrMultiplier(double multiplier) {
             if (!(multiplier >= 0) || Double.isInfinite(multiplier)) {
-                throw new InvalidConfigException("param group '" + label + "': lr multiplier must be finite and "
-                        + ">= 0, got " + multiplier);
+                throw new InvalidConfigException(
+                        "param group '" + label + "': lr multiplier must be finite and " + ">= 0, got " + multiplier);
             }
             this.lrMultiplier = multiplier;
             this.absoluteLr = null;
@@ -168,8 +167,7 @@ public final class ParamGroup {
          */
         public Builder absoluteLr(double lr) {
             if (!(lr >= 0) || Double.isInfinite(lr)) {
-                throw new InvalidConfigException("param group '" + label + "': lr must be finite and >= 0, got "
-                        + lr);
+                throw new InvalidConfigException("param group '" + label + "': lr must be finite and >= 0, got " + lr);
             }
             this.absoluteLr = lr;
             return this;
@@ -184,8 +182,8 @@ public final class ParamGroup {
          */
         public Builder weightDecay(double decay) {
             if (!(decay >= 0) || Double.isInfinite(decay)) {
-                throw new InvalidConfigException("param group '" + label + "': weight_decay must be finite and "
-                        + ">= 0, got " + decay);
+                throw new InvalidConfigException(
+                        "param group '" + label + "': weight_decay must be finite and " + ">= 0, got " + decay);
             }
             this.weightDecay = decay;
             return this;

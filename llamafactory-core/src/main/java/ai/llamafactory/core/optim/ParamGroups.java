@@ -99,8 +99,12 @@ public final class ParamGroups {
      * @return the {@value #LORA_A}, {@value #LORA_B}, {@value #LORA_B_NO_DECAY} and {@value #EMBEDDING} groups
      * @throws InvalidConfigException if a rate is not positive and finite or the weight decay is negative
      */
-    public static List<ParamGroup> loraPlus(Map<String, ? extends NDArray> trainable, double learningRate,
-            double weightDecay, double loraPlusLrRatio, double loraPlusLrEmbedding) {
+    public static List<ParamGroup> loraPlus(
+            Map<String, ? extends NDArray> trainable,
+            double learningRate,
+            double weightDecay,
+            double loraPlusLrRatio,
+            double loraPlusLrEmbedding) {
         requirePositive("loraplus_lr_ratio", loraPlusLrRatio);
         requirePositive("loraplus_lr_embedding", loraPlusLrEmbedding);
         Map<String, NDArray> loraA = new LinkedHashMap<>();
@@ -118,12 +122,24 @@ public final class ParamGroups {
         });
         List<ParamGroup> groups = new ArrayList<>(4);
         addIfNotEmpty(groups, ParamGroup.builder(LORA_A).params(loraA).weightDecay(weightDecay));
-        addIfNotEmpty(groups, ParamGroup.builder(LORA_B).params(loraB).weightDecay(weightDecay)
-                .lrMultiplier(loraPlusLrRatio));
-        addIfNotEmpty(groups, ParamGroup.builder(LORA_B_NO_DECAY).params(loraBNoDecay).weightDecay(0.0)
-                .lrMultiplier(loraPlusLrRatio));
-        addIfNotEmpty(groups, ParamGroup.builder(EMBEDDING).params(embedding).weightDecay(weightDecay)
-                .lrMultiplier(learningRate > 0 ? loraPlusLrEmbedding / learningRate : 0.0));
+        addIfNotEmpty(
+                groups,
+                ParamGroup.builder(LORA_B)
+                        .params(loraB)
+                        .weightDecay(weightDecay)
+                        .lrMultiplier(loraPlusLrRatio));
+        addIfNotEmpty(
+                groups,
+                ParamGroup.builder(LORA_B_NO_DECAY)
+                        .params(loraBNoDecay)
+                        .weightDecay(0.0)
+                        .lrMultiplier(loraPlusLrRatio));
+        addIfNotEmpty(
+                groups,
+                ParamGroup.builder(EMBEDDING)
+                        .params(embedding)
+                        .weightDecay(weightDecay)
+                        .lrMultiplier(learningRate > 0 ? loraPlusLrEmbedding / learningRate : 0.0));
         return groups;
     }
 

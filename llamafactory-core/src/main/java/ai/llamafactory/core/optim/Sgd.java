@@ -1,8 +1,8 @@
 package ai.llamafactory.core.optim;
 
-import ai.llamafactory.api.config.OptimizerType;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.llamafactory.api.config.OptimizerType;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -28,8 +28,8 @@ public record SgdConfig(double momentum, double dampening, boolean nesterov) {
             throw new InvalidConfigException("dampening: must be finite and >= 0, got " + dampening);
         }
         if (nesterov && (momentum <= 0 || dampening != 0)) {
-            throw new InvalidConfigException("nesterov: requires momentum > 0 and dampening 0, got momentum "
-                    + momentum + ", dampening " + dampening);
+            throw new InvalidConfigException("nesterov: requires momentum > 0 and dampening 0, got momentum " + momentum
+                    + ", dampening " + dampening);
         }
     }
 

@@ -61,11 +61,15 @@ public final class ModelChoiceScorer implements ChoiceScorer {
             String letter = String.valueOf(McqQuestion.LETTERS.get(i));
             int[] ids = tokenizer.encode(letter, false);
             if (ids.length == 0) {
-                throw new InvalidConfigException("the tokenizer encodes the choice letter '" + letter + "' to no token");
+                throw new InvalidConfigException(
+                        "the tokenizer encodes the choice letter '" + letter + "' to no token");
             }
             choiceIds[i] = ids[ids.length - 1];
         }
-        this.padId = tokenizer.specialTokens().padId().orElse(tokenizer.specialTokens().eosId().orElse(0));
+        this.padId = tokenizer
+                .specialTokens()
+                .padId()
+                .orElse(tokenizer.specialTokens().eosId().orElse(0));
     }
 
     /**
@@ -147,7 +151,8 @@ public final class ModelChoiceScorer implements ChoiceScorer {
             Shape shape = new Shape(b, t);
             NDArray idArray = EngineArrays.of(step, ids, shape);
             ForwardInput input = padded
-                    ? new ForwardInput(idArray, EngineArrays.of(step, mask, shape), EngineArrays.of(step, positions, shape), null)
+                    ? new ForwardInput(
+                            idArray, EngineArrays.of(step, mask, shape), EngineArrays.of(step, positions, shape), null)
                     : new ForwardInput(idArray, null, null, null);
             NDArray hidden = model.hiddenStates(input).get(new NDIndex(":, -1, :"));
             NDArray logits = model.logits(hidden);

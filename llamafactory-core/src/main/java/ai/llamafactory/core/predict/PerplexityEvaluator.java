@@ -56,12 +56,19 @@ public final class PerplexityEvaluator {
      * @throws DatasetException when no sequence has a label token
      */
     public static PerplexityResult run(FineTuneConfig config) {
-        if (config.stage() != ai.llamafactory.api.config.Stage.SFT && config.stage() != ai.llamafactory.api.config.Stage.PT) {
+        if (config.stage() != ai.llamafactory.api.config.Stage.SFT
+                && config.stage() != ai.llamafactory.api.config.Stage.PT) {
             throw new InvalidConfigException("stage: perplexity is computed on sft or pt sequences, got stage "
                     + config.stage().key());
         }
-        FineTuneConfig asTraining = config.toBuilder().training(config.training().toBuilder().doTrain(true)
-                .doEval(false).doPredict(false).predictWithGenerate(false).build()).build();
+        FineTuneConfig asTraining = config.toBuilder()
+                .training(config.training().toBuilder()
+                        .doTrain(true)
+                        .doEval(false)
+                        .doPredict(false)
+                        .predictWithGenerate(false)
+                        .build())
+                .build();
         List<EncodedSequence> examples;
         int padTokenId;
         try (PreparedData data = Plugins.dataWorker().prepare(asTraining, ModelFolders.resolve(config.model()))) {
@@ -70,8 +77,13 @@ public final class PerplexityEvaluator {
         }
         try (DjlChatModel loaded = DjlChatModel.create(config)) {
             PerplexityEvaluator evaluator = new PerplexityEvaluator(loaded.model(), padTokenId);
-            PerplexityResult result = evaluator.evaluate(examples, config.training().perDeviceEvalBatchSize());
-            LOG.info("perplexity of {} on {}: {}", config.model().modelNameOrPath(), config.data().dataset(), result);
+            PerplexityResult result =
+                    evaluator.evaluate(examples, config.training().perDeviceEvalBatchSize());
+            LOG.info(
+                    "perplexity of {} on {}: {}",
+                    config.model().modelNameOrPath(),
+                    config.data().dataset(),
+                    result);
             return result;
         }
     }
@@ -99,8 +111,8 @@ public final class PerplexityEvaluator {
                 try (NDManager step = model.manager().newSubManager()) {
                     BatchTensors bt = BatchTensors.of(collator.collate(rows), step);
                     NDArray hidden = model.hiddenStates(bt.input());
-                    CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(step), bt.labels(),
-                            CausalLmLoss.Options.defaults());
+                    CausalLmLoss.Result r = CausalLmLoss.compute(
+                            hidden, model.lmHeadWeight(step), bt.labels(), CausalLmLoss.Options.defaults());
                     float[] nll = r.tokenNll();
                     int[] targetRows = r.targetRows();
                     for (int k = 0; k < nll.length; k++) {

@@ -11,8 +11,8 @@ package ai.llamafactory.core.predict;
  * @param meanExamplePerplexity the mean of the per-example perplexities over examples with label tokens (what
  *     LLaMA-Factory's {@code scripts/stat_utils/cal_ppl.py} prints as the average perplexity)
  */
-public record PerplexityResult(double meanNll, double perplexity, long tokens, double[] examplePerplexities,
-        double meanExamplePerplexity) {
+public record PerplexityResult(
+        double meanNll, double perplexity, long tokens, double[] examplePerplexities, double meanExamplePerplexity) {
     /** Copies the array. */
     public PerplexityResult {
         examplePerplexities = examplePerplexities.clone();

@@ -37,7 +37,9 @@ public final class PredictOnlyTrainerProvider implements TrainerProvider {
 
     @Override
     public boolean supports(FineTuneConfig config) {
-        return config.stage() == Stage.SFT && !config.training().doTrain() && config.training().doPredict()
+        return config.stage() == Stage.SFT
+                && !config.training().doTrain()
+                && config.training().doPredict()
                 && config.training().predictWithGenerate();
     }
 
@@ -51,8 +53,8 @@ public final class PredictOnlyTrainerProvider implements TrainerProvider {
         return PredictOnlyTrainerProvider::predict;
     }
 
-    private static TrainingResult predict(FineTuneConfig config, TrainingListeners listeners,
-            CancellationToken cancellation) {
+    private static TrainingResult predict(
+            FineTuneConfig config, TrainingListeners listeners, CancellationToken cancellation) {
         long start = System.nanoTime();
         Path outputDir = config.training().outputDir();
         try {
@@ -78,7 +80,9 @@ public final class PredictOnlyTrainerProvider implements TrainerProvider {
         } catch (ChatCancelledException e) {
             result.stopReason(TrainingResult.StopReason.CANCELLED);
         }
-        TrainingResult r = result.writtenFiles(files).duration(Duration.ofNanos(System.nanoTime() - start)).build();
+        TrainingResult r = result.writtenFiles(files)
+                .duration(Duration.ofNanos(System.nanoTime() - start))
+                .build();
         listeners.onTrainEnd(r);
         return r;
     }

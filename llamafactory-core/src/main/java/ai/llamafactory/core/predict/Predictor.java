@@ -118,10 +118,12 @@ public final class Predictor {
      * @throws ChatCancelledException when cancelled
      */
     public static PredictionResult run(FineTuneConfig config, CancellationToken cancellation) {
-        if (config.stage() != Stage.SFT || !config.training().doPredict()
+        if (config.stage() != Stage.SFT
+                || !config.training().doPredict()
                 || !config.training().predictWithGenerate()) {
             throw new InvalidConfigException("do_predict: generated predictions need stage sft with do_predict: true"
-                    + " and predict_with_generate: true, got stage " + config.stage().key() + ", do_predict "
+                    + " and predict_with_generate: true, got stage "
+                    + config.stage().key() + ", do_predict "
                     + config.training().doPredict() + ", predict_with_generate "
                     + config.training().predictWithGenerate());
         }
@@ -134,7 +136,10 @@ public final class Predictor {
                     + " after encoding with cutoff_len " + config.data().cutoffLen());
         }
         try (DjlChatModel loaded = DjlChatModel.create(config)) {
-            Predictor predictor = new Predictor(loaded.model(), loaded.tokenizer(), config.generating(),
+            Predictor predictor = new Predictor(
+                    loaded.model(),
+                    loaded.tokenizer(),
+                    config.generating(),
                     config.training().perDeviceEvalBatchSize());
             return predictor.predict(prompts, config.training().outputDir(), cancellation);
         }
@@ -193,8 +198,11 @@ public final class Predictor {
                     longest = Math.max(longest, p.inputIds().length);
                 }
                 GenerationConfig config = GenerationSettings.fromArguments(generating, longest, stopTokenIds);
-                List<GenerationOutput> outputs = generator.generate(GenerationRequest.builder().prompts(ids)
-                        .config(config).cancellation(cancellation::isCancelled).build());
+                List<GenerationOutput> outputs = generator.generate(GenerationRequest.builder()
+                        .prompts(ids)
+                        .config(config)
+                        .cancellation(cancellation::isCancelled)
+                        .build());
                 batches++;
                 for (int i = 0; i < batch.size(); i++) {
                     GenerationOutput out = outputs.get(i);
@@ -208,7 +216,8 @@ public final class Predictor {
                     String predict = tokenizer.decode(tokens, skipSpecial);
                     String label = tokenizer.decode(p.referenceIds(), skipSpecial);
                     writer.write(new GeneratedPrediction(tokenizer.decode(p.inputIds(), false), predict, label));
-                    similarity.add(skipSpecial ? predict : tokenizer.decode(tokens, true),
+                    similarity.add(
+                            skipSpecial ? predict : tokenizer.decode(tokens, true),
                             skipSpecial ? label : tokenizer.decode(p.referenceIds(), true));
                 }
                 LOG.info("predicted {} / {} prompts", Math.min(prompts.size(), from + batchSize), prompts.size());
@@ -222,20 +231,27 @@ public final class Predictor {
         if (similarity.size() > 0) {
             metrics.putAll(similarity.metrics(MetricsSplit.PREDICT.prefix()));
         }
-        metrics.putAll(ResultsWriter.speedMetrics(MetricsSplit.PREDICT.prefix(), runtime, (long) prompts.size(),
-                (long) batches, null));
+        metrics.putAll(ResultsWriter.speedMetrics(
+                MetricsSplit.PREDICT.prefix(), runtime, (long) prompts.size(), (long) batches, null));
         Path results = ResultsWriter.save(outputDir, MetricsSplit.PREDICT, metrics);
         LOG.info("***** predict metrics *****\n{}", format(metrics));
         LOG.info("Saving prediction results to {}", writer.file());
-        return new PredictionResult(metrics, prompts.size(), generated, List.of(writer.file(), results,
-                outputDir.resolve(ResultsWriter.ALL_RESULTS)));
+        return new PredictionResult(
+                metrics,
+                prompts.size(),
+                generated,
+                List.of(writer.file(), results, outputDir.resolve(ResultsWriter.ALL_RESULTS)));
     }
 
     private static String format(Map<String, Object> metrics) {
         StringBuilder sb = new StringBuilder();
         int width = metrics.keySet().stream().mapToInt(String::length).max().orElse(0);
-        metrics.forEach((k, v) -> sb.append("  ").append(k).append(" ".repeat(width - k.length())).append(" = ")
-                .append(v).append('\n'));
+        metrics.forEach((k, v) -> sb.append("  ")
+                .append(k)
+                .append(" ".repeat(width - k.length()))
+                .append(" = ")
+                .append(v)
+                .append('\n'));
         return sb.toString();
     }
 }

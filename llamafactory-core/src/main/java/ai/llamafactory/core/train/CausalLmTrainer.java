@@ -67,8 +67,10 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
         RunOutputs outputs = RunOutputs.prepare(config);
         Path modelFolder = ModelFolders.resolve(config.model());
         // the model through the ModelLoader SPI: the resolved folder (no second hub look-up) and the compute precision
-        ModelArguments modelArguments = config.model().toBuilder().modelNameOrPath(modelFolder.toString())
-                .precision(config.computePrecision()).build();
+        ModelArguments modelArguments = config.model().toBuilder()
+                .modelNameOrPath(modelFolder.toString())
+                .precision(config.computePrecision())
+                .build();
         ModelLoader loader = Plugins.modelLoader(modelArguments, CausalLmTrainer.class.getClassLoader());
         Run run = null;
         try (TrainingData data = TrainingData.prepare(config, modelFolder)) {
@@ -84,13 +86,21 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                 outputs.restoreWeights(model, method, modelFolder);
                 Map<String, Param> trainable = method.trainableParameters(model);
                 if (trainable.isEmpty()) {
-                    throw new TrainingException("finetuning_type " + config.finetuning().finetuningType().key()
-                            + " left no trainable parameter");
+                    throw new TrainingException("finetuning_type "
+                            + config.finetuning().finetuningType().key() + " left no trainable parameter");
                 }
-                try (Optimizer optimizer = Optimizers.create(args, method.parameterGroups(model,
-                        args.weightDecay()))) {
-                    run = new Run(config, listeners, cancellation, outputs, modelFolder, data, method, model,
-                            trainable, optimizer);
+                try (Optimizer optimizer = Optimizers.create(args, method.parameterGroups(model, args.weightDecay()))) {
+                    run = new Run(
+                            config,
+                            listeners,
+                            cancellation,
+                            outputs,
+                            modelFolder,
+                            data,
+                            method,
+                            model,
+                            trainable,
+                            optimizer);
                     return run.execute();
                 }
             }
@@ -98,7 +108,9 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             // Native failures (allocation, a kernel libtorch rejects) surface as EngineException from DJL's JNI, which
             // never aborts the JVM for them; they become the library's exception with where it happened. Nothing is
             // written after the failure, so the last good checkpoint stays the newest.
-            throw engineFailure(run == null ? "loading the model and preparing training" : run.phase, e,
+            throw engineFailure(
+                    run == null ? "loading the model and preparing training" : run.phase,
+                    e,
                     outputs.lastCheckpointNote());
         }
     }
@@ -106,13 +118,19 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
     private static TrainingException engineFailure(String phase, Throwable e, String lastCheckpointNote) {
         String message = String.valueOf(e.getMessage());
         String lower = message.toLowerCase(java.util.Locale.ROOT);
-        boolean memory = e instanceof OutOfMemoryError || lower.contains("out of memory")
-                || lower.contains("not enough memory") || lower.contains("can't allocate")
+        boolean memory = e instanceof OutOfMemoryError
+                || lower.contains("out of memory")
+                || lower.contains("not enough memory")
+                || lower.contains("can't allocate")
                 || lower.contains("failed to allocate");
         String what = e instanceof OutOfMemoryError ? "the JVM ran out of memory" : "the PyTorch engine failed";
-        return new TrainingException(what + " while " + phase + ": " + message.strip()
-                + (memory ? " (out of memory: lower per_device_train_batch_size or cutoff_len, or free memory)" : "")
-                + "; training stopped and nothing was saved over the last good checkpoint" + lastCheckpointNote, e);
+        return new TrainingException(
+                what + " while " + phase + ": " + message.strip()
+                        + (memory
+                                ? " (out of memory: lower per_device_train_batch_size or cutoff_len, or free memory)"
+                                : "")
+                        + "; training stopped and nothing was saved over the last good checkpoint" + lastCheckpointNote,
+                e);
     }
 
     /** One run's state. */
@@ -139,8 +157,16 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
         /** What the run is doing, for the message of a native failure. */
         private String phase = "restoring the checkpoint's optimizer state";
 
-        Run(FineTuneConfig config, TrainingListeners listeners, CancellationToken cancellation, RunOutputs outputs,
-                Path modelFolder, TrainingData data, TuningMethod method, CausalLm model, Map<String, Param> trainable,
+        Run(
+                FineTuneConfig config,
+                TrainingListeners listeners,
+                CancellationToken cancellation,
+                RunOutputs outputs,
+                Path modelFolder,
+                TrainingData data,
+                TuningMethod method,
+                CausalLm model,
+                Map<String, Param> trainable,
                 Optimizer optimizer) {
             this.config = config;
             this.args = config.training();
@@ -155,10 +181,11 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             this.optimizer = optimizer;
             this.collator = BatchCollator.forTraining(data.tokenizer());
             this.seed = args.seed();
-            this.plan = new BatchPlan(data.train().size(), args.perDeviceTrainBatchSize(),
-                    args.gradientAccumulationSteps(), seed, true);
+            this.plan = new BatchPlan(
+                    data.train().size(), args.perDeviceTrainBatchSize(), args.gradientAccumulationSteps(), seed, true);
             this.maxSteps = args.maxSteps() > 0 ? args.maxSteps() : plan.totalSteps(args.numTrainEpochs());
-            LrSchedule.Builder sb = LrSchedule.builder(args.lrSchedulerType(), args.learningRate()).totalSteps(maxSteps)
+            LrSchedule.Builder sb = LrSchedule.builder(args.lrSchedulerType(), args.learningRate())
+                    .totalSteps(maxSteps)
                     .kwargs(args.lrSchedulerKwargs());
             if (args.warmupSteps() > 0) {
                 sb.warmupSteps(args.warmupSteps());
@@ -166,8 +193,8 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                 sb.warmupRatio(args.warmupRatio());
             }
             this.schedule = sb.build();
-            this.lossOptions = new CausalLmLoss.Options(CausalLmLoss.DEFAULT_CHUNK_ELEMENTS,
-                    config.finetuning().useDftLoss(), 0);
+            this.lossOptions = new CausalLmLoss.Options(
+                    CausalLmLoss.DEFAULT_CHUNK_ELEMENTS, config.finetuning().useDftLoss(), 0);
             this.flopsParameters = nonEmbeddingParameters(model);
         }
 
@@ -177,8 +204,11 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
          * projection shares the embedding's weight and is left out with it.
          */
         private static long nonEmbeddingParameters(CausalLm model) {
-            long embeddings = model.namedModules().values().stream().filter(m -> m instanceof Embedding)
-                    .flatMap(m -> m.localParams().values().stream()).mapToLong(Param::size).sum();
+            long embeddings = model.namedModules().values().stream()
+                    .filter(m -> m instanceof Embedding)
+                    .flatMap(m -> m.localParams().values().stream())
+                    .mapToLong(Param::size)
+                    .sum();
             return model.parameterCount() - embeddings;
         }
 
@@ -187,12 +217,13 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             NativeMemoryDebug.collectGarbage("after resume");
             long total = model.parameterCount();
             long nTrainable = trainable.values().stream().mapToLong(Param::size).sum();
-            LOG.info("trainable params: {} || all params: {} || trainable%: {}", nTrainable, total,
-                    String.format("%.4f", 100.0 * nTrainable / total));
+            LOG.info(
+                    "trainable params: {} || all params: {} || trainable%: {}",
+                    nTrainable, total, String.format("%.4f", 100.0 * nTrainable / total));
             // the epochs the run really covers: max_steps, when set, decides them rather than num_train_epochs
             double epochs = args.maxSteps() > 0 && maxSteps > 0 ? plan.epochAfter(maxSteps - 1) : args.numTrainEpochs();
-            listeners.onTrainBegin(new TrainBeginEvent(maxSteps, epochs, data.train().size(), nTrainable, total,
-                    args.outputDir()));
+            listeners.onTrainBegin(
+                    new TrainBeginEvent(maxSteps, epochs, data.train().size(), nTrainable, total, args.outputDir()));
             model.setTraining(true);
             TrainingResult.StopReason reason = TrainingResult.StopReason.COMPLETED;
             // Carried over from the checkpoint when resuming, so logged means and train_loss continue exactly.
@@ -220,7 +251,8 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                 // transformers' floating_point_ops per micro-batch: 6 * input_ids.numel() * non-embedding params
                 outputs.addFlos(6.0 * o.inputIdsElements * flopsParameters);
                 listeners.onStep(new StepEvent(global, maxSteps, epoch, o.loss, lr, o.gradNorm, o.tokens));
-                boolean log = global % Math.max(1, args.loggingSteps()) == 0 || global == maxSteps
+                boolean log = global % Math.max(1, args.loggingSteps()) == 0
+                        || global == maxSteps
                         || (global == 1 && args.loggingFirstStep());
                 if (args.loggingStrategy() != IntervalStrategy.NO && log) {
                     double meanLoss = lossSinceLog / stepsSinceLog;
@@ -235,7 +267,8 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                     lossSinceLog = 0;
                     stepsSinceLog = 0;
                 }
-                boolean evalNow = args.evalStrategy() == IntervalStrategy.STEPS && !data.eval().isEmpty()
+                boolean evalNow = args.evalStrategy() == IntervalStrategy.STEPS
+                        && !data.eval().isEmpty()
                         && global % args.evalSteps().orElse(Math.max(1, args.loggingSteps())) == 0;
                 if (evalNow) {
                     Map<String, Double> metrics = evaluate();
@@ -254,15 +287,25 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                 if (args.saveStrategy() == SaveStrategy.STEPS
                         && (global % Math.max(1, args.saveSteps()) == 0 || lastStep)) {
                     phase = "writing checkpoint-" + global;
-                    Path ckpt = outputs.saveCheckpoint((int) global, model, method, optimizer, trainable,
-                            (int) (step / plan.stepsPerEpoch()), global * args.effectiveBatchSize(), lossSinceLog,
-                            stepsSinceLog, lastStep);
+                    Path ckpt = outputs.saveCheckpoint(
+                            (int) global,
+                            model,
+                            method,
+                            optimizer,
+                            trainable,
+                            (int) (step / plan.stepsPerEpoch()),
+                            global * args.effectiveBatchSize(),
+                            lossSinceLog,
+                            stepsSinceLog,
+                            lastStep);
                     NativeMemoryDebug.collectGarbage("after checkpoint");
                     listeners.onSave(new SaveEvent(global, ckpt));
                 }
                 if (args.earlyStoppingSteps().isPresent()
                         && evalsWithoutImprovement >= args.earlyStoppingSteps().getAsInt()) {
-                    LOG.info("early stopping at step {}: eval_loss has not improved for {} evaluations", global,
+                    LOG.info(
+                            "early stopping at step {}: eval_loss has not improved for {} evaluations",
+                            global,
                             evalsWithoutImprovement);
                     reason = TrainingResult.StopReason.EARLY_STOPPED;
                     step++;
@@ -278,20 +321,30 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                 }
             }
             double runtime = (System.nanoTime() - startNanos) / 1e9;
-            TrainingResult.Builder result = TrainingResult.builder(args.outputDir()).stopReason(reason)
-                    .globalSteps(step).epochs(step == 0 ? 0 : plan.epochAfter(step - 1))
+            TrainingResult.Builder result = TrainingResult.builder(args.outputDir())
+                    .stopReason(reason)
+                    .globalSteps(step)
+                    .epochs(step == 0 ? 0 : plan.epochAfter(step - 1))
                     .duration(Duration.ofNanos(System.nanoTime() - startNanos));
             if (!Double.isNaN(lastLoss)) {
                 result.finalLoss(lastLoss);
             }
             phase = "writing the final outputs";
-            List<Path> written = new ArrayList<>(outputs.finish(model, method, modelFolder, data, runtime,
-                    step * (long) args.effectiveBatchSize(), finalEval, hyperparameters()));
+            List<Path> written = new ArrayList<>(outputs.finish(
+                    model,
+                    method,
+                    modelFolder,
+                    data,
+                    runtime,
+                    step * (long) args.effectiveBatchSize(),
+                    finalEval,
+                    hyperparameters()));
             if (args.doPredict() && !data.predictPrompts().isEmpty() && reason != TrainingResult.StopReason.CANCELLED) {
                 // do_predict with predict_with_generate after training, on the trained model (as run_sft does).
-                written.addAll(new Predictor(model, data.tokenizer(), config.generating(),
-                        args.perDeviceEvalBatchSize()).predict(data.predictPrompts(), args.outputDir(), cancellation)
-                        .files());
+                written.addAll(
+                        new Predictor(model, data.tokenizer(), config.generating(), args.perDeviceEvalBatchSize())
+                                .predict(data.predictPrompts(), args.outputDir(), cancellation)
+                                .files());
             }
             result.writtenFiles(written);
             result.metrics(outputs.finalMetrics());
@@ -324,8 +377,8 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
                 targets += BatchTensors.countTargets(b.labels());
                 batches.add(b);
             }
-            CausalLmLoss.Options opts = new CausalLmLoss.Options(lossOptions.chunkElements(), lossOptions.dft(),
-                    Math.max(1, targets));
+            CausalLmLoss.Options opts =
+                    new CausalLmLoss.Options(lossOptions.chunkElements(), lossOptions.dft(), Math.max(1, targets));
             double loss = 0;
             Engine engine = DjlEngine.get();
             for (int m = 0; m < batches.size(); m++) {
@@ -370,9 +423,12 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
 
         /** The model card's "Training hyperparameters", as transformers' {@code extract_hyperparameters_from_trainer}. */
         private ModelCard.Hyperparameters hyperparameters() {
-            return new ModelCard.Hyperparameters().learningRate(args.learningRate())
-                    .trainBatchSize(args.perDeviceTrainBatchSize()).evalBatchSize(args.perDeviceEvalBatchSize())
-                    .seed(args.seed()).gradientAccumulationSteps(args.gradientAccumulationSteps())
+            return new ModelCard.Hyperparameters()
+                    .learningRate(args.learningRate())
+                    .trainBatchSize(args.perDeviceTrainBatchSize())
+                    .evalBatchSize(args.perDeviceEvalBatchSize())
+                    .seed(args.seed())
+                    .gradientAccumulationSteps(args.gradientAccumulationSteps())
                     .optimizer(args.optimizer().key(), args.adamBeta1(), args.adamBeta2(), args.adamEpsilon(), null)
                     .lrSchedulerType(args.lrSchedulerType().key())
                     .warmup(args.warmupRatio(), args.warmupSteps())
@@ -407,11 +463,12 @@ public final class CausalLmTrainer implements ai.llamafactory.api.spi.Trainer {
             try {
                 int bs = args.perDeviceEvalBatchSize();
                 for (int from = 0; from < data.eval().size(); from += bs) {
-                    List<EncodedSequence> rows = data.eval().subList(from, Math.min(data.eval().size(), from + bs));
+                    List<EncodedSequence> rows =
+                            data.eval().subList(from, Math.min(data.eval().size(), from + bs));
                     try (NDManager sm = model.manager().newSubManager()) {
                         BatchTensors bt = BatchTensors.of(collator.collate(rows), sm);
-                        CausalLmLoss.Result r = CausalLmLoss.compute(model.hiddenStates(bt.input()),
-                                model.lmHeadWeight(sm), bt.labels(), lossOptions);
+                        CausalLmLoss.Result r = CausalLmLoss.compute(
+                                model.hiddenStates(bt.input()), model.lmHeadWeight(sm), bt.labels(), lossOptions);
                         if (r.validTokens() > 0) {
                             weightedLoss += r.loss() * rows.size();
                             samples += rows.size();

@@ -24,11 +24,17 @@ public final class Optimizers {
      */
     public static Optimizer create(TrainingArguments args, List<ParamGroup> groups) {
         return switch (Optimizer.algorithm(args.optimizer())) {
-            case ADAMW_TORCH -> new AdamW(groups, AdamWConfig.builder()
-                    .beta1(args.adamBeta1()).beta2(args.adamBeta2()).epsilon(args.adamEpsilon()).build());
+            case ADAMW_TORCH -> new AdamW(
+                    groups,
+                    AdamWConfig.builder()
+                            .beta1(args.adamBeta1())
+                            .beta2(args.adamBeta2())
+                            .epsilon(args.adamEpsilon())
+                            .build());
             case SGD -> new Sgd(groups, SgdConfig.defaults());
             case ADAFACTOR -> new Adafactor(groups, AdafactorConfig.trainerDefaults());
-            default -> throw new IllegalStateException("no implementation of " + args.optimizer().key());
+            default -> throw new IllegalStateException(
+                    "no implementation of " + args.optimizer().key());
         };
     }
 }

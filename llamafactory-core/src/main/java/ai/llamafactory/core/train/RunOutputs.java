@@ -73,10 +73,10 @@ final class RunOutputs {
      */
     static RunOutputs prepare(FineTuneConfig config) {
         TrainingArguments args = config.training();
-        ResumeFromCheckpoint resume = ResumeFromCheckpoint.parse(args.resumeFromCheckpoint()
-                .map(p -> (Object) p.toString()).orElse(null));
-        OutputDirectoryRules.ResumePlan plan = OutputDirectoryRules.decide(args.outputDir(),
-                args.overwriteOutputDir(), resume, config.toYaml());
+        ResumeFromCheckpoint resume = ResumeFromCheckpoint.parse(
+                args.resumeFromCheckpoint().map(p -> (Object) p.toString()).orElse(null));
+        OutputDirectoryRules.ResumePlan plan =
+                OutputDirectoryRules.decide(args.outputDir(), args.overwriteOutputDir(), resume, config.toYaml());
         LOG.info("output_dir: {}", plan.reason());
         try {
             Files.createDirectories(args.outputDir());
@@ -97,7 +97,8 @@ final class RunOutputs {
      */
     void restoreWeights(CausalLm model, TuningMethod method, Path modelFolder) {
         fingerprint = ModelFingerprint.ofConfigFile(modelFolder.resolve("config.json"))
-                .withMethod("finetuning_type", config.finetuning().finetuningType().key());
+                .withMethod(
+                        "finetuning_type", config.finetuning().finetuningType().key());
         checkpointWriter = new CheckpointWriter(outputDir, fingerprint);
         if (resumePlan.resumes()) {
             Checkpoint ckpt = resumePlan.checkpoint().orElseThrow();
@@ -129,10 +130,14 @@ final class RunOutputs {
             lastCheckpoint = ckpt.folder();
             LOG.info("resumed from {} at step {}", ckpt.folder(), start);
         } else {
-            initial = TrainerState.builder().maxSteps((int) maxSteps).loggingSteps(args.loggingSteps())
-                    .evalSteps(args.evalSteps().orElse(args.loggingSteps())).saveSteps(args.saveSteps())
+            initial = TrainerState.builder()
+                    .maxSteps((int) maxSteps)
+                    .loggingSteps(args.loggingSteps())
+                    .evalSteps(args.evalSteps().orElse(args.loggingSteps()))
+                    .saveSteps(args.saveSteps())
                     .trainBatchSize(args.perDeviceTrainBatchSize())
-                    .numTrainEpochs((int) Math.ceil(args.numTrainEpochs())).build();
+                    .numTrainEpochs((int) Math.ceil(args.numTrainEpochs()))
+                    .build();
         }
         recorder = new TrainerStateRecorder(initial, outputDir.toString(), TrainerStateRecorder.BestMetric.evalLoss());
         logWriter = TrainerLogWriter.open(outputDir, (int) maxSteps, (int) start, tokensSeen);
@@ -168,40 +173,58 @@ final class RunOutputs {
         recorder.addFlos(flos);
     }
 
-    Path saveCheckpoint(int step, CausalLm model, TuningMethod method, Optimizer optimizer,
-            Map<String, Param> trainable, int epoch, long samplesSeen, double lossSinceLog, int stepsSinceLog,
+    Path saveCheckpoint(
+            int step,
+            CausalLm model,
+            TuningMethod method,
+            Optimizer optimizer,
+            Map<String, Param> trainable,
+            int epoch,
+            long samplesSeen,
+            double lossSinceLog,
+            int stepsSinceLog,
             boolean trainingStops) {
         // A checkpoint is only written, and so only ever resumed, if what it would hold is sound.
         TrainingHealth.requireSound(step, trainable, optimizer, lastCheckpointNote());
-        TrainingPosition.LossTally losses = new TrainingPosition.LossTally(trainLossSum, trainLossSteps, lossSinceLog,
-                stepsSinceLog);
+        TrainingPosition.LossTally losses =
+                new TrainingPosition.LossTally(trainLossSum, trainLossSteps, lossSinceLog, stepsSinceLog);
         Checkpoint c = checkpointWriter.write(step, files -> {
             method.save(model, files.folder());
             optimizer.saveState(files.folder());
             files.writeJson(SCHEDULER_FILE, Map.of("step", step));
-            files.writeTrainingPosition(new TrainingPosition(step, epoch, 0, samplesSeen, tokensSeen, args.seed(),
-                    losses));
+            files.writeTrainingPosition(
+                    new TrainingPosition(step, epoch, 0, samplesSeen, tokensSeen, args.seed(), losses));
             files.writeTrainerState(recorder.checkpointSnapshot(trainingStops));
         });
         lastCheckpoint = c.folder();
         if (args.saveTotalLimit().isPresent()) {
-            CheckpointFinder.rotate(outputDir, args.saveTotalLimit().getAsInt(),
+            CheckpointFinder.rotate(
+                    outputDir,
+                    args.saveTotalLimit().getAsInt(),
                     recorder.snapshot().bestModelCheckpoint().orElse(null));
         }
         return c.folder();
     }
 
     String lastCheckpointNote() {
-        return lastCheckpoint == null ? " (no checkpoint had been written)" : " (last good checkpoint: "
-                + lastCheckpoint + ")";
+        return lastCheckpoint == null
+                ? " (no checkpoint had been written)"
+                : " (last good checkpoint: " + lastCheckpoint + ")";
     }
 
     /**
      * Writes the final outputs. {@code train_tokens_per_second} is the non-padding tokens this call trained (after a
      * resume: since the resume) over {@code train_runtime}, the same figure the console's progress shows.
      */
-    List<Path> finish(CausalLm model, TuningMethod method, Path modelFolder, TrainingData data, double runtime,
-            long samples, Map<String, Double> finalEval, ModelCard.Hyperparameters hyperparameters) {
+    List<Path> finish(
+            CausalLm model,
+            TuningMethod method,
+            Path modelFolder,
+            TrainingData data,
+            double runtime,
+            long samples,
+            Map<String, Double> finalEval,
+            ModelCard.Hyperparameters hyperparameters) {
         List<Path> written = new ArrayList<>(method.save(model, outputDir));
         written.addAll(TokenizerFiles.save(modelFolder, outputDir, data.template(), data.tokenizer()));
         double trainLoss = trainLossSteps == 0 ? Double.NaN : trainLossSum / trainLossSteps;
@@ -211,8 +234,8 @@ final class RunOutputs {
         Path statePath = outputDir.resolve("trainer_state.json");
         state.write(statePath);
         written.add(statePath);
-        Map<String, Object> train = new LinkedHashMap<>(ResultsWriter.speedMetrics("train", runtime, samples,
-                (long) recorder.globalStep(), tokensSeen - tokensAtStart));
+        Map<String, Object> train = new LinkedHashMap<>(ResultsWriter.speedMetrics(
+                "train", runtime, samples, (long) recorder.globalStep(), tokensSeen - tokensAtStart));
         train.put("total_flos", state.totalFlos());
         train.put("epoch", recorder.epoch());
         train.put("train_loss", trainLoss);
@@ -222,17 +245,20 @@ final class RunOutputs {
             eval.put("epoch", recorder.epoch());
             written.add(ResultsWriter.save(outputDir, MetricsSplit.EVAL, eval));
         }
-        ModelCard.Method cardMethod = ModelCard.Method.valueOf(config.finetuning().finetuningType().name());
+        ModelCard.Method cardMethod =
+                ModelCard.Method.valueOf(config.finetuning().finetuningType().name());
         // LLaMA-Factory's create_modelcard_and_push: license "other", finetuned_from = model_name_or_path
-        written.add(ModelCardWriter.write(outputDir, ModelCard.builder(outputDir.getFileName().toString(), cardMethod)
-                .baseModel(config.model().modelNameOrPath())
-                .license("other")
-                .datasets(config.data().dataset())
-                .hyperparameters(hyperparameters.toMap())
-                .frameworkVersion("DJL " + Engine.getDjlVersion())
-                .frameworkVersion("PyTorch " + DjlEngine.get().getVersion())
-                .logHistory(state.logHistory())
-                .build()));
+        written.add(ModelCardWriter.write(
+                outputDir,
+                ModelCard.builder(outputDir.getFileName().toString(), cardMethod)
+                        .baseModel(config.model().modelNameOrPath())
+                        .license("other")
+                        .datasets(config.data().dataset())
+                        .hyperparameters(hyperparameters.toMap())
+                        .frameworkVersion("DJL " + Engine.getDjlVersion())
+                        .frameworkVersion("PyTorch " + DjlEngine.get().getVersion())
+                        .logHistory(state.logHistory())
+                        .build()));
         if (config.finetuning().plotLoss()) {
             written.addAll(LossPlotter.plot(outputDir, state, LossPlotter.DEFAULT_KEYS));
         }

@@ -23,8 +23,13 @@ import org.slf4j.LoggerFactory;
 public final class TokenizerFiles {
     private static final Logger LOG = LoggerFactory.getLogger(TokenizerFiles.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final List<String> COPIED = List.of("tokenizer.json", "tokenizer.model", "vocab.json",
-            "merges.txt", "special_tokens_map.json", "added_tokens.json");
+    private static final List<String> COPIED = List.of(
+            "tokenizer.json",
+            "tokenizer.model",
+            "vocab.json",
+            "merges.txt",
+            "special_tokens_map.json",
+            "added_tokens.json");
 
     private TokenizerFiles() {}
 
@@ -49,16 +54,20 @@ public final class TokenizerFiles {
                 }
             }
             Path cfgSrc = modelFolder.resolve("tokenizer_config.json");
-            ObjectNode cfg = Files.exists(cfgSrc) ? (ObjectNode) JSON.readTree(cfgSrc.toFile()) : JSON.createObjectNode();
+            ObjectNode cfg =
+                    Files.exists(cfgSrc) ? (ObjectNode) JSON.readTree(cfgSrc.toFile()) : JSON.createObjectNode();
             try {
                 String jinja = template.toJinja(tokenizer.specialTokens());
-                if (!cfg.hasNonNull("chat_template") || template.replaceJinjaTemplate()
+                if (!cfg.hasNonNull("chat_template")
+                        || template.replaceJinjaTemplate()
                         || !cfg.get("chat_template").isTextual()) {
                     cfg.put("chat_template", jinja);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("template {} cannot be written as a Jinja chat_template ({}); the tokenizer's own is kept",
-                        template.name(), e.getMessage());
+                LOG.warn(
+                        "template {} cannot be written as a Jinja chat_template ({}); the tokenizer's own is kept",
+                        template.name(),
+                        e.getMessage());
             }
             tokenizer.specialTokens().eos().ifPresent(eos -> cfg.put("eos_token", eos.token()));
             tokenizer.specialTokens().pad().ifPresent(pad -> cfg.put("pad_token", pad.token()));

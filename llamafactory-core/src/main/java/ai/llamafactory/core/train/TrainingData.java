@@ -34,8 +34,14 @@ import org.slf4j.LoggerFactory;
  * @param template the chat template
  * @param resources what closing frees: the prepared data, and a tokenizer loaded here
  */
-public record TrainingData(List<EncodedSequence> train, List<EncodedSequence> eval, List<EncodedPrompt> predictPrompts,
-        Tokenizer tokenizer, ChatTemplate template, List<AutoCloseable> resources) implements AutoCloseable {
+public record TrainingData(
+        List<EncodedSequence> train,
+        List<EncodedSequence> eval,
+        List<EncodedPrompt> predictPrompts,
+        Tokenizer tokenizer,
+        ChatTemplate template,
+        List<AutoCloseable> resources)
+        implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
 
     /**

@@ -39,8 +39,8 @@ final class TrainingHealth {
             problem = optimizer.firstNonFiniteState().map(s -> "optimizer state '" + s + "' holds NaN or infinity");
         }
         if (problem.isPresent()) {
-            throw new TrainingException("training diverged before step " + step + ": " + problem.get()
-                    + "; checkpoint-" + step + " was not written and training stopped" + lastCheckpointNote);
+            throw new TrainingException("training diverged before step " + step + ": " + problem.get() + "; checkpoint-"
+                    + step + " was not written and training stopped" + lastCheckpointNote);
         }
     }
 
@@ -63,8 +63,11 @@ final class TrainingHealth {
                     }
                     float m = max.getFloat();
                     if (!(m <= MAX_SOUND_MAGNITUDE)) {
-                        return Optional.of("parameter '" + e.getKey() + "' has " + (Float.isNaN(m) ? "NaN values"
-                                : "elements of magnitude " + m + " (above " + (float) MAX_SOUND_MAGNITUDE + ")"));
+                        return Optional.of("parameter '" + e.getKey() + "' has "
+                                + (Float.isNaN(m)
+                                        ? "NaN values"
+                                        : "elements of magnitude " + m + " (above " + (float) MAX_SOUND_MAGNITUDE
+                                                + ")"));
                     }
                 }
             }

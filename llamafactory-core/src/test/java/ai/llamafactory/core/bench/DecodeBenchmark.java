@@ -34,13 +34,19 @@ class DecodeBenchmark {
     void llamaShaped() {
         DjlEngine.get();
         ModelConfig cfg = BenchSupport.llamaShapedConfig();
-        try (CausalLm model = Architectures.forModelType("llama").build(cfg, new RandomWeights(1, 0.02, false),
-                ComputePolicy.cpu(), NDManager.newBaseManager())) {
+        try (CausalLm model = Architectures.forModelType("llama")
+                .build(cfg, new RandomWeights(1, 0.02, false), ComputePolicy.cpu(), NDManager.newBaseManager())) {
             Generator generator = new Generator(model);
-            GenerationConfig greedy = GenerationConfig.builder().doSample(false).maxNewTokens(NEW_TOKENS)
-                    .eosTokenIds(cfg.vocabSize()).build();
-            GenerationConfig sampling = GenerationConfig.builder().maxNewTokens(NEW_TOKENS)
-                    .eosTokenIds(cfg.vocabSize()).seed(7).build();
+            GenerationConfig greedy = GenerationConfig.builder()
+                    .doSample(false)
+                    .maxNewTokens(NEW_TOKENS)
+                    .eosTokenIds(cfg.vocabSize())
+                    .build();
+            GenerationConfig sampling = GenerationConfig.builder()
+                    .maxNewTokens(NEW_TOKENS)
+                    .eosTokenIds(cfg.vocabSize())
+                    .seed(7)
+                    .build();
             run(generator, cfg, 1, greedy, "warm-up", 1);
             for (int batch : new int[] {1, 8}) {
                 run(generator, cfg, batch, greedy, "greedy", REPEATS);
@@ -60,13 +66,18 @@ class DecodeBenchmark {
         String json = "{\"model_type\":\"llama\",\"vocab_size\":512,\"hidden_size\":64,\"intermediate_size\":176,"
                 + "\"num_hidden_layers\":2,\"num_attention_heads\":4,\"num_key_value_heads\":2,"
                 + "\"max_position_embeddings\":2048}";
-        ModelConfig cfg = ModelConfig.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json),
-                Architectures.forModelType("llama").configDefaults(), "tiny benchmark config");
-        try (CausalLm model = Architectures.forModelType("llama").build(cfg, new RandomWeights(1, 0.02, false),
-                ComputePolicy.cpu(), NDManager.newBaseManager())) {
+        ModelConfig cfg = ModelConfig.parse(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json),
+                Architectures.forModelType("llama").configDefaults(),
+                "tiny benchmark config");
+        try (CausalLm model = Architectures.forModelType("llama")
+                .build(cfg, new RandomWeights(1, 0.02, false), ComputePolicy.cpu(), NDManager.newBaseManager())) {
             Generator generator = new Generator(model);
-            GenerationConfig greedy = GenerationConfig.builder().doSample(false).maxNewTokens(NEW_TOKENS)
-                    .eosTokenIds(cfg.vocabSize()).build();
+            GenerationConfig greedy = GenerationConfig.builder()
+                    .doSample(false)
+                    .maxNewTokens(NEW_TOKENS)
+                    .eosTokenIds(cfg.vocabSize())
+                    .build();
             run(generator, cfg, 1, greedy, "warm-up", 1);
             System.out.println("tiny model (2 layers, hidden 64, vocab 512): per-step overhead of the decoding loop, "
                     + loadAverage());
@@ -79,14 +90,16 @@ class DecodeBenchmark {
     /** @return the machine's load averages: figures taken on a busy machine are not comparable */
     private static String loadAverage() {
         try {
-            return "load average " + java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+            return "load average "
+                    + java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                            .trim();
         } catch (java.io.IOException e) {
             return "load average unknown";
         }
     }
 
-    private static void run(Generator generator, ModelConfig cfg, int batch, GenerationConfig config, String label,
-            int repeats) {
+    private static void run(
+            Generator generator, ModelConfig cfg, int batch, GenerationConfig config, String label, int repeats) {
         double bestTtft = Double.MAX_VALUE;
         double bestRate = 0;
         Random rnd = new Random(11);
@@ -104,9 +117,10 @@ class DecodeBenchmark {
             AtomicLong tokens = new AtomicLong();
             long t0 = System.nanoTime();
             generator.generate(b.listener(c -> {
-                first.compareAndSet(0, System.nanoTime());
-                tokens.incrementAndGet();
-            }).build());
+                        first.compareAndSet(0, System.nanoTime());
+                        tokens.incrementAndGet();
+                    })
+                    .build());
             long t1 = System.nanoTime();
             double ttft = (first.get() - t0) / 1e9;
             double rate = (tokens.get() - batch) / ((t1 - first.get()) / 1e9);
@@ -114,9 +128,10 @@ class DecodeBenchmark {
             bestRate = Math.max(bestRate, rate);
         }
         if (repeats > 1) {
-            System.out.printf("batch %d, %s: time to first token %.1f ms (prompts up to %d tokens), decode %.1f tokens/s "
-                            + "(%.2f ms per step), best of %d%n", batch, label, bestTtft * 1e3,
-                    PROMPT, bestRate, 1e3 * batch / bestRate, repeats);
+            System.out.printf(
+                    "batch %d, %s: time to first token %.1f ms (prompts up to %d tokens), decode %.1f tokens/s "
+                            + "(%.2f ms per step), best of %d%n",
+                    batch, label, bestTtft * 1e3, PROMPT, bestRate, 1e3 * batch / bestRate, repeats);
         }
     }
 }

@@ -3,7 +3,6 @@ package ai.llamafactory.core.bench;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.llamafactory.core.config.ModelConfig;
@@ -16,9 +15,6 @@ import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.model.ForwardInput;
 import ai.llamafactory.core.model.RandomWeights;
 import ai.llamafactory.core.nn.Param;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,13 +37,16 @@ class ForwardBackwardBenchmark {
     void llamaShaped() throws Exception {
         DjlEngine.get();
         double peak = BenchSupport.peakMatmulFlops();
-        System.out.printf("peak fp32 matmul (measured here, best of square products 1024..4096): %.1f GFLOP/s%n", peak / 1e9);
+        System.out.printf(
+                "peak fp32 matmul (measured here, best of square products 1024..4096): %.1f GFLOP/s%n", peak / 1e9);
         ModelConfig cfg = BenchSupport.llamaShapedConfig();
         long n = BenchSupport.matmulWeights(cfg);
         double attn = 4.0 * cfg.numLayers() * SEQ * cfg.hiddenSize();
         double fwdPerToken = 2.0 * n + attn;
-        System.out.printf("FLOP count: N=%d matmul weights (incl. lm_head); forward/token = 2N + 4*L*T*d = %.4g; "
-                + "full training x3, frozen base x2%n", n, fwdPerToken);
+        System.out.printf(
+                "FLOP count: N=%d matmul weights (incl. lm_head); forward/token = 2N + 4*L*T*d = %.4g; "
+                        + "full training x3, frozen base x2%n",
+                n, fwdPerToken);
         for (boolean frozen : new boolean[] {false, true}) {
             run(cfg, frozen, fwdPerToken * (frozen ? 2 : 3), peak);
         }
@@ -56,8 +55,8 @@ class ForwardBackwardBenchmark {
     private void run(ModelConfig cfg, boolean frozenBase, double flopsPerToken, double peak) {
         Architecture arch = Architectures.forModelType(cfg.modelType());
         try (NDManager root = NDManager.newBaseManager()) {
-            CausalLm model = arch.build(cfg, new RandomWeights(1, 0.02, false), ComputePolicy.cpu(),
-                    root.newSubManager());
+            CausalLm model =
+                    arch.build(cfg, new RandomWeights(1, 0.02, false), ComputePolicy.cpu(), root.newSubManager());
             NDArray delta = null;
             if (frozenBase) {
                 delta = root.zeros(new Shape(cfg.hiddenSize()));
@@ -84,8 +83,8 @@ class ForwardBackwardBenchmark {
                     NDArray in = step.create(ids, new Shape(BATCH, SEQ));
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray hidden = model.hiddenStates(ForwardInput.of(in, null));
-                        CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(), in,
-                                CausalLmLoss.Options.defaults());
+                        CausalLmLoss.Result r =
+                                CausalLmLoss.compute(hidden, model.lmHeadWeight(), in, CausalLmLoss.Options.defaults());
                         gc.backward(r.backwardTarget());
                         lossSum += r.loss();
                     }
@@ -107,10 +106,14 @@ class ForwardBackwardBenchmark {
             double secs = (System.nanoTime() - t0) / 1e9;
             double tokens = (double) BATCH * SEQ * steps;
             double flops = flopsPerToken * tokens / secs;
-            System.out.printf("%s: %.0f tokens/s, %.1f GFLOP/s, MFU %.1f%%, %.3f s/step, peak RSS %d MiB "
-                            + "(mean loss %.3f)%n",
+            System.out.printf(
+                    "%s: %.0f tokens/s, %.1f GFLOP/s, MFU %.1f%%, %.3f s/step, peak RSS %d MiB " + "(mean loss %.3f)%n",
                     frozenBase ? "frozen base + trainable embedding delta" : "all weights trainable",
-                    tokens / secs, flops / 1e9, 100 * flops / peak, secs / steps, BenchSupport.peakRssMiB(),
+                    tokens / secs,
+                    flops / 1e9,
+                    100 * flops / peak,
+                    secs / steps,
+                    BenchSupport.peakRssMiB(),
                     lossSum / (warmup + steps));
             model.close();
         }

@@ -5,11 +5,11 @@ import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.generate.LogitsProcessor;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.model.CausalLm;
-import ai.llamafactory.testing.TinyRun;
 import ai.llamafactory.data.template.ChatTemplate;
 import ai.llamafactory.data.template.TemplateRegistry;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
 import ai.llamafactory.data.tokenizer.Tokenizer;
+import ai.llamafactory.testing.TinyRun;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.IntFunction;
@@ -23,7 +23,11 @@ final class ChatFixtures {
 
     /** @return LLaMA-Factory's defaults with greedy decoding and at most {@code maxNew} tokens */
     static GeneratingArguments greedy(int maxNew) {
-        return GeneratingArguments.builder().doSample(false).temperature(0).maxNewTokens(maxNew).build();
+        return GeneratingArguments.builder()
+                .doSample(false)
+                .temperature(0)
+                .maxNewTokens(maxNew)
+                .build();
     }
 
     /**
@@ -39,8 +43,13 @@ final class ChatFixtures {
         CausalLm model = DjlModelLoader.load(dir, ComputePolicy.cpu());
         HfTokenizer tokenizer = HfTokenizer.load(dir);
         ChatTemplate template = TemplateRegistry.get("qwen3_nothink");
-        return DjlChatModel.builder(model, tokenizer, template).generatingArguments(generating).modelName("tiny-qwen3")
-                .logitsProcessor(script).owning(tokenizer).owning(model).build();
+        return DjlChatModel.builder(model, tokenizer, template)
+                .generatingArguments(generating)
+                .modelName("tiny-qwen3")
+                .logitsProcessor(script)
+                .owning(tokenizer)
+                .owning(model)
+                .build();
     }
 
     /**

@@ -31,26 +31,37 @@ class ChatModelLoadingTest {
     Path tmp;
 
     static ChatRequest request() {
-        return ChatRequest.builder().messages(List.of(ChatMessage.system("You are terse."),
-                ChatMessage.user("Capital of France?"))).doSample(false).maxTokens(6).build();
+        return ChatRequest.builder()
+                .messages(List.of(ChatMessage.system("You are terse."), ChatMessage.user("Capital of France?")))
+                .doSample(false)
+                .maxTokens(6)
+                .build();
     }
 
     @Test
     void theProviderRegisteredWithServiceLoaderLoadsAConfiguration() throws Exception {
         Path model = TinyRun.model("qwen3", tmp.resolve("model"));
-        FineTuneConfig config = FineTuneConfig.parseYaml("model_name_or_path: " + model + "\ntemplate: qwen3_nothink\n"
-                + "finetuning_type: full\ndo_sample: false\nmax_new_tokens: 6\n", "inference.yaml");
-        ChatModelProvider provider = Plugins.chatModelProvider(config, getClass().getClassLoader());
+        FineTuneConfig config = FineTuneConfig.parseYaml(
+                "model_name_or_path: " + model + "\ntemplate: qwen3_nothink\n"
+                        + "finetuning_type: full\ndo_sample: false\nmax_new_tokens: 6\n",
+                "inference.yaml");
+        ChatModelProvider provider =
+                Plugins.chatModelProvider(config, getClass().getClassLoader());
         assertThat(provider).isInstanceOf(DjlChatModelProvider.class);
         ChatModel chat = provider.create(config);
         try (DjlChatModel djl = (DjlChatModel) chat) {
             assertThat(djl.modelName()).isEqualTo("model");
             assertThat(djl.template().name()).isEqualTo("qwen3_nothink");
             assertThat(djl.generatingArguments().maxNewTokens()).isEqualTo(6);
-            assertThat(djl.renderPrompt(request())).isEqualTo("<|im_start|>system\nYou are terse.<|im_end|>\n"
-                    + "<|im_start|>user\nCapital of France?<|im_end|>\n<|im_start|>assistant\n");
-            assertThat(djl.chat(ChatRequest.builder().addMessage(ChatMessage.user("Hi")).build()).usage()
-                    .completionTokens()).isBetween(1, 6);
+            assertThat(djl.renderPrompt(request()))
+                    .isEqualTo("<|im_start|>system\nYou are terse.<|im_end|>\n"
+                            + "<|im_start|>user\nCapital of France?<|im_end|>\n<|im_start|>assistant\n");
+            assertThat(djl.chat(ChatRequest.builder()
+                                    .addMessage(ChatMessage.user("Hi"))
+                                    .build())
+                            .usage()
+                            .completionTokens())
+                    .isBetween(1, 6);
         }
     }
 
@@ -75,27 +86,34 @@ class ChatModelLoadingTest {
             assertThat(fromFolder.template().name()).isEqualTo("parsed");
             assertThat(fromFolder.modelName()).isEqualTo("out");
             assertThat(fromFolder.stopTokenIds()).contains(ChatFixtures.IM_END);
-            ChatRequest noSystem = ChatRequest.builder().addMessage(ChatMessage.user("Capital of France?"))
-                    .doSample(false).maxTokens(6).build();
-            assertThat(fromFolder.renderPrompt(noSystem)).isEqualTo("<|im_start|>system\nYou are a tiny model."
-                    + "<|im_end|>\n<|im_start|>user\nCapital of France?<|im_end|>\n<|im_start|>assistant\n");
+            ChatRequest noSystem = ChatRequest.builder()
+                    .addMessage(ChatMessage.user("Capital of France?"))
+                    .doSample(false)
+                    .maxTokens(6)
+                    .build();
+            assertThat(fromFolder.renderPrompt(noSystem))
+                    .isEqualTo("<|im_start|>system\nYou are a tiny model."
+                            + "<|im_end|>\n<|im_start|>user\nCapital of France?<|im_end|>\n<|im_start|>assistant\n");
             assertThat(fromFolder.encodePrompt(request())).containsExactly(fromParts.encodePrompt(request()));
-            assertThat(fromFolder.chat(request()).text()).isEqualTo(fromParts.chat(request()).text());
+            assertThat(fromFolder.chat(request()).text())
+                    .isEqualTo(fromParts.chat(request()).text());
         }
     }
 
     @Test
     void closingStopsTheRunningGenerationAndRefusesNewOnes() throws Exception {
         java.util.concurrent.CountDownLatch generating = new java.util.concurrent.CountDownLatch(1);
-        DjlChatModel chat = ChatFixtures.chatModel(tmp.resolve("m"), ChatFixtures.greedy(500),
-                (row, prompt, generated, logits) -> {
+        DjlChatModel chat =
+                ChatFixtures.chatModel(tmp.resolve("m"), ChatFixtures.greedy(500), (row, prompt, generated, logits) -> {
                     generating.countDown();
                     DjlChatModelTest.sleep(20);
                 });
-        java.util.concurrent.CompletableFuture<Throwable> running = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> {
+        java.util.concurrent.CompletableFuture<Throwable> running =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try {
-                        chat.chat(ChatRequest.builder().addMessage(ChatMessage.user("Go on.")).build());
+                        chat.chat(ChatRequest.builder()
+                                .addMessage(ChatMessage.user("Go on."))
+                                .build());
                         return null;
                     } catch (RuntimeException e) {
                         return e;
@@ -104,11 +122,14 @@ class ChatModelLoadingTest {
         assertThat(generating.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         long start = System.nanoTime();
         chat.close();
-        assertThat((System.nanoTime() - start) / 1e9).as("close waits one token, not 500").isLessThan(5.0);
+        assertThat((System.nanoTime() - start) / 1e9)
+                .as("close waits one token, not 500")
+                .isLessThan(5.0);
         assertThat(running.get(30, java.util.concurrent.TimeUnit.SECONDS))
                 .isInstanceOf(ai.llamafactory.api.exception.ChatCancelledException.class)
                 .hasMessageContaining("closed");
-        assertThatThrownBy(() -> chat.chat(request())).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> chat.chat(request()))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
         chat.close();
     }
@@ -116,16 +137,22 @@ class ChatModelLoadingTest {
     @Test
     void foldersWithoutAModelOrWithAnAdapterButNoPeftModuleAreRefusedByName() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        assertThatThrownBy(() -> DjlChatModel.fromFolder(empty)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("config.json").hasMessageContaining("adapter_config.json");
+        assertThatThrownBy(() -> DjlChatModel.fromFolder(empty))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("config.json")
+                .hasMessageContaining("adapter_config.json");
         Path base = TinyRun.model("qwen3", tmp.resolve("base"));
         Path adapter = Files.createDirectories(tmp.resolve("adapter"));
         Files.writeString(adapter.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\"}");
-        assertThatThrownBy(() -> DjlChatModel.fromFolder(adapter)).isInstanceOf(CheckpointException.class)
+        assertThatThrownBy(() -> DjlChatModel.fromFolder(adapter))
+                .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("base_model_name_or_path");
-        Files.writeString(adapter.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\", "
-                + "\"base_model_name_or_path\": \"" + base + "\"}");
-        assertThatThrownBy(() -> DjlChatModel.fromFolder(adapter)).isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining("lora").hasMessageContaining("llamafactory-peft");
+        Files.writeString(
+                adapter.resolve("adapter_config.json"),
+                "{\"peft_type\": \"LORA\", " + "\"base_model_name_or_path\": \"" + base + "\"}");
+        assertThatThrownBy(() -> DjlChatModel.fromFolder(adapter))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("lora")
+                .hasMessageContaining("llamafactory-peft");
     }
 }

@@ -51,18 +51,20 @@ class DjlChatModelTest {
 
     @TempDir
     static Path tmp;
+
     static DjlChatModel chat;
     /** Ids every row must emit next; null lets the model choose. */
     static final AtomicReference<int[]> SCRIPT = new AtomicReference<>();
     /** Called on every step with the number of tokens generated so far (a hook to cancel or slow down). */
-    static final AtomicReference<java.util.function.IntConsumer> STEP_HOOK = new AtomicReference<>(n -> { });
+    static final AtomicReference<java.util.function.IntConsumer> STEP_HOOK = new AtomicReference<>(n -> {});
 
     @BeforeAll
     static void load() {
-        chat = ChatFixtures.chatModel(tmp.resolve("model"), ChatFixtures.greedy(96), (row, prompt, generated, logits) -> {
-            STEP_HOOK.get().accept(generated.length);
-            ChatFixtures.forcing(r -> SCRIPT.get()).process(row, prompt, generated, logits);
-        });
+        chat = ChatFixtures.chatModel(
+                tmp.resolve("model"), ChatFixtures.greedy(96), (row, prompt, generated, logits) -> {
+                    STEP_HOOK.get().accept(generated.length);
+                    ChatFixtures.forcing(r -> SCRIPT.get()).process(row, prompt, generated, logits);
+                });
     }
 
     @AfterAll
@@ -75,22 +77,35 @@ class DjlChatModelTest {
     @AfterEach
     void reset() {
         SCRIPT.set(null);
-        STEP_HOOK.set(n -> { });
+        STEP_HOOK.set(n -> {});
     }
 
     static ChatRequest.Builder conversation() {
-        return ChatRequest.builder().messages(List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hi"),
-                ChatMessage.assistant("Hello!"), ChatMessage.user("Name a color.")));
+        return ChatRequest.builder()
+                .messages(List.of(
+                        ChatMessage.system("Be brief."),
+                        ChatMessage.user("Hi"),
+                        ChatMessage.assistant("Hello!"),
+                        ChatMessage.user("Name a color.")));
     }
 
     @Test
     void promptIsTheTemplateEncodingOfTheConversation() {
         ChatRequest request = conversation().build();
-        assertThat(chat.renderPrompt(request)).isEqualTo("<|im_start|>system\nBe brief.<|im_end|>\n"
-                + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n"
-                + "<|im_start|>user\nName a color.<|im_end|>\n<|im_start|>assistant\n");
-        int[] viaTemplate = chat.template().encodeOneTurn(chat.tokenizer(), List.of(Message.user("Hi"),
-                Message.assistant("Hello!"), Message.user("Name a color."), Message.assistant("")), "Be brief.", null)
+        assertThat(chat.renderPrompt(request))
+                .isEqualTo("<|im_start|>system\nBe brief.<|im_end|>\n"
+                        + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n"
+                        + "<|im_start|>user\nName a color.<|im_end|>\n<|im_start|>assistant\n");
+        int[] viaTemplate = chat.template()
+                .encodeOneTurn(
+                        chat.tokenizer(),
+                        List.of(
+                                Message.user("Hi"),
+                                Message.assistant("Hello!"),
+                                Message.user("Name a color."),
+                                Message.assistant("")),
+                        "Be brief.",
+                        null)
                 .sourceIds();
         assertThat(chat.encodePrompt(request)).containsExactly(viaTemplate);
     }
@@ -101,18 +116,24 @@ class DjlChatModelTest {
         ChatResponse first = chat.chat(request);
         ChatResponse second = chat.chat(request);
         int[] prompt = chat.encodePrompt(request);
-        GenerationOutput reference = new Generator(chat.model()).generate(GenerationRequest.builder().addPrompt(prompt)
-                .config(GenerationConfig.builder().doSample(false).maxNewTokens(96).eosTokenIds(chat.stopTokenIds())
+        GenerationOutput reference = new Generator(chat.model())
+                .generate(GenerationRequest.builder()
+                        .addPrompt(prompt)
+                        .config(GenerationConfig.builder()
+                                .doSample(false)
+                                .maxNewTokens(96)
+                                .eosTokenIds(chat.stopTokenIds())
+                                .build())
+                        .detokenizer(ids -> chat.tokenizer().decode(ids, true))
                         .build())
-                .detokenizer(ids -> chat.tokenizer().decode(ids, true)).build()).get(0);
+                .get(0);
         System.out.println("greedy reply: " + Arrays.toString(reference.tokens()) + " '" + reference.text() + "'");
         assertThat(first.choices()).hasSize(1);
         assertThat(first.text()).isEqualTo(reference.text()).isEqualTo(second.text());
         assertThat(first.usage().promptTokens()).isEqualTo(prompt.length);
         assertThat(first.usage().completionTokens()).isEqualTo(reference.tokenCount());
-        assertThat(first.choices().get(0).finishReason()).isEqualTo(
-                reference.finishReason() == FinishReason.LENGTH
-                        ? FinishReason.LENGTH : FinishReason.STOP);
+        assertThat(first.choices().get(0).finishReason())
+                .isEqualTo(reference.finishReason() == FinishReason.LENGTH ? FinishReason.LENGTH : FinishReason.STOP);
     }
 
     @Test
@@ -182,7 +203,8 @@ class DjlChatModelTest {
         assertThat(rec.finals.get()).isEqualTo(1);
         assertThat(rec.wrongThread).isFalse();
         assertThat(rec.text()).isEqualTo(whole.text());
-        assertThat(rec.end.get().finishReason()).isEqualTo(whole.choices().get(0).finishReason());
+        assertThat(rec.end.get().finishReason())
+                .isEqualTo(whole.choices().get(0).finishReason());
         assertThat(rec.end.get().usage()).isEqualTo(whole.usage());
         assertThat(rec.deltas.stream().mapToInt(ChatDelta::tokens).sum())
                 .isBetween(1, whole.usage().completionTokens());
@@ -198,10 +220,13 @@ class DjlChatModelTest {
     @Test
     void toolCallsAreParsedWithTheTemplatesToolFormat() {
         String call = "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>";
-        ChatRequest request = ChatRequest.builder().addMessage(ChatMessage.user("Weather in Paris?")).tools(TOOLS)
+        ChatRequest request = ChatRequest.builder()
+                .addMessage(ChatMessage.user("Weather in Paris?"))
+                .tools(TOOLS)
                 .build();
-        assertThat(chat.renderPrompt(request)).contains("# Tools").contains("<tools>\n{\"type\": \"function\","
-                + " \"function\": {\"name\": \"get_weather\"");
+        assertThat(chat.renderPrompt(request))
+                .contains("# Tools")
+                .contains("<tools>\n{\"type\": \"function\"," + " \"function\": {\"name\": \"get_weather\"");
         SCRIPT.set(ChatFixtures.replyIds(chat.tokenizer(), call));
         ChatResponse r = chat.chat(request);
         ChatChoice choice = r.choices().get(0);
@@ -231,32 +256,58 @@ class DjlChatModelTest {
 
     @Test
     void toolCallHistoryAndResultsAreRenderedAsFunctionAndObservationTurns() {
-        ChatRequest request = ChatRequest.builder().tools(TOOLS).messages(List.of(
-                ChatMessage.user("Weather in Paris?"),
-                ChatMessage.assistantToolCalls(List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"))),
-                ChatMessage.tool("call_1", "{\"temp\": 21}"))).build();
+        ChatRequest request = ChatRequest.builder()
+                .tools(TOOLS)
+                .messages(List.of(
+                        ChatMessage.user("Weather in Paris?"),
+                        ChatMessage.assistantToolCalls(
+                                List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"))),
+                        ChatMessage.tool("call_1", "{\"temp\": 21}")))
+                .build();
         String prompt = chat.renderPrompt(request);
-        assertThat(prompt).endsWith("<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\":"
-                + " {\"city\": \"Paris\"}}\n</tool_call><|im_end|>\n<|im_start|>user\n<tool_response>\n{\"temp\": 21}"
-                + "\n</tool_response><|im_end|>\n<|im_start|>assistant\n");
-        int[] viaTemplate = chat.template().encodeOneTurn(chat.tokenizer(), List.of(Message.user("Weather in Paris?"),
-                new Message(Role.FUNCTION, "[{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}]"),
-                new Message(Role.OBSERVATION, "{\"temp\": 21}"), Message.assistant("")), null, TOOLS).sourceIds();
+        assertThat(prompt)
+                .endsWith("<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\":"
+                        + " {\"city\": \"Paris\"}}\n</tool_call><|im_end|>\n<|im_start|>user\n<tool_response>\n{\"temp\": 21}"
+                        + "\n</tool_response><|im_end|>\n<|im_start|>assistant\n");
+        int[] viaTemplate = chat.template()
+                .encodeOneTurn(
+                        chat.tokenizer(),
+                        List.of(
+                                Message.user("Weather in Paris?"),
+                                new Message(
+                                        Role.FUNCTION,
+                                        "[{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}]"),
+                                new Message(Role.OBSERVATION, "{\"temp\": 21}"),
+                                Message.assistant("")),
+                        null,
+                        TOOLS)
+                .sourceIds();
         assertThat(chat.encodePrompt(request)).containsExactly(viaTemplate);
     }
 
     @Test
     void nRepliesAreSeededRowsOfOneBatch() {
-        ChatRequest request = conversation().n(2).temperature(1.0).topP(1.0).topK(0).seed(7L).maxTokens(16).build();
+        ChatRequest request = conversation()
+                .n(2)
+                .temperature(1.0)
+                .topP(1.0)
+                .topK(0)
+                .seed(7L)
+                .maxTokens(16)
+                .build();
         ChatResponse a = chat.chat(request);
         ChatResponse b = chat.chat(request);
         ChatResponse other = chat.chat(request.toBuilder().seed(8L).build());
-        System.out.println("n=2: '" + a.choices().get(0).text() + "' | '" + a.choices().get(1).text() + "'");
+        System.out.println("n=2: '" + a.choices().get(0).text() + "' | '"
+                + a.choices().get(1).text() + "'");
         assertThat(a.choices()).extracting(ChatChoice::index).containsExactly(0, 1);
         assertThat(a.choices().get(0).text()).isNotEqualTo(a.choices().get(1).text());
-        assertThat(b.choices()).extracting(ChatChoice::text)
-                .containsExactlyElementsOf(a.choices().stream().map(ChatChoice::text).toList());
-        assertThat(other.choices().get(0).text()).isNotEqualTo(a.choices().get(0).text());
+        assertThat(b.choices())
+                .extracting(ChatChoice::text)
+                .containsExactlyElementsOf(
+                        a.choices().stream().map(ChatChoice::text).toList());
+        assertThat(other.choices().get(0).text())
+                .isNotEqualTo(a.choices().get(0).text());
         assertThat(a.usage().completionTokens()).isBetween(2, 32);
         assertThat(a.usage().promptTokens()).isEqualTo(chat.encodePrompt(request).length);
     }
@@ -266,7 +317,8 @@ class DjlChatModelTest {
         CancellationToken before = new CancellationToken();
         before.cancel("client went away");
         assertThatThrownBy(() -> chat.chat(conversation().build(), before))
-                .isInstanceOf(ChatCancelledException.class).hasMessageContaining("client went away");
+                .isInstanceOf(ChatCancelledException.class)
+                .hasMessageContaining("client went away");
 
         CancellationToken during = new CancellationToken();
         AtomicInteger steps = new AtomicInteger();
@@ -277,7 +329,8 @@ class DjlChatModelTest {
             }
         });
         assertThatThrownBy(() -> chat.chat(conversation().maxTokens(200).build(), during))
-                .isInstanceOf(ChatCancelledException.class).hasMessageContaining("timeout");
+                .isInstanceOf(ChatCancelledException.class)
+                .hasMessageContaining("timeout");
         assertThat(steps.get()).isEqualTo(4);
 
         Recorder rec = new Recorder();
@@ -289,11 +342,15 @@ class DjlChatModelTest {
         assertThat(rec.error.get()).isInstanceOf(ChatCancelledException.class);
         assertThat(rec.end.get()).isNull();
         assertThat(rec.deltas).hasSize(2);
-        assertThat(steps.get()).as("the listener's false stops the generation before the next token").isEqualTo(2);
+        assertThat(steps.get())
+                .as("the listener's false stops the generation before the next token")
+                .isEqualTo(2);
 
-        STEP_HOOK.set(n -> { });
+        STEP_HOOK.set(n -> {});
         SCRIPT.set(null);
-        assertThat(chat.chat(conversation().build()).text()).as("the model serves again").isNotNull();
+        assertThat(chat.chat(conversation().build()).text())
+                .as("the model serves again")
+                .isNotNull();
     }
 
     @Test
@@ -301,7 +358,8 @@ class DjlChatModelTest {
         STEP_HOOK.set(n -> sleep(40));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<ChatResponse> slow = pool.submit(() -> chat.chat(conversation().maxTokens(40).build()));
+            Future<ChatResponse> slow =
+                    pool.submit(() -> chat.chat(conversation().maxTokens(40).build()));
             sleep(200);
             CancellationToken token = new CancellationToken();
             CompletableFuture.runAsync(() -> {
@@ -309,10 +367,14 @@ class DjlChatModelTest {
                 token.cancel("gave up waiting");
             });
             assertThatThrownBy(() -> chat.chat(conversation().build(), token))
-                    .isInstanceOf(ChatCancelledException.class).hasMessageContaining("gave up waiting");
-            assertThat(slow.isDone()).as("the queued request returned while the first still runs").isFalse();
-            STEP_HOOK.set(n -> { });
-            assertThat(slow.get(60, TimeUnit.SECONDS).usage().completionTokens()).isPositive();
+                    .isInstanceOf(ChatCancelledException.class)
+                    .hasMessageContaining("gave up waiting");
+            assertThat(slow.isDone())
+                    .as("the queued request returned while the first still runs")
+                    .isFalse();
+            STEP_HOOK.set(n -> {});
+            assertThat(slow.get(60, TimeUnit.SECONDS).usage().completionTokens())
+                    .isPositive();
         } finally {
             pool.shutdownNow();
         }
@@ -323,7 +385,10 @@ class DjlChatModelTest {
         List<ChatRequest> requests = new ArrayList<>();
         List<String> expected = new ArrayList<>();
         for (String q : new String[] {"Name a color.", "Say hi.", "Count to three.", "Why?"}) {
-            ChatRequest r = ChatRequest.builder().addMessage(ChatMessage.user(q)).maxTokens(8).build();
+            ChatRequest r = ChatRequest.builder()
+                    .addMessage(ChatMessage.user(q))
+                    .maxTokens(8)
+                    .build();
             requests.add(r);
             expected.add(chat.chat(r).text());
         }
@@ -345,34 +410,40 @@ class DjlChatModelTest {
 
     @Test
     void requestsTheTemplateCannotEncodeAreRefusedNamingTheField() {
-        assertThatThrownBy(() -> chat.chat(ChatRequest.builder().messages(List.of(ChatMessage.user("a"),
-                ChatMessage.user("b"))).build()))
-                .isInstanceOfSatisfying(InvalidChatRequestException.class,
-                        e -> assertThat(e.field()).isEqualTo("messages[1].role"))
+        assertThatThrownBy(() -> chat.chat(ChatRequest.builder()
+                        .messages(List.of(ChatMessage.user("a"), ChatMessage.user("b")))
+                        .build()))
+                .isInstanceOfSatisfying(InvalidChatRequestException.class, e -> assertThat(e.field())
+                        .isEqualTo("messages[1].role"))
                 .hasMessageContaining("expected assistant");
-        assertThatThrownBy(() -> chat.chat(ChatRequest.builder().messages(List.of(ChatMessage.user("a"),
-                ChatMessage.assistant("b"))).build()))
-                .isInstanceOfSatisfying(InvalidChatRequestException.class,
-                        e -> assertThat(e.field()).isEqualTo("messages[1].role"))
+        assertThatThrownBy(() -> chat.chat(ChatRequest.builder()
+                        .messages(List.of(ChatMessage.user("a"), ChatMessage.assistant("b")))
+                        .build()))
+                .isInstanceOfSatisfying(InvalidChatRequestException.class, e -> assertThat(e.field())
+                        .isEqualTo("messages[1].role"))
                 .hasMessageContaining("must end with a user or tool message");
-        assertThatThrownBy(() -> chat.chat(ChatRequest.builder().messages(List.of(ChatMessage.user("a"),
-                ChatMessage.system("late"), ChatMessage.user("b"))).build()))
-                .isInstanceOfSatisfying(InvalidChatRequestException.class,
-                        e -> assertThat(e.field()).isEqualTo("messages[1].role"));
-        assertThatThrownBy(() -> chat.chat(ChatRequest.builder().addMessage(ChatMessage.system("only")).build()))
-                .isInstanceOfSatisfying(InvalidChatRequestException.class,
-                        e -> assertThat(e.field()).isEqualTo("messages"));
+        assertThatThrownBy(() -> chat.chat(ChatRequest.builder()
+                        .messages(List.of(ChatMessage.user("a"), ChatMessage.system("late"), ChatMessage.user("b")))
+                        .build()))
+                .isInstanceOfSatisfying(InvalidChatRequestException.class, e -> assertThat(e.field())
+                        .isEqualTo("messages[1].role"));
+        assertThatThrownBy(() -> chat.chat(ChatRequest.builder()
+                        .addMessage(ChatMessage.system("only"))
+                        .build()))
+                .isInstanceOfSatisfying(InvalidChatRequestException.class, e -> assertThat(e.field())
+                        .isEqualTo("messages"));
         Recorder rec = new Recorder();
         chat.streamChat(conversation().n(2).build(), rec);
-        assertThat(rec.error.get()).isInstanceOfSatisfying(InvalidChatRequestException.class,
-                e -> assertThat(e.field()).isEqualTo("n"));
+        assertThat(rec.error.get()).isInstanceOfSatisfying(InvalidChatRequestException.class, e -> assertThat(e.field())
+                .isEqualTo("n"));
         assertThat(rec.finals.get()).isEqualTo(1);
     }
 
     @Test
     void rewardScoresAreNotSupportedYet() {
         assertThatThrownBy(() -> chat.scores(List.of("text")))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("value head");
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("value head");
     }
 
     static void sleep(long millis) {

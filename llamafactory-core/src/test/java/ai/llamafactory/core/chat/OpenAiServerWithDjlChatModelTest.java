@@ -29,16 +29,21 @@ class OpenAiServerWithDjlChatModelTest {
 
     @TempDir
     static Path tmp;
+
     static DjlChatModel chat;
     static OpenAiServer server;
     static HttpClient http;
 
     @BeforeAll
     static void start() {
-        chat = ChatFixtures.chatModel(tmp.resolve("model"), ChatFixtures.greedy(128),
-                ChatFixtures.forcing(row -> SCRIPT.get()));
-        server = OpenAiServer.builder(chat).host("127.0.0.1").port(0).requestTimeout(Duration.ofSeconds(60))
-                .build().start();
+        chat = ChatFixtures.chatModel(
+                tmp.resolve("model"), ChatFixtures.greedy(128), ChatFixtures.forcing(row -> SCRIPT.get()));
+        server = OpenAiServer.builder(chat)
+                .host("127.0.0.1")
+                .port(0)
+                .requestTimeout(Duration.ofSeconds(60))
+                .build()
+                .start();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
@@ -60,8 +65,10 @@ class OpenAiServerWithDjlChatModelTest {
 
     static HttpResponse<String> post(String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUri() + "/v1/chat/completions"))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -80,8 +87,10 @@ class OpenAiServerWithDjlChatModelTest {
         assertThat(choice.path("message").path("role").asText()).isEqualTo("assistant");
         assertThat(choice.path("message").path("content").asText()).isEqualTo("Blue, like the sea.");
         assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
-        int promptTokens = chat.encodePrompt(ChatRequest.builder().messages(List.of(ChatMessage.system("Be brief."),
-                ChatMessage.user("Name a color."))).build()).length;
+        int promptTokens = chat.encodePrompt(ChatRequest.builder()
+                        .messages(List.of(ChatMessage.system("Be brief."), ChatMessage.user("Name a color.")))
+                        .build())
+                .length;
         assertThat(body.path("usage").path("prompt_tokens").asInt()).isEqualTo(promptTokens);
         assertThat(body.path("usage").path("completion_tokens").asInt()).isEqualTo("Blue, like the sea.".length() + 1);
     }
@@ -108,7 +117,8 @@ class OpenAiServerWithDjlChatModelTest {
             assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
             JsonNode choice = chunk.path("choices").get(0);
             text.append(choice.path("delta").path("content").asText(""));
-            if (!choice.path("finish_reason").isNull() && !choice.path("finish_reason").isMissingNode()) {
+            if (!choice.path("finish_reason").isNull()
+                    && !choice.path("finish_reason").isMissingNode()) {
                 finish = choice.path("finish_reason").asText();
             }
         }
@@ -119,7 +129,8 @@ class OpenAiServerWithDjlChatModelTest {
 
     @Test
     void aToolCallReplyIsReturnedAsToolCalls() throws Exception {
-        SCRIPT.set(ChatFixtures.replyIds(chat.tokenizer(),
+        SCRIPT.set(ChatFixtures.replyIds(
+                chat.tokenizer(),
                 "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}\n</tool_call>"));
         HttpResponse<String> r = post("{\"messages\": [{\"role\": \"user\", \"content\": \"Weather in Oslo?\"}],"
                 + " \"tools\": " + DjlChatModelTest.TOOLS + "}");
@@ -129,7 +140,9 @@ class OpenAiServerWithDjlChatModelTest {
         JsonNode call = choice.path("message").path("tool_calls").get(0);
         assertThat(call.path("type").asText()).isEqualTo("function");
         assertThat(call.path("function").path("name").asText()).isEqualTo("get_weather");
-        assertThat(JSON.readTree(call.path("function").path("arguments").asText()).path("city").asText())
+        assertThat(JSON.readTree(call.path("function").path("arguments").asText())
+                        .path("city")
+                        .asText())
                 .isEqualTo("Oslo");
     }
 

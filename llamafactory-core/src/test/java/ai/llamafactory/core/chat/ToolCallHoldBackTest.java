@@ -35,7 +35,9 @@ class ToolCallHoldBackTest {
         assertThat(llama3.releasable(" {\"name\": \"f\"")).isEqualTo(0);
         assertThat(llama3.releasable("[{")).isEqualTo(0);
         assertThat(llama3.releasable("It is {sunny}")).isEqualTo(13);
-        assertThat(ToolCallHoldBack.of(ToolFormat.MISTRAL, true).releasable("Hello")).isEqualTo(5);
-        assertThat(ToolCallHoldBack.of(ToolFormat.GLM4, true).releasable("Hello there")).isEqualTo(0);
+        assertThat(ToolCallHoldBack.of(ToolFormat.MISTRAL, true).releasable("Hello"))
+                .isEqualTo(5);
+        assertThat(ToolCallHoldBack.of(ToolFormat.GLM4, true).releasable("Hello there"))
+                .isEqualTo(0);
     }
 }

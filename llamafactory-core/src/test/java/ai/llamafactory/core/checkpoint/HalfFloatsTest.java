@@ -84,7 +84,8 @@ class HalfFloatsTest {
                     assertThat(HalfFloats.fp16ToFloat(expected)).isNaN();
                     assertThat(HalfFloats.fp16ToFloat(ours)).isNaN();
                 } else {
-                    assertThat(ours).as("fp16 of %s (bits %08x)", values[i], Float.floatToRawIntBits(values[i]))
+                    assertThat(ours)
+                            .as("fp16 of %s (bits %08x)", values[i], Float.floatToRawIntBits(values[i]))
                             .isEqualTo(expected);
                 }
             }

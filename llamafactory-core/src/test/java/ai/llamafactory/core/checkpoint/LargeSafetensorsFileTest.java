@@ -88,9 +88,12 @@ class LargeSafetensorsFileTest {
             assertThat(st.toFloatArray("a_head")).containsExactly(1f, 2f, 3f, 4f);
             assertThat(st.toFloatArray("c_tail")).containsExactly(-1f, -2f, 0.5f, 1e-3f);
 
-            assertThatThrownBy(() -> st.tensorBytes("b_big")).isInstanceOf(CheckpointException.class)
-                    .hasMessageContaining("'b_big'").hasMessageContaining("pieces");
-            assertThatThrownBy(() -> st.toLongArray("b_big")).isInstanceOf(CheckpointException.class)
+            assertThatThrownBy(() -> st.tensorBytes("b_big"))
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("'b_big'")
+                    .hasMessageContaining("pieces");
+            assertThatThrownBy(() -> st.toLongArray("b_big"))
+                    .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("'b_big'");
             assertThat(st.tensorBytes("b_big", 0, 2).get(0)).isEqualTo((byte) 11);
             assertThat(st.tensorBytes("b_big", 1L << 30, 1).get(0)).isEqualTo((byte) 55);

@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.llamafactory.api.exception.CheckpointException;
-import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.testing.Conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -37,12 +37,15 @@ class SafetensorsConformanceTest {
         Path folder = Conformance.requireFolder("models").resolve(model);
         JsonNode config = JSON.readTree(folder.resolve("config.json").toFile());
         Map<String, List<Long>> expected = expectedModelShapes(config);
-        String dtypeName = config.has("dtype") ? config.get("dtype").asText() : config.get("torch_dtype").asText();
+        String dtypeName = config.has("dtype")
+                ? config.get("dtype").asText()
+                : config.get("torch_dtype").asText();
         SafetensorsDtype expectedDtype = dtypeName.equals("bfloat16") ? SafetensorsDtype.BF16 : SafetensorsDtype.F32;
 
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(folder)) {
-            assertThat(checkpoint.location()).isEqualTo(folder.resolve("model.safetensors").toAbsolutePath()
-                    .normalize());
+            assertThat(checkpoint.location())
+                    .isEqualTo(
+                            folder.resolve("model.safetensors").toAbsolutePath().normalize());
             assertThat(checkpoint.isSharded()).isFalse();
             assertThat(checkpoint.files().get(0).metadata()).containsExactly(Map.entry("format", "pt"));
             Map<String, List<Long>> actual = new LinkedHashMap<>();
@@ -90,8 +93,10 @@ class SafetensorsConformanceTest {
     @Test
     void bf16CheckpointLoadsAsTheFp32WeightsRoundedToBf16() {
         DjlEngine.get();
-        try (SafetensorsCheckpoint fp32 = SafetensorsCheckpoint.open(Conformance.requireFolder("models").resolve("llama"));
-                SafetensorsCheckpoint bf16 = SafetensorsCheckpoint.open(Conformance.requireFolder("models").resolve("llama_bf16"));
+        try (SafetensorsCheckpoint fp32 = SafetensorsCheckpoint.open(
+                        Conformance.requireFolder("models").resolve("llama"));
+                SafetensorsCheckpoint bf16 = SafetensorsCheckpoint.open(
+                        Conformance.requireFolder("models").resolve("llama_bf16"));
                 NDManager manager = NDManager.newBaseManager()) {
             assertThat(bf16.names()).containsExactlyInAnyOrderElementsOf(fp32.names());
             int differing = 0;
@@ -104,7 +109,8 @@ class SafetensorsConformanceTest {
                 }
                 try (NDArray loaded = bf16.load(manager, name)) {
                     assertThat(loaded.getDataType()).isEqualTo(DataType.FLOAT32);
-                    assertThat(loaded.getShape().getShape()).isEqualTo(fp32.info(name).shape());
+                    assertThat(loaded.getShape().getShape())
+                            .isEqualTo(fp32.info(name).shape());
                     assertThat(loaded.getName()).isEqualTo(name);
                     assertThat(loaded.toFloatArray()).as(name).containsExactly(rounded);
                 }
@@ -126,8 +132,8 @@ class SafetensorsConformanceTest {
     @Test
     void goldenIntegerTensorsLoadExactly() {
         DjlEngine.get();
-        try (SafetensorsCheckpoint golden = SafetensorsCheckpoint.open(Conformance.requireFolder("models").resolve("llama")
-                .resolve("golden.safetensors"));
+        try (SafetensorsCheckpoint golden = SafetensorsCheckpoint.open(
+                        Conformance.requireFolder("models").resolve("llama").resolve("golden.safetensors"));
                 NDManager manager = NDManager.newBaseManager()) {
             assertThat(golden.names()).containsExactly("attention_mask", "input_ids", "labels", "logits", "loss");
             long[] mask = golden.files().get(0).toLongArray("attention_mask");
@@ -139,13 +145,16 @@ class SafetensorsConformanceTest {
             try (NDArray ids = golden.load(manager, "input_ids")) {
                 assertThat(ids.getDataType()).isEqualTo(DataType.INT64);
                 assertThat(ids.getShape().getShape()).containsExactly(2, 12);
-                assertThat(ids.toLongArray()).containsExactly(golden.files().get(0).toLongArray("input_ids"));
+                assertThat(ids.toLongArray())
+                        .containsExactly(golden.files().get(0).toLongArray("input_ids"));
             }
             // narrowing int64 -> int32 could lose values: refused, naming tensor and file
             assertThatThrownBy(() -> golden.load(manager, "input_ids", DataType.INT32))
                     .isInstanceOf(CheckpointException.class)
-                    .hasMessageContaining("'input_ids'").hasMessageContaining("golden.safetensors")
-                    .hasMessageContaining("I64").hasMessageContaining("INT32");
+                    .hasMessageContaining("'input_ids'")
+                    .hasMessageContaining("golden.safetensors")
+                    .hasMessageContaining("I64")
+                    .hasMessageContaining("INT32");
         }
     }
 
@@ -178,7 +187,9 @@ class SafetensorsConformanceTest {
             }
             writer.write(copy);
         }
-        assertThat(Files.mismatch(copy, original)).as("first differing byte of %s", relative).isEqualTo(-1L);
+        assertThat(Files.mismatch(copy, original))
+                .as("first differing byte of %s", relative)
+                .isEqualTo(-1L);
     }
 
     @ParameterizedTest
@@ -189,14 +200,20 @@ class SafetensorsConformanceTest {
         Path copy = temp.resolve("copy.safetensors");
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(original);
                 NDManager manager = NDManager.newBaseManager()) {
-            SafetensorsWriter writer = new SafetensorsWriter().metadata(checkpoint.files().get(0).metadata());
+            SafetensorsWriter writer =
+                    new SafetensorsWriter().metadata(checkpoint.files().get(0).metadata());
             for (String name : checkpoint.names()) {
                 // BF16 arrives as FLOAT32 and is narrowed back to BF16 while writing
-                writer.add(name, checkpoint.load(manager, name), checkpoint.info(name).dtype());
+                writer.add(
+                        name,
+                        checkpoint.load(manager, name),
+                        checkpoint.info(name).dtype());
             }
             writer.write(copy);
         }
-        assertThat(Files.mismatch(copy, original)).as("first differing byte of %s", relative).isEqualTo(-1L);
+        assertThat(Files.mismatch(copy, original))
+                .as("first differing byte of %s", relative)
+                .isEqualTo(-1L);
     }
 
     private static Map<String, List<Long>> expectedModelShapes(JsonNode c) {

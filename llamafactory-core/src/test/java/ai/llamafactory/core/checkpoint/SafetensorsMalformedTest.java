@@ -76,57 +76,66 @@ class SafetensorsMalformedTest {
 
     @Test
     void tensorEntryIsNotAnObject() throws IOException {
-        refused(file("entry", "{\"w\":[1,2]}", 0)).hasMessageContaining("tensor 'w'")
+        refused(file("entry", "{\"w\":[1,2]}", 0))
+                .hasMessageContaining("tensor 'w'")
                 .hasMessageContaining("must be a JSON object");
     }
 
     @Test
     void dtypeIsMissing() throws IOException {
         refused(file("nodtype", "{\"w\":{\"shape\":[1],\"data_offsets\":[0,4]}}", 4))
-                .hasMessageContaining("tensor 'w'").hasMessageContaining("'dtype'");
+                .hasMessageContaining("tensor 'w'")
+                .hasMessageContaining("'dtype'");
     }
 
     @Test
     void shapeIsNotAnArrayOfIntegers() throws IOException {
         refused(file("shape", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}", 4))
-                .hasMessageContaining("tensor 'w'").hasMessageContaining("'shape'");
+                .hasMessageContaining("tensor 'w'")
+                .hasMessageContaining("'shape'");
     }
 
     @Test
     void dataOffsetsOfWrongArity() throws IOException {
         refused(file("arity", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}", 4))
-                .hasMessageContaining("tensor 'w'").hasMessageContaining("'data_offsets'");
+                .hasMessageContaining("tensor 'w'")
+                .hasMessageContaining("'data_offsets'");
     }
 
     @Test
     void metadataValueIsNotAString() throws IOException {
-        refused(file("meta", "{\"__metadata__\":{\"step\":5}}", 0)).hasMessageContaining("__metadata__")
+        refused(file("meta", "{\"__metadata__\":{\"step\":5}}", 0))
+                .hasMessageContaining("__metadata__")
                 .hasMessageContaining("'step'");
     }
 
     @Test
     void duplicateTensorName() throws IOException {
         String w = "\"w\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}";
-        refused(file("duplicate", "{" + w + "," + w + "}", 1)).hasMessageContaining("'w'")
+        refused(file("duplicate", "{" + w + "," + w + "}", 1))
+                .hasMessageContaining("'w'")
                 .hasMessageContaining("Duplicate");
     }
 
     @Test
     void unknownDtype() throws IOException {
         refused(file("dtype", "{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[4],\"data_offsets\":[0,4]}}", 4))
-                .hasMessageContaining("tensor 'w'").hasMessageContaining("unknown dtype 'F8_E4M3'");
+                .hasMessageContaining("tensor 'w'")
+                .hasMessageContaining("unknown dtype 'F8_E4M3'");
     }
 
     @Test
     void negativeDimension() throws IOException {
         refused(file("dims", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,-2],\"data_offsets\":[0,16]}}", 16))
-                .hasMessageContaining("tensor 'w'").hasMessageContaining("negative dimension -2");
+                .hasMessageContaining("tensor 'w'")
+                .hasMessageContaining("negative dimension -2");
     }
 
     @Test
     void beginAfterEnd() throws IOException {
         refused(file("reversed", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}", 8))
-                .hasMessageContaining("tensor 'w'").hasMessageContaining("[8, 0]")
+                .hasMessageContaining("tensor 'w'")
+                .hasMessageContaining("[8, 0]")
                 .hasMessageContaining("begin after end");
     }
 
@@ -134,7 +143,8 @@ class SafetensorsMalformedTest {
     void offsetsOutsideTheDataSection() throws IOException {
         String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},"
                 + "\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[64,80]}}";
-        refused(file("outside", header, 32)).hasMessageContaining("tensor 'w'")
+        refused(file("outside", header, 32))
+                .hasMessageContaining("tensor 'w'")
                 .hasMessageContaining("outside the data section");
     }
 
@@ -142,14 +152,18 @@ class SafetensorsMalformedTest {
     void overlappingTensors() throws IOException {
         String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},"
                 + "\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[8,24]}}";
-        refused(file("overlap", header, 24)).hasMessageContaining("tensor 'w'").hasMessageContaining("overlap")
+        refused(file("overlap", header, 24))
+                .hasMessageContaining("tensor 'w'")
+                .hasMessageContaining("overlap")
                 .hasMessageContaining("'a'");
     }
 
     @Test
     void byteSpanDisagreesWithShapeAndDtype() throws IOException {
         refused(file("span", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,12]}}", 12))
-                .hasMessageContaining("tensor 'w'").hasMessageContaining("12 bytes").hasMessageContaining("needs 16");
+                .hasMessageContaining("tensor 'w'")
+                .hasMessageContaining("12 bytes")
+                .hasMessageContaining("needs 16");
     }
 
     @Test
@@ -161,12 +175,16 @@ class SafetensorsMalformedTest {
     @Test
     void truncatedFile() throws IOException {
         Path good = temp.resolve("good.safetensors");
-        new SafetensorsWriter().add("a", SafetensorsDtype.F32, new long[] {4}, ByteBuffer.allocate(16))
-                .add("w", SafetensorsDtype.F32, new long[] {4}, ByteBuffer.allocate(16)).write(good);
+        new SafetensorsWriter()
+                .add("a", SafetensorsDtype.F32, new long[] {4}, ByteBuffer.allocate(16))
+                .add("w", SafetensorsDtype.F32, new long[] {4}, ByteBuffer.allocate(16))
+                .write(good);
         byte[] all = Files.readAllBytes(good);
         Path cut = temp.resolve("cut.safetensors");
         Files.write(cut, Arrays.copyOf(all, all.length - 3));
-        refused(cut).hasMessageContaining("tensor 'w'").hasMessageContaining("truncated")
+        refused(cut)
+                .hasMessageContaining("tensor 'w'")
+                .hasMessageContaining("truncated")
                 .hasMessageContaining("only 29");
         try (SafetensorsFile ok = SafetensorsFile.open(good)) {
             assertThat(ok.names()).containsExactly("a", "w");
@@ -190,21 +208,29 @@ class SafetensorsMalformedTest {
         Path dir = Files.createDirectories(temp.resolve("missing"));
         Path index = dir.resolve("model.safetensors.index.json");
         Files.writeString(index, "{\"metadata\":{},\"weight_map\":{\"w\":\"model-00001-of-00002.safetensors\"}}");
-        assertThatThrownBy(() -> SafetensorsCheckpoint.open(dir)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining(index.toString()).hasMessageContaining("model-00001-of-00002.safetensors")
-                .hasMessageContaining("'w'").hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> SafetensorsCheckpoint.open(dir))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(index.toString())
+                .hasMessageContaining("model-00001-of-00002.safetensors")
+                .hasMessageContaining("'w'")
+                .hasMessageContaining("does not exist");
     }
 
     @Test
     void indexListingATensorItsShardLacks() throws IOException {
         Path dir = Files.createDirectories(temp.resolve("lacking"));
-        new SafetensorsWriter().add("a", SafetensorsDtype.U8, new long[] {1}, ByteBuffer.allocate(1))
+        new SafetensorsWriter()
+                .add("a", SafetensorsDtype.U8, new long[] {1}, ByteBuffer.allocate(1))
                 .write(dir.resolve("model-00001-of-00001.safetensors"));
         Path index = dir.resolve("model.safetensors.index.json");
-        Files.writeString(index, "{\"weight_map\":{\"a\":\"model-00001-of-00001.safetensors\","
-                + "\"w\":\"model-00001-of-00001.safetensors\"}}");
-        assertThatThrownBy(() -> SafetensorsCheckpoint.open(index)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining(index.toString()).hasMessageContaining("'w'")
+        Files.writeString(
+                index,
+                "{\"weight_map\":{\"a\":\"model-00001-of-00001.safetensors\","
+                        + "\"w\":\"model-00001-of-00001.safetensors\"}}");
+        assertThatThrownBy(() -> SafetensorsCheckpoint.open(index))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(index.toString())
+                .hasMessageContaining("'w'")
                 .hasMessageContaining("does not contain it");
     }
 
@@ -213,22 +239,29 @@ class SafetensorsMalformedTest {
         Path dir = Files.createDirectories(temp.resolve("nomap"));
         Path index = dir.resolve("model.safetensors.index.json");
         Files.writeString(index, "{\"metadata\":{\"total_size\":4}}");
-        assertThatThrownBy(() -> SafetensorsCheckpoint.open(dir)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining(index.toString()).hasMessageContaining("weight_map");
+        assertThatThrownBy(() -> SafetensorsCheckpoint.open(dir))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(index.toString())
+                .hasMessageContaining("weight_map");
         Files.writeString(index, "{\"weight_map\":");
-        assertThatThrownBy(() -> SafetensorsCheckpoint.open(dir)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining(index.toString()).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> SafetensorsCheckpoint.open(dir))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(index.toString())
+                .hasMessageContaining("not valid JSON");
     }
 
     @Test
     void indexPointingOutsideItsFolder() throws IOException {
         Path dir = Files.createDirectories(temp.resolve("escape"));
-        new SafetensorsWriter().add("w", SafetensorsDtype.U8, new long[] {1}, ByteBuffer.allocate(1))
+        new SafetensorsWriter()
+                .add("w", SafetensorsDtype.U8, new long[] {1}, ByteBuffer.allocate(1))
                 .write(temp.resolve("outside.safetensors"));
         Path index = dir.resolve("model.safetensors.index.json");
         Files.writeString(index, "{\"weight_map\":{\"w\":\"../outside.safetensors\"}}");
-        assertThatThrownBy(() -> SafetensorsCheckpoint.open(dir)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("'w'").hasMessageContaining("outside");
+        assertThatThrownBy(() -> SafetensorsCheckpoint.open(dir))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("'w'")
+                .hasMessageContaining("outside");
     }
 
     @Test
@@ -236,9 +269,12 @@ class SafetensorsMalformedTest {
         Path dir = Files.createDirectories(temp.resolve("corrupt"));
         Path shard = dir.resolve("model-00001-of-00001.safetensors");
         Files.write(shard, new byte[] {1});
-        Files.writeString(dir.resolve("model.safetensors.index.json"),
+        Files.writeString(
+                dir.resolve("model.safetensors.index.json"),
                 "{\"weight_map\":{\"w\":\"model-00001-of-00001.safetensors\"}}");
-        assertThatThrownBy(() -> SafetensorsCheckpoint.open(dir)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining(shard.toString()).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> SafetensorsCheckpoint.open(dir))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(shard.toString())
+                .hasMessageContaining("truncated");
     }
 }

@@ -58,17 +58,25 @@ class SafetensorsRoundTripTest {
             data.put(name, buffer);
             writer.add(name, dtype, shape, buffer);
         }
-        writer.add("scalar", SafetensorsDtype.F32, new long[0], le(4).putFloat(2.5f).flip());
+        writer.add(
+                "scalar",
+                SafetensorsDtype.F32,
+                new long[0],
+                le(4).putFloat(2.5f).flip());
         writer.add("empty", SafetensorsDtype.F16, new long[] {0, 7}, ByteBuffer.allocate(0));
         Path file = temp.resolve("all.safetensors");
         writer.write(file);
 
         try (SafetensorsFile read = SafetensorsFile.open(file)) {
-            assertThat(read.metadata()).containsExactly(Map.entry("format", "pt"),
-                    Map.entry("note", "quote \" backslash \\ newline \n tab \t bell \u0007 é 中 😀"));
+            assertThat(read.metadata())
+                    .containsExactly(
+                            Map.entry("format", "pt"),
+                            Map.entry("note", "quote \" backslash \\ newline \n tab \t bell \u0007 é 中 😀"));
             // Python's order: dtype alignment descending in the Rust crate's dtype order, then name
-            assertThat(read.names()).containsExactly("t_i64", "t_f64", "scalar", "t_f32", "t_i32", "t_bf16",
-                    "empty", "t_f16", "t_i16", "t_i8", "t_u8", "t_bool");
+            assertThat(read.names())
+                    .containsExactly(
+                            "t_i64", "t_f64", "scalar", "t_f32", "t_i32", "t_bf16", "empty", "t_f16", "t_i16", "t_i8",
+                            "t_u8", "t_bool");
             long offset = 0;
             for (String name : read.names()) {
                 TensorInfo info = read.info(name);
@@ -79,8 +87,10 @@ class SafetensorsRoundTripTest {
             for (Map.Entry<String, ByteBuffer> e : data.entrySet()) {
                 TensorInfo info = read.info(e.getKey());
                 assertThat(info.shape()).containsExactly(3, 5);
-                assertThat(info.dtype().name().toLowerCase(java.util.Locale.ROOT)).isEqualTo(e.getKey().substring(2));
-                assertThat(bytes(read.tensorBytes(e.getKey()))).isEqualTo(e.getValue().array());
+                assertThat(info.dtype().name().toLowerCase(java.util.Locale.ROOT))
+                        .isEqualTo(e.getKey().substring(2));
+                assertThat(bytes(read.tensorBytes(e.getKey())))
+                        .isEqualTo(e.getValue().array());
             }
             assertThat(read.info("scalar").shape()).isEmpty();
             assertThat(read.toFloatArray("scalar")).containsExactly(2.5f);
@@ -98,9 +108,10 @@ class SafetensorsRoundTripTest {
         long headerLength = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).getLong();
         assertThat(headerLength % 8).isZero();
         String header = new String(all, 8, (int) headerLength, StandardCharsets.UTF_8);
-        assertThat(header).startsWith("{\"__metadata__\":{\"format\":\"pt\",\"note\":\"quote \\\" backslash \\\\ "
-                + "newline \\n tab \\t bell \\u0007 é 中 😀\"},\"t_i64\":{\"dtype\":\"I64\",\"shape\":[3,5],"
-                + "\"data_offsets\":[0,120]},");
+        assertThat(header)
+                .startsWith("{\"__metadata__\":{\"format\":\"pt\",\"note\":\"quote \\\" backslash \\\\ "
+                        + "newline \\n tab \\t bell \\u0007 é 中 😀\"},\"t_i64\":{\"dtype\":\"I64\",\"shape\":[3,5],"
+                        + "\"data_offsets\":[0,120]},");
         assertThat(header.stripTrailing()).endsWith("}}").doesNotContain(" :").doesNotContain(", ");
     }
 
@@ -112,7 +123,9 @@ class SafetensorsRoundTripTest {
             values.putFloat(i);
         }
         Path one = temp.resolve("one.safetensors");
-        new SafetensorsWriter().add("attn.0", SafetensorsDtype.F32, new long[] {1, 2, 3}, values.flip()).write(one);
+        new SafetensorsWriter()
+                .add("attn.0", SafetensorsDtype.F32, new long[] {1, 2, 3}, values.flip())
+                .write(one);
         byte[] expectedHeader = "{\"attn.0\":{\"dtype\":\"F32\",\"shape\":[1,2,3],\"data_offsets\":[0,24]}}"
                 .getBytes(StandardCharsets.US_ASCII);
         ByteBuffer expected = le(8 + 64 + 24).putLong(64).put(expectedHeader);
@@ -125,8 +138,8 @@ class SafetensorsRoundTripTest {
 
         Path empty = temp.resolve("empty.safetensors");
         new SafetensorsWriter().write(empty);
-        assertThat(Files.readAllBytes(empty)).containsExactly(8, 0, 0, 0, 0, 0, 0, 0, '{', '}', ' ', ' ', ' ', ' ',
-                ' ', ' ');
+        assertThat(Files.readAllBytes(empty))
+                .containsExactly(8, 0, 0, 0, 0, 0, 0, 0, '{', '}', ' ', ' ', ' ', ' ', ' ', ' ');
         Path framework = temp.resolve("framework.safetensors");
         new SafetensorsWriter().metadata("framework", "pt").write(framework);
         byte[] fw = Files.readAllBytes(framework);
@@ -151,8 +164,8 @@ class SafetensorsRoundTripTest {
             NDArray i64 = manager.create(new long[] {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE, 42}, new Shape(2, 3));
             NDArray i32 = manager.create(new int[] {Integer.MIN_VALUE, -7, 0, 7, Integer.MAX_VALUE});
             NDArray i8 = manager.create(new byte[] {-128, -1, 0, 1, 127});
-            NDArray u8 = manager.create(ByteBuffer.wrap(new byte[] {(byte) 255, 0, 1, (byte) 128}), new Shape(2, 2),
-                    DataType.UINT8);
+            NDArray u8 = manager.create(
+                    ByteBuffer.wrap(new byte[] {(byte) 255, 0, 1, (byte) 128}), new Shape(2, 2), DataType.UINT8);
             NDArray bool = manager.create(new boolean[] {true, false, false, true, true});
             NDArray scalar = manager.create(1.25f);
             NDArray empty = manager.create(new Shape(0, 4), DataType.FLOAT32);
@@ -191,14 +204,17 @@ class SafetensorsRoundTripTest {
                     assertThat(loaded.contentEquals(original)).as(e.getKey()).isTrue();
                 }
                 float[] bf16 = checkpoint.load(manager, "f32_as_bf16").toFloatArray();
-                float[] f16Values = checkpoint.load(manager, "f32_as_f16").toType(DataType.FLOAT32, false)
+                float[] f16Values = checkpoint
+                        .load(manager, "f32_as_f16")
+                        .toType(DataType.FLOAT32, false)
                         .toFloatArray();
                 float[] torchF16 = f16.toType(DataType.FLOAT32, false).toFloatArray();
                 for (int i = 0; i < floats.length; i++) {
                     assertThat(bf16[i]).isEqualTo(HalfFloats.roundToBf16(floats[i]));
                     assertThat(f16Values[i]).isEqualTo(torchF16[i]);
                 }
-                assertThat(checkpoint.load(manager, "f16_as_f32").toFloatArray()).containsExactly(torchF16);
+                assertThat(checkpoint.load(manager, "f16_as_f32").toFloatArray())
+                        .containsExactly(torchF16);
                 assertThat(checkpoint.load(manager, "i32_as_i64").toLongArray())
                         .containsExactly(Integer.MIN_VALUE, -7, 0, 7, Integer.MAX_VALUE);
                 // conversions on load: widening ints, fp32 to fp16/fp64
@@ -206,9 +222,13 @@ class SafetensorsRoundTripTest {
                         .containsExactly(-128, -1, 0, 1, 127);
                 assertThat(checkpoint.load(manager, "u8", DataType.INT32).toIntArray())
                         .containsExactly(255, 0, 1, 128);
-                assertThat(checkpoint.load(manager, "f32", DataType.FLOAT64).toType(DataType.FLOAT32, false)
-                        .contentEquals(f32)).isTrue();
-                assertThat(checkpoint.load(manager, "f32", DataType.FLOAT16).contentEquals(f16)).isTrue();
+                assertThat(checkpoint
+                                .load(manager, "f32", DataType.FLOAT64)
+                                .toType(DataType.FLOAT32, false)
+                                .contentEquals(f32))
+                        .isTrue();
+                assertThat(checkpoint.load(manager, "f32", DataType.FLOAT16).contentEquals(f16))
+                        .isTrue();
             }
         }
     }
@@ -238,8 +258,14 @@ class SafetensorsRoundTripTest {
         SafetensorsWriter writer = new SafetensorsWriter();
         List<String> names = new ArrayList<>();
         int i = 0;
-        for (SafetensorsDtype dtype : List.of(SafetensorsDtype.BF16, SafetensorsDtype.F16, SafetensorsDtype.F32,
-                SafetensorsDtype.F64, SafetensorsDtype.I64, SafetensorsDtype.I16, SafetensorsDtype.U8)) {
+        for (SafetensorsDtype dtype : List.of(
+                SafetensorsDtype.BF16,
+                SafetensorsDtype.F16,
+                SafetensorsDtype.F32,
+                SafetensorsDtype.F64,
+                SafetensorsDtype.I64,
+                SafetensorsDtype.I16,
+                SafetensorsDtype.U8)) {
             for (int elements : new int[] {1, 3, 17, 40}) {
                 ByteBuffer bytes = ByteBuffer.allocate(elements * dtype.byteSize());
                 for (int b = 0; b < bytes.capacity(); b++) {
@@ -266,13 +292,18 @@ class SafetensorsRoundTripTest {
                 }
                 DataType type = whole.info(name).dtype().defaultEngineType();
                 List<DataType> targets = whole.info(name).dtype().isFloatingPoint()
-                        ? List.of(DataType.FLOAT32, DataType.FLOAT16, DataType.FLOAT64) : List.of(type);
+                        ? List.of(DataType.FLOAT32, DataType.FLOAT16, DataType.FLOAT64)
+                        : List.of(type);
                 for (DataType target : targets) {
                     try (NDArray a = reference.load(manager, name, target);
                             NDArray b = chunked.load(manager, name, target);
                             NDArray c = pieces.load(manager, name, target)) {
-                        assertThat(b.contentEquals(a)).as(name + " as " + target).isTrue();
-                        assertThat(c.contentEquals(a)).as(name + " as " + target).isTrue();
+                        assertThat(b.contentEquals(a))
+                                .as(name + " as " + target)
+                                .isTrue();
+                        assertThat(c.contentEquals(a))
+                                .as(name + " as " + target)
+                                .isTrue();
                     }
                 }
                 if (whole.info(name).dtype().isFloatingPoint()) {
@@ -282,7 +313,8 @@ class SafetensorsRoundTripTest {
                 }
             }
             assertThatThrownBy(() -> whole.tensorBytes(names.get(3), 1, 1000))
-                    .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining(names.get(3));
+                    .isInstanceOf(IndexOutOfBoundsException.class)
+                    .hasMessageContaining(names.get(3));
         }
     }
 
@@ -290,8 +322,8 @@ class SafetensorsRoundTripTest {
     void writingArraysInSmallChunksGivesTheSameBytes() throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray values = manager.randomNormal(new Shape(5, 13)).transpose();
-            for (SafetensorsDtype stored : List.of(SafetensorsDtype.F32, SafetensorsDtype.BF16,
-                    SafetensorsDtype.F16, SafetensorsDtype.F64)) {
+            for (SafetensorsDtype stored :
+                    List.of(SafetensorsDtype.F32, SafetensorsDtype.BF16, SafetensorsDtype.F16, SafetensorsDtype.F64)) {
                 Path small = temp.resolve("small_" + stored);
                 Path big = temp.resolve("big_" + stored);
                 try (FileChannel a = FileChannel.open(small, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -304,7 +336,10 @@ class SafetensorsRoundTripTest {
             }
             Path f32 = temp.resolve("small_F32");
             float[] written = new float[65];
-            ByteBuffer.wrap(Files.readAllBytes(f32)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(written);
+            ByteBuffer.wrap(Files.readAllBytes(f32))
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(written);
             assertThat(written).containsExactly(values.toFloatArray());
         }
     }
@@ -312,19 +347,26 @@ class SafetensorsRoundTripTest {
     @Test
     void refusesConversionsThatLoseInformationOrCrashTheEngine() {
         Path file = temp.resolve("refuse.safetensors");
-        new SafetensorsWriter().add("w", SafetensorsDtype.BF16, new long[] {2}, ByteBuffer.allocate(4))
-                .add("ids", SafetensorsDtype.I64, new long[] {1}, ByteBuffer.allocate(8)).write(file);
+        new SafetensorsWriter()
+                .add("w", SafetensorsDtype.BF16, new long[] {2}, ByteBuffer.allocate(4))
+                .add("ids", SafetensorsDtype.I64, new long[] {1}, ByteBuffer.allocate(8))
+                .write(file);
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(file);
                 NDManager manager = NDManager.newBaseManager()) {
             assertThatThrownBy(() -> checkpoint.load(manager, "w", DataType.INT32))
-                    .isInstanceOf(CheckpointException.class).hasMessageContaining("'w'").hasMessageContaining("BF16")
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("'w'")
+                    .hasMessageContaining("BF16")
                     .hasMessageContaining(file.getFileName().toString());
             assertThatThrownBy(() -> checkpoint.load(manager, "w", DataType.BFLOAT16))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BFLOAT16");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("BFLOAT16");
             assertThatThrownBy(() -> checkpoint.load(manager, "ids", DataType.FLOAT32))
-                    .isInstanceOf(CheckpointException.class).hasMessageContaining("'ids'");
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("'ids'");
             assertThatThrownBy(() -> checkpoint.load(manager, "nope"))
-                    .isInstanceOf(CheckpointException.class).hasMessageContaining("'nope'")
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("'nope'")
                     .hasMessageContaining(file.getFileName().toString());
             assertThat(checkpoint.load(manager, "w").toFloatArray()).containsExactly(0f, 0f);
         }
@@ -332,20 +374,26 @@ class SafetensorsRoundTripTest {
 
     @Test
     void writerRejectsBadInput() {
-        SafetensorsWriter writer = new SafetensorsWriter().add("a", SafetensorsDtype.U8, new long[] {2},
-                ByteBuffer.allocate(2));
+        SafetensorsWriter writer =
+                new SafetensorsWriter().add("a", SafetensorsDtype.U8, new long[] {2}, ByteBuffer.allocate(2));
         assertThatThrownBy(() -> writer.add("a", SafetensorsDtype.U8, new long[] {2}, ByteBuffer.allocate(2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'a'");
         assertThatThrownBy(() -> writer.add("b", SafetensorsDtype.F32, new long[] {2, 2}, ByteBuffer.allocate(12)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'b'").hasMessageContaining("16");
-        assertThatThrownBy(() -> writer.add("__metadata__", SafetensorsDtype.U8, new long[] {0},
-                ByteBuffer.allocate(0))).isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'b'")
+                .hasMessageContaining("16");
+        assertThatThrownBy(
+                        () -> writer.add("__metadata__", SafetensorsDtype.U8, new long[] {0}, ByteBuffer.allocate(0)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> writer.add("c", SafetensorsDtype.U8, new long[] {-1}, ByteBuffer.allocate(0)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'c'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'c'");
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray floats = manager.ones(new Shape(2));
             assertThatThrownBy(() -> writer.add("d", floats, SafetensorsDtype.I32))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'d'");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'d'");
         }
         assertThat(writer.names()).containsExactly("a");
         assertThat(writer.dataBytes()).isEqualTo(2);
@@ -354,9 +402,11 @@ class SafetensorsRoundTripTest {
     @Test
     void writesAtomicallyAndLeavesNothingBehindOnFailure() throws IOException {
         Path file = temp.resolve("atomic.safetensors");
-        new SafetensorsWriter().add("a", SafetensorsDtype.U8, new long[] {1}, ByteBuffer.wrap(new byte[] {1}))
+        new SafetensorsWriter()
+                .add("a", SafetensorsDtype.U8, new long[] {1}, ByteBuffer.wrap(new byte[] {1}))
                 .write(file);
-        new SafetensorsWriter().add("b", SafetensorsDtype.U8, new long[] {1}, ByteBuffer.wrap(new byte[] {2}))
+        new SafetensorsWriter()
+                .add("b", SafetensorsDtype.U8, new long[] {1}, ByteBuffer.wrap(new byte[] {2}))
                 .write(file); // replaces
         try (SafetensorsFile read = SafetensorsFile.open(file)) {
             assertThat(read.names()).containsExactly("b");
@@ -366,7 +416,8 @@ class SafetensorsRoundTripTest {
             NDArray closed = manager.ones(new Shape(3));
             SafetensorsWriter writer = new SafetensorsWriter().add("x", closed);
             closed.close();
-            assertThatThrownBy(() -> writer.write(failing)).isInstanceOf(CheckpointException.class)
+            assertThatThrownBy(() -> writer.write(failing))
+                    .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining(failing.toString());
         }
         assertThat(failing).doesNotExist();
@@ -378,15 +429,19 @@ class SafetensorsRoundTripTest {
     @Test
     void folderResolution() throws IOException {
         Path folder = Files.createDirectories(temp.resolve("folder"));
-        assertThatThrownBy(() -> SafetensorsCheckpoint.open(folder)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("No safetensors weights").hasMessageContaining(folder.toString());
+        assertThatThrownBy(() -> SafetensorsCheckpoint.open(folder))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("No safetensors weights")
+                .hasMessageContaining(folder.toString());
         write(folder.resolve("value_head.safetensors"), "v");
         try (SafetensorsCheckpoint only = SafetensorsCheckpoint.open(folder)) {
             assertThat(only.names()).containsExactly("v");
         }
         write(folder.resolve("other.safetensors"), "o");
-        assertThatThrownBy(() -> SafetensorsCheckpoint.open(folder)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("Ambiguous").hasMessageContaining("other.safetensors")
+        assertThatThrownBy(() -> SafetensorsCheckpoint.open(folder))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("Ambiguous")
+                .hasMessageContaining("other.safetensors")
                 .hasMessageContaining("value_head.safetensors");
         write(folder.resolve("adapter_model.safetensors"), "lora");
         try (SafetensorsCheckpoint adapter = SafetensorsCheckpoint.open(folder);
@@ -398,14 +453,21 @@ class SafetensorsRoundTripTest {
         try (SafetensorsCheckpoint model = SafetensorsCheckpoint.open(folder)) {
             assertThat(model.names()).containsExactly("m");
         }
-        assertThatThrownBy(() -> SafetensorsCheckpoint.open(folder, "missing")).isInstanceOf(CheckpointException.class)
+        assertThatThrownBy(() -> SafetensorsCheckpoint.open(folder, "missing"))
+                .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("missing.safetensors");
         assertThatThrownBy(() -> SafetensorsCheckpoint.open(folder.resolve("nothing.safetensors")))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("nothing.safetensors");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("nothing.safetensors");
     }
 
     private static void write(Path file, String tensor) {
-        new SafetensorsWriter().add(tensor, SafetensorsDtype.F32, new long[] {1}, le(4).putFloat(1f).flip())
+        new SafetensorsWriter()
+                .add(
+                        tensor,
+                        SafetensorsDtype.F32,
+                        new long[] {1},
+                        le(4).putFloat(1f).flip())
                 .write(file);
     }
 

@@ -39,23 +39,27 @@ class ShardedSafetensorsTest {
         List<Path> written = fiveTensors().writeSharded(temp, "model", 1000);
         // greedy in insertion order: [b, a] (800), big > limit -> its own shard at once, d would tip [b, a] over
         // -> [b, a] closes, then [d, c]; so shard order is [big], [b, a], [d, c] (huggingface_hub's algorithm)
-        assertThat(written).containsExactly(temp.resolve("model-00001-of-00003.safetensors"),
-                temp.resolve("model-00002-of-00003.safetensors"), temp.resolve("model-00003-of-00003.safetensors"),
-                temp.resolve("model.safetensors.index.json"));
+        assertThat(written)
+                .containsExactly(
+                        temp.resolve("model-00001-of-00003.safetensors"),
+                        temp.resolve("model-00002-of-00003.safetensors"),
+                        temp.resolve("model-00003-of-00003.safetensors"),
+                        temp.resolve("model.safetensors.index.json"));
         String index = Files.readString(temp.resolve("model.safetensors.index.json"));
-        assertThat(index).isEqualTo("{\n"
-                + "  \"metadata\": {\n"
-                + "    \"total_parameters\": 600,\n"
-                + "    \"total_size\": 2400\n"
-                + "  },\n"
-                + "  \"weight_map\": {\n"
-                + "    \"a.weight\": \"model-00002-of-00003.safetensors\",\n"
-                + "    \"b.weight\": \"model-00002-of-00003.safetensors\",\n"
-                + "    \"big\": \"model-00001-of-00003.safetensors\",\n"
-                + "    \"c\": \"model-00003-of-00003.safetensors\",\n"
-                + "    \"d\": \"model-00003-of-00003.safetensors\"\n"
-                + "  }\n"
-                + "}\n");
+        assertThat(index)
+                .isEqualTo("{\n"
+                        + "  \"metadata\": {\n"
+                        + "    \"total_parameters\": 600,\n"
+                        + "    \"total_size\": 2400\n"
+                        + "  },\n"
+                        + "  \"weight_map\": {\n"
+                        + "    \"a.weight\": \"model-00002-of-00003.safetensors\",\n"
+                        + "    \"b.weight\": \"model-00002-of-00003.safetensors\",\n"
+                        + "    \"big\": \"model-00001-of-00003.safetensors\",\n"
+                        + "    \"c\": \"model-00003-of-00003.safetensors\",\n"
+                        + "    \"d\": \"model-00003-of-00003.safetensors\"\n"
+                        + "  }\n"
+                        + "}\n");
         try (SafetensorsFile second = SafetensorsFile.open(temp.resolve("model-00002-of-00003.safetensors"))) {
             assertThat(second.names()).containsExactly("a.weight", "b.weight");
             assertThat(second.metadata()).containsEntry("format", "pt");
@@ -97,18 +101,23 @@ class ShardedSafetensorsTest {
         // and back to shards: the single file goes
         fiveTensors().writeSharded(temp, "model", 2000); // [b, a, big] = 2000, [d, c]
         try (Stream<Path> files = Files.list(temp)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("config.json",
-                    "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors",
-                    "model.safetensors.index.json");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(
+                            "config.json",
+                            "model-00001-of-00002.safetensors",
+                            "model-00002-of-00002.safetensors",
+                            "model.safetensors.index.json");
         }
     }
 
     @Test
     void prefixIsAParameter() {
         List<Path> written = fiveTensors().writeSharded(temp, "adapter_model", 2000);
-        assertThat(written).containsExactly(temp.resolve("adapter_model-00001-of-00002.safetensors"),
-                temp.resolve("adapter_model-00002-of-00002.safetensors"),
-                temp.resolve("adapter_model.safetensors.index.json"));
+        assertThat(written)
+                .containsExactly(
+                        temp.resolve("adapter_model-00001-of-00002.safetensors"),
+                        temp.resolve("adapter_model-00002-of-00002.safetensors"),
+                        temp.resolve("adapter_model.safetensors.index.json"));
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(temp, "adapter_model")) {
             assertThat(checkpoint.names()).containsExactlyInAnyOrder("a.weight", "b.weight", "big", "c", "d");
         }
@@ -121,8 +130,9 @@ class ShardedSafetensorsTest {
                 .add("😀", SafetensorsDtype.U8, new long[] {1}, ByteBuffer.allocate(1))
                 .writeSharded(temp, "model", 1);
         String index = Files.readString(temp.resolve("model.safetensors.index.json"));
-        assertThat(index).contains("    \"\\u00e9\\\"x\": \"model-00001-of-00002.safetensors\",\n"
-                + "    \"\\ud83d\\ude00\": \"model-00002-of-00002.safetensors\"\n");
+        assertThat(index)
+                .contains("    \"\\u00e9\\\"x\": \"model-00001-of-00002.safetensors\",\n"
+                        + "    \"\\ud83d\\ude00\": \"model-00002-of-00002.safetensors\"\n");
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(temp)) {
             assertThat(checkpoint.names()).containsExactly("é\"x", "😀");
         }

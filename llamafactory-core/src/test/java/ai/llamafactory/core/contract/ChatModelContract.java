@@ -59,8 +59,10 @@ public abstract class ChatModelContract {
      * @return an inference configuration with greedy decoding of at most 6 new tokens
      */
     protected FineTuneConfig config(Path model) {
-        return FineTuneConfig.parseYaml("model_name_or_path: " + model + "\ntemplate: chatml\nfinetuning_type: full\n"
-                + "do_sample: false\nmax_new_tokens: 6\n", "inference.yaml");
+        return FineTuneConfig.parseYaml(
+                "model_name_or_path: " + model + "\ntemplate: chatml\nfinetuning_type: full\n"
+                        + "do_sample: false\nmax_new_tokens: 6\n",
+                "inference.yaml");
     }
 
     private static ChatRequest hello() {
@@ -115,7 +117,8 @@ public abstract class ChatModelContract {
             assertThat(errors).isEmpty();
             assertThat(ends).hasSize(1);
             assertThat(streamed.toString()).isEqualTo(whole.text());
-            assertThat(ends.get(0).finishReason()).isEqualTo(whole.choices().get(0).finishReason());
+            assertThat(ends.get(0).finishReason())
+                    .isEqualTo(whole.choices().get(0).finishReason());
         }
     }
 
@@ -137,7 +140,8 @@ public abstract class ChatModelContract {
         Path folder = model(tmp.resolve("model"));
         ChatModelProvider provider = provider();
         assumeTrue(provider.supportsFolder(folder), "the provider loads configurations only");
-        GeneratingArguments greedy = GeneratingArguments.builder().doSample(false).maxNewTokens(4).build();
+        GeneratingArguments greedy =
+                GeneratingArguments.builder().doSample(false).maxNewTokens(4).build();
         try (ChatModel chat = provider.load(folder, greedy)) {
             assertThat(chat.chat(hello()).usage().completionTokens()).isBetween(0, 4);
         }

@@ -59,7 +59,8 @@ public abstract class ModelLoaderContract {
     @Test
     void isRegisteredWithServiceLoader() {
         Class<?> type = loader().getClass();
-        assertThat(Plugins.modelLoaders(type.getClassLoader())).as("META-INF/services/" + ModelLoader.class.getName())
+        assertThat(Plugins.modelLoaders(type.getClassLoader()))
+                .as("META-INF/services/" + ModelLoader.class.getName())
                 .anySatisfy(l -> assertThat(l).isInstanceOf(type));
     }
 
@@ -91,7 +92,8 @@ public abstract class ModelLoaderContract {
         Path folder = model(tmp.resolve("model"));
         Path config = folder.resolve("config.json");
         Files.writeString(config, Files.readString(config).replace("\"" + modelType() + "\"", "\"no_such_arch\""));
-        assertThatThrownBy(() -> loader().load(arguments(folder))).isInstanceOf(InvalidConfigException.class)
+        assertThatThrownBy(() -> loader().load(arguments(folder)))
+                .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("no_such_arch");
     }
 }

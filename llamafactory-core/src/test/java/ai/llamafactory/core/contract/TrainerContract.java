@@ -50,9 +50,21 @@ public abstract class TrainerContract {
     protected FineTuneConfig run(Path output) {
         Path model = TinyRun.model("qwen3", tmp.resolve("model"));
         Path data = TinyRun.dataset(tmp.resolve("data"));
-        return FineTune.model(model).full().sft().dataset("tiny").datasetDir(data.toString()).template("chatml")
-                .cutoffLen(64).batchSize(4).learningRate(1e-3).maxSteps(3).scheduler(LrSchedulerType.CONSTANT)
-                .seed(42).outputDir(output).training(t -> t.loggingSteps(1).saveSteps(1000)).build();
+        return FineTune.model(model)
+                .full()
+                .sft()
+                .dataset("tiny")
+                .datasetDir(data.toString())
+                .template("chatml")
+                .cutoffLen(64)
+                .batchSize(4)
+                .learningRate(1e-3)
+                .maxSteps(3)
+                .scheduler(LrSchedulerType.CONSTANT)
+                .seed(42)
+                .outputDir(output)
+                .training(t -> t.loggingSteps(1).saveSteps(1000))
+                .build();
     }
 
     @Test
@@ -81,8 +93,8 @@ public abstract class TrainerContract {
         Path out = tmp.resolve("out");
         FineTuneConfig config = run(out);
         Recorder events = new Recorder(null);
-        TrainingResult result = provider().create().train(config, TrainingListeners.of(events),
-                new CancellationToken());
+        TrainingResult result =
+                provider().create().train(config, TrainingListeners.of(events), new CancellationToken());
         assertThat(result.completed()).isTrue();
         assertThat(result.globalSteps()).isPositive();
         assertThat(events.names.get(0)).isEqualTo("begin");
@@ -93,8 +105,8 @@ public abstract class TrainerContract {
             assertThat(events.steps.get(i)).as("step of onStep #" + (i + 1)).isEqualTo(i + 1L);
         }
         long loggingSteps = config.training().loggingSteps();
-        assertThat(events.logs).as("onLog every logging_steps").hasSizeGreaterThanOrEqualTo(
-                (int) (result.globalSteps() / loggingSteps));
+        assertThat(events.logs).as("onLog every logging_steps").hasSizeGreaterThanOrEqualTo((int)
+                (result.globalSteps() / loggingSteps));
         assertThat(events.result).isSameAs(result);
         assertThat(out.resolve("training_args.yaml")).isRegularFile();
     }
@@ -107,7 +119,9 @@ public abstract class TrainerContract {
         Recorder events = new Recorder(token);
         TrainingResult result = provider().create().train(config, TrainingListeners.of(events), token);
         assertThat(result.stopReason()).isEqualTo(TrainingResult.StopReason.CANCELLED);
-        assertThat(result.globalSteps()).as("stopped after the step that saw the cancellation").isLessThanOrEqualTo(1);
+        assertThat(result.globalSteps())
+                .as("stopped after the step that saw the cancellation")
+                .isLessThanOrEqualTo(1);
         assertThat(events.names).endsWith("end");
         assertThat(out.resolve("training_args.yaml")).isRegularFile();
     }

@@ -37,17 +37,20 @@ class ComputePolicyTest {
     @Test
     void missingGpuAndMalformedDeviceAreConfigErrors() {
         assertThatThrownBy(() -> ComputePolicy.resolve("cuda:7", Precision.AUTO))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("cuda:7");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("cuda:7");
         assertThatThrownBy(() -> ComputePolicy.resolve("tpu", Precision.AUTO))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'tpu'");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("'tpu'");
     }
 
     @Test
     void bfloat16NeverReachesTheEngine() {
         assertThatThrownBy(() -> ComputePolicy.requireEngineSafe(DataType.BFLOAT16))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(DataType.BFLOAT16.toString());
-        assertThatThrownBy(() -> new ComputePolicy(Device.cpu(), DataType.BFLOAT16, DataType.FLOAT32,
-                DataType.FLOAT32)).isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(DataType.BFLOAT16.toString());
+        assertThatThrownBy(() -> new ComputePolicy(Device.cpu(), DataType.BFLOAT16, DataType.FLOAT32, DataType.FLOAT32))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -18,8 +18,9 @@ class PrecisionNoteTest {
 
     @Test
     void bf16OnCudaSaysItComputesInFp16() {
-        assertThat(ComputePolicy.precisionNote(Device.gpu(1), Precision.BF16)).hasValueSatisfying(note ->
-                assertThat(note).startsWith("bf16: true: CUDA device 1 computes in fp16 (fp32 trainable parameters"));
+        assertThat(ComputePolicy.precisionNote(Device.gpu(1), Precision.BF16))
+                .hasValueSatisfying(note -> assertThat(note)
+                        .startsWith("bf16: true: CUDA device 1 computes in fp16 (fp32 trainable parameters"));
     }
 
     @Test

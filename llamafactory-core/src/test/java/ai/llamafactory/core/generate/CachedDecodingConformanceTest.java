@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.llamafactory.testing.Conformance;
-import ai.llamafactory.testing.TensorAssertions;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.model.CausalLm;
+import ai.llamafactory.testing.Conformance;
+import ai.llamafactory.testing.TensorAssertions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -52,20 +52,28 @@ class CachedDecodingConformanceTest {
             Generator generator = new Generator(model);
             for (int[] prompt : prompts) {
                 // An eos id outside the vocabulary: the sequence runs to max_new_tokens in both decoders.
-                GenerationConfig cfg = GenerationConfig.builder().doSample(false).maxNewTokens(NEW_TOKENS)
-                        .eosTokenIds(vocab).build();
+                GenerationConfig cfg = GenerationConfig.builder()
+                        .doSample(false)
+                        .maxNewTokens(NEW_TOKENS)
+                        .eosTokenIds(vocab)
+                        .build();
                 int[] cached = generator.generate(prompt, cfg).tokens();
                 int[] reference = TestModels.referenceGreedy(model, prompt, NEW_TOKENS, 1.0, vocab);
-                System.out.printf("%s prompt %d tokens: greedy %s%n", dir.getFileName(), prompt.length,
-                        Arrays.toString(cached));
-                assertThat(cached).as(dir.getFileName() + " prompt of " + prompt.length).containsExactly(reference);
+                System.out.printf(
+                        "%s prompt %d tokens: greedy %s%n", dir.getFileName(), prompt.length, Arrays.toString(cached));
+                assertThat(cached)
+                        .as(dir.getFileName() + " prompt of " + prompt.length)
+                        .containsExactly(reference);
                 // With a repetition penalty (host-side path; tied-embedding models otherwise repeat one token).
-                GenerationConfig penalised = cfg.toBuilder().repetitionPenalty(1.3).build();
+                GenerationConfig penalised =
+                        cfg.toBuilder().repetitionPenalty(1.3).build();
                 int[] cachedPenalised = generator.generate(prompt, penalised).tokens();
-                assertThat(cachedPenalised).as(dir.getFileName() + " prompt of " + prompt.length + ", penalty 1.3")
+                assertThat(cachedPenalised)
+                        .as(dir.getFileName() + " prompt of " + prompt.length + ", penalty 1.3")
                         .containsExactly(TestModels.referenceGreedy(model, prompt, NEW_TOKENS, 1.3, vocab));
-                System.out.printf("%s prompt %d tokens, repetition penalty 1.3: greedy %s%n", dir.getFileName(),
-                        prompt.length, Arrays.toString(cachedPenalised));
+                System.out.printf(
+                        "%s prompt %d tokens, repetition penalty 1.3: greedy %s%n",
+                        dir.getFileName(), prompt.length, Arrays.toString(cachedPenalised));
             }
         }
     }
@@ -83,12 +91,17 @@ class CachedDecodingConformanceTest {
             int[][] goldenAt = {{0, prompts[0].length - 1}, {1, prompts[1].length - 1}, {0, prompts[2].length - 1}};
             Map<String, float[]> seen = new HashMap<>();
             // Repetition penalty 1 and greedy: the processor sees the raw logits of each step.
-            LogitsProcessor capture = (row, prompt, generated, logits) ->
-                    seen.put(row + ":" + generated.length, logits.clone());
-            GenerationRequest request = GenerationRequest.builder().prompts(List.of(prompts))
-                    .config(GenerationConfig.builder().doSample(false).maxNewTokens(NEW_TOKENS).eosTokenIds(vocab)
+            LogitsProcessor capture =
+                    (row, prompt, generated, logits) -> seen.put(row + ":" + generated.length, logits.clone());
+            GenerationRequest request = GenerationRequest.builder()
+                    .prompts(List.of(prompts))
+                    .config(GenerationConfig.builder()
+                            .doSample(false)
+                            .maxNewTokens(NEW_TOKENS)
+                            .eosTokenIds(vocab)
                             .build())
-                    .logitsProcessor(capture).build();
+                    .logitsProcessor(capture)
+                    .build();
             List<GenerationOutput> outputs = new Generator(model).generate(request);
             double worst = 0;
             double worstGolden = 0;
@@ -108,15 +121,17 @@ class CachedDecodingConformanceTest {
                     }
                 }
                 // Greedy tokens of a padded row equal those of the row alone.
-                assertThat(tokens).as("row " + r).containsExactly(
-                        TestModels.referenceGreedy(model, prompts[r], NEW_TOKENS, 1.0, vocab));
+                assertThat(tokens)
+                        .as("row " + r)
+                        .containsExactly(TestModels.referenceGreedy(model, prompts[r], NEW_TOKENS, 1.0, vocab));
             }
-            System.out.printf("%s: left-padded batch (12, 9, 5 tokens), %d steps: max|cached - full forward| = %.3g, "
-                    + "first step max|cached - transformers| = %.3g%n", dir.getFileName(), NEW_TOKENS, worst,
-                    worstGolden);
+            System.out.printf(
+                    "%s: left-padded batch (12, 9, 5 tokens), %d steps: max|cached - full forward| = %.3g, "
+                            + "first step max|cached - transformers| = %.3g%n",
+                    dir.getFileName(), NEW_TOKENS, worst, worstGolden);
             TensorAssertions.assertWithin(dir.getFileName() + " cached decoding vs full forward logits", worst, 2e-6);
-            TensorAssertions.assertWithin(dir.getFileName() + " cached first-step logits vs transformers", worstGolden,
-                    2e-6);
+            TensorAssertions.assertWithin(
+                    dir.getFileName() + " cached first-step logits vs transformers", worstGolden, 2e-6);
         }
     }
 
@@ -126,8 +141,13 @@ class CachedDecodingConformanceTest {
         try (CausalLm model = TestModels.tiny("mistral", ",\"sliding_window\":5")) {
             int[][] prompts = {{5, 17, 42, 8, 91, 3, 64, 22}, {7, 50, 11}};
             Map<String, float[]> seen = new HashMap<>();
-            GenerationRequest request = GenerationRequest.builder().prompts(List.of(prompts))
-                    .config(GenerationConfig.builder().doSample(false).maxNewTokens(8).eosTokenIds(97).build())
+            GenerationRequest request = GenerationRequest.builder()
+                    .prompts(List.of(prompts))
+                    .config(GenerationConfig.builder()
+                            .doSample(false)
+                            .maxNewTokens(8)
+                            .eosTokenIds(97)
+                            .build())
                     .logitsProcessor((row, p, g, logits) -> seen.put(row + ":" + g.length, logits.clone()))
                     .build();
             List<GenerationOutput> outputs = new Generator(model).generate(request);
@@ -135,7 +155,8 @@ class CachedDecodingConformanceTest {
             for (int r = 0; r < prompts.length; r++) {
                 int[] tokens = outputs.get(r).tokens();
                 for (int s = 0; s < tokens.length; s++) {
-                    float[] full = TestModels.fullForwardLastLogits(model, concat(prompts[r], Arrays.copyOf(tokens, s)));
+                    float[] full =
+                            TestModels.fullForwardLastLogits(model, concat(prompts[r], Arrays.copyOf(tokens, s)));
                     worst = Math.max(worst, TestModels.maxAbsDiff(full, seen.get(r + ":" + s)));
                 }
             }

@@ -27,14 +27,20 @@ class GenerationConfigTest {
 
     @Test
     void greedyWhenNotSamplingOrAtTemperatureZero() {
-        assertThat(GenerationConfig.builder().doSample(false).build().isGreedy()).isTrue();
+        assertThat(GenerationConfig.builder().doSample(false).build().isGreedy())
+                .isTrue();
         assertThat(GenerationConfig.builder().temperature(0).build().isGreedy()).isTrue();
     }
 
     @Test
     void toBuilderRoundTripsAndEqualityIsByValue() {
-        GenerationConfig c = GenerationConfig.builder().topK(3).minP(0.1).seed(5).eosTokenIds(2, 7)
-                .stopStrings("###").build();
+        GenerationConfig c = GenerationConfig.builder()
+                .topK(3)
+                .minP(0.1)
+                .seed(5)
+                .eosTokenIds(2, 7)
+                .stopStrings("###")
+                .build();
         assertThat(c.toBuilder().build()).isEqualTo(c).hasSameHashCodeAs(c);
         assertThat(c.toBuilder().unseeded().build().seed()).isEmpty();
         assertThat(c.toString()).contains("top_k=3", "eos_token_id=[2, 7]", "stop=[###]");
@@ -42,7 +48,8 @@ class GenerationConfigTest {
 
     @Test
     void outOfRangeValuesAreRejected() {
-        assertThatThrownBy(() -> GenerationConfig.builder().topP(0).build()).isInstanceOf(InvalidConfigException.class)
+        assertThatThrownBy(() -> GenerationConfig.builder().topP(0).build())
+                .isInstanceOf(InvalidConfigException.class)
                 .hasMessage("generation config: top_p must lie in (0, 1], got 0.0");
         assertThatThrownBy(() -> GenerationConfig.builder().topP(1.5).build()).hasMessageContaining("top_p");
         assertThatThrownBy(() -> GenerationConfig.builder().temperature(-0.1).build())
@@ -55,6 +62,7 @@ class GenerationConfigTest {
                 .hasMessageContaining("max_new_tokens must be > 0, got 0");
         assertThatThrownBy(() -> GenerationConfig.builder().eosTokenIds(-3).build())
                 .hasMessageContaining("eos_token_id");
-        assertThatThrownBy(() -> GenerationConfig.builder().stopStrings("").build()).hasMessageContaining("stop");
+        assertThatThrownBy(() -> GenerationConfig.builder().stopStrings("").build())
+                .hasMessageContaining("stop");
     }
 }

@@ -86,12 +86,16 @@ class GeneratorTest {
             pieces.put(i, ("<" + i + ">").getBytes(StandardCharsets.US_ASCII));
         }
         pieces.put(EOS, "</s>".getBytes(StandardCharsets.US_ASCII));
-        List<GenerationOutput> out = generator.generate(GenerationRequest.builder().prompts(List.of(prompts))
-                .config(greedy(10).build()).logitsProcessor(forced(script)).detokenizer(bytes(pieces))
+        List<GenerationOutput> out = generator.generate(GenerationRequest.builder()
+                .prompts(List.of(prompts))
+                .config(greedy(10).build())
+                .logitsProcessor(forced(script))
+                .detokenizer(bytes(pieces))
                 .listener(c -> {
                     chunks.add(c);
                     streamed.computeIfAbsent(c.row(), k -> new StringBuilder()).append(c.text());
-                }).build());
+                })
+                .build());
         assertThat(out.get(0).tokens()).containsExactly(30, 31, EOS);
         assertThat(out.get(0).finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(out.get(0).stopString()).isEmpty(); // stopped on the eos token, not on a stop string
@@ -103,12 +107,15 @@ class GeneratorTest {
         for (int r = 0; r < 3; r++) {
             assertThat(streamed.get(r).toString()).isEqualTo(out.get(r).text());
             int row = r;
-            List<StreamChunk> rowChunks = chunks.stream().filter(c -> c.row() == row).toList();
+            List<StreamChunk> rowChunks =
+                    chunks.stream().filter(c -> c.row() == row).toList();
             assertThat(rowChunks).hasSize(out.get(r).tokenCount());
             assertThat(rowChunks.stream().filter(StreamChunk::isLast)).hasSize(1);
-            assertThat(rowChunks.get(rowChunks.size() - 1).finishReason()).isEqualTo(out.get(r).finishReason());
+            assertThat(rowChunks.get(rowChunks.size() - 1).finishReason())
+                    .isEqualTo(out.get(r).finishReason());
             assertThat(rowChunks.stream().mapToInt(StreamChunk::step).toArray())
-                    .containsExactly(java.util.stream.IntStream.rangeClosed(1, rowChunks.size()).toArray());
+                    .containsExactly(java.util.stream.IntStream.rangeClosed(1, rowChunks.size())
+                            .toArray());
         }
     }
 
@@ -125,13 +132,20 @@ class GeneratorTest {
         pieces.put(17, "漢".getBytes(StandardCharsets.UTF_8));
         int[] script = {10, 11, 12, 13, 14, 15, 16, 17, 11};
         List<String> texts = new ArrayList<>();
-        GenerationOutput out = generator.generate(GenerationRequest.builder().addPrompt(3, 4, 5)
-                .config(greedy(script.length).build()).logitsProcessor(forced(Map.of(0, script)))
-                .detokenizer(bytes(pieces)).listener(c -> texts.add(c.text())).build()).get(0);
+        GenerationOutput out = generator
+                .generate(GenerationRequest.builder()
+                        .addPrompt(3, 4, 5)
+                        .config(greedy(script.length).build())
+                        .logitsProcessor(forced(Map.of(0, script)))
+                        .detokenizer(bytes(pieces))
+                        .listener(c -> texts.add(c.text()))
+                        .build())
+                .get(0);
         assertThat(texts).containsExactly("a", "", "é", "", "", "", "😀b", "漢", "\uFFFD");
         for (String t : texts.subList(0, texts.size() - 1)) {
             assertThat(t).doesNotContain("\uFFFD");
-            assertThat(t.isEmpty() || !Character.isHighSurrogate(t.charAt(t.length() - 1))).isTrue();
+            assertThat(t.isEmpty() || !Character.isHighSurrogate(t.charAt(t.length() - 1)))
+                    .isTrue();
         }
         // The last token leaves a lone lead byte: released only at the end, as the replacement character.
         assertThat(out.text()).isEqualTo("aé😀b漢\uFFFD");
@@ -147,14 +161,18 @@ class GeneratorTest {
         }
         int[] script = {20, 21, 22, 23, 24, 25, 26, 27, 28};
         List<String> texts = new ArrayList<>();
-        List<GenerationOutput> out = generator.generate(GenerationRequest.builder().addPrompt(3, 4).addPrompt(9)
+        List<GenerationOutput> out = generator.generate(GenerationRequest.builder()
+                .addPrompt(3, 4)
+                .addPrompt(9)
                 .config(greedy(20).stopStrings("\nUser:", "###").build())
                 .logitsProcessor(forced(Map.of(0, script, 1, script)))
-                .detokenizer(bytes(pieces)).listener(c -> {
+                .detokenizer(bytes(pieces))
+                .listener(c -> {
                     if (c.row() == 0) {
                         texts.add(c.text());
                     }
-                }).build());
+                })
+                .build());
         for (GenerationOutput o : out) {
             assertThat(o.finishReason()).isEqualTo(FinishReason.STOP);
             assertThat(o.stopString()).contains("\nUser:");
@@ -164,22 +182,35 @@ class GeneratorTest {
         }
         // "\n\n" is held back (it may start "\nUser:"), then the first "\n" is released with the match.
         assertThat(texts).containsExactly("Sure", ",", " here", " it", " is", "\n", "", "");
-        assertThatThrownBy(() -> generator.generate(GenerationRequest.builder().addPrompt(1)
-                .config(greedy(3).stopStrings("x").build()).build()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("detokenizer");
+        assertThatThrownBy(() -> generator.generate(GenerationRequest.builder()
+                        .addPrompt(1)
+                        .config(greedy(3).stopStrings("x").build())
+                        .build()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("detokenizer");
     }
 
     @Test
     void seededSamplingIsReproducibleAndIndependentOfTheBatch() {
-        GenerationConfig cfg = GenerationConfig.builder().temperature(1.0).topK(0).topP(1.0).maxNewTokens(16)
-                .eosTokenIds(VOCAB).seed(1234).build();
+        GenerationConfig cfg = GenerationConfig.builder()
+                .temperature(1.0)
+                .topK(0)
+                .topP(1.0)
+                .maxNewTokens(16)
+                .eosTokenIds(VOCAB)
+                .seed(1234)
+                .build();
         int[] p0 = {5, 17, 42, 8};
         int[] p1 = {7, 50, 11, 60, 61, 62};
         int[] first = generator.generate(p0, cfg).tokens();
         int[] again = generator.generate(p0, cfg).tokens();
-        int[] otherSeed = generator.generate(p0, cfg.toBuilder().seed(99).build()).tokens();
-        List<GenerationOutput> batch = generator.generate(GenerationRequest.builder().addPrompt(p0).addPrompt(p1)
-                .config(cfg).build());
+        int[] otherSeed =
+                generator.generate(p0, cfg.toBuilder().seed(99).build()).tokens();
+        List<GenerationOutput> batch = generator.generate(GenerationRequest.builder()
+                .addPrompt(p0)
+                .addPrompt(p1)
+                .config(cfg)
+                .build());
         System.out.println("seed 1234: " + Arrays.toString(first) + ", seed 99: " + Arrays.toString(otherSeed));
         assertThat(again).containsExactly(first);
         assertThat(otherSeed).isNotEqualTo(first);
@@ -191,7 +222,9 @@ class GeneratorTest {
         assertThat(generator.generate(p0, topOne).tokens())
                 .containsExactly(TestModels.referenceGreedy(model, p0, 16, 1.0, VOCAB));
         // Temperature 0 means greedy, as in LLaMA-Factory.
-        assertThat(generator.generate(p0, cfg.toBuilder().temperature(0).build()).tokens())
+        assertThat(generator
+                        .generate(p0, cfg.toBuilder().temperature(0).build())
+                        .tokens())
                 .containsExactly(TestModels.referenceGreedy(model, p0, 16, 1.0, VOCAB));
     }
 
@@ -201,8 +234,11 @@ class GeneratorTest {
         AtomicBoolean cancel = new AtomicBoolean();
         List<StreamChunk> last = new ArrayList<>();
         Map<Integer, byte[]> pieces = new HashMap<>();
-        List<GenerationOutput> out = generator.generate(GenerationRequest.builder().addPrompt(5, 6).addPrompt(7)
-                .config(greedy(50).eosTokenIds(VOCAB).build()).detokenizer(bytes(pieces))
+        List<GenerationOutput> out = generator.generate(GenerationRequest.builder()
+                .addPrompt(5, 6)
+                .addPrompt(7)
+                .config(greedy(50).eosTokenIds(VOCAB).build())
+                .detokenizer(bytes(pieces))
                 .listener(c -> {
                     if (seen.incrementAndGet() == 6) {
                         cancel.set(true); // after the third step of both rows
@@ -210,7 +246,9 @@ class GeneratorTest {
                     if (c.isLast()) {
                         last.add(c);
                     }
-                }).cancellation(cancel::get).build());
+                })
+                .cancellation(cancel::get)
+                .build());
         for (GenerationOutput o : out) {
             assertThat(o.finishReason()).isEqualTo(FinishReason.CANCELLED);
             assertThat(o.tokenCount()).isEqualTo(3);
@@ -225,15 +263,22 @@ class GeneratorTest {
     @Test
     void anInterruptOfTheGeneratingThreadCancels() {
         try {
-            GenerationOutput out = generator.generate(GenerationRequest.builder().addPrompt(5, 6)
-                    .config(greedy(50).eosTokenIds(VOCAB).build()).listener(c -> {
-                        if (c.step() == 2) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }).build()).get(0);
+            GenerationOutput out = generator
+                    .generate(GenerationRequest.builder()
+                            .addPrompt(5, 6)
+                            .config(greedy(50).eosTokenIds(VOCAB).build())
+                            .listener(c -> {
+                                if (c.step() == 2) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            })
+                            .build())
+                    .get(0);
             assertThat(out.finishReason()).isEqualTo(FinishReason.CANCELLED);
             assertThat(out.tokenCount()).isEqualTo(2);
-            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt flag stays set").isTrue();
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("the interrupt flag stays set")
+                    .isTrue();
         } finally {
             Thread.interrupted();
         }
@@ -251,10 +296,14 @@ class GeneratorTest {
             Thread t = new Thread(() -> {
                 try {
                     before.set(DjlEngine.isGradMode());
-                    tokens.set(generator.generate(GenerationRequest.builder().addPrompt(5, 17, 42)
-                            .config(greedy(4).eosTokenIds(VOCAB).build())
-                            .listener(c -> during.compareAndSet(null, DjlEngine.isGradMode())).build())
-                            .get(0).tokens());
+                    tokens.set(generator
+                            .generate(GenerationRequest.builder()
+                                    .addPrompt(5, 17, 42)
+                                    .config(greedy(4).eosTokenIds(VOCAB).build())
+                                    .listener(c -> during.compareAndSet(null, DjlEngine.isGradMode()))
+                                    .build())
+                            .get(0)
+                            .tokens());
                     after.set(DjlEngine.isGradMode());
                 } catch (Throwable e) {
                     failure.set(e);
@@ -263,11 +312,13 @@ class GeneratorTest {
             t.start();
             t.join();
             assertThat(failure.get()).isNull();
-            assertThat(before.get()).as("libtorch starts new threads in grad mode").isTrue();
+            assertThat(before.get())
+                    .as("libtorch starts new threads in grad mode")
+                    .isTrue();
             assertThat(during.get()).as("grad mode while generating").isFalse();
             assertThat(after.get()).as("grad mode restored").isTrue();
-            assertThat(tokens.get()).containsExactly(TestModels.referenceGreedy(model, new int[] {5, 17, 42}, 4, 1.0,
-                    VOCAB));
+            assertThat(tokens.get())
+                    .containsExactly(TestModels.referenceGreedy(model, new int[] {5, 17, 42}, 4, 1.0, VOCAB));
         } finally {
             model.setAllTrainable(false);
         }
@@ -278,9 +329,15 @@ class GeneratorTest {
         long start = liveArrays();
         AtomicLong atStep20 = new AtomicLong();
         AtomicLong atStep300 = new AtomicLong();
-        List<GenerationOutput> out = generator.generate(GenerationRequest.builder().addPrompt(5, 17, 42, 8)
-                .addPrompt(9, 10).config(GenerationConfig.builder().maxNewTokens(300).eosTokenIds(VOCAB).seed(3)
-                        .repetitionPenalty(1.1).build())
+        List<GenerationOutput> out = generator.generate(GenerationRequest.builder()
+                .addPrompt(5, 17, 42, 8)
+                .addPrompt(9, 10)
+                .config(GenerationConfig.builder()
+                        .maxNewTokens(300)
+                        .eosTokenIds(VOCAB)
+                        .seed(3)
+                        .repetitionPenalty(1.1)
+                        .build())
                 .listener(c -> {
                     if (c.row() == 1 && c.step() == 20) {
                         atStep20.set(liveArrays());
@@ -288,10 +345,12 @@ class GeneratorTest {
                     if (c.row() == 1 && c.step() == 300) {
                         atStep300.set(liveArrays());
                     }
-                }).build());
+                })
+                .build());
         long end = liveArrays();
-        System.out.printf("live native arrays: before %d, at step 20 %d, at step 300 %d, after %d%n", start,
-                atStep20.get(), atStep300.get(), end);
+        System.out.printf(
+                "live native arrays: before %d, at step 20 %d, at step 300 %d, after %d%n",
+                start, atStep20.get(), atStep300.get(), end);
         assertThat(out.get(0).tokenCount()).isEqualTo(300);
         assertThat(atStep300.get()).isEqualTo(atStep20.get());
         assertThat(end).isEqualTo(start);
@@ -300,10 +359,15 @@ class GeneratorTest {
     @Test
     void aListenerFailureReachesTheCallerAndLeavesNothingBehind() {
         long start = liveArrays();
-        assertThatThrownBy(() -> generator.generate(GenerationRequest.builder().addPrompt(1, 2, 3)
-                .config(greedy(5).build()).listener(c -> {
-                    throw new IllegalStateException("client went away");
-                }).build())).isInstanceOf(IllegalStateException.class).hasMessage("client went away");
+        assertThatThrownBy(() -> generator.generate(GenerationRequest.builder()
+                        .addPrompt(1, 2, 3)
+                        .config(greedy(5).build())
+                        .listener(c -> {
+                            throw new IllegalStateException("client went away");
+                        })
+                        .build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("client went away");
         assertThat(liveArrays()).isEqualTo(start);
         assertThat(DjlEngine.isGradMode()).isFalse();
     }
@@ -311,21 +375,33 @@ class GeneratorTest {
     @Test
     void badPromptsAreRejectedWithTheirPosition() {
         assertThatThrownBy(() -> generator.generate(new int[0], greedy(2).build()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("prompt 0 is empty");
-        assertThatThrownBy(() -> generator.generate(GenerationRequest.builder().addPrompt(1, 2).addPrompt(3, 97)
-                .config(greedy(2).build()).build()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("prompt 0 is empty");
+        assertThatThrownBy(() -> generator.generate(GenerationRequest.builder()
+                        .addPrompt(1, 2)
+                        .addPrompt(3, 97)
+                        .config(greedy(2).build())
+                        .build()))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("prompt 1 position 1 holds token id 97");
         assertThatThrownBy(() -> generator.generate(GenerationRequest.builder().build()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("no prompts");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("no prompts");
     }
 
     @Test
     void theModelsEosIdIsUsedWhenTheConfigNamesNone() {
         // Force eos (id 2 in config.json) at the second token without naming it in the generation config.
-        GenerationOutput out = generator.generate(GenerationRequest.builder().addPrompt(4, 5)
-                .config(GenerationConfig.builder().doSample(false).maxNewTokens(8).build())
-                .logitsProcessor(forced(Map.of(0, new int[] {9, EOS}))).build()).get(0);
+        GenerationOutput out = generator
+                .generate(GenerationRequest.builder()
+                        .addPrompt(4, 5)
+                        .config(GenerationConfig.builder()
+                                .doSample(false)
+                                .maxNewTokens(8)
+                                .build())
+                        .logitsProcessor(forced(Map.of(0, new int[] {9, EOS})))
+                        .build())
+                .get(0);
         assertThat(model.config().eosTokenIds()).containsExactly(EOS);
         assertThat(out.tokens()).containsExactly(9, EOS);
         assertThat(out.finishReason()).isEqualTo(FinishReason.STOP);

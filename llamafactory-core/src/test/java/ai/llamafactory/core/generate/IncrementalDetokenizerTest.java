@@ -62,8 +62,8 @@ class IncrementalDetokenizerTest {
         int euro = v.add("€");
         int e2 = v.add(0xE2); // ✓ = E2 9C 93
         int b9c93x = v.add(0x9C, 0x93, 'x');
-        List<String> pieces = stream(new IncrementalDetokenizer(v, List.of()),
-                a, c3, a9, f09f, b98, b80, euro, e2, b9c93x);
+        List<String> pieces =
+                stream(new IncrementalDetokenizer(v, List.of()), a, c3, a9, f09f, b98, b80, euro, e2, b9c93x);
         assertThat(pieces).containsExactly("a", "", "é", "", "", "😀", "€", "", "✓x", "");
         for (String p : pieces) {
             assertThat(p).doesNotContain("\uFFFD");

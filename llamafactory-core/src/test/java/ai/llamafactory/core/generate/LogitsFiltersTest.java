@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class LogitsFiltersTest {
     /** Logits whose softmax is exactly (0.5, 0.25, 0.15, 0.1). */
     static float[] probs() {
-        return new float[] {(float) Math.log(0.5), (float) Math.log(0.25), (float) Math.log(0.15),
-            (float) Math.log(0.1)};
+        return new float[] {(float) Math.log(0.5), (float) Math.log(0.25), (float) Math.log(0.15), (float) Math.log(0.1)
+        };
     }
 
     static List<Integer> kept(float[] logits) {
@@ -123,7 +123,8 @@ class LogitsFiltersTest {
         assertThat(LogitsFilters.sample(one, 0.0)).isEqualTo(1);
         assertThat(LogitsFilters.sample(one, 0.99)).isEqualTo(1);
         float[] none = {Float.NEGATIVE_INFINITY, Float.NaN};
-        assertThatThrownBy(() -> LogitsFilters.sample(none, 0.5)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> LogitsFilters.sample(none, 0.5))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("-inf or NaN");
         assertThat(LogitsFilters.argMax(new float[] {1, 3, 3, 2})).isEqualTo(1);
     }

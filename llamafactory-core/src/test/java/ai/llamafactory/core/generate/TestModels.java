@@ -34,7 +34,10 @@ final class TestModels {
         try {
             Architecture arch = Architectures.forModelType(modelType);
             ModelConfig cfg = ModelConfig.parse(new ObjectMapper().readTree(json), arch.configDefaults(), "tiny");
-            return arch.build(cfg, new RandomWeights(5, 0.2, modelType.equals("gemma")), ComputePolicy.cpu(),
+            return arch.build(
+                    cfg,
+                    new RandomWeights(5, 0.2, modelType.equals("gemma")),
+                    ComputePolicy.cpu(),
                     NDManager.newBaseManager());
         } catch (IOException e) {
             throw new IllegalStateException(e);

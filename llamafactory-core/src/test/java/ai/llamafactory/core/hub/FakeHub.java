@@ -194,7 +194,8 @@ final class FakeHub implements AutoCloseable {
             sendText(exchange, 404, "{\"error\":\"Invalid rev id: " + revision + "\"}", "RevisionNotFound");
             return;
         }
-        boolean blobs = listingWithBlobMetadata && "blobs=true".equals(exchange.getRequestURI().getQuery());
+        boolean blobs = listingWithBlobMetadata
+                && "blobs=true".equals(exchange.getRequestURI().getQuery());
         ObjectNode root = JSON.createObjectNode();
         root.put("_id", "0123");
         root.put("id", repo.id);
@@ -260,8 +261,9 @@ final class FakeHub implements AutoCloseable {
             headers.set("ETag", "\"" + gitBlobSha1(pointer(content)) + "\"");
             headers.set("X-Linked-Etag", "\"" + sha256 + "\"");
             headers.set("X-Linked-Size", Integer.toString(content.length));
-            headers.set("Location", "http://127.0.0.1:" + cdn.getAddress().getPort() + "/cdn/" + sha256
-                    + "?X-Amz-Signature=fake");
+            headers.set(
+                    "Location",
+                    "http://127.0.0.1:" + cdn.getAddress().getPort() + "/cdn/" + sha256 + "?X-Amz-Signature=fake");
             sendText(exchange, 302, head ? null : "Found. Redirecting", null);
             return;
         }
@@ -322,8 +324,8 @@ final class FakeHub implements AutoCloseable {
                 sendText(exchange, 416, "range not satisfiable", null);
                 return;
             }
-            exchange.getResponseHeaders().set("Content-Range",
-                    "bytes " + start + "-" + (content.length - 1) + "/" + content.length);
+            exchange.getResponseHeaders()
+                    .set("Content-Range", "bytes " + start + "-" + (content.length - 1) + "/" + content.length);
         }
         byte[] body = content;
         if (corrupt.contains(file)) {
@@ -356,8 +358,7 @@ final class FakeHub implements AutoCloseable {
         // With a cut or stall, closing the exchange before all bytes were written drops the connection.
     }
 
-    private static void sendText(HttpExchange exchange, int status, String text, String errorCode)
-            throws IOException {
+    private static void sendText(HttpExchange exchange, int status, String text, String errorCode) throws IOException {
         if (errorCode != null) {
             exchange.getResponseHeaders().set("X-Error-Code", errorCode);
         }
@@ -376,7 +377,8 @@ final class FakeHub implements AutoCloseable {
 
     static byte[] pointer(byte[] content) {
         return ("version https://git-lfs.github.com/spec/v1\noid sha256:" + sha256Hex(content) + "\nsize "
-                + content.length + "\n").getBytes(StandardCharsets.UTF_8);
+                        + content.length + "\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     static String sha256Hex(byte[] content) {

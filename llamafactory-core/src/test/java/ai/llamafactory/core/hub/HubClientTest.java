@@ -100,8 +100,7 @@ class HubClientTest {
 
         assertThat(snapshot).isEqualTo(repoDir().resolve("snapshots").resolve(repo.commit));
         assertThat(Files.readString(repoDir().resolve("refs/main"))).isEqualTo(repo.commit);
-        assertThat(listFiles(snapshot)).containsExactlyInAnyOrder("config.json", "tokenizer.json",
-                "model.safetensors");
+        assertThat(listFiles(snapshot)).containsExactlyInAnyOrder("config.json", "tokenizer.json", "model.safetensors");
         assertThat(Files.readAllBytes(snapshot.resolve("config.json"))).isEqualTo(CONFIG);
         assertThat(Files.readAllBytes(snapshot.resolve("tokenizer.json"))).isEqualTo(TOKENIZER);
         assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(WEIGHTS);
@@ -110,8 +109,9 @@ class HubClientTest {
                 .isEqualTo(Path.of("../../blobs/" + FakeHub.gitBlobSha1(CONFIG)));
         assertThat(Files.readSymbolicLink(snapshot.resolve("model.safetensors")))
                 .isEqualTo(Path.of("../../blobs/" + FakeHub.sha256Hex(WEIGHTS)));
-        assertThat(listFiles(repoDir().resolve("blobs"))).containsExactlyInAnyOrder(
-                FakeHub.gitBlobSha1(CONFIG), FakeHub.gitBlobSha1(TOKENIZER), FakeHub.sha256Hex(WEIGHTS));
+        assertThat(listFiles(repoDir().resolve("blobs")))
+                .containsExactlyInAnyOrder(
+                        FakeHub.gitBlobSha1(CONFIG), FakeHub.gitBlobSha1(TOKENIZER), FakeHub.sha256Hex(WEIGHTS));
         assertThat(cache.resolve(".locks/models--tiny-org--tiny-model/" + FakeHub.sha256Hex(WEIGHTS) + ".lock"))
                 .exists();
         assertThat(hub.bytesServed("model.safetensors")).isEqualTo(WEIGHTS.length);
@@ -123,11 +123,12 @@ class HubClientTest {
     void nestedFilesGetLinksRelativeToTheirFolder() throws IOException {
         Path snapshot = client().build().snapshot(REPO, null, HubFileFilters.allFiles());
 
-        assertThat(listFiles(snapshot)).containsExactlyInAnyOrder("config.json", "tokenizer.json",
-                "model.safetensors", "README.md", "sub/dir/extra.json");
+        assertThat(listFiles(snapshot))
+                .containsExactlyInAnyOrder(
+                        "config.json", "tokenizer.json", "model.safetensors", "README.md", "sub/dir/extra.json");
         Path extra = snapshot.resolve("sub/dir/extra.json");
-        assertThat(Files.readSymbolicLink(extra)).isEqualTo(
-                Path.of("../../../../blobs/" + FakeHub.gitBlobSha1("{}".getBytes(StandardCharsets.UTF_8))));
+        assertThat(Files.readSymbolicLink(extra))
+                .isEqualTo(Path.of("../../../../blobs/" + FakeHub.gitBlobSha1("{}".getBytes(StandardCharsets.UTF_8))));
         assertThat(Files.readString(extra)).isEqualTo("{}");
     }
 
@@ -197,13 +198,14 @@ class HubClientTest {
     @Test
     void stalledTransferFailsAfterTheReadTimeoutAndIsResumedLater() throws IOException {
         hub.stallAfter.put("model.safetensors", 50_000);
-        HubClient client = client().maxRetries(0).readTimeout(Duration.ofMillis(300)).build();
+        HubClient client =
+                client().maxRetries(0).readTimeout(Duration.ofMillis(300)).build();
 
-        assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
-                assertThatThrownBy(() -> client.snapshot(REPO, "main", HubFileFilters.modelFiles()))
-                        .isInstanceOf(CheckpointException.class)
-                        .hasMessageContaining("no data received for 300 ms")
-                        .hasMessageContaining("model.safetensors"));
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThatThrownBy(
+                        () -> client.snapshot(REPO, "main", HubFileFilters.modelFiles()))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("no data received for 300 ms")
+                .hasMessageContaining("model.safetensors"));
         assertThat(Files.size(weightsPartial())).isEqualTo(50_000);
 
         Path snapshot = client.snapshot(REPO, "main", HubFileFilters.modelFiles());
@@ -234,12 +236,14 @@ class HubClientTest {
     void checksumMismatchOfAGitFileIsCaughtByTheGitBlobId() {
         hub.corrupt.add("config.json");
 
-        assertThatThrownBy(() -> client().parallelDownloads(1).build()
+        assertThatThrownBy(() -> client().parallelDownloads(1)
+                        .build()
                         .snapshot(REPO, "main", HubFileFilters.glob("config.json")))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("'config.json'")
                 .hasMessageContaining("expected git blob sha1 " + FakeHub.gitBlobSha1(CONFIG));
-        assertThat(repoDir().resolve("blobs").resolve(FakeHub.gitBlobSha1(CONFIG))).doesNotExist();
+        assertThat(repoDir().resolve("blobs").resolve(FakeHub.gitBlobSha1(CONFIG)))
+                .doesNotExist();
     }
 
     @Test
@@ -252,8 +256,8 @@ class HubClientTest {
                 .hasMessageContaining("HF_TOKEN")
                 .hasMessageContaining(REPO)
                 .hasMessageContaining("no token was sent");
-        assertThatThrownBy(() -> client().token("hf_wrong456").build()
-                        .snapshot(REPO, "main", HubFileFilters.modelFiles()))
+        assertThatThrownBy(
+                        () -> client().token("hf_wrong456").build().snapshot(REPO, "main", HubFileFilters.modelFiles()))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("HTTP 401")
                 .hasMessageContaining("the token that was sent was not accepted")
@@ -273,7 +277,9 @@ class HubClientTest {
 
         Path offline = client().offline(true).build().snapshot(REPO, "main", HubFileFilters.modelFiles());
         Path fromEnvironment = HubClient.builder(Map.of("HF_HUB_OFFLINE", "1", "HF_HUB_CACHE", cache.toString()))
-                .endpoint(hub.endpoint()).build().snapshot(REPO, null, HubFileFilters.modelFiles());
+                .endpoint(hub.endpoint())
+                .build()
+                .snapshot(REPO, null, HubFileFilters.modelFiles());
         Path byCommit = client().offline(true).build().snapshot(REPO, repo.commit, HubFileFilters.modelFiles());
 
         assertThat(offline).isEqualTo(online);
@@ -328,10 +334,13 @@ class HubClientTest {
         try (FakeHub mirror = new FakeHub("/mirror/hf")) {
             addTinyModel(mirror);
 
-            Path snapshot = client(mirror).endpoint(mirror.endpoint() + "/").build()
+            Path snapshot = client(mirror)
+                    .endpoint(mirror.endpoint() + "/")
+                    .build()
                     .snapshot(REPO, "main", HubFileFilters.modelFiles());
 
-            assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(WEIGHTS);
+            assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors")))
+                    .isEqualTo(WEIGHTS);
             assertThat(mirror.apiRequests.get()).isEqualTo(1);
             assertThat(mirror.contentRequests.get()).isEqualTo(3);
         }
@@ -355,8 +364,8 @@ class HubClientTest {
         assertThatThrownBy(() -> client.snapshot(REPO, "main", HubFileFilters.modelFiles()))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("file 'tokenizer.json' was not found")
-                .hasMessageContaining(hub.endpoint() + "/tiny-org/tiny-model/resolve/" + repo.commit
-                        + "/tokenizer.json");
+                .hasMessageContaining(
+                        hub.endpoint() + "/tiny-org/tiny-model/resolve/" + repo.commit + "/tokenizer.json");
     }
 
     @Test
@@ -365,7 +374,8 @@ class HubClientTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        HubClient client = client().endpoint("http://127.0.0.1:" + port).maxRetries(1).build();
+        HubClient client =
+                client().endpoint("http://127.0.0.1:" + port).maxRetries(1).build();
 
         assertThatThrownBy(() -> client.snapshot(REPO, "main", HubFileFilters.modelFiles()))
                 .isInstanceOf(CheckpointException.class)
@@ -382,8 +392,8 @@ class HubClientTest {
         assertThat(hub.contentRequests.get()).isEqualTo(3);
 
         hub.unavailable.put("tokenizer.json", new AtomicInteger(5));
-        assertThatThrownBy(() -> client().maxRetries(1).build()
-                        .snapshot(REPO, "main", HubFileFilters.glob("tokenizer.json")))
+        assertThatThrownBy(() ->
+                        client().maxRetries(1).build().snapshot(REPO, "main", HubFileFilters.glob("tokenizer.json")))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("HTTP 503")
                 .hasMessageContaining("'tokenizer.json'")
@@ -413,7 +423,8 @@ class HubClientTest {
             assertThat(hub.bytesServed("model.safetensors")).isEqualTo(WEIGHTS.length);
             assertThat(hub.bytesServed("config.json")).isEqualTo(CONFIG.length);
             try (Stream<Path> blobs = Files.list(repoDir().resolve("blobs"))) {
-                assertThat(blobs.filter(p -> p.toString().endsWith(".incomplete"))).isEmpty();
+                assertThat(blobs.filter(p -> p.toString().endsWith(".incomplete")))
+                        .isEmpty();
             }
         } finally {
             pool.shutdownNow();
@@ -447,7 +458,9 @@ class HubClientTest {
 
         client().progressListener(reports::add).build().snapshot(REPO, "main", HubFileFilters.modelFiles());
 
-        List<DownloadProgress> weights = reports.stream().filter(p -> p.file().equals("model.safetensors")).toList();
+        List<DownloadProgress> weights = reports.stream()
+                .filter(p -> p.file().equals("model.safetensors"))
+                .toList();
         assertThat(weights.get(0).downloadedBytes()).isZero();
         assertThat(weights.get(weights.size() - 1))
                 .isEqualTo(new DownloadProgress(REPO, "model.safetensors", WEIGHTS.length, WEIGHTS.length));
@@ -504,7 +517,8 @@ class HubClientTest {
 
     private static List<String> listFiles(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> !Files.isDirectory(p)).map(p -> root.relativize(p).toString().replace('\\', '/'))
+            return files.filter(p -> !Files.isDirectory(p))
+                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
                     .toList();
         }
     }

@@ -9,24 +9,54 @@ import org.junit.jupiter.api.Test;
 /** The default file selections and the glob syntax. */
 class HubFileFiltersTest {
     private static final List<String> QWEN3_REPO = List.of(
-            ".gitattributes", "LICENSE", "README.md", "config.json", "generation_config.json", "merges.txt",
-            "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "model.safetensors.index.json",
-            "tokenizer.json", "tokenizer_config.json", "vocab.json", "pytorch_model.bin", "onnx/model.safetensors",
-            "original/consolidated.00.pth", "special_tokens_map.json", "added_tokens.json", "tokenizer.model",
-            "chat_template.jinja", "adapter_config.json");
+            ".gitattributes",
+            "LICENSE",
+            "README.md",
+            "config.json",
+            "generation_config.json",
+            "merges.txt",
+            "model-00001-of-00002.safetensors",
+            "model-00002-of-00002.safetensors",
+            "model.safetensors.index.json",
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "vocab.json",
+            "pytorch_model.bin",
+            "onnx/model.safetensors",
+            "original/consolidated.00.pth",
+            "special_tokens_map.json",
+            "added_tokens.json",
+            "tokenizer.model",
+            "chat_template.jinja",
+            "adapter_config.json");
 
     @Test
     void modelFilesSelectConfigWeightsAndTokenizerAtTheTopLevel() {
-        assertThat(select(HubFileFilters.modelFiles())).containsExactly("config.json", "generation_config.json",
-                "merges.txt", "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors",
-                "model.safetensors.index.json", "tokenizer.json", "tokenizer_config.json", "vocab.json",
-                "special_tokens_map.json", "added_tokens.json", "tokenizer.model", "chat_template.jinja");
+        assertThat(select(HubFileFilters.modelFiles()))
+                .containsExactly(
+                        "config.json",
+                        "generation_config.json",
+                        "merges.txt",
+                        "model-00001-of-00002.safetensors",
+                        "model-00002-of-00002.safetensors",
+                        "model.safetensors.index.json",
+                        "tokenizer.json",
+                        "tokenizer_config.json",
+                        "vocab.json",
+                        "special_tokens_map.json",
+                        "added_tokens.json",
+                        "tokenizer.model",
+                        "chat_template.jinja");
     }
 
     @Test
     void adapterFilesSelectThePeftPair() {
-        List<String> adapterRepo = List.of("README.md", "adapter_config.json", "adapter_model.safetensors",
-                "training_args.bin", "checkpoint-10/adapter_model.safetensors");
+        List<String> adapterRepo = List.of(
+                "README.md",
+                "adapter_config.json",
+                "adapter_model.safetensors",
+                "training_args.bin",
+                "checkpoint-10/adapter_model.safetensors");
         assertThat(adapterRepo.stream().filter(HubFileFilters.adapterFiles()).toList())
                 .containsExactly("adapter_config.json", "adapter_model.safetensors");
     }

@@ -14,8 +14,13 @@ public final class SnapshotInChildProcess {
      * @param args endpoint, cache folder, repository id
      */
     public static void main(String[] args) {
-        Path snapshot = HubClient.builder(Map.of()).endpoint(args[0]).cacheDir(Path.of(args[1])).token(null)
-                .offline(false).build().snapshot(args[2], "main", HubFileFilters.modelFiles());
+        Path snapshot = HubClient.builder(Map.of())
+                .endpoint(args[0])
+                .cacheDir(Path.of(args[1]))
+                .token(null)
+                .offline(false)
+                .build()
+                .snapshot(args[2], "main", HubFileFilters.modelFiles());
         System.out.println("SNAPSHOT " + snapshot);
     }
 }

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.llamafactory.api.config.ModelArguments;
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.InvalidConfigException;
-import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.core.checkpoint.SafetensorsCheckpoint;
 import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import ai.llamafactory.core.checkpoint.SafetensorsWriter;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.testing.Conformance;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LoaderBadInputTest {
     @TempDir
     Path tmp;
+
     Path model;
 
     @BeforeEach
@@ -42,14 +43,17 @@ class LoaderBadInputTest {
     @Test
     void missingFolder() {
         assertThatThrownBy(() -> DjlModelLoader.load(tmp.resolve("nope"), ComputePolicy.cpu()))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("nope").hasMessageContaining("not exist");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("nope")
+                .hasMessageContaining("not exist");
     }
 
     @Test
     void missingConfig() throws IOException {
         Files.delete(model.resolve("config.json"));
         assertThatThrownBy(() -> DjlModelLoader.load(model, ComputePolicy.cpu()))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("config.json");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("config.json");
     }
 
     @Test
@@ -142,11 +146,11 @@ class LoaderBadInputTest {
 
     @Test
     void localFolderThroughTheSpi() {
-        try (DjlLoadedModel m = new DjlModelLoader().load(ModelArguments.builder(model.toString()).device("cpu")
-                .build())) {
+        try (DjlLoadedModel m = new DjlModelLoader()
+                .load(ModelArguments.builder(model.toString()).device("cpu").build())) {
             assertThat(m.modelType()).isEqualTo("llama");
-            assertThat(m.parameterCount()).isEqualTo(2 * 512 * 64 + 64 + 2 * (2 * 64
-                    + 64 * 64 * 2 + 2 * 64 * 32 + 3 * 64 * 176));
+            assertThat(m.parameterCount())
+                    .isEqualTo(2 * 512 * 64 + 64 + 2 * (2 * 64 + 64 * 64 * 2 + 2 * 64 * 32 + 3 * 64 * 176));
             assertThat(m.trainableParameterCount()).isZero();
         }
     }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.core.model.ForwardInput;
-import java.nio.file.Files;
+import ai.llamafactory.testing.Conformance;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,8 @@ class ModelWriterTest {
     void saveAndReloadShardedGivesIdenticalLogits() {
         DjlEngine.get();
         Path src = Conformance.requireFolder("models").resolve("qwen3");
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = DjlModelLoader.load(src, ComputePolicy.cpu())) {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = DjlModelLoader.load(src, ComputePolicy.cpu())) {
             java.util.List<Path> files = ModelWriter.save(model, tmp, SafetensorsDtype.F32, 200_000);
             assertThat(files).hasSizeGreaterThan(1);
             assertThat(tmp.resolve("model.safetensors.index.json")).exists();
@@ -35,8 +35,10 @@ class ModelWriterTest {
                 try (NDManager step = m.newSubManager()) {
                     NDArray ids = g.get("input_ids").duplicate();
                     ids.attach(step);
-                    float[] a = model.logits(model.hiddenStates(ForwardInput.of(ids, null))).toFloatArray();
-                    float[] b = back.logits(back.hiddenStates(ForwardInput.of(ids, null))).toFloatArray();
+                    float[] a = model.logits(model.hiddenStates(ForwardInput.of(ids, null)))
+                            .toFloatArray();
+                    float[] b = back.logits(back.hiddenStates(ForwardInput.of(ids, null)))
+                            .toFloatArray();
                     assertThat(b).containsExactly(a);
                 }
             }

@@ -7,13 +7,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import ai.llamafactory.testing.Conformance;
-import ai.llamafactory.testing.TensorAssertions;
-import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
+import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.loss.CausalLmLoss;
 import ai.llamafactory.core.nn.Param;
+import ai.llamafactory.testing.Conformance;
+import ai.llamafactory.testing.TensorAssertions;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,7 +41,8 @@ class BackwardTest {
 
                 Map<String, float[]> chunked = gradients(model, g, true);
                 Map<String, float[]> reference = gradients(model, g, false);
-                assertThat(chunked.keySet()).isEqualTo(reference.keySet())
+                assertThat(chunked.keySet())
+                        .isEqualTo(reference.keySet())
                         .doesNotContain("model.layers.0.input_layernorm.weight");
                 double worst = 0;
                 for (String p : reference.keySet()) {
@@ -71,10 +72,15 @@ class BackwardTest {
                 NDArray hidden = model.hiddenStates(ForwardInput.of(ids, g.get("attention_mask")));
                 if (chunked) {
                     // Two rows per chunk: exercises chunking and gradient accumulation over chunks.
-                    CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(), g.get("labels"),
+                    CausalLmLoss.Result r = CausalLmLoss.compute(
+                            hidden,
+                            model.lmHeadWeight(),
+                            g.get("labels"),
                             new CausalLmLoss.Options(2L * model.config().vocabSize(), false, 0));
-                    TensorAssertions.assertWithin(model.config().modelType() + " chunked loss",
-                            Math.abs(r.loss() - g.get("loss").getFloat()), ModelConformanceTest.LOSS_TOLERANCE);
+                    TensorAssertions.assertWithin(
+                            model.config().modelType() + " chunked loss",
+                            Math.abs(r.loss() - g.get("loss").getFloat()),
+                            ModelConformanceTest.LOSS_TOLERANCE);
                     gc.backward(r.backwardTarget());
                 } else {
                     gc.backward(referenceLoss(model.logits(hidden), g.get("labels")));

@@ -30,7 +30,8 @@ class DecoderBehaviourTest {
     @Test
     void leftPaddingGivesTheSameLogitsAsNoPadding() {
         ModelConfig cfg = TinyModels.config("llama", "");
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = TinyModels.build(cfg, m)) {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.build(cfg, m)) {
             float[] plain = lastLogits(model, m, SEQ, null, null);
             long[] padded = new long[SEQ.length + 3];
             long[] mask = new long[SEQ.length + 3];
@@ -48,13 +49,15 @@ class DecoderBehaviourTest {
     @Test
     void rightPaddingDoesNotChangeRealPositions() {
         ModelConfig cfg = TinyModels.config("qwen2", "");
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = TinyModels.build(cfg, m)) {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.build(cfg, m)) {
             float[] plain = allLogits(model, m, SEQ, null);
             long[] padded = java.util.Arrays.copyOf(SEQ, SEQ.length + 4);
             long[] mask = new long[padded.length];
             java.util.Arrays.fill(mask, 0, SEQ.length, 1);
             float[] right = allLogits(model, m, padded, mask);
-            assertThat(maxDiff(plain, java.util.Arrays.copyOf(right, plain.length))).isLessThan(1e-5);
+            assertThat(maxDiff(plain, java.util.Arrays.copyOf(right, plain.length)))
+                    .isLessThan(1e-5);
         }
     }
 
@@ -63,15 +66,18 @@ class DecoderBehaviourTest {
         // One layer so that the receptive field is exactly the window.
         ModelConfig cfg = TinyModels.config("mistral", ",\"num_hidden_layers\":1,\"sliding_window\":4");
         assertThat(cfg.slidingWindow(0)).contains(4);
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = TinyModels.build(cfg, m)) {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.build(cfg, m)) {
             long[] changedEarly = SEQ.clone();
             changedEarly[0] = 1;
             changedEarly[1] = 2;
             long[] changedInside = SEQ.clone();
             changedInside[SEQ.length - 3] = 1;
             float[] base = lastLogits(model, m, SEQ, null, null);
-            assertThat(maxDiff(base, lastLogits(model, m, changedEarly, null, null))).isLessThan(1e-6);
-            assertThat(maxDiff(base, lastLogits(model, m, changedInside, null, null))).isGreaterThan(1e-4);
+            assertThat(maxDiff(base, lastLogits(model, m, changedEarly, null, null)))
+                    .isLessThan(1e-6);
+            assertThat(maxDiff(base, lastLogits(model, m, changedInside, null, null)))
+                    .isGreaterThan(1e-4);
         }
         ModelConfig full = TinyModels.config("mistral", ",\"num_hidden_layers\":1,\"sliding_window\":null");
         assertThat(full.slidingWindow(0)).isEmpty();
@@ -80,7 +86,8 @@ class DecoderBehaviourTest {
     @Test
     void packedSegmentsDoNotSeeEachOther() {
         ModelConfig cfg = TinyModels.config("qwen3", ",\"head_dim\":16");
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = TinyModels.build(cfg, m)) {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.build(cfg, m)) {
             long[] a = {5, 17, 42, 8};
             long[] b = {91, 3, 64, 22, 7, 50};
             float[] alone = lastLogits(model, m, b, null, null);
@@ -100,19 +107,25 @@ class DecoderBehaviourTest {
     @ValueSource(strings = {"llama", "mistral", "qwen2", "qwen3", "gemma", "phi3"})
     void everyFamilyTrainsOneStep(String type) {
         ModelConfig cfg = TinyModels.config(type, "");
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = TinyModels.build(cfg, m)) {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = TinyModels.build(cfg, m)) {
             model.setAllTrainable(true);
             try (NDManager step = m.newSubManager()) {
                 NDArray ids = step.create(SEQ, new Shape(1, SEQ.length));
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    CausalLmLoss.Result r = CausalLmLoss.compute(model.hiddenStates(ForwardInput.of(ids, null)),
-                            model.lmHeadWeight(), ids, CausalLmLoss.Options.defaults());
+                    CausalLmLoss.Result r = CausalLmLoss.compute(
+                            model.hiddenStates(ForwardInput.of(ids, null)),
+                            model.lmHeadWeight(),
+                            ids,
+                            CausalLmLoss.Options.defaults());
                     assertThat(r.loss()).isBetween(1.0, 10.0);
                     gc.backward(r.backwardTarget());
                 }
                 for (java.util.Map.Entry<String, Param> e : model.parameters().entrySet()) {
                     try (NDArray g = e.getValue().array().getGradient()) {
-                        assertThat(g.abs().sum().getFloat()).as(type + " " + e.getKey()).isGreaterThan(0f);
+                        assertThat(g.abs().sum().getFloat())
+                                .as(type + " " + e.getKey())
+                                .isGreaterThan(0f);
                     }
                 }
             }
@@ -121,9 +134,11 @@ class DecoderBehaviourTest {
 
     @Test
     void ropeScalingVariants() {
-        ModelConfig llama3 = TinyModels.config("llama", ",\"head_dim\":64,\"rope_scaling\":{\"rope_type\":\"llama3\","
-                + "\"factor\":8.0,\"low_freq_factor\":1.0,\"high_freq_factor\":4.0,"
-                + "\"original_max_position_embeddings\":8192},\"rope_theta\":500000.0");
+        ModelConfig llama3 = TinyModels.config(
+                "llama",
+                ",\"head_dim\":64,\"rope_scaling\":{\"rope_type\":\"llama3\","
+                        + "\"factor\":8.0,\"low_freq_factor\":1.0,\"high_freq_factor\":4.0,"
+                        + "\"original_max_position_embeddings\":8192},\"rope_theta\":500000.0");
         assertThat(llama3.rope().type()).isEqualTo(RopeType.LLAMA3);
         try (NDManager m = NDManager.newBaseManager()) {
             RotaryEmbedding r = new RotaryEmbedding(llama3.rope(), 64, 131072, m, DataType.FLOAT32);
@@ -134,14 +149,18 @@ class DecoderBehaviourTest {
             double lowest = 1.0 / Math.pow(500000.0, 62.0 / 64);
             assertThat((double) inv[31]).isCloseTo(lowest / 8.0, org.assertj.core.data.Percentage.withPercentage(1e-3));
 
-            ModelConfig yarn = TinyModels.config("qwen2", ",\"rope_scaling\":{\"type\":\"yarn\",\"factor\":4.0,"
-                    + "\"original_max_position_embeddings\":32768}");
+            ModelConfig yarn = TinyModels.config(
+                    "qwen2",
+                    ",\"rope_scaling\":{\"type\":\"yarn\",\"factor\":4.0,"
+                            + "\"original_max_position_embeddings\":32768}");
             RotaryEmbedding y = new RotaryEmbedding(yarn.rope(), 8, 131072, m, DataType.FLOAT32);
-            assertThat(y.attentionScaling()).isCloseTo(0.1 * Math.log(4.0) + 1, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(y.attentionScaling())
+                    .isCloseTo(0.1 * Math.log(4.0) + 1, org.assertj.core.data.Offset.offset(1e-12));
 
             ModelConfig linear = TinyModels.config("llama", ",\"rope_scaling\":{\"type\":\"linear\",\"factor\":2.0}");
             RotaryEmbedding l = new RotaryEmbedding(linear.rope(), 8, 64, m, DataType.FLOAT32);
-            RotaryEmbedding d = new RotaryEmbedding(TinyModels.config("llama", "").rope(), 8, 64, m, DataType.FLOAT32);
+            RotaryEmbedding d =
+                    new RotaryEmbedding(TinyModels.config("llama", "").rope(), 8, 64, m, DataType.FLOAT32);
             assertThat(l.inverseFrequencies(8)[1]).isEqualTo(d.inverseFrequencies(8)[1] / 2f);
 
             ModelConfig dynamic = TinyModels.config("llama", ",\"rope_scaling\":{\"type\":\"dynamic\",\"factor\":2.0}");
@@ -167,7 +186,8 @@ class DecoderBehaviourTest {
             NDArray in = step.create(ids, s);
             NDArray maskArr = mask == null ? null : step.create(mask, s);
             NDArray posArr = pos == null ? null : step.create(pos, s);
-            return model.logits(model.hiddenStates(new ForwardInput(in, maskArr, posArr, null))).toFloatArray();
+            return model.logits(model.hiddenStates(new ForwardInput(in, maskArr, posArr, null)))
+                    .toFloatArray();
         }
     }
 

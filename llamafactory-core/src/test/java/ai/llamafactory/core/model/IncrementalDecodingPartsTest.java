@@ -40,12 +40,15 @@ class IncrementalDecodingPartsTest {
                 }
             }
             // No padding: nothing to hide unless the window is shorter than the keys.
-            assertThat(AttentionMask.build(m, null, 3, 1, s, 0, DataType.FLOAT32)).isNull();
-            assertThat(AttentionMask.build(m, null, 3, 1, s, 9, DataType.FLOAT32)).isNull();
+            assertThat(AttentionMask.build(m, null, 3, 1, s, 0, DataType.FLOAT32))
+                    .isNull();
+            assertThat(AttentionMask.build(m, null, 3, 1, s, 9, DataType.FLOAT32))
+                    .isNull();
             NDArray windowed = AttentionMask.build(m, null, 3, 1, s, 4, DataType.FLOAT32);
             NDArray fullWindowed = AttentionMask.build(m, null, 1, s, s, 4, DataType.FLOAT32);
             assertThat(windowed.toFloatArray())
-                    .containsExactly(fullWindowed.get(new NDIndex(":, :, -1:, :")).toFloatArray());
+                    .containsExactly(
+                            fullWindowed.get(new NDIndex(":, :, -1:, :")).toFloatArray());
             float[] w = windowed.toFloatArray();
             assertThat(w[4]).isEqualTo(-Float.MAX_VALUE);
             assertThat(w[5]).isZero();
@@ -71,9 +74,10 @@ class IncrementalDecodingPartsTest {
                 NDIndex second = new NDIndex(":, 5:");
                 model.hiddenStates(new ForwardInput(idArr.get(first), maskArr.get(first), posArr.get(first), cache));
                 assertThat(cache.length()).isEqualTo(5);
-                NDArray chunk = model.logits(model.hiddenStates(
-                        new ForwardInput(idArr.get(second), maskArr, posArr.get(second), cache)));
-                float diff = chunk.sub(full.get(new NDIndex(":, 5:, :"))).abs().max().getFloat();
+                NDArray chunk = model.logits(
+                        model.hiddenStates(new ForwardInput(idArr.get(second), maskArr, posArr.get(second), cache)));
+                float diff =
+                        chunk.sub(full.get(new NDIndex(":, 5:, :"))).abs().max().getFloat();
                 assertThat(diff).isLessThan(1e-5f);
             }
         }
@@ -82,7 +86,8 @@ class IncrementalDecodingPartsTest {
     @Test
     void cacheGrowsInPlaceKeepsItsContentsAndDropsRows() {
         DjlEngine.setGradMode(false);
-        try (NDManager m = NDManager.newBaseManager(); KvCache cache = new KvCache(1, m)) {
+        try (NDManager m = NDManager.newBaseManager();
+                KvCache cache = new KvCache(1, m)) {
             int first = 3;
             NDArray k0 = m.arange(0f, 2 * 2 * first * 4).reshape(2, 2, first, 4);
             NDArray[] kv = cache.append(0, k0, k0.neg());

@@ -3,10 +3,10 @@ package ai.llamafactory.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.BaseNDManager;
 import ai.djl.training.GradientCollector;
 import ai.llamafactory.core.config.ModelConfig;
 import ai.llamafactory.core.engine.ComputePolicy;
@@ -29,8 +29,8 @@ class MemoryDisciplineTest {
         Architecture arch = Architectures.forModelType("qwen3");
         ModelConfig cfg = ModelConfig.parse(new ObjectMapper().readTree(json), arch.configDefaults(), "test");
         try (NDManager root = NDManager.newBaseManager();
-                CausalLm model = arch.build(cfg, new RandomWeights(3, 0.02, false), ComputePolicy.cpu(),
-                        root.newSubManager())) {
+                CausalLm model =
+                        arch.build(cfg, new RandomWeights(3, 0.02, false), ComputePolicy.cpu(), root.newSubManager())) {
             model.setAllTrainable(true);
             Random rnd = new Random(1);
             long before = 0;
@@ -47,8 +47,8 @@ class MemoryDisciplineTest {
                     NDArray mask = step.ones(new Shape(2, 16), ai.djl.ndarray.types.DataType.INT64);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray hidden = model.hiddenStates(ForwardInput.of(in, mask));
-                        CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(), in,
-                                CausalLmLoss.Options.defaults());
+                        CausalLmLoss.Result r =
+                                CausalLmLoss.compute(hidden, model.lmHeadWeight(), in, CausalLmLoss.Options.defaults());
                         gc.backward(r.backwardTarget());
                     }
                     for (Param p : model.parameters().values()) {

@@ -1,16 +1,14 @@
 package ai.llamafactory.core.model;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.llamafactory.testing.Conformance;
-import ai.llamafactory.testing.TensorAssertions;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.loss.CausalLmLoss;
+import ai.llamafactory.testing.Conformance;
+import ai.llamafactory.testing.TensorAssertions;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -47,9 +45,10 @@ class ModelConformanceTest {
                 NDArray hidden = model.hiddenStates(ForwardInput.of(ids, mask));
                 NDArray logits = model.logits(hidden);
                 NDArray valid = mask.toType(DataType.FLOAT32, false).expandDims(-1);
-                float maxDiff = logits.sub(g.get("logits")).abs().mul(valid).max().getFloat();
-                CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(), g.get("labels"),
-                        CausalLmLoss.Options.defaults());
+                float maxDiff =
+                        logits.sub(g.get("logits")).abs().mul(valid).max().getFloat();
+                CausalLmLoss.Result r = CausalLmLoss.compute(
+                        hidden, model.lmHeadWeight(), g.get("labels"), CausalLmLoss.Options.defaults());
                 double lossDiff = Math.abs(r.loss() - g.get("loss").getFloat());
                 TensorAssertions.assertWithin(dir.getFileName() + " logits", maxDiff, LOGITS_TOLERANCE);
                 TensorAssertions.assertWithin(dir.getFileName() + " loss", lossDiff, LOSS_TOLERANCE);

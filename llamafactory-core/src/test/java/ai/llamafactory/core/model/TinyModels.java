@@ -25,7 +25,10 @@ final class TinyModels {
 
     static CausalLm build(ModelConfig cfg, NDManager parent) {
         Architecture arch = Architectures.forModelType(cfg.modelType());
-        return arch.build(cfg, new RandomWeights(11, 0.2, cfg.modelType().equals("gemma")), ComputePolicy.cpu(),
+        return arch.build(
+                cfg,
+                new RandomWeights(11, 0.2, cfg.modelType().equals("gemma")),
+                ComputePolicy.cpu(),
                 parent.newSubManager());
     }
 }

@@ -21,10 +21,14 @@ import org.junit.jupiter.api.Test;
 class AdafactorTest {
     private static final float[] W_MATRIX = {0.5f, -1.0f, 0.25f, 2.0f, -0.75f, 1.5f}; // 2 x 3
     private static final float[] W_VECTOR = {0.3f, -0.6f, 0.9f, 1.2f};
-    private static final float[][] G_MATRIX = {{0.2f, -0.4f, 1.0f, 0.05f, -2.0f, 0.6f},
-        {-0.1f, 0.3f, 0.7f, -0.9f, 0.4f, 0.02f}, {1.2f, -0.5f, 0.0f, 0.3f, 0.8f, -0.6f}};
-    private static final float[][] G_VECTOR = {{0.5f, -0.2f, 0.01f, 3.0f}, {-0.4f, 0.6f, 0.2f, -1.0f},
-        {0.1f, 0.1f, -0.3f, 0.5f}};
+    private static final float[][] G_MATRIX = {
+        {0.2f, -0.4f, 1.0f, 0.05f, -2.0f, 0.6f},
+        {-0.1f, 0.3f, 0.7f, -0.9f, 0.4f, 0.02f},
+        {1.2f, -0.5f, 0.0f, 0.3f, 0.8f, -0.6f}
+    };
+    private static final float[][] G_VECTOR = {
+        {0.5f, -0.2f, 0.01f, 3.0f}, {-0.4f, 0.6f, 0.2f, -1.0f}, {0.1f, 0.1f, -0.3f, 0.5f}
+    };
 
     private NDManager manager;
 
@@ -142,8 +146,13 @@ class AdafactorTest {
         Map<String, NDArray> params = Map.of("m", m, "v", v);
         Reference rm = new Reference(W_MATRIX, 2, 3, cfg);
         Reference rv = new Reference(W_VECTOR, 1, 4, cfg);
-        try (Adafactor opt = new Adafactor(List.of(ParamGroup.builder("all").param("m", m).param("v", v)
-                .weightDecay(weightDecay).build()), cfg)) {
+        try (Adafactor opt = new Adafactor(
+                List.of(ParamGroup.builder("all")
+                        .param("m", m)
+                        .param("v", v)
+                        .weightDecay(weightDecay)
+                        .build()),
+                cfg)) {
             for (int s = 0; s < lrs.length; s++) {
                 setGradientValues(manager, params, Map.of("m", G_MATRIX[s], "v", G_VECTOR[s]));
                 opt.step(lrs[s]);
@@ -168,11 +177,16 @@ class AdafactorTest {
 
     @Test
     void warmupInitBeta1WeightDecayAndTighterClip() {
-        AdafactorConfig cfg = AdafactorConfig.builder().warmupInit(true).beta1(0.9).clipThreshold(0.5)
-                .decayRate(-0.6).eps(1e-20, 1e-2).build();
+        AdafactorConfig cfg = AdafactorConfig.builder()
+                .warmupInit(true)
+                .beta1(0.9)
+                .clipThreshold(0.5)
+                .decayRate(-0.6)
+                .eps(1e-20, 1e-2)
+                .build();
         runAgainstReference(cfg, 0.1, new double[] {0.0, 0.0, 0.0});
-        runAgainstReference(AdafactorConfig.builder().relativeStep(false).beta1(0.5).build(), 0.05,
-                new double[] {0.1, 0.2, 0.3});
+        runAgainstReference(
+                AdafactorConfig.builder().relativeStep(false).beta1(0.5).build(), 0.05, new double[] {0.1, 0.2, 0.3});
     }
 
     @Test
@@ -181,8 +195,8 @@ class AdafactorTest {
         // rms(u) = 1 <= clip 1, so w = w - lr * sign(g)
         NDArray v = param(manager, "v", new float[] {1f, 1f}, 2);
         Map<String, NDArray> params = Map.of("v", v);
-        try (Adafactor opt = new Adafactor(List.of(ParamGroup.builder("all").params(params).build()),
-                AdafactorConfig.trainerDefaults())) {
+        try (Adafactor opt = new Adafactor(
+                List.of(ParamGroup.builder("all").params(params).build()), AdafactorConfig.trainerDefaults())) {
             setGradientValues(manager, params, Map.of("v", new float[] {0.003f, -40f}));
             opt.step(0.1);
         }
@@ -193,8 +207,8 @@ class AdafactorTest {
     void factoredStateHasRowAndColumnShapes() {
         NDArray m = param(manager, "m", new float[24], 2, 3, 4);
         Map<String, NDArray> params = Map.of("m", m);
-        try (Adafactor opt = new Adafactor(List.of(ParamGroup.builder("all").params(params).build()),
-                AdafactorConfig.trainerDefaults());
+        try (Adafactor opt = new Adafactor(
+                        List.of(ParamGroup.builder("all").params(params).build()), AdafactorConfig.trainerDefaults());
                 NDManager out = DjlEngine.get().newBaseManager()) {
             float[] g = new float[24];
             for (int i = 0; i < g.length; i++) {
@@ -211,9 +225,14 @@ class AdafactorTest {
 
     @Test
     void warmupInitRequiresRelativeStep() {
-        assertThatThrownBy(() -> AdafactorConfig.builder().relativeStep(false).warmupInit(true).build())
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("warmup_init");
+        assertThatThrownBy(() -> AdafactorConfig.builder()
+                        .relativeStep(false)
+                        .warmupInit(true)
+                        .build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("warmup_init");
         assertThatThrownBy(() -> AdafactorConfig.builder().decayRate(0.8).build())
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("decay_rate");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("decay_rate");
     }
 }

@@ -64,12 +64,14 @@ class AdamWConformanceTest {
                 if (!saved.endsWith(".lora_B.weight")) {
                     continue;
                 }
-                String magnitude = saved.substring(0, saved.length() - ".lora_B.weight".length())
-                        + ".lora_magnitude_vector";
+                String magnitude =
+                        saved.substring(0, saved.length() - ".lora_B.weight".length()) + ".lora_magnitude_vector";
                 magnitudes.put(magnitude, column0(e.getValue(), magnitude));
                 for (String kind : List.of("grad.", "after_adamw.")) {
                     NDArray reference = golden.get(kind + peftName(saved));
-                    assertThat(reference).as("golden %s%s", kind, peftName(saved)).isNotNull();
+                    assertThat(reference)
+                            .as("golden %s%s", kind, peftName(saved))
+                            .isNotNull();
                     golden.put(kind + peftName(magnitude), column0(reference, kind + peftName(magnitude)));
                 }
             }
@@ -106,25 +108,30 @@ class AdamWConformanceTest {
         return column;
     }
 
-    private static void check(String label, NDManager manager, Map<String, NDArray> adapter,
-            Map<String, NDArray> golden) {
+    private static void check(
+            String label, NDManager manager, Map<String, NDArray> adapter, Map<String, NDArray> golden) {
         Map<String, NDArray> params = new LinkedHashMap<>();
         Map<String, NDArray> grads = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : adapter.entrySet()) {
             NDArray g = golden.get("grad." + peftName(e.getKey()));
-            assertThat(g).as("golden gradient grad.%s (%s)", peftName(e.getKey()), label).isNotNull();
+            assertThat(g)
+                    .as("golden gradient grad.%s (%s)", peftName(e.getKey()), label)
+                    .isNotNull();
             e.getValue().setRequiresGradient(true);
             params.put(e.getKey(), e.getValue());
             grads.put(e.getKey(), g);
         }
         assertThat(params).isNotEmpty();
         assertThat(golden.keySet().stream().filter(k -> k.startsWith("grad.")).count())
-                .as("every golden gradient has an adapter tensor (%s)", label).isEqualTo(params.size());
+                .as("every golden gradient has an adapter tensor (%s)", label)
+                .isEqualTo(params.size());
         OptimTestSupport.setGradients(manager, params, grads);
 
-        ParamGroup all = ParamGroup.builder("all").params(params).weightDecay(0.01).build();
-        try (AdamW adamW = new AdamW(List.of(all), AdamWConfig.builder().beta1(0.9).beta2(0.999)
-                .epsilon(1e-8).build())) {
+        ParamGroup all =
+                ParamGroup.builder("all").params(params).weightDecay(0.01).build();
+        try (AdamW adamW = new AdamW(
+                List.of(all),
+                AdamWConfig.builder().beta1(0.9).beta2(0.999).epsilon(1e-8).build())) {
             adamW.step(1e-2);
             for (String name : params.keySet()) {
                 assertThat(adamW.stepCount(name)).isEqualTo(1);
@@ -133,12 +140,16 @@ class AdamWConformanceTest {
         double worst = 0;
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray expected = golden.get("after_adamw." + peftName(e.getKey()));
-            assertThat(expected).as("golden after_adamw.%s", peftName(e.getKey())).isNotNull();
+            assertThat(expected)
+                    .as("golden after_adamw.%s", peftName(e.getKey()))
+                    .isNotNull();
             double diff = TensorAssertions.maxAbsDiff(e.getValue(), expected);
             assertThat(diff).as("max |java - torch| of %s", e.getKey()).isLessThanOrEqualTo(TOLERANCE);
             worst = Math.max(worst, diff);
             try (NDArray g = JniUtils.getGradient((PtNDArray) e.getValue())) {
-                assertThat(g.abs().max().getFloat()).as("gradient of %s zeroed", e.getKey()).isZero();
+                assertThat(g.abs().max().getFloat())
+                        .as("gradient of %s zeroed", e.getKey())
+                        .isZero();
             }
         }
         TensorAssertions.assertWithin("AdamW step " + label + " (" + params.size() + " tensors)", worst, TOLERANCE);

@@ -90,8 +90,13 @@ class AdamWTest {
         List<ParamGroup> groups = List.of(
                 ParamGroup.builder("decay").param("a", a).weightDecay(0.1).build(),
                 ParamGroup.builder("lora_b").param("b", b).lrMultiplier(4.0).build(),
-                ParamGroup.builder("fixed").param("c", c).absoluteLr(1e-3).weightDecay(0.5).build());
-        AdamWConfig cfg = AdamWConfig.builder().beta1(0.8).beta2(0.95).epsilon(1e-6).build();
+                ParamGroup.builder("fixed")
+                        .param("c", c)
+                        .absoluteLr(1e-3)
+                        .weightDecay(0.5)
+                        .build());
+        AdamWConfig cfg =
+                AdamWConfig.builder().beta1(0.8).beta2(0.95).epsilon(1e-6).build();
         Reference ra = new Reference(toDoubles(a0), 0.8, 0.95, 1e-6);
         Reference rb = new Reference(toDoubles(b0), 0.8, 0.95, 1e-6);
         Reference rc = new Reference(toDoubles(c0), 0.8, 0.95, 1e-6);
@@ -123,8 +128,12 @@ class AdamWTest {
         Map<String, NDArray> params = Map.of("a", a, "b", b);
         Reference ra = new Reference(toDoubles(a0), 0.9, 0.999, 1e-8);
         Reference rb = new Reference(toDoubles(b0), 0.9, 0.999, 1e-8);
-        try (AdamW adamW = new AdamW(List.of(ParamGroup.builder("all").params(new LinkedHashMap<>(params))
-                .weightDecay(0.01).build()), AdamWConfig.defaults())) {
+        try (AdamW adamW = new AdamW(
+                List.of(ParamGroup.builder("all")
+                        .params(new LinkedHashMap<>(params))
+                        .weightDecay(0.01)
+                        .build()),
+                AdamWConfig.defaults())) {
             for (int s = 0; s < 3; s++) {
                 float[] ga = {0.3f, -0.7f * (s + 1)};
                 setGradientValues(manager, params, Map.of("a", ga));
@@ -152,8 +161,8 @@ class AdamWTest {
     void stepZeroesGradientsAndRestoresGradMode() {
         NDArray a = param(manager, "a", new float[] {1f, 2f}, 2);
         Map<String, NDArray> params = Map.of("a", a);
-        try (AdamW adamW = new AdamW(List.of(ParamGroup.builder("all").params(params).build()),
-                AdamWConfig.defaults())) {
+        try (AdamW adamW =
+                new AdamW(List.of(ParamGroup.builder("all").params(params).build()), AdamWConfig.defaults())) {
             setGradientValues(manager, params, Map.of("a", new float[] {5f, -5f}));
             DjlEngine.setGradMode(true);
             adamW.step(0.1);
@@ -173,8 +182,8 @@ class AdamWTest {
     void zeroGradClearsWithoutUpdating() {
         NDArray a = param(manager, "a", new float[] {1f, 2f}, 2);
         Map<String, NDArray> params = Map.of("a", a);
-        try (AdamW adamW = new AdamW(List.of(ParamGroup.builder("all").params(params).build()),
-                AdamWConfig.defaults())) {
+        try (AdamW adamW =
+                new AdamW(List.of(ParamGroup.builder("all").params(params).build()), AdamWConfig.defaults())) {
             setGradientValues(manager, params, Map.of("a", new float[] {5f, -5f}));
             adamW.zeroGrad();
             try (NDArray g = JniUtils.getGradient((PtNDArray) a)) {
@@ -192,8 +201,12 @@ class AdamWTest {
         Map<String, NDArray> params = Map.of("a", a);
         float[] g = {1e-3f, -2f, 0.5f, 3e-5f};
         Reference ref = new Reference(new double[] {0.5, -1, 2, 4}, 0.9, 0.999, 1e-8);
-        try (AdamW adamW = new AdamW(List.of(ParamGroup.builder("all").params(params).weightDecay(0.01).build()),
-                AdamWConfig.defaults());
+        try (AdamW adamW = new AdamW(
+                        List.of(ParamGroup.builder("all")
+                                .params(params)
+                                .weightDecay(0.01)
+                                .build()),
+                        AdamWConfig.defaults());
                 NDManager out = DjlEngine.get().newBaseManager()) {
             setGradientValues(manager, params, Map.of("a", g));
             adamW.step(0.1);
@@ -203,7 +216,8 @@ class AdamWTest {
             OptimizerState state = adamW.exportState(out);
             NDArray v = state.tensors().get("a").get(AdamW.EXP_AVG_SQ);
             assertThat(v.getDataType()).isEqualTo(DataType.FLOAT32);
-            // (1 - 0.999) * (3e-5)^2 ~ 9e-13 (the fp16 gradient is ~2.998e-5) is below fp16's smallest subnormal; fp32 keeps it
+            // (1 - 0.999) * (3e-5)^2 ~ 9e-13 (the fp16 gradient is ~2.998e-5) is below fp16's smallest subnormal; fp32
+            // keeps it
             assertThat(v.toFloatArray()[3]).isCloseTo(9e-13f, withinPercentage(1));
         }
     }
@@ -211,23 +225,34 @@ class AdamWTest {
     @Test
     void rejectsInvalidConfigurationAndParameters() {
         assertThatThrownBy(() -> AdamWConfig.builder().beta1(1.0).build())
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("adam_beta1").hasMessageContaining("1.0");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("adam_beta1")
+                .hasMessageContaining("1.0");
         assertThatThrownBy(() -> AdamWConfig.builder().epsilon(-1).build())
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("adam_epsilon");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("adam_epsilon");
         NDArray frozen = manager.create(new float[] {1f});
-        assertThatThrownBy(() -> new AdamW(List.of(ParamGroup.builder("g").param("frozen", frozen).build()),
-                AdamWConfig.defaults())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("frozen");
+        assertThatThrownBy(() -> new AdamW(
+                        List.of(ParamGroup.builder("g").param("frozen", frozen).build()), AdamWConfig.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("frozen");
         NDArray a = param(manager, "a", new float[] {1f}, 1);
-        assertThatThrownBy(() -> new AdamW(List.of(ParamGroup.builder("g1").param("a", a).build(),
-                ParamGroup.builder("g2").param("a2", a).build()), AdamWConfig.defaults()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same array");
+        assertThatThrownBy(() -> new AdamW(
+                        List.of(
+                                ParamGroup.builder("g1").param("a", a).build(),
+                                ParamGroup.builder("g2").param("a2", a).build()),
+                        AdamWConfig.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("same array");
         assertThatThrownBy(() -> ParamGroup.builder("g").weightDecay(-0.1))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("weight_decay");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("weight_decay");
         AdamW adamW = new AdamW(List.of(ParamGroup.builder("g").param("a", a).build()), AdamWConfig.defaults());
         assertThatThrownBy(() -> adamW.step(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
         adamW.close();
         adamW.close(); // idempotent
-        assertThatThrownBy(() -> adamW.step(0.1)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> adamW.step(0.1))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
     }
 

@@ -111,7 +111,8 @@ class GradientClippingTest {
         }
         assertThat(manager.getManagedArrays()).hasSize(before);
         assertThatThrownBy(() -> GradientClipping.clipGlobalNorm(params.values(), 0.0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max_grad_norm");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("max_grad_norm");
         assertThatThrownBy(() -> GradientClipping.clipGlobalNorm(params.values(), Double.NaN))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -59,8 +59,7 @@ final class OptimTestSupport {
 
     /** @return the array's elements as doubles */
     static double[] doubles(NDArray a) {
-        NDArray f = a.getDataType() == DataType.FLOAT32 ? a
-                : a.toType(DataType.FLOAT32, false);
+        NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
         float[] values = f.toFloatArray();
         if (f != a) {
             f.close();

@@ -43,21 +43,27 @@ class OptimizerBenchmarkTest {
             }
             long values = params.values().stream().mapToLong(NDArray::size).sum();
             try (AdamW adamW = new AdamW(ParamGroups.withWeightDecay(params, 0.01), AdamWConfig.defaults());
-                    Sgd sgd = new Sgd(List.of(ParamGroup.builder("all").params(params).build()),
+                    Sgd sgd = new Sgd(
+                            List.of(ParamGroup.builder("all").params(params).build()),
                             SgdConfig.builder().momentum(0.9).build());
-                    Adafactor adafactor = new Adafactor(List.of(ParamGroup.builder("all").params(params).build()),
+                    Adafactor adafactor = new Adafactor(
+                            List.of(ParamGroup.builder("all").params(params).build()),
                             AdafactorConfig.trainerDefaults())) {
                 report("AdamW (this package)", params, values, () -> adamW.step(1e-4));
                 report("SGD momentum (this package)", params, values, () -> sgd.step(1e-4));
                 report("Adafactor (this package)", params, values, () -> adafactor.step(1e-4));
-                report("clipGlobalNorm", params, values, () -> GradientClipping.clipGlobalNorm(params.values(),
-                        1e-3));
-                ai.djl.training.optimizer.Optimizer djl = ai.djl.training.optimizer.Optimizer.adamW().build();
-                report("DJL built-in AdamW.update", params, values, () -> params.forEach((name, w) -> {
-                    try (NDArray g = w.getGradient()) {
-                        djl.update(name, w, g);
-                    }
-                }));
+                report("clipGlobalNorm", params, values, () -> GradientClipping.clipGlobalNorm(params.values(), 1e-3));
+                ai.djl.training.optimizer.Optimizer djl =
+                        ai.djl.training.optimizer.Optimizer.adamW().build();
+                report(
+                        "DJL built-in AdamW.update",
+                        params,
+                        values,
+                        () -> params.forEach((name, w) -> {
+                            try (NDArray g = w.getGradient()) {
+                                djl.update(name, w, g);
+                            }
+                        }));
             }
         }
     }
@@ -77,8 +83,9 @@ class OptimizerBenchmarkTest {
             JniUtils.zeroGrad((PtNDArray) p);
         }
         double ms = total / ROUNDS;
-        System.out.printf("%-30s %4d tensors %9d values: %8.3f ms/step  %6.1f us/tensor%n", label, params.size(),
-                values, ms, ms * 1000 / params.size());
+        System.out.printf(
+                "%-30s %4d tensors %9d values: %8.3f ms/step  %6.1f us/tensor%n",
+                label, params.size(), values, ms, ms * 1000 / params.size());
     }
 
     private static void fillGradients(Map<String, NDArray> params) {

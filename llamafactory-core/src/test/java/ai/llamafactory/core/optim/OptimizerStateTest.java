@@ -1,6 +1,5 @@
 package ai.llamafactory.core.optim;
 
-import ai.llamafactory.api.config.OptimizerType;
 import static ai.llamafactory.core.optim.OptimTestSupport.param;
 import static ai.llamafactory.core.optim.OptimTestSupport.setGradientValues;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.llamafactory.api.config.OptimizerType;
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.core.engine.DjlEngine;
@@ -52,14 +52,17 @@ class OptimizerStateTest {
 
     static Stream<Arguments> optimizers() {
         Function<List<ParamGroup>, Optimizer> adamW = g -> new AdamW(g, AdamWConfig.defaults());
-        Function<List<ParamGroup>, Optimizer> sgd = g -> new Sgd(g, SgdConfig.builder().momentum(0.9)
-                .dampening(0.1).build());
-        Function<List<ParamGroup>, Optimizer> adafactor = g -> new Adafactor(g, AdafactorConfig.builder()
-                .relativeStep(false).beta1(0.9).build());
-        Function<List<ParamGroup>, Optimizer> adafactorRelative = g -> new Adafactor(g,
-                AdafactorConfig.builder().warmupInit(true).build());
-        return Stream.of(Arguments.of("adamw", adamW), Arguments.of("sgd", sgd),
-                Arguments.of("adafactor", adafactor), Arguments.of("adafactor_relative", adafactorRelative));
+        Function<List<ParamGroup>, Optimizer> sgd =
+                g -> new Sgd(g, SgdConfig.builder().momentum(0.9).dampening(0.1).build());
+        Function<List<ParamGroup>, Optimizer> adafactor = g -> new Adafactor(
+                g, AdafactorConfig.builder().relativeStep(false).beta1(0.9).build());
+        Function<List<ParamGroup>, Optimizer> adafactorRelative =
+                g -> new Adafactor(g, AdafactorConfig.builder().warmupInit(true).build());
+        return Stream.of(
+                Arguments.of("adamw", adamW),
+                Arguments.of("sgd", sgd),
+                Arguments.of("adafactor", adafactor),
+                Arguments.of("adafactor_relative", adafactorRelative));
     }
 
     private Map<String, NDArray> params(float[] m, float[] v) {
@@ -70,9 +73,15 @@ class OptimizerStateTest {
     }
 
     private static List<ParamGroup> groups(Map<String, NDArray> p) {
-        return List.of(ParamGroup.builder("decay").param("model.m.weight", p.get("model.m.weight"))
-                        .weightDecay(0.1).build(),
-                ParamGroup.builder("no_decay").param("model.v.bias", p.get("model.v.bias")).lrMultiplier(2).build());
+        return List.of(
+                ParamGroup.builder("decay")
+                        .param("model.m.weight", p.get("model.m.weight"))
+                        .weightDecay(0.1)
+                        .build(),
+                ParamGroup.builder("no_decay")
+                        .param("model.v.bias", p.get("model.v.bias"))
+                        .lrMultiplier(2)
+                        .build());
     }
 
     private static Map<String, float[]> gradsOf(int step) {
@@ -89,9 +98,9 @@ class OptimizerStateTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("optimizers")
-    void savedStateContinuesBitIdentically(String label, Function<List<ParamGroup>, Optimizer> factory,
-            @TempDir Path dir) {
-        saveLoadAndContinue(factory, dir, 7, () -> { });
+    void savedStateContinuesBitIdentically(
+            String label, Function<List<ParamGroup>, Optimizer> factory, @TempDir Path dir) {
+        saveLoadAndContinue(factory, dir, 7, () -> {});
     }
 
     /**
@@ -102,8 +111,8 @@ class OptimizerStateTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("optimizers")
-    void loadedStateSurvivesAGarbageCollection(String label, Function<List<ParamGroup>, Optimizer> factory,
-            @TempDir Path dir) {
+    void loadedStateSurvivesAGarbageCollection(
+            String label, Function<List<ParamGroup>, Optimizer> factory, @TempDir Path dir) {
         List<java.nio.ByteBuffer> reuse = new java.util.ArrayList<>();
         saveLoadAndContinue(factory, dir, 5, () -> {
             NativeMemoryDebug.fullCollection("after loading optimizer state");
@@ -122,8 +131,8 @@ class OptimizerStateTest {
      * Steps an optimizer three times, saves its state, loads it into a second optimizer over a copy of the
      * parameters, runs {@code afterLoad}, then steps both up to {@code steps} and requires bit-identical parameters.
      */
-    private void saveLoadAndContinue(Function<List<ParamGroup>, Optimizer> factory, Path dir, int steps,
-            Runnable afterLoad) {
+    private void saveLoadAndContinue(
+            Function<List<ParamGroup>, Optimizer> factory, Path dir, int steps, Runnable afterLoad) {
         Map<String, NDArray> a = params(M0, V0);
         try (Optimizer original = factory.apply(groups(a))) {
             for (int s = 0; s < 3; s++) {
@@ -134,7 +143,8 @@ class OptimizerStateTest {
             assertThat(dir.resolve(OptimizerState.TENSOR_FILE)).isRegularFile();
             assertThat(dir.resolve(OptimizerState.META_FILE)).isRegularFile();
 
-            Map<String, NDArray> b = params(a.get("model.m.weight").toFloatArray(),
+            Map<String, NDArray> b = params(
+                    a.get("model.m.weight").toFloatArray(),
                     a.get("model.v.bias").toFloatArray());
             try (Optimizer resumed = factory.apply(groups(b))) {
                 resumed.loadState(dir);
@@ -146,7 +156,8 @@ class OptimizerStateTest {
                     original.step(0.01 * (s + 1));
                     resumed.step(0.01 * (s + 1));
                     for (String name : a.keySet()) {
-                        assertThat(b.get(name).toFloatArray()).as("%s after step %d", name, s + 1)
+                        assertThat(b.get(name).toFloatArray())
+                                .as("%s after step %d", name, s + 1)
                                 .containsExactly(a.get(name).toFloatArray());
                     }
                 }
@@ -171,7 +182,8 @@ class OptimizerStateTest {
             setGradientValues(manager, b, gradsOf(2));
             first.step(0.01);
             second.step(0.01);
-            assertThat(b.get("model.m.weight").toFloatArray()).isNotEqualTo(a.get("model.m.weight").toFloatArray());
+            assertThat(b.get("model.m.weight").toFloatArray())
+                    .isNotEqualTo(a.get("model.m.weight").toFloatArray());
         }
     }
 
@@ -183,10 +195,14 @@ class OptimizerStateTest {
             setGradientValues(manager, a, gradsOf(0));
             adamW.step(0.01);
             OptimizerState snapshot = adamW.exportState(out);
-            float[] before = snapshot.tensors().get("model.m.weight").get(AdamW.EXP_AVG).toFloatArray();
+            float[] before =
+                    snapshot.tensors().get("model.m.weight").get(AdamW.EXP_AVG).toFloatArray();
             setGradientValues(manager, a, gradsOf(1));
             adamW.step(0.01);
-            assertThat(snapshot.tensors().get("model.m.weight").get(AdamW.EXP_AVG).toFloatArray())
+            assertThat(snapshot.tensors()
+                            .get("model.m.weight")
+                            .get(AdamW.EXP_AVG)
+                            .toFloatArray())
                     .containsExactly(before);
             assertThat(snapshot.steps()).containsEntry("model.m.weight", 1L).containsEntry("model.v.bias", 1L);
             assertThat(snapshot.tensors().get("model.v.bias").keySet())
@@ -206,36 +222,50 @@ class OptimizerStateTest {
             setGradientValues(manager, a, gradsOf(0));
             sgd.step(0.01);
             OptimizerState sgdState = sgd.exportState(out);
-            assertThatThrownBy(() -> adamW.loadState(sgdState)).isInstanceOf(CheckpointException.class)
-                    .hasMessageContaining("sgd").hasMessageContaining("adamw_torch");
+            assertThatThrownBy(() -> adamW.loadState(sgdState))
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("sgd")
+                    .hasMessageContaining("adamw_torch");
 
-            OptimizerState unknown = new OptimizerState(OptimizerType.ADAMW_TORCH, Map.of("model.x.weight", 1L), Map.of());
-            assertThatThrownBy(() -> adamW.loadState(unknown)).isInstanceOf(CheckpointException.class)
+            OptimizerState unknown =
+                    new OptimizerState(OptimizerType.ADAMW_TORCH, Map.of("model.x.weight", 1L), Map.of());
+            assertThatThrownBy(() -> adamW.loadState(unknown))
+                    .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("model.x.weight");
 
             NDArray wrongShape = out.zeros(new Shape(3, 2));
-            OptimizerState badShape = new OptimizerState(OptimizerType.ADAMW_TORCH, Map.of("model.m.weight", 1L),
+            OptimizerState badShape = new OptimizerState(
+                    OptimizerType.ADAMW_TORCH,
+                    Map.of("model.m.weight", 1L),
                     Map.of("model.m.weight", Map.of(AdamW.EXP_AVG, wrongShape)));
-            assertThatThrownBy(() -> adamW.loadState(badShape)).isInstanceOf(CheckpointException.class)
-                    .hasMessageContaining("model.m.weight:exp_avg").hasMessageContaining("(3, 2)");
+            assertThatThrownBy(() -> adamW.loadState(badShape))
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("model.m.weight:exp_avg")
+                    .hasMessageContaining("(3, 2)");
 
             NDArray ok = out.zeros(new Shape(2, 3));
-            OptimizerState badSlot = new OptimizerState(OptimizerType.ADAMW_TORCH, Map.of("model.m.weight", 1L),
+            OptimizerState badSlot = new OptimizerState(
+                    OptimizerType.ADAMW_TORCH,
+                    Map.of("model.m.weight", 1L),
                     Map.of("model.m.weight", Map.of("momentum_buffer", ok)));
-            assertThatThrownBy(() -> adamW.loadState(badSlot)).isInstanceOf(CheckpointException.class)
+            assertThatThrownBy(() -> adamW.loadState(badSlot))
+                    .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("momentum_buffer");
-            OptimizerState noSteps = new OptimizerState(OptimizerType.ADAMW_TORCH, Map.of(),
-                    Map.of("model.m.weight", Map.of(AdamW.EXP_AVG, ok)));
-            assertThatThrownBy(() -> adamW.loadState(noSteps)).isInstanceOf(CheckpointException.class)
+            OptimizerState noSteps = new OptimizerState(
+                    OptimizerType.ADAMW_TORCH, Map.of(), Map.of("model.m.weight", Map.of(AdamW.EXP_AVG, ok)));
+            assertThatThrownBy(() -> adamW.loadState(noSteps))
+                    .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("no step count");
             // nothing was changed by the rejected loads
             assertThat(adamW.stepCount("model.m.weight")).isZero();
 
-            assertThatThrownBy(() -> adamW.loadState(dir)).isInstanceOf(CheckpointException.class)
+            assertThatThrownBy(() -> adamW.loadState(dir))
+                    .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining(OptimizerState.META_FILE);
             sgd.saveState(dir);
             Files.writeString(dir.resolve(OptimizerState.META_FILE), "{\"format_version\": 7}");
-            assertThatThrownBy(() -> sgd.loadState(dir)).isInstanceOf(CheckpointException.class)
+            assertThatThrownBy(() -> sgd.loadState(dir))
+                    .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("format_version");
             sgd.saveState(dir);
             NDArray stray = out.zeros(new Shape(1));
@@ -243,7 +273,8 @@ class OptimizerStateTest {
             try (OutputStream os = Files.newOutputStream(dir.resolve(OptimizerState.TENSOR_FILE))) {
                 new NDList(stray).encode(os, NDList.Encoding.SAFETENSORS);
             }
-            assertThatThrownBy(() -> sgd.loadState(dir)).isInstanceOf(CheckpointException.class)
+            assertThatThrownBy(() -> sgd.loadState(dir))
+                    .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("no_separator");
         }
     }
@@ -265,7 +296,8 @@ class OptimizerStateTest {
     void optimizerTypeKeys() {
         // one OptimizerType (the api's): the core maps each optim value to the algorithm it runs
         assertThat(Optimizer.algorithm(OptimizerType.fromKey("adamw_torch"))).isEqualTo(OptimizerType.ADAMW_TORCH);
-        assertThat(Optimizer.algorithm(OptimizerType.fromKey("ADAMW_TORCH_FUSED"))).isEqualTo(OptimizerType.ADAMW_TORCH);
+        assertThat(Optimizer.algorithm(OptimizerType.fromKey("ADAMW_TORCH_FUSED")))
+                .isEqualTo(OptimizerType.ADAMW_TORCH);
         assertThat(Optimizer.algorithm(OptimizerType.fromKey("adafactor"))).isEqualTo(OptimizerType.ADAFACTOR);
         assertThatThrownBy(() -> Optimizer.algorithm(OptimizerType.fromKey("adamw_8bit")))
                 .isInstanceOf(InvalidConfigException.class)

@@ -51,7 +51,8 @@ class ParamGroupsTest {
         "transformer.h.0.ln_1.weight, true",
         "model.layers.0.RMSNorm.weight, false",
         "model.normalizer.weight, true",
-        "encoder.LayerNorm.bias, false"})
+        "encoder.LayerNorm.bias, false"
+    })
     void decayRuleMatchesTheTrainer(String name, boolean decays) {
         assertThat(ParamGroups.appliesWeightDecay(name)).isEqualTo(decays);
     }
@@ -65,11 +66,11 @@ class ParamGroupsTest {
         trainable.put("lm_head.weight", param(manager, "lm", new float[4], 2, 2));
         List<ParamGroup> groups = ParamGroups.withWeightDecay(trainable, 0.01);
         assertThat(groups).extracting(ParamGroup::label).containsExactly(ParamGroups.DECAY, ParamGroups.NO_DECAY);
-        assertThat(groups.get(0).params().keySet()).containsExactly("model.layers.0.self_attn.q_proj.weight",
-                "lm_head.weight");
+        assertThat(groups.get(0).params().keySet())
+                .containsExactly("model.layers.0.self_attn.q_proj.weight", "lm_head.weight");
         assertThat(groups.get(0).weightDecay()).isEqualTo(0.01);
-        assertThat(groups.get(1).params().keySet()).containsExactly("model.layers.0.self_attn.q_proj.bias",
-                "model.layers.0.input_layernorm.weight");
+        assertThat(groups.get(1).params().keySet())
+                .containsExactly("model.layers.0.self_attn.q_proj.bias", "model.layers.0.input_layernorm.weight");
         assertThat(groups.get(1).weightDecay()).isZero();
         assertThat(groups).allSatisfy(g -> assertThat(g.effectiveLr(3e-4)).isEqualTo(3e-4));
         // only decay parameters: a single group
@@ -85,22 +86,28 @@ class ParamGroupsTest {
         trainable.put(prefix + "self_attn.q_proj.lora_B.default.weight", param(manager, "b", new float[8], 4, 2));
         trainable.put(prefix + "input_layernorm.weight", param(manager, "ln", new float[4], 4));
         trainable.put(prefix + "mlp.up_proj.bias", param(manager, "bias", new float[4], 4));
-        trainable.put("base_model.model.model.embed_tokens.lora_embedding_A.default",
+        trainable.put(
+                "base_model.model.model.embed_tokens.lora_embedding_A.default",
                 param(manager, "ea", new float[8], 2, 4));
-        trainable.put("base_model.model.model.embed_tokens.lora_embedding_B.default",
+        trainable.put(
+                "base_model.model.model.embed_tokens.lora_embedding_B.default",
                 param(manager, "eb", new float[8], 4, 2));
         List<ParamGroup> groups = ParamGroups.loraPlus(trainable, 2e-4, 0.01, 16.0, 1e-6);
-        assertThat(groups).extracting(ParamGroup::label).containsExactly(ParamGroups.LORA_A, ParamGroups.LORA_B,
-                ParamGroups.LORA_B_NO_DECAY, ParamGroups.EMBEDDING);
+        assertThat(groups)
+                .extracting(ParamGroup::label)
+                .containsExactly(
+                        ParamGroups.LORA_A, ParamGroups.LORA_B, ParamGroups.LORA_B_NO_DECAY, ParamGroups.EMBEDDING);
         ParamGroup a = groups.get(0);
         ParamGroup b = groups.get(1);
         ParamGroup bNoDecay = groups.get(2);
         ParamGroup embedding = groups.get(3);
-        assertThat(a.params().keySet()).containsExactly(prefix + "self_attn.q_proj.lora_A.default.weight",
-                "base_model.model.model.embed_tokens.lora_embedding_A.default");
+        assertThat(a.params().keySet())
+                .containsExactly(
+                        prefix + "self_attn.q_proj.lora_A.default.weight",
+                        "base_model.model.model.embed_tokens.lora_embedding_A.default");
         assertThat(b.params().keySet()).containsExactly(prefix + "self_attn.q_proj.lora_B.default.weight");
-        assertThat(bNoDecay.params().keySet()).containsExactly(prefix + "input_layernorm.weight",
-                prefix + "mlp.up_proj.bias");
+        assertThat(bNoDecay.params().keySet())
+                .containsExactly(prefix + "input_layernorm.weight", prefix + "mlp.up_proj.bias");
         assertThat(embedding.params().keySet())
                 .containsExactly("base_model.model.model.embed_tokens.lora_embedding_B.default");
         assertThat(a.effectiveLr(2e-4)).isEqualTo(2e-4);
@@ -110,18 +117,25 @@ class ParamGroupsTest {
         assertThat(embedding.effectiveLr(2e-4)).isCloseTo(1e-6, within(1e-18));
         // the embedding rate follows the schedule: half the base lr -> half the embedding lr
         assertThat(embedding.effectiveLr(1e-4)).isCloseTo(5e-7, within(1e-18));
-        assertThat(List.of(a, b, embedding)).allSatisfy(g -> assertThat(g.weightDecay()).isEqualTo(0.01));
+        assertThat(List.of(a, b, embedding))
+                .allSatisfy(g -> assertThat(g.weightDecay()).isEqualTo(0.01));
         assertThatThrownBy(() -> ParamGroups.loraPlus(trainable, 2e-4, 0.0, 0.0, 1e-6))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("loraplus_lr_ratio");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("loraplus_lr_ratio");
     }
 
     @Test
     void absoluteLearningRateIgnoresTheSchedule() {
-        ParamGroup g = ParamGroup.builder("fixed").param("w", param(manager, "w", new float[1], 1))
-                .absoluteLr(1e-3).build();
+        ParamGroup g = ParamGroup.builder("fixed")
+                .param("w", param(manager, "w", new float[1], 1))
+                .absoluteLr(1e-3)
+                .build();
         assertThat(g.effectiveLr(5e-5)).isEqualTo(1e-3);
         assertThat(g.withParams(Map.of()).absoluteLr()).hasValue(1e-3);
-        assertThatThrownBy(() -> ParamGroup.builder("dup").param("w", g.params().get("w")).param("w",
-                g.params().get("w"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'w'");
+        assertThatThrownBy(() -> ParamGroup.builder("dup")
+                        .param("w", g.params().get("w"))
+                        .param("w", g.params().get("w")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'w'");
     }
 }

@@ -34,10 +34,23 @@ class FineTuneThenPredictAndChatTest {
         Path model = TinyRun.model("qwen3", tmp.resolve("model"));
         Path data = TinyRun.dataset(tmp.resolve("data"));
         Path out = tmp.resolve("out");
-        TrainingResult trained = FineTune.model(model).full().sft().dataset("tiny").evalDataset("tiny")
-                .datasetDir(data.toString()).template("chatml").cutoffLen(64).batchSize(8).evalBatchSize(4)
-                .learningRate(5e-3).maxSteps(80).scheduler(LrSchedulerType.CONSTANT).seed(42).outputDir(out)
-                .training(t -> t.loggingSteps(20).saveSteps(1000).doPredict(true).predictWithGenerate(true))
+        TrainingResult trained = FineTune.model(model)
+                .full()
+                .sft()
+                .dataset("tiny")
+                .evalDataset("tiny")
+                .datasetDir(data.toString())
+                .template("chatml")
+                .cutoffLen(64)
+                .batchSize(8)
+                .evalBatchSize(4)
+                .learningRate(5e-3)
+                .maxSteps(80)
+                .scheduler(LrSchedulerType.CONSTANT)
+                .seed(42)
+                .outputDir(out)
+                .training(
+                        t -> t.loggingSteps(20).saveSteps(1000).doPredict(true).predictWithGenerate(true))
                 .generation(g -> g.doSample(false).maxNewTokens(16))
                 .run();
         assertThat(trained.completed()).isTrue();
@@ -57,23 +70,33 @@ class FineTuneThenPredictAndChatTest {
 
         // Predict-only run on the output folder, through the trainer SPI as `llamafactory train` does.
         Path predictOut = tmp.resolve("predict");
-        FineTuneConfig predict = FineTuneConfig.parseYaml("model_name_or_path: " + out + "\nstage: sft\n"
-                + "finetuning_type: full\ndo_predict: true\npredict_with_generate: true\neval_dataset: tiny\n"
-                + "dataset_dir: " + data + "\ntemplate: chatml\ncutoff_len: 64\nper_device_eval_batch_size: 8\n"
-                + "do_sample: false\nmax_new_tokens: 16\noutput_dir: " + predictOut + "\n", "predict.yaml");
+        FineTuneConfig predict = FineTuneConfig.parseYaml(
+                "model_name_or_path: " + out + "\nstage: sft\n"
+                        + "finetuning_type: full\ndo_predict: true\npredict_with_generate: true\neval_dataset: tiny\n"
+                        + "dataset_dir: " + data + "\ntemplate: chatml\ncutoff_len: 64\nper_device_eval_batch_size: 8\n"
+                        + "do_sample: false\nmax_new_tokens: 16\noutput_dir: " + predictOut + "\n",
+                "predict.yaml");
         assertThat(Plugins.trainerProvider(predict, getClass().getClassLoader()))
                 .isInstanceOf(PredictOnlyTrainerProvider.class);
-        TrainingResult predicted = Plugins.trainerProvider(predict, getClass().getClassLoader()).create()
-                .train(predict, ai.llamafactory.api.run.TrainingListeners.none(),
+        TrainingResult predicted = Plugins.trainerProvider(predict, getClass().getClassLoader())
+                .create()
+                .train(
+                        predict,
+                        ai.llamafactory.api.run.TrainingListeners.none(),
                         ai.llamafactory.api.run.CancellationToken.never());
-        assertThat(predicted.metric("predict_bleu-4").orElseThrow()).isEqualTo(all.get("predict_bleu-4").asDouble());
+        assertThat(predicted.metric("predict_bleu-4").orElseThrow())
+                .isEqualTo(all.get("predict_bleu-4").asDouble());
         assertThat(predictOut.resolve("predict_results.json")).exists();
         assertThat(predictOut.resolve("training_args.yaml")).exists();
 
         // Chat with the fine-tuned model, template read from the tokenizer_config written at training time.
         try (DjlChatModel chat = DjlChatModel.fromFolder(out)) {
-            String reply = chat.chat(ChatRequest.builder().addMessage(ChatMessage.user("Capital of France?"))
-                    .doSample(false).maxTokens(16).build()).text();
+            String reply = chat.chat(ChatRequest.builder()
+                            .addMessage(ChatMessage.user("Capital of France?"))
+                            .doSample(false)
+                            .maxTokens(16)
+                            .build())
+                    .text();
             System.out.println("fine-tuned model says: " + reply);
             assertThat(reply).isEqualTo("Paris.");
         }

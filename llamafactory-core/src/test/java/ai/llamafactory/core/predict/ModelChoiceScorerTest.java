@@ -31,7 +31,8 @@ class ModelChoiceScorerTest {
         McqQuestion.of("Largest planet?", "Mars", "Venus", "Jupiter", "Earth", "C"),
         McqQuestion.of("Opposite of hot?", "Warm", "Hot", "Mild", "Cold", "D"),
         McqQuestion.of("Capital of Italy?", "Rome", "Milan", "Turin", "Naples", "A"),
-        McqQuestion.of("Square root of 9?", "2", "3", "4", "9", "B")};
+        McqQuestion.of("Square root of 9?", "2", "3", "4", "9", "B")
+    };
 
     /** Probabilities of A..D by a full forward of the prompt alone. */
     static float[] direct(DjlChatModel chat, int[] ids, int[] letters) {
@@ -71,20 +72,25 @@ class ModelChoiceScorerTest {
                 int[] ids = chat.tokenizer().encode(String.valueOf((char) ('A' + i)), false);
                 assertThat(letters[i]).isEqualTo(ids[ids.length - 1]);
             }
-            McqEvaluator evaluator = new McqEvaluator(McqEvaluationConfig.builder().nShot(0).build());
+            McqEvaluator evaluator =
+                    new McqEvaluator(McqEvaluationConfig.builder().nShot(0).build());
             McqSubject subject = new McqSubject("trivia", "trivia", SubjectCategory.OTHER);
             List<McqPrompt> prompts = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                prompts.add(evaluator.buildPrompt(subject, i, QUESTIONS[i], i == 2 ? List.of(QUESTIONS[4]) : List.of()));
+                prompts.add(
+                        evaluator.buildPrompt(subject, i, QUESTIONS[i], i == 2 ? List.of(QUESTIONS[4]) : List.of()));
             }
-            assertThat(chat.tokenizer().decode(scorer.encode(prompts.get(0)), false)).isEqualTo("<|im_start|>user\n"
-                    + "The following are multiple choice questions (with answers) about trivia.\n\nWhat is 2 + 2?\n"
-                    + "A. 3\nB. 4\nC. 5\nD. 22\nAnswer:<|im_end|>\n<|im_start|>assistant\n");
+            assertThat(chat.tokenizer().decode(scorer.encode(prompts.get(0)), false))
+                    .isEqualTo("<|im_start|>user\n"
+                            + "The following are multiple choice questions (with answers) about trivia.\n\nWhat is 2 + 2?\n"
+                            + "A. 3\nB. 4\nC. 5\nD. 22\nAnswer:<|im_end|>\n<|im_start|>assistant\n");
             List<float[]> batched = scorer.scoreBatch(prompts);
             for (int i = 0; i < prompts.size(); i++) {
                 float[] alone = direct(chat, scorer.encode(prompts.get(i)), letters);
                 for (int k = 0; k < 4; k++) {
-                    assertThat(batched.get(i)[k]).as("prompt %d letter %d", i, k).isCloseTo(alone[k], within(1e-5f));
+                    assertThat(batched.get(i)[k])
+                            .as("prompt %d letter %d", i, k)
+                            .isCloseTo(alone[k], within(1e-5f));
                 }
                 assertThat(batched.get(i)[0] + batched.get(i)[1] + batched.get(i)[2] + batched.get(i)[3])
                         .isCloseTo(1f, within(1e-5f));
@@ -111,8 +117,10 @@ class ModelChoiceScorerTest {
     void theEvaluatorScoresAUserBenchmarkFolderWithTheModel() throws Exception {
         Path task = tmp.resolve("mybench");
         Files.createDirectories(task);
-        Files.writeString(task.resolve("mapping.json"), "{\"math\": {\"name\": \"elementary math\", \"category\":"
-                + " \"STEM\"}, \"trivia\": {\"name\": \"trivia\", \"category\": \"Other\"}}");
+        Files.writeString(
+                task.resolve("mapping.json"),
+                "{\"math\": {\"name\": \"elementary math\", \"category\":"
+                        + " \"STEM\"}, \"trivia\": {\"name\": \"trivia\", \"category\": \"Other\"}}");
         List<McqQuestion> math = List.of(QUESTIONS[0], QUESTIONS[2], QUESTIONS[5]);
         List<McqQuestion> trivia = List.of(QUESTIONS[1], QUESTIONS[3], QUESTIONS[4]);
         writeCsv(task.resolve("dev/math_dev.csv"), List.of(QUESTIONS[5]), List.of("B"));
@@ -121,8 +129,11 @@ class ModelChoiceScorerTest {
         writeCsv(task.resolve("test/trivia_test.csv"), trivia, List.of("A", "A", "A"));
         try (DjlChatModel chat = ChatTestModels.qwen3(tmp.resolve("model"))) {
             ModelChoiceScorer scorer = ModelChoiceScorer.of(chat);
-            McqEvaluator evaluator = new McqEvaluator(McqEvaluationConfig.builder().nShot(1).batchSize(2)
-                    .saveDir(tmp.resolve("results")).build());
+            McqEvaluator evaluator = new McqEvaluator(McqEvaluationConfig.builder()
+                    .nShot(1)
+                    .batchSize(2)
+                    .saveDir(tmp.resolve("results"))
+                    .build());
             // The prompts never show the answer of the question asked: answer with the model's own choice, except
             // one trivia question made wrong on purpose, and the accuracies are known.
             McqDataset draft = McqDataset.loadDirectory(task, "test");

@@ -67,10 +67,11 @@ class PerplexityEvaluatorTest {
                 assertThat(got[i]).isCloseTo(perExample.get(i), within(1e-4 * perExample.get(i)));
             }
             assertThat(got[3]).isNaN();
-            assertThat(r.meanExamplePerplexity()).isCloseTo(
-                    (perExample.get(0) + perExample.get(1) + perExample.get(2)) / 3, within(1e-3));
+            assertThat(r.meanExamplePerplexity())
+                    .isCloseTo((perExample.get(0) + perExample.get(1) + perExample.get(2)) / 3, within(1e-3));
             assertThatThrownBy(() -> new PerplexityEvaluator(model, 256).evaluate(List.of(examples.get(3)), 1))
-                    .isInstanceOf(DatasetException.class).hasMessageContaining("label token");
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("label token");
         }
     }
 
@@ -78,9 +79,11 @@ class PerplexityEvaluatorTest {
     void aConfigurationIsScoredOnItsDatasetsLabelTokens() {
         Path model = TinyRun.model("qwen3", tmp.resolve("model"));
         Path data = TinyRun.dataset(tmp.resolve("data"));
-        FineTuneConfig config = FineTuneConfig.parseYaml("model_name_or_path: " + model + "\nstage: sft\n"
-                + "finetuning_type: full\ndataset: tiny\ndataset_dir: " + data + "\ntemplate: qwen3_nothink\n"
-                + "cutoff_len: 64\nper_device_eval_batch_size: 3\noutput_dir: " + tmp.resolve("out") + "\n", "ppl.yaml");
+        FineTuneConfig config = FineTuneConfig.parseYaml(
+                "model_name_or_path: " + model + "\nstage: sft\n"
+                        + "finetuning_type: full\ndataset: tiny\ndataset_dir: " + data + "\ntemplate: qwen3_nothink\n"
+                        + "cutoff_len: 64\nper_device_eval_batch_size: 3\noutput_dir: " + tmp.resolve("out") + "\n",
+                "ppl.yaml");
         PerplexityResult r = PerplexityEvaluator.run(config);
         long expectedTokens = 0;
         for (String[] row : TinyRun.ROWS) {

@@ -22,7 +22,8 @@ final class PredictFixtures {
         DjlEngine.setGradMode(false);
         try (NDManager step = model.manager().newSubManager()) {
             NDArray in = step.create(Arrays.stream(ids).asLongStream().toArray(), new Shape(1, ids.length));
-            float[] all = model.logits(model.hiddenStates(ForwardInput.of(in, null))).toFloatArray();
+            float[] all =
+                    model.logits(model.hiddenStates(ForwardInput.of(in, null))).toFloatArray();
             int v = model.config().vocabSize();
             float[][] out = new float[ids.length][];
             for (int t = 0; t < ids.length; t++) {

@@ -1,10 +1,9 @@
 package ai.llamafactory.core.train;
 
-import ai.llamafactory.testing.TinyRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.data.json.PythonJson;
-import java.io.File;
+import ai.llamafactory.testing.TinyRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,24 +34,33 @@ class ExactResumeTest {
         Path killedLosses = tmp.resolve("killed.tsv");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dai.djl.offline=true",
                 "-Dllamafactory.conformance.root=" + System.getProperty("llamafactory.conformance.root", ""),
-                ResumeChild.class.getName(), model.toString(), data.toString(), out.toString(),
+                ResumeChild.class.getName(),
+                model.toString(),
+                data.toString(),
+                out.toString(),
                 killedLosses.toString()));
         // Same libtorch thread count as this JVM: reductions, hence the bits, depend on it.
         String threads = System.getProperty("ai.djl.pytorch.num_threads");
         if (threads != null) {
             cmd.add(1, "-Dai.djl.pytorch.num_threads=" + threads);
         }
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("child.log").toFile()).start();
+        Process child = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("child.log").toFile())
+                .start();
         Path marker = out.resolve("checkpoint-8").resolve("checkpoint_complete.json");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(Files.exists(marker)).as("checkpoint-8 written by the child; log:\n"
-                + (Files.exists(tmp.resolve("child.log")) ? Files.readString(tmp.resolve("child.log")) : "")).isTrue();
+        assertThat(Files.exists(marker))
+                .as("checkpoint-8 written by the child; log:\n"
+                        + (Files.exists(tmp.resolve("child.log")) ? Files.readString(tmp.resolve("child.log")) : ""))
+                .isTrue();
         child.destroyForcibly();
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         int killedAt = read(killedLosses).size();
@@ -71,7 +79,8 @@ class ExactResumeTest {
 
         assertThat(resumed.keySet()).containsExactly(9, 10, 11, 12);
         for (Map.Entry<Integer, Long> e : resumed.entrySet()) {
-            assertThat(Double.longBitsToDouble(e.getValue())).as("resumed loss at step " + e.getKey())
+            assertThat(Double.longBitsToDouble(e.getValue()))
+                    .as("resumed loss at step " + e.getKey())
                     .isEqualTo(Double.longBitsToDouble(straight.get(e.getKey())));
         }
         // train_loss is the mean over all steps of the run, the killed process's included, as in the straight run.

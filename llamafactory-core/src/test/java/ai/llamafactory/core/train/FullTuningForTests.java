@@ -62,7 +62,11 @@ public final class FullTuningForTests implements TuningMethodProvider {
             public void load(CausalLm model, Path folder) {
                 try (SafetensorsCheckpoint c = SafetensorsCheckpoint.open(folder, "model")) {
                     for (Map.Entry<String, Param> e : model.parameters().entrySet()) {
-                        e.getValue().set(c.load(model.manager(), e.getKey(), e.getValue().array().getDataType()));
+                        e.getValue()
+                                .set(c.load(
+                                        model.manager(),
+                                        e.getKey(),
+                                        e.getValue().array().getDataType()));
                     }
                 }
             }

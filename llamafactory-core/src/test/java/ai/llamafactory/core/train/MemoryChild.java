@@ -22,15 +22,28 @@ public final class MemoryChild {
      */
     public static void main(String[] args) {
         Path samples = Paths.get(args[3]);
-        FineTune.model(Paths.get(args[0])).full().sft().dataset("tiny").datasetDir(args[1]).template("chatml")
-                .cutoffLen(64).batchSize(2).learningRate(1e-4).maxSteps(1000).outputDir(Paths.get(args[2]))
+        FineTune.model(Paths.get(args[0]))
+                .full()
+                .sft()
+                .dataset("tiny")
+                .datasetDir(args[1])
+                .template("chatml")
+                .cutoffLen(64)
+                .batchSize(2)
+                .learningRate(1e-4)
+                .maxSteps(1000)
+                .outputDir(Paths.get(args[2]))
                 .training(t -> t.loggingSteps(100).saveSteps(400).saveTotalLimit(1))
                 .listener(TrainingListener.forSteps(e -> {
                     if (e.step() % 100 == 0) {
                         try {
-                            Files.writeString(samples, e.step() + "\t" + TrainerSafetyTest.liveArraysNow() + "\t"
-                                    + TrainerSafetyTest.rssNow() + "\n", StandardCharsets.UTF_8,
-                                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                            Files.writeString(
+                                    samples,
+                                    e.step() + "\t" + TrainerSafetyTest.liveArraysNow() + "\t"
+                                            + TrainerSafetyTest.rssNow() + "\n",
+                                    StandardCharsets.UTF_8,
+                                    StandardOpenOption.CREATE,
+                                    StandardOpenOption.APPEND);
                         } catch (IOException ex) {
                             throw new UncheckedIOException(ex);
                         }

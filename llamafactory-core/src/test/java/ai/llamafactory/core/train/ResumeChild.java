@@ -30,14 +30,31 @@ public final class ResumeChild {
     }
 
     static void run(Path model, Path data, Path out, Path lossFile, int slowStepMillis) {
-        FineTune.model(model).full().sft().dataset("tiny").datasetDir(data.toString()).template("chatml")
-                .cutoffLen(64).batchSize(2).gradientAccumulation(2).learningRate(2e-3).maxSteps(STEPS)
-                .scheduler(LrSchedulerType.COSINE).warmupRatio(0.1).seed(7).outputDir(out)
-                .training(t -> t.loggingSteps(1).saveSteps(SAVE_STEPS).maxGradNorm(1.0).weightDecay(0.01))
+        FineTune.model(model)
+                .full()
+                .sft()
+                .dataset("tiny")
+                .datasetDir(data.toString())
+                .template("chatml")
+                .cutoffLen(64)
+                .batchSize(2)
+                .gradientAccumulation(2)
+                .learningRate(2e-3)
+                .maxSteps(STEPS)
+                .scheduler(LrSchedulerType.COSINE)
+                .warmupRatio(0.1)
+                .seed(7)
+                .outputDir(out)
+                .training(t ->
+                        t.loggingSteps(1).saveSteps(SAVE_STEPS).maxGradNorm(1.0).weightDecay(0.01))
                 .listener(TrainingListener.forSteps(e -> {
                     try {
-                        Files.writeString(lossFile, e.step() + "\t" + Double.doubleToLongBits(e.loss()) + "\t" + e.tokens() + "\n",
-                                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        Files.writeString(
+                                lossFile,
+                                e.step() + "\t" + Double.doubleToLongBits(e.loss()) + "\t" + e.tokens() + "\n",
+                                StandardCharsets.UTF_8,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND);
                         if (slowStepMillis > 0) {
                             Thread.sleep(slowStepMillis);
                         }

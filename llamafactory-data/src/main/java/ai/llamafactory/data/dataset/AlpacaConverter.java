@@ -29,14 +29,21 @@ final class AlpacaConverter extends RowConverter {
         JsonNode history = field(row, columns.history());
         if (history != null) {
             if (!history.isArray()) {
-                throw new Drop(DropReason.INVALID_HISTORY, columns.history(),
+                throw new Drop(
+                        DropReason.INVALID_HISTORY,
+                        columns.history(),
                         "expected a list of [query, answer] pairs, got " + excerpt(history));
             }
             for (int i = 0; i < history.size(); i++) {
                 JsonNode pair = history.get(i);
                 String where = columns.history() + "[" + i + "]";
-                if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isTextual()) {
-                    throw new Drop(DropReason.INVALID_HISTORY, where,
+                if (!pair.isArray()
+                        || pair.size() != 2
+                        || !pair.get(0).isTextual()
+                        || !pair.get(1).isTextual()) {
+                    throw new Drop(
+                            DropReason.INVALID_HISTORY,
+                            where,
                             "expected a [query, answer] pair of strings, got " + excerpt(pair));
                 }
                 prompt.add(Message.user(pair.get(0).textValue()));
@@ -63,7 +70,9 @@ final class AlpacaConverter extends RowConverter {
         if (kto != null) {
             JsonNode r = field(row, columns.response());
             if (r == null) {
-                throw new Drop(DropReason.MISSING_FIELD, String.valueOf(columns.response()),
+                throw new Drop(
+                        DropReason.MISSING_FIELD,
+                        String.valueOf(columns.response()),
                         "a KTO row needs the response that its tag judges");
             }
             response = List.of(Message.assistant(text(r, columns.response())));
@@ -71,20 +80,27 @@ final class AlpacaConverter extends RowConverter {
             JsonNode chosen = field(row, columns.chosen());
             JsonNode rejected = field(row, columns.rejected());
             if (chosen == null || rejected == null || !chosen.isTextual() || !rejected.isTextual()) {
-                throw new Drop(DropReason.INVALID_PREFERENCE, columns.chosen() + "/" + columns.rejected(),
-                        "a ranking row needs chosen and rejected strings, got chosen=" + excerpt(chosen)
-                                + ", rejected=" + excerpt(rejected));
+                throw new Drop(
+                        DropReason.INVALID_PREFERENCE,
+                        columns.chosen() + "/" + columns.rejected(),
+                        "a ranking row needs chosen and rejected strings, got chosen=" + excerpt(chosen) + ", rejected="
+                                + excerpt(rejected));
             }
             response = List.of(Message.assistant(chosen.textValue()), Message.assistant(rejected.textValue()));
         } else {
             JsonNode r = field(row, columns.response());
             response = r == null ? List.of() : List.of(Message.assistant(text(r, columns.response())));
         }
-        if (prompt.size() == 1 && user.length() == 0 && response.stream().allMatch(m -> m.content().isEmpty())) {
-            throw new Drop(DropReason.EMPTY_ROW, columns.prompt(), "no prompt text and no response text (columns '"
-                    + columns.prompt() + "', '" + columns.query() + "', '" + columns.response() + "')");
+        if (prompt.size() == 1
+                && user.length() == 0
+                && response.stream().allMatch(m -> m.content().isEmpty())) {
+            throw new Drop(
+                    DropReason.EMPTY_ROW,
+                    columns.prompt(),
+                    "no prompt text and no response text (columns '" + columns.prompt() + "', '" + columns.query()
+                            + "', '" + columns.response() + "')");
         }
-        return new AlignedExample(prompt, response, optionalText(row, columns.system()),
-                tools(row, columns.tools()), kto, source);
+        return new AlignedExample(
+                prompt, response, optionalText(row, columns.system()), tools(row, columns.tools()), kto, source);
     }
 }

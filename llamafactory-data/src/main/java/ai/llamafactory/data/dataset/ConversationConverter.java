@@ -40,17 +40,21 @@ abstract class ConversationConverter extends RowConverter {
     protected JsonNode messages(ObjectNode row) throws Drop {
         JsonNode msgs = field(row, columns.messages());
         if (msgs == null) {
-            throw new Drop(DropReason.MISSING_FIELD, String.valueOf(columns.messages()),
-                    "no conversation (the row has no '" + columns.messages() + "' list; its keys are "
-                            + fieldNames(row) + ")");
+            throw new Drop(
+                    DropReason.MISSING_FIELD,
+                    String.valueOf(columns.messages()),
+                    "no conversation (the row has no '" + columns.messages() + "' list; its keys are " + fieldNames(row)
+                            + ")");
         }
         if (!msgs.isArray()) {
-            throw new Drop(DropReason.WRONG_TYPE, columns.messages(), "expected a list of messages, got "
-                    + excerpt(msgs));
+            throw new Drop(
+                    DropReason.WRONG_TYPE, columns.messages(), "expected a list of messages, got " + excerpt(msgs));
         }
         for (int i = 0; i < msgs.size(); i++) {
             if (!msgs.get(i).isObject()) {
-                throw new Drop(DropReason.WRONG_TYPE, columns.messages() + "[" + i + "]",
+                throw new Drop(
+                        DropReason.WRONG_TYPE,
+                        columns.messages() + "[" + i + "]",
                         "expected a message object, got " + excerpt(msgs.get(i)));
             }
         }
@@ -62,8 +66,10 @@ abstract class ConversationConverter extends RowConverter {
         String where = columns.messages() + "[" + index + "]." + tags.roleTag();
         JsonNode v = message.get(tags.roleTag());
         if (v == null || v.isNull()) {
-            throw new Drop(DropReason.MISSING_FIELD, where, "message has no '" + tags.roleTag() + "' key: "
-                    + excerpt(message));
+            throw new Drop(
+                    DropReason.MISSING_FIELD,
+                    where,
+                    "message has no '" + tags.roleTag() + "' key: " + excerpt(message));
         }
         return text(v, where);
     }
@@ -74,7 +80,8 @@ abstract class ConversationConverter extends RowConverter {
      */
     protected int leadingSystemTurns(JsonNode msgs) throws Drop {
         return tags.systemTag() != null && msgs.size() > 0 && tags.systemTag().equals(roleValue(msgs.get(0), 0))
-                ? 1 : 0;
+                ? 1
+                : 0;
     }
 
     /**
@@ -92,8 +99,10 @@ abstract class ConversationConverter extends RowConverter {
         String where = columns.messages() + "[" + index + "]." + tags.contentTag();
         JsonNode v = message.get(tags.contentTag());
         if (v == null || v.isNull()) {
-            throw new Drop(DropReason.MISSING_FIELD, where, "message has no '" + tags.contentTag() + "' text: "
-                    + excerpt(message));
+            throw new Drop(
+                    DropReason.MISSING_FIELD,
+                    where,
+                    "message has no '" + tags.contentTag() + "' text: " + excerpt(message));
         }
         return text(v, where);
     }
@@ -102,8 +111,10 @@ abstract class ConversationConverter extends RowConverter {
     protected Role role(String value, String where) throws Drop {
         Role r = roles.get(value);
         if (r == null) {
-            throw new Drop(DropReason.UNKNOWN_ROLE, where, "role '" + value + "' is none of the dataset's tags "
-                    + roles.keySet());
+            throw new Drop(
+                    DropReason.UNKNOWN_ROLE,
+                    where,
+                    "role '" + value + "' is none of the dataset's tags " + roles.keySet());
         }
         return r;
     }
@@ -120,29 +131,38 @@ abstract class ConversationConverter extends RowConverter {
      * @return the example
      * @throws Drop when the conversation breaks a rule
      */
-    protected AlignedExample finish(List<Message> turns, List<String> where, ObjectNode row, String system,
-            String tools, String source) throws Drop {
+    protected AlignedExample finish(
+            List<Message> turns, List<String> where, ObjectNode row, String system, String tools, String source)
+            throws Drop {
         for (int i = 0; i < turns.size(); i++) {
             Role r = turns.get(i).role();
             boolean userSide = r == Role.USER || r == Role.OBSERVATION;
             boolean modelSide = r == Role.ASSISTANT || r == Role.FUNCTION;
             if (i % 2 == 0 ? !userSide : !modelSide) {
-                throw new Drop(DropReason.INVALID_ROLE, where.get(i), "turn " + i + " is " + r.key() + " but must be "
-                        + (i % 2 == 0 ? "user or observation" : "assistant or function") + " (turns alternate, "
-                        + "starting with the user)");
+                throw new Drop(
+                        DropReason.INVALID_ROLE,
+                        where.get(i),
+                        "turn " + i + " is " + r.key() + " but must be "
+                                + (i % 2 == 0 ? "user or observation" : "assistant or function") + " (turns alternate, "
+                                + "starting with the user)");
             }
         }
         if (turns.isEmpty() && !info.ranking()) {
             throw new Drop(DropReason.EMPTY_ROW, columns.messages(), "the conversation has no turns");
         }
         if (!info.ranking() && turns.size() % 2 != 0) {
-            throw new Drop(DropReason.INVALID_MESSAGE_COUNT, columns.messages(), turns.size()
-                    + " turns: a conversation must end with an assistant or function turn (even count)");
+            throw new Drop(
+                    DropReason.INVALID_MESSAGE_COUNT,
+                    columns.messages(),
+                    turns.size() + " turns: a conversation must end with an assistant or function turn (even count)");
         }
         if (info.ranking() && turns.size() % 2 == 0) {
-            throw new Drop(DropReason.INVALID_MESSAGE_COUNT, columns.messages(), turns.size()
-                    + " turns: a ranking conversation must end with a user turn (odd count); its answers go in '"
-                    + columns.chosen() + "' and '" + columns.rejected() + "'");
+            throw new Drop(
+                    DropReason.INVALID_MESSAGE_COUNT,
+                    columns.messages(),
+                    turns.size()
+                            + " turns: a ranking conversation must end with a user turn (odd count); its answers go in '"
+                            + columns.chosen() + "' and '" + columns.rejected() + "'");
         }
         Boolean kto = ktoTag(row);
         List<Message> prompt;
@@ -164,20 +184,28 @@ abstract class ConversationConverter extends RowConverter {
     private Message answer(ObjectNode row, String column) throws Drop {
         JsonNode v = field(row, column);
         if (v == null || !v.isObject()) {
-            throw new Drop(DropReason.INVALID_PREFERENCE, String.valueOf(column), "a ranking row needs '" + column
-                    + "' as a message object {\"" + tags.roleTag() + "\": ..., \"" + tags.contentTag()
-                    + "\": ...}, got " + excerpt(v));
+            throw new Drop(
+                    DropReason.INVALID_PREFERENCE,
+                    String.valueOf(column),
+                    "a ranking row needs '" + column
+                            + "' as a message object {\"" + tags.roleTag() + "\": ..., \"" + tags.contentTag()
+                            + "\": ...}, got " + excerpt(v));
         }
         JsonNode roleNode = v.get(tags.roleTag());
         JsonNode contentNode = v.get(tags.contentTag());
         if (roleNode == null || !roleNode.isTextual() || contentNode == null || !contentNode.isTextual()) {
-            throw new Drop(DropReason.INVALID_PREFERENCE, column, "expected string '" + tags.roleTag() + "' and '"
-                    + tags.contentTag() + "', got " + excerpt(v));
+            throw new Drop(
+                    DropReason.INVALID_PREFERENCE,
+                    column,
+                    "expected string '" + tags.roleTag() + "' and '" + tags.contentTag() + "', got " + excerpt(v));
         }
         Role r = role(roleNode.textValue(), column + "." + tags.roleTag());
         if (r != Role.ASSISTANT && r != Role.FUNCTION) {
-            throw new Drop(DropReason.INVALID_PREFERENCE, column + "." + tags.roleTag(), "the answer's role is '"
-                    + roleNode.textValue() + "' but must be the assistant's or a function call");
+            throw new Drop(
+                    DropReason.INVALID_PREFERENCE,
+                    column + "." + tags.roleTag(),
+                    "the answer's role is '" + roleNode.textValue()
+                            + "' but must be the assistant's or a function call");
         }
         return new Message(r, contentNode.textValue());
     }

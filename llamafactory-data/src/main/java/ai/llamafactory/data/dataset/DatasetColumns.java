@@ -39,8 +39,19 @@ public record DatasetColumns(
 
     /** The JSON keys of the {@code columns} object, in LLaMA-Factory's order. */
     public static final java.util.List<String> KEYS = java.util.List.of(
-            "prompt", "query", "response", "history", "messages", "system", "tools", "images", "videos", "audios",
-            "chosen", "rejected", "kto_tag");
+            "prompt",
+            "query",
+            "response",
+            "history",
+            "messages",
+            "system",
+            "tools",
+            "images",
+            "videos",
+            "audios",
+            "chosen",
+            "rejected",
+            "kto_tag");
 
     /**
      * LLaMA-Factory's defaults ({@code DatasetAttr}): prompt {@code instruction}, query {@code input}, response
@@ -51,8 +62,8 @@ public record DatasetColumns(
      */
     public static DatasetColumns defaults(DatasetFormatting formatting) {
         String messages = formatting == DatasetFormatting.OPENAI ? "messages" : "conversations";
-        return new DatasetColumns("instruction", "input", "output", null, messages, null, null, null, null, null,
-                null, null, null);
+        return new DatasetColumns(
+                "instruction", "input", "output", null, messages, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -64,9 +75,20 @@ public record DatasetColumns(
     public DatasetColumns with(Map<String, String> overrides) {
         Map<String, String> m = asMap();
         m.putAll(overrides);
-        return new DatasetColumns(m.get("prompt"), m.get("query"), m.get("response"), m.get("history"),
-                m.get("messages"), m.get("system"), m.get("tools"), m.get("images"), m.get("videos"), m.get("audios"),
-                m.get("chosen"), m.get("rejected"), m.get("kto_tag"));
+        return new DatasetColumns(
+                m.get("prompt"),
+                m.get("query"),
+                m.get("response"),
+                m.get("history"),
+                m.get("messages"),
+                m.get("system"),
+                m.get("tools"),
+                m.get("images"),
+                m.get("videos"),
+                m.get("audios"),
+                m.get("chosen"),
+                m.get("rejected"),
+                m.get("kto_tag"));
     }
 
     /** @return JSON key to column name, in {@link #KEYS} order, null values included */

@@ -35,7 +35,8 @@ record DatasetFiles(List<Path> files, FileType type) {
                     + "local files are read as the single split 'train'");
         }
         if (info.folder().isPresent() || info.subset().isPresent()) {
-            LOG.warn("Dataset '{}': 'folder' and 'subset' apply to hub datasets and are ignored for local files",
+            LOG.warn(
+                    "Dataset '{}': 'folder' and 'subset' apply to hub datasets and are ignored for local files",
                     info.name());
         }
         String fileName = info.fileName().orElseThrow();
@@ -43,14 +44,18 @@ record DatasetFiles(List<Path> files, FileType type) {
         List<Path> files;
         if (Files.isDirectory(path)) {
             try (Stream<Path> s = Files.list(path)) {
-                files = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+                files = s.filter(p -> !p.getFileName().toString().startsWith("."))
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
-                throw new DatasetException("Dataset '" + info.name() + "': cannot list folder " + path.toAbsolutePath()
-                        + ": " + e.getMessage(), e);
+                throw new DatasetException(
+                        "Dataset '" + info.name() + "': cannot list folder " + path.toAbsolutePath() + ": "
+                                + e.getMessage(),
+                        e);
             }
             if (files.isEmpty()) {
-                throw new DatasetException("Dataset '" + info.name() + "': folder " + path.toAbsolutePath()
-                        + " holds no data file");
+                throw new DatasetException(
+                        "Dataset '" + info.name() + "': folder " + path.toAbsolutePath() + " holds no data file");
             }
             for (Path f : files) {
                 if (!Files.isRegularFile(f)) {
@@ -67,14 +72,17 @@ record DatasetFiles(List<Path> files, FileType type) {
         }
         Map<FileType, List<String>> byType = new TreeMap<>();
         for (Path f : files) {
-            FileType t = FileType.of(f).orElseThrow(() -> new DatasetException("Dataset '" + info.name() + "': "
-                    + f.toAbsolutePath() + " has an unsupported extension; supported: "
-                    + FileType.supportedExtensions()));
-            byType.computeIfAbsent(t, k -> new java.util.ArrayList<>()).add(f.getFileName().toString());
+            FileType t = FileType.of(f)
+                    .orElseThrow(() -> new DatasetException("Dataset '" + info.name() + "': "
+                            + f.toAbsolutePath() + " has an unsupported extension; supported: "
+                            + FileType.supportedExtensions()));
+            byType.computeIfAbsent(t, k -> new java.util.ArrayList<>())
+                    .add(f.getFileName().toString());
         }
         if (byType.size() > 1) {
             throw new DatasetException("Dataset '" + info.name() + "': files of folder " + path.toAbsolutePath()
-                    + " must all be of one type, found " + byType.entrySet().stream()
+                    + " must all be of one type, found "
+                    + byType.entrySet().stream()
                             .map(e -> e.getKey().extension() + " " + e.getValue())
                             .collect(Collectors.joining(", ")));
         }

@@ -33,6 +33,7 @@ public enum DatasetFormatting {
             }
         }
         throw new DatasetException(where + ": formatting '" + key + "' is not one of "
-                + Arrays.toString(Arrays.stream(values()).map(DatasetFormatting::key).toArray()));
+                + Arrays.toString(
+                        Arrays.stream(values()).map(DatasetFormatting::key).toArray()));
     }
 }

@@ -53,8 +53,8 @@ public record DatasetInfo(
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(subset, "subset");
         Objects.requireNonNull(folder, "folder");
-        declaredColumns = Collections.unmodifiableSet(new LinkedHashSet<>(Objects.requireNonNull(declaredColumns,
-                "declaredColumns")));
+        declaredColumns = Collections.unmodifiableSet(
+                new LinkedHashSet<>(Objects.requireNonNull(declaredColumns, "declaredColumns")));
         Map<String, String> byKey = columns.asMap();
         for (String key : declaredColumns) {
             if (byKey.get(key) == null) {
@@ -93,8 +93,10 @@ public record DatasetInfo(
 
     /** @return a one-line description for messages: name, file, formatting, ranking */
     public String describe() {
-        return "'" + name + "' (" + fileName.map(f -> "file_name " + f)
-                .orElseGet(() -> remoteSource.map(r -> r.key() + " " + r.location()).orElse("?"))
+        return "'" + name + "' ("
+                + fileName.map(f -> "file_name " + f).orElseGet(() -> remoteSource
+                        .map(r -> r.key() + " " + r.location())
+                        .orElse("?"))
                 + ", formatting " + formatting.key() + (ranking ? ", ranking" : "")
                 + (columns.ktoTag() != null ? ", kto_tag column '" + columns.ktoTag() + "'" : "") + ")";
     }
@@ -232,7 +234,8 @@ public record DatasetInfo(
             DatasetColumns c = columns != null ? columns : DatasetColumns.defaults(formatting);
             Set<String> declared = declaredColumns;
             if (declared == null) {
-                Map<String, String> defaults = DatasetColumns.defaults(formatting).asMap();
+                Map<String, String> defaults =
+                        DatasetColumns.defaults(formatting).asMap();
                 declared = new LinkedHashSet<>();
                 for (Map.Entry<String, String> e : c.asMap().entrySet()) {
                     if (e.getValue() != null && !e.getValue().equals(defaults.get(e.getKey()))) {
@@ -240,10 +243,19 @@ public record DatasetInfo(
                     }
                 }
             }
-            return new DatasetInfo(name, Optional.ofNullable(fileName), Optional.ofNullable(remoteSource), formatting,
-                    ranking, c, tags != null ? tags : DatasetTags.defaults(formatting),
-                    numSamples == null ? OptionalInt.empty() : OptionalInt.of(numSamples), split,
-                    Optional.ofNullable(subset), Optional.ofNullable(folder), declared);
+            return new DatasetInfo(
+                    name,
+                    Optional.ofNullable(fileName),
+                    Optional.ofNullable(remoteSource),
+                    formatting,
+                    ranking,
+                    c,
+                    tags != null ? tags : DatasetTags.defaults(formatting),
+                    numSamples == null ? OptionalInt.empty() : OptionalInt.of(numSamples),
+                    split,
+                    Optional.ofNullable(subset),
+                    Optional.ofNullable(folder),
+                    declared);
         }
     }
 }

@@ -52,8 +52,8 @@ public final class DatasetLoadOptions {
             double sum = 0;
             for (double p : interleaveProbs) {
                 if (!(p >= 0 && p <= 1)) {
-                    throw new InvalidConfigException("interleave_probs: each probability must be in [0, 1], got "
-                            + interleaveProbs);
+                    throw new InvalidConfigException(
+                            "interleave_probs: each probability must be in [0, 1], got " + interleaveProbs);
                 }
                 sum += p;
             }

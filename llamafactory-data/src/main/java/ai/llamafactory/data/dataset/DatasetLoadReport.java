@@ -33,8 +33,8 @@ public record DatasetLoadReport(
     /** Copies the collections. */
     public DatasetLoadReport {
         files = List.copyOf(files);
-        dropped = dropped.isEmpty() ? Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(dropped));
+        dropped =
+                dropped.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(dropped));
         firstProblems = List.copyOf(firstProblems);
     }
 

@@ -90,7 +90,10 @@ public final class DatasetLoader {
         if (commaList == null) {
             return List.of();
         }
-        return Arrays.stream(commaList.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(commaList.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     /**
@@ -116,7 +119,8 @@ public final class DatasetLoader {
             counters.add(counter);
             sets.add(loadList(info, options, counter));
         }
-        List<AlignedExample> train = sets.isEmpty() ? List.of()
+        List<AlignedExample> train = sets.isEmpty()
+                ? List.of()
                 : Mixing.mix(sets, options.mixStrategy(), options.interleaveProbs(), options.seed());
         Map<String, List<AlignedExample>> eval = new LinkedHashMap<>();
         if (options.valSize().isSet()) {
@@ -131,10 +135,14 @@ public final class DatasetLoader {
             train = shuffled.subList(held, shuffled.size());
         }
         loadEval(evalInfos, options, counters, eval);
-        LoadReport report = new LoadReport(counters.stream().map(ReportCounter::snapshot).toList());
+        LoadReport report =
+                new LoadReport(counters.stream().map(ReportCounter::snapshot).toList());
         if (report.rowsDropped() > 0) {
-            LOG.warn("Loaded datasets, dropping {} of {} rows (the first problems were logged above; "
-                    + "LoadReport.firstProblems() lists them):\n{}", report.rowsDropped(), report.rowsRead(),
+            LOG.warn(
+                    "Loaded datasets, dropping {} of {} rows (the first problems were logged above; "
+                            + "LoadReport.firstProblems() lists them):\n{}",
+                    report.rowsDropped(),
+                    report.rowsRead(),
                     report.summary());
         } else {
             LOG.info("Loaded datasets:\n{}", report.summary());
@@ -172,7 +180,9 @@ public final class DatasetLoader {
         try {
             for (DatasetInfo info : infos) {
                 if (info.numSamples().isPresent()) {
-                    LOG.warn("Dataset '{}': num_samples {} is ignored when streaming", info.name(),
+                    LOG.warn(
+                            "Dataset '{}': num_samples {} is ignored when streaming",
+                            info.name(),
                             info.numSamples().getAsInt());
                 }
                 DatasetFiles files = DatasetFiles.resolve(info, registry.datasetDir());
@@ -193,8 +203,8 @@ public final class DatasetLoader {
                             firstUsed = true;
                             it = first;
                         } else {
-                            DatasetPipeline again = new DatasetPipeline(info, files, stage, options.strict(), counter,
-                                    false);
+                            DatasetPipeline again =
+                                    new DatasetPipeline(info, files, stage, options.strict(), counter, false);
                             open.add(again);
                             it = again;
                         }
@@ -227,7 +237,9 @@ public final class DatasetLoader {
         }
         loadEval(evalInfos, options, counters, eval);
         List<ReportCounter> all = List.copyOf(counters);
-        ExampleStream stream = new ExampleStream(merged, open,
+        ExampleStream stream = new ExampleStream(
+                merged,
+                open,
                 () -> new LoadReport(all.stream().map(ReportCounter::snapshot).toList()));
         return new StreamedDatasets(stream, eval);
     }
@@ -243,7 +255,8 @@ public final class DatasetLoader {
                 throw new InvalidConfigException("dataset: '" + n + "' is listed twice in " + names);
             }
         }
-        if (options.mixStrategy() != MixStrategy.CONCAT || !options.interleaveProbs().isEmpty()) {
+        if (options.mixStrategy() != MixStrategy.CONCAT
+                || !options.interleaveProbs().isEmpty()) {
             Mixing.checkProbabilities(options.mixStrategy(), options.interleaveProbs(), names);
         }
         List<DatasetInfo> infos = names.stream().map(registry::get).toList();
@@ -252,12 +265,16 @@ public final class DatasetLoader {
     }
 
     private List<DatasetInfo> resolveEval(DatasetLoadOptions options) {
-        List<DatasetInfo> infos = options.evalDatasets().stream().map(registry::get).toList();
+        List<DatasetInfo> infos =
+                options.evalDatasets().stream().map(registry::get).toList();
         infos.forEach(i -> checkStage(i, options.stage().orElse(null)));
         return infos;
     }
 
-    private void loadEval(List<DatasetInfo> evalInfos, DatasetLoadOptions options, List<ReportCounter> counters,
+    private void loadEval(
+            List<DatasetInfo> evalInfos,
+            DatasetLoadOptions options,
+            List<ReportCounter> counters,
             Map<String, List<AlignedExample>> eval) {
         if (evalInfos.isEmpty()) {
             return;
@@ -286,8 +303,10 @@ public final class DatasetLoader {
         boolean pairwise = stage == Stage.RM || stage == Stage.DPO;
         if (pairwise != info.ranking()) {
             throw new InvalidConfigException("Dataset " + info.describe() + " does not suit stage " + stage.key() + ": "
-                    + (pairwise ? "stages rm and dpo need a ranking dataset (\"ranking\": true with chosen and "
-                            + "rejected answers)" : "a ranking dataset only suits stages rm and dpo"));
+                    + (pairwise
+                            ? "stages rm and dpo need a ranking dataset (\"ranking\": true with chosen and "
+                                    + "rejected answers)"
+                            : "a ranking dataset only suits stages rm and dpo"));
         }
     }
 
@@ -343,12 +362,16 @@ public final class DatasetLoader {
                 .sorted(Map.Entry.<DropReason, Long>comparingByValue().reversed())
                 .map(e -> e.getValue() + " " + e.getKey().label())
                 .collect(Collectors.joining(", "));
-        String first = r.firstProblems().stream().limit(REASONS_IN_ERROR)
-                .map(p -> "\n  - " + p.message()).collect(Collectors.joining());
+        String first = r.firstProblems().stream()
+                .limit(REASONS_IN_ERROR)
+                .map(p -> "\n  - " + p.message())
+                .collect(Collectors.joining());
         return new DatasetException("Cannot find valid samples in dataset " + info.describe()
                 + (stage == null ? "" : " for stage " + stage.key()) + ": read " + r.rowsRead() + " rows from "
-                + r.files() + (r.rowsRead() == 0 ? " (the files hold no rows)" : ", dropped " + r.rowsDropped()
-                        + " (" + reasons + ")")
+                + r.files()
+                + (r.rowsRead() == 0
+                        ? " (the files hold no rows)"
+                        : ", dropped " + r.rowsDropped() + " (" + reasons + ")")
                 + ". Expected " + FormatHint.expected(info, stage)
                 + (first.isEmpty() ? "" : ". First problems:" + first));
     }

@@ -28,8 +28,9 @@ final class DatasetPipeline implements Iterator<AlignedExample>, AutoCloseable {
      * for files whose rows have none, which simply means no system prompt, tools or history. Media columns are checked
      * when used (see {@link RowConverter}).
      */
-    private static final List<String> ALPACA_KEYS = List.of("prompt", "query", "response", "chosen", "rejected",
-            "kto_tag");
+    private static final List<String> ALPACA_KEYS =
+            List.of("prompt", "query", "response", "chosen", "rejected", "kto_tag");
+
     private static final List<String> CONVERSATION_KEYS = List.of("messages", "chosen", "rejected", "kto_tag");
     private static final int COLUMNS_SHOWN = 20;
     private final DatasetInfo info;
@@ -50,6 +51,7 @@ final class DatasetPipeline implements Iterator<AlignedExample>, AutoCloseable {
     private final Set<String> unseen = new LinkedHashSet<>();
     /** Column names of the current file's first rows, for messages. */
     private final Set<String> fileColumns = new LinkedHashSet<>();
+
     private long parsedInFile;
     private Path currentFile;
 
@@ -57,7 +59,12 @@ final class DatasetPipeline implements Iterator<AlignedExample>, AutoCloseable {
      * @param counter where rows are counted; counts are only taken when {@code firstPass} is true (a dataset
      *     restarted by oversampling is not counted twice)
      */
-    DatasetPipeline(DatasetInfo info, DatasetFiles files, Stage stage, boolean strict, ReportCounter counter,
+    DatasetPipeline(
+            DatasetInfo info,
+            DatasetFiles files,
+            Stage stage,
+            boolean strict,
+            ReportCounter counter,
             boolean firstPass) {
         this.info = info;
         this.files = files;
@@ -74,7 +81,6 @@ final class DatasetPipeline implements Iterator<AlignedExample>, AutoCloseable {
             }
         }
     }
-
 
     @Override
     public boolean hasNext() {
@@ -170,8 +176,10 @@ final class DatasetPipeline implements Iterator<AlignedExample>, AutoCloseable {
         close();
         throw new DatasetException("Dataset " + info.describe() + ": dataset_info.json names column"
                 + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing) + ", but "
-                + (wholeFile ? "none of the " + parsedInFile + " rows of " : "none of the first " + parsedInFile
-                        + " rows read from ") + currentFile + " " + (missing.size() == 1 ? "has it" : "has them")
+                + (wholeFile
+                        ? "none of the " + parsedInFile + " rows of "
+                        : "none of the first " + parsedInFile + " rows read from ")
+                + currentFile + " " + (missing.size() == 1 ? "has it" : "has them")
                 + "; the rows have " + fileColumns + hint + ". Correct the name in dataset_info.json (or remove the "
                 + "key to use the default), or add the column to the file");
     }
@@ -211,12 +219,17 @@ final class DatasetPipeline implements Iterator<AlignedExample>, AutoCloseable {
         }
         return switch (stage) {
             case PT, PPO -> null;
-            case SFT -> r == 1 ? null : "stage sft needs exactly one response, the row has " + r
-                    + (r == 0 ? " (a prompt-only row)" : " (a preference pair)");
-            case RM, DPO -> r == 2 ? null : "stage " + stage.key() + " needs a chosen and a rejected response, the row "
-                    + "has " + r;
-            case KTO -> r == 1 && e.ktoTag() != null ? null : "stage kto needs one response with a kto_tag"
-                    + (e.ktoTag() == null ? "; the row has no tag" : "; the row has " + r + " responses");
+            case SFT -> r == 1
+                    ? null
+                    : "stage sft needs exactly one response, the row has " + r
+                            + (r == 0 ? " (a prompt-only row)" : " (a preference pair)");
+            case RM, DPO -> r == 2
+                    ? null
+                    : "stage " + stage.key() + " needs a chosen and a rejected response, the row " + "has " + r;
+            case KTO -> r == 1 && e.ktoTag() != null
+                    ? null
+                    : "stage kto needs one response with a kto_tag"
+                            + (e.ktoTag() == null ? "; the row has no tag" : "; the row has " + r + " responses");
         };
     }
 }

@@ -35,8 +35,21 @@ public final class DatasetRegistry {
     public static final String FILE_NAME = "dataset_info.json";
 
     private static final List<String> ENTRY_KEYS = List.of(
-            "hf_hub_url", "ms_hub_url", "om_hub_url", "script_url", "cloud_file_name", "file_name", "file_sha1",
-            "formatting", "ranking", "subset", "split", "folder", "num_samples", "columns", "tags");
+            "hf_hub_url",
+            "ms_hub_url",
+            "om_hub_url",
+            "script_url",
+            "cloud_file_name",
+            "file_name",
+            "file_sha1",
+            "formatting",
+            "ranking",
+            "subset",
+            "split",
+            "folder",
+            "num_samples",
+            "columns",
+            "tags");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String origin;
@@ -61,8 +74,10 @@ public final class DatasetRegistry {
         try (InputStream in = Files.newInputStream(file)) {
             return parse(in, file.toString(), datasetDir);
         } catch (NoSuchFileException e) {
-            throw new DatasetException("Cannot find " + FILE_NAME + ": looked for " + file.toAbsolutePath()
-                    + " (dataset_dir is " + datasetDir.toAbsolutePath() + ")", e);
+            throw new DatasetException(
+                    "Cannot find " + FILE_NAME + ": looked for " + file.toAbsolutePath() + " (dataset_dir is "
+                            + datasetDir.toAbsolutePath() + ")",
+                    e);
         } catch (IOException e) {
             throw new DatasetException("Cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
@@ -84,14 +99,18 @@ public final class DatasetRegistry {
             root = MAPPER.readTree(in);
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
-            throw new DatasetException(origin + ": not valid JSON at line " + (loc == null ? "?" : loc.getLineNr())
-                    + ", column " + (loc == null ? "?" : loc.getColumnNr()) + ": " + e.getOriginalMessage(), e);
+            throw new DatasetException(
+                    origin + ": not valid JSON at line " + (loc == null ? "?" : loc.getLineNr()) + ", column "
+                            + (loc == null ? "?" : loc.getColumnNr()) + ": " + e.getOriginalMessage(),
+                    e);
         } catch (IOException e) {
             throw new DatasetException("Cannot read " + origin + ": " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new DatasetException(origin + ": expected a JSON object mapping dataset names to entries, got "
-                    + (root == null ? "an empty file" : root.getNodeType().toString().toLowerCase()));
+                    + (root == null
+                            ? "an empty file"
+                            : root.getNodeType().toString().toLowerCase()));
         }
         Map<String, DatasetInfo> map = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = root.fields();
@@ -169,7 +188,9 @@ public final class DatasetRegistry {
         text(node, "file_sha1", where); // documented by LLaMA-Factory as informational; type-checked only
         Map<String, String> columns = stringMap(node.get("columns"), "columns", DatasetColumns.KEYS, where);
         b.columns(DatasetColumns.defaults(formatting).with(columns));
-        b.declaredColumns(columns.entrySet().stream().filter(e -> e.getValue() != null).map(Map.Entry::getKey)
+        b.declaredColumns(columns.entrySet().stream()
+                .filter(e -> e.getValue() != null)
+                .map(Map.Entry::getKey)
                 .toList());
         b.tags(DatasetTags.defaults(formatting).with(stringMap(node.get("tags"), "tags", DatasetTags.KEYS, where)));
         return b.build();
@@ -192,8 +213,8 @@ public final class DatasetRegistry {
             }
             JsonNode v = e.getValue();
             if (!v.isNull() && !v.isTextual()) {
-                throw new DatasetException(where + ": '" + key + "." + e.getKey() + "' must be a string, got "
-                        + excerpt(v));
+                throw new DatasetException(
+                        where + ": '" + key + "." + e.getKey() + "' must be a string, got " + excerpt(v));
             }
             m.put(e.getKey(), v.isNull() ? null : v.textValue());
         }

@@ -55,8 +55,14 @@ public record DatasetTags(
     public DatasetTags with(Map<String, String> overrides) {
         Map<String, String> m = asMap();
         m.putAll(overrides);
-        return new DatasetTags(m.get("role_tag"), m.get("content_tag"), m.get("user_tag"), m.get("assistant_tag"),
-                m.get("observation_tag"), m.get("function_tag"), m.get("system_tag"));
+        return new DatasetTags(
+                m.get("role_tag"),
+                m.get("content_tag"),
+                m.get("user_tag"),
+                m.get("assistant_tag"),
+                m.get("observation_tag"),
+                m.get("function_tag"),
+                m.get("system_tag"));
     }
 
     /** @return JSON key to value in {@link #KEYS} order */

@@ -106,8 +106,10 @@ public final class DemoDatasets {
             throw new IllegalStateException(e);
         }
         digest.update(info);
-        List<String> files = registry.datasets().stream().map(DatasetInfo::fileName)
-                .flatMap(java.util.Optional::stream).toList();
+        List<String> files = registry.datasets().stream()
+                .map(DatasetInfo::fileName)
+                .flatMap(java.util.Optional::stream)
+                .toList();
         byte[][] contents = new byte[files.size()][];
         for (int i = 0; i < files.size(); i++) {
             contents[i] = resource(files.get(i));
@@ -115,7 +117,8 @@ public final class DemoDatasets {
         }
         String hash = HexFormat.of().formatHex(digest.digest()).substring(0, 16);
         String configured = System.getProperty(DIR_PROPERTY);
-        Path target = configured != null ? Path.of(configured)
+        Path target = configured != null
+                ? Path.of(configured)
                 : Path.of(System.getProperty("java.io.tmpdir"), "llamafactory-demo-data-" + hash);
         if (Files.isRegularFile(target.resolve(DatasetRegistry.FILE_NAME))
                 && java.util.Arrays.equals(Files.readAllBytes(target.resolve(DatasetRegistry.FILE_NAME)), info)
@@ -144,7 +147,8 @@ public final class DemoDatasets {
         }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException
+        } catch (FileAlreadyExistsException
+                | AtomicMoveNotSupportedException
                 | java.nio.file.DirectoryNotEmptyException e) {
             deleteTree(tmp); // another process extracted the same content first
         }

@@ -48,8 +48,9 @@ public final class ExampleStream implements Iterator<AlignedExample>, AutoClosea
 
     /** @return the examples as a sequential stream; closing the stream closes this */
     public Stream<AlignedExample> stream() {
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL),
-                false).onClose(this::close);
+        return StreamSupport.stream(
+                        Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(this::close);
     }
 
     /** @return the counts so far (final once the stream is exhausted) */

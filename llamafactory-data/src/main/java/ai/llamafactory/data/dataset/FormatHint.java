@@ -19,8 +19,15 @@ final class FormatHint {
                 StringBuilder sb = new StringBuilder("alpaca rows like {" + q + c.prompt() + q + ": \"...\", " + q
                         + c.query() + q + ": \"(optional)\"");
                 if (info.ranking()) {
-                    sb.append(", ").append(q).append(c.chosen()).append(q).append(": \"better answer\", ").append(q)
-                            .append(c.rejected()).append(q).append(": \"worse answer\"");
+                    sb.append(", ")
+                            .append(q)
+                            .append(c.chosen())
+                            .append(q)
+                            .append(": \"better answer\", ")
+                            .append(q)
+                            .append(c.rejected())
+                            .append(q)
+                            .append(": \"worse answer\"");
                 } else {
                     sb.append(", ").append(q).append(c.response()).append(q).append(": \"answer\"");
                 }
@@ -30,23 +37,39 @@ final class FormatHint {
                 return sb.append("}").toString();
             }
             default: {
-                String msg = "{" + q + t.roleTag() + q + ": " + q + "%s" + q + ", " + q + t.contentTag() + q
-                        + ": \"...\"}";
+                String msg =
+                        "{" + q + t.roleTag() + q + ": " + q + "%s" + q + ", " + q + t.contentTag() + q + ": \"...\"}";
                 StringBuilder sb = new StringBuilder(info.formatting().key() + " rows like {" + q + c.messages() + q
                         + ": [" + String.format(msg, t.userTag()));
                 if (info.ranking()) {
-                    sb.append("], ").append(q).append(c.chosen()).append(q).append(": ")
-                            .append(String.format(msg, t.assistantTag())).append(", ").append(q)
-                            .append(c.rejected()).append(q).append(": ").append(String.format(msg, t.assistantTag()));
+                    sb.append("], ")
+                            .append(q)
+                            .append(c.chosen())
+                            .append(q)
+                            .append(": ")
+                            .append(String.format(msg, t.assistantTag()))
+                            .append(", ")
+                            .append(q)
+                            .append(c.rejected())
+                            .append(q)
+                            .append(": ")
+                            .append(String.format(msg, t.assistantTag()));
                 } else {
                     sb.append(", ").append(String.format(msg, t.assistantTag())).append("]");
                 }
                 if (c.ktoTag() != null) {
                     sb.append(", ").append(q).append(c.ktoTag()).append(q).append(": true");
                 }
-                return sb.append("} with ").append(t.userTag()).append('/').append(t.observationTag())
-                        .append(" and ").append(t.assistantTag()).append('/').append(t.functionTag())
-                        .append(" turns alternating").toString();
+                return sb.append("} with ")
+                        .append(t.userTag())
+                        .append('/')
+                        .append(t.observationTag())
+                        .append(" and ")
+                        .append(t.assistantTag())
+                        .append('/')
+                        .append(t.functionTag())
+                        .append(" turns alternating")
+                        .toString();
             }
         }
     }

@@ -36,8 +36,13 @@ public final class IdentityPlaceholders {
      * @return the example with placeholders replaced in every message and in the system prompt
      */
     public static AlignedExample replace(AlignedExample example, String name, String author) {
-        return new AlignedExample(replace(example.prompt(), name, author), replace(example.response(), name, author),
-                replace(example.system(), name, author), example.tools(), example.ktoTag(), example.source());
+        return new AlignedExample(
+                replace(example.prompt(), name, author),
+                replace(example.response(), name, author),
+                replace(example.system(), name, author),
+                example.tools(),
+                example.ktoTag(),
+                example.source());
     }
 
     /**
@@ -51,6 +56,8 @@ public final class IdentityPlaceholders {
     }
 
     private static List<Message> replace(List<Message> messages, String name, String author) {
-        return messages.stream().map(m -> new Message(m.role(), replace(m.content(), name, author))).toList();
+        return messages.stream()
+                .map(m -> new Message(m.role(), replace(m.content(), name, author)))
+                .toList();
     }
 }

@@ -46,8 +46,11 @@ public record LoadReport(List<DatasetLoadReport> datasets) {
      * @throws IllegalArgumentException when the dataset was not loaded
      */
     public DatasetLoadReport dataset(String name) {
-        return datasets.stream().filter(d -> d.dataset().equals(name) && !d.evaluation()).findFirst()
-                .or(() -> datasets.stream().filter(d -> d.dataset().equals(name)).findFirst())
+        return datasets.stream()
+                .filter(d -> d.dataset().equals(name) && !d.evaluation())
+                .findFirst()
+                .or(() ->
+                        datasets.stream().filter(d -> d.dataset().equals(name)).findFirst())
                 .orElseThrow(() -> new IllegalArgumentException("no dataset '" + name + "' in this report"));
     }
 

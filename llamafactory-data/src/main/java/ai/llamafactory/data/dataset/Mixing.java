@@ -38,8 +38,8 @@ final class Mixing {
         }
     }
 
-    static List<AlignedExample> mix(List<List<AlignedExample>> sets, MixStrategy strategy, List<Double> probs,
-            long seed) {
+    static List<AlignedExample> mix(
+            List<List<AlignedExample>> sets, MixStrategy strategy, List<Double> probs, long seed) {
         if (sets.size() == 1) {
             return sets.get(0);
         }
@@ -100,8 +100,8 @@ final class Mixing {
         private AlignedExample next;
         private boolean done;
 
-        Interleaver(List<Supplier<Iterator<AlignedExample>>> sources, MixStrategy strategy, List<Double> probs,
-                long seed) {
+        Interleaver(
+                List<Supplier<Iterator<AlignedExample>>> sources, MixStrategy strategy, List<Double> probs, long seed) {
             this.sources = sources;
             this.strategy = strategy;
             this.exhausted = new boolean[sources.size()];

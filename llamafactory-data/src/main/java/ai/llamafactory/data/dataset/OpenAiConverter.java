@@ -22,7 +22,8 @@ import java.util.List;
 final class OpenAiConverter extends ConversationConverter {
     static final String TOOL_RESPONSE_SEPARATOR = "\n</tool_response>\n<tool_response>\n";
     /** {@code json.dumps(x, ensure_ascii=False)}, as LLaMA-Factory writes tool calls and tool lists. */
-    private static final PythonJson PY_JSON = PythonJson.builder().ensureAscii(false).build();
+    private static final PythonJson PY_JSON =
+            PythonJson.builder().ensureAscii(false).build();
 
     OpenAiConverter(DatasetInfo info) {
         super(info);
@@ -49,7 +50,9 @@ final class OpenAiConverter extends ConversationConverter {
                 for (int c = 0; c < calls.size(); c++) {
                     JsonNode fn = calls.get(c).get("function");
                     if (fn == null || !fn.isObject()) {
-                        throw new Drop(DropReason.WRONG_TYPE, w + ".tool_calls[" + c + "].function",
+                        throw new Drop(
+                                DropReason.WRONG_TYPE,
+                                w + ".tool_calls[" + c + "].function",
                                 "expected a function object {\"name\": ..., \"arguments\": ...}, got "
                                         + excerpt(calls.get(c)));
                     }

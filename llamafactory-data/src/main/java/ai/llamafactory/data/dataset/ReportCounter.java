@@ -47,7 +47,8 @@ final class ReportCounter {
         if (total <= LOGGED_PROBLEMS) {
             LOG.warn("Dropped invalid row: {}", p.message());
         } else if (total == LOGGED_PROBLEMS + 1) {
-            LOG.warn("Dataset '{}': more invalid rows are being dropped; see the load report for counts by reason",
+            LOG.warn(
+                    "Dataset '{}': more invalid rows are being dropped; see the load report for counts by reason",
                     dataset);
         } else if (n == 1) {
             LOG.warn("Dropped invalid row (first of its kind): {}", p.message());

@@ -61,15 +61,14 @@ abstract class RowConverter {
      */
     final Conversion convert(RawRow row) {
         if (row.fields() == null) {
-            return new Conversion(null, new RowProblem(info.name(), row.location(), DropReason.UNREADABLE_ROW, "",
-                    row.parseError()));
+            return new Conversion(
+                    null, new RowProblem(info.name(), row.location(), DropReason.UNREADABLE_ROW, "", row.parseError()));
         }
         rejectMedia(row);
         try {
             return new Conversion(convert(row.fields(), info.name() + ":" + row.location()), null);
         } catch (Drop d) {
-            return new Conversion(null, new RowProblem(info.name(), row.location(), d.reason, d.field,
-                    d.getMessage()));
+            return new Conversion(null, new RowProblem(info.name(), row.location(), d.reason, d.field, d.getMessage()));
         }
     }
 
@@ -85,7 +84,9 @@ abstract class RowConverter {
         String[][] media = {{"images", columns.images()}, {"videos", columns.videos()}, {"audios", columns.audios()}};
         for (String[] m : media) {
             JsonNode v = m[1] == null ? null : row.fields().get(m[1]);
-            boolean used = v != null && !v.isNull() && !(v.isContainerNode() && v.isEmpty())
+            boolean used = v != null
+                    && !v.isNull()
+                    && !(v.isContainerNode() && v.isEmpty())
                     && !(v.isTextual() && v.textValue().isEmpty());
             if (used) {
                 throw new DatasetException("dataset '" + info.name() + "' " + row.location() + ": column '" + m[1]
@@ -118,8 +119,11 @@ abstract class RowConverter {
         if (column != null && info.declares(key) && !row.has(column)) {
             java.util.List<String> names = new java.util.ArrayList<>();
             row.fieldNames().forEachRemaining(names::add);
-            throw new Drop(DropReason.MISSING_FIELD, column, "the row has no column '" + column + "' (columns." + key
-                    + " in dataset_info.json); its columns are " + names);
+            throw new Drop(
+                    DropReason.MISSING_FIELD,
+                    column,
+                    "the row has no column '" + column + "' (columns." + key
+                            + " in dataset_info.json); its columns are " + names);
         }
     }
 

@@ -11,8 +11,7 @@ import java.util.Map;
  * @param eval evaluation sets, keyed as in {@link LoadedDatasets#eval()}: a counted {@code val_size} is taken from
  *     the head of the (shuffled) stream
  */
-public record StreamedDatasets(ExampleStream train, Map<String, List<AlignedExample>> eval)
-        implements AutoCloseable {
+public record StreamedDatasets(ExampleStream train, Map<String, List<AlignedExample>> eval) implements AutoCloseable {
     /** Copies the map. */
     public StreamedDatasets {
         eval = Map.copyOf(eval);

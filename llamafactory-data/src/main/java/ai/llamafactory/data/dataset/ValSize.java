@@ -54,8 +54,8 @@ public record ValSize(double fraction, int count) {
             return count((int) value);
         }
         if (value == 1) {
-            throw new InvalidConfigException("val_size: 1 would hold out every row; use a fraction below 1 or a "
-                    + "row count above 1");
+            throw new InvalidConfigException(
+                    "val_size: 1 would hold out every row; use a fraction below 1 or a " + "row count above 1");
         }
         return value == 0 ? NONE : fraction(value);
     }

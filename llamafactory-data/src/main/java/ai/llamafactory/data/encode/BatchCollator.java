@@ -96,8 +96,10 @@ public final class BatchCollator {
     }
 
     private static int padId(Tokenizer tokenizer) {
-        return tokenizer.specialTokens().padId().orElseGet(() -> tokenizer.specialTokens().eosId().orElseThrow(
-                () -> new InvalidConfigException("The tokenizer has neither a pad nor an eos token")));
+        return tokenizer.specialTokens().padId().orElseGet(() -> tokenizer
+                .specialTokens()
+                .eosId()
+                .orElseThrow(() -> new InvalidConfigException("The tokenizer has neither a pad nor an eos token")));
     }
 
     /**
@@ -123,7 +125,8 @@ public final class BatchCollator {
      * @return the padded batch
      */
     public Batch collate(List<EncodedSequence> examples) {
-        int width = width(examples.stream().mapToInt(EncodedSequence::length).max().orElse(0));
+        int width =
+                width(examples.stream().mapToInt(EncodedSequence::length).max().orElse(0));
         int n = examples.size();
         long[][] ids = new long[n][];
         long[][] mask = new long[n][];

@@ -12,23 +12,26 @@ final class ExampleShapes {
 
     static void requireOddPrompt(AlignedExample ex) {
         if (ex.prompt().size() % 2 != 1) {
-            throw invalid(ex, "the prompt must have an odd number of messages (user, assistant, ..., user), got "
-                    + ex.prompt().size());
+            throw invalid(
+                    ex,
+                    "the prompt must have an odd number of messages (user, assistant, ..., user), got "
+                            + ex.prompt().size());
         }
     }
 
     static void requireResponses(AlignedExample ex, int min, int max) {
         int n = ex.response().size();
         if (n < min || n > max) {
-            String expected = min == max ? Integer.toString(min) : (max == Integer.MAX_VALUE ? "at least " + min
-                    : min + " to " + max);
+            String expected = min == max
+                    ? Integer.toString(min)
+                    : (max == Integer.MAX_VALUE ? "at least " + min : min + " to " + max);
             throw invalid(ex, "expected " + expected + " response message(s), got " + n);
         }
     }
 
     static DatasetException invalid(AlignedExample ex, String reason) {
-        return new DatasetException("Dropped invalid example" + (ex.source().isEmpty() ? "" : " " + ex.source())
-                + ": " + reason);
+        return new DatasetException(
+                "Dropped invalid example" + (ex.source().isEmpty() ? "" : " " + ex.source()) + ": " + reason);
     }
 
     static List<Message> concat(List<Message> prompt, Message response) {
@@ -51,7 +54,10 @@ final class ExampleShapes {
     }
 
     static int requireEos(ai.llamafactory.data.tokenizer.Tokenizer tokenizer) {
-        return tokenizer.specialTokens().eosId().orElseThrow(() -> new ai.llamafactory.api.exception
-                .InvalidConfigException("The tokenizer has no eos token; fix it with ChatTemplate.fixSpecialTokens"));
+        return tokenizer
+                .specialTokens()
+                .eosId()
+                .orElseThrow(() -> new ai.llamafactory.api.exception.InvalidConfigException(
+                        "The tokenizer has no eos token; fix it with ChatTemplate.fixSpecialTokens"));
     }
 }

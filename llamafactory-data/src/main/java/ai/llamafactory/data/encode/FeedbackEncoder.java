@@ -48,8 +48,8 @@ public final class FeedbackEncoder {
     }
 
     private int[][] encodePair(AlignedExample example, Message response) {
-        EncodedTurn t = template.encodeOneTurn(tokenizer, ExampleShapes.concat(example.prompt(), response),
-                example.system(), example.tools());
+        EncodedTurn t = template.encodeOneTurn(
+                tokenizer, ExampleShapes.concat(example.prompt(), response), example.system(), example.tools());
         int[] responseIds = t.targetIds();
         if (template.efficientEos()) {
             responseIds = ExampleShapes.concat(responseIds, new int[] {ExampleShapes.requireEos(tokenizer)});
@@ -57,8 +57,9 @@ public final class FeedbackEncoder {
         int[] lens = SequenceLengths.inferSeqLen(t.sourceIds().length, responseIds.length, cutoffLen);
         int[] prompt = java.util.Arrays.copyOf(t.sourceIds(), lens[0]);
         int[] resp = java.util.Arrays.copyOf(responseIds, lens[1]);
-        return new int[][] {ExampleShapes.concat(prompt, resp), ExampleShapes.concat(ExampleShapes.ignore(lens[0]),
-                resp)};
+        return new int[][] {
+            ExampleShapes.concat(prompt, resp), ExampleShapes.concat(ExampleShapes.ignore(lens[0]), resp)
+        };
     }
 
     private static void check(AlignedExample example) {
@@ -93,7 +94,9 @@ public final class FeedbackEncoder {
             kept.add(examples.get(i));
         }
         int n = kept.size();
-        List<Object> out = Parallel.map(n, threads,
+        List<Object> out = Parallel.map(
+                n,
+                threads,
                 k -> encode(kept.get(k), kept.get((k - 1 + n) % n).response().get(0)));
         List<KtoExample> encoded = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {

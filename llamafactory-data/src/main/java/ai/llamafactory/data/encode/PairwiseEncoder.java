@@ -37,10 +37,16 @@ public final class PairwiseEncoder {
     public PairwiseExample encode(AlignedExample example) {
         ExampleShapes.requireOddPrompt(example);
         ExampleShapes.requireResponses(example, 2, Integer.MAX_VALUE);
-        EncodedTurn chosen = template.encodeOneTurn(tokenizer,
-                ExampleShapes.concat(example.prompt(), example.response().get(0)), example.system(), example.tools());
-        EncodedTurn rejected = template.encodeOneTurn(tokenizer,
-                ExampleShapes.concat(example.prompt(), example.response().get(1)), example.system(), example.tools());
+        EncodedTurn chosen = template.encodeOneTurn(
+                tokenizer,
+                ExampleShapes.concat(example.prompt(), example.response().get(0)),
+                example.system(),
+                example.tools());
+        EncodedTurn rejected = template.encodeOneTurn(
+                tokenizer,
+                ExampleShapes.concat(example.prompt(), example.response().get(1)),
+                example.system(),
+                example.tools());
         int[] promptIds = chosen.sourceIds();
         int[] chosenIds = chosen.targetIds();
         int[] rejectedIds = rejected.targetIds();
@@ -49,14 +55,17 @@ public final class PairwiseEncoder {
             chosenIds = ExampleShapes.concat(chosenIds, new int[] {eos});
             rejectedIds = ExampleShapes.concat(rejectedIds, new int[] {eos});
         }
-        int[] lens = SequenceLengths.inferSeqLen(promptIds.length, Math.max(chosenIds.length, rejectedIds.length),
-                cutoffLen);
+        int[] lens = SequenceLengths.inferSeqLen(
+                promptIds.length, Math.max(chosenIds.length, rejectedIds.length), cutoffLen);
         int[] prompt = java.util.Arrays.copyOf(promptIds, lens[0]);
         int[] c = java.util.Arrays.copyOf(chosenIds, Math.min(lens[1], chosenIds.length));
         int[] r = java.util.Arrays.copyOf(rejectedIds, Math.min(lens[1], rejectedIds.length));
         int[] ignore = ExampleShapes.ignore(lens[0]);
-        return new PairwiseExample(ExampleShapes.concat(prompt, c), ExampleShapes.concat(ignore, c),
-                ExampleShapes.concat(prompt, r), ExampleShapes.concat(ignore, r));
+        return new PairwiseExample(
+                ExampleShapes.concat(prompt, c),
+                ExampleShapes.concat(ignore, c),
+                ExampleShapes.concat(prompt, r),
+                ExampleShapes.concat(ignore, r));
     }
 
     /**

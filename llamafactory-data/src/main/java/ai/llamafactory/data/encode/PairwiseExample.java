@@ -11,8 +11,7 @@ import java.util.Objects;
  * @param rejectedInputIds prompt + rejected response
  * @param rejectedLabels {@code -100} on the prompt, the rejected response ids after it
  */
-public record PairwiseExample(int[] chosenInputIds, int[] chosenLabels, int[] rejectedInputIds,
-        int[] rejectedLabels) {
+public record PairwiseExample(int[] chosenInputIds, int[] chosenLabels, int[] rejectedInputIds, int[] rejectedLabels) {
     /** Checks for nulls and equal lengths of ids and labels. */
     public PairwiseExample {
         Objects.requireNonNull(chosenInputIds, "chosenInputIds");

@@ -28,7 +28,8 @@ final class Parallel {
         }
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
-            pool.submit(() -> IntStream.range(0, n).parallel().forEach(i -> out[i] = run(job, i))).get();
+            pool.submit(() -> IntStream.range(0, n).parallel().forEach(i -> out[i] = run(job, i)))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LlamaFactoryException("Interrupted while encoding", e);

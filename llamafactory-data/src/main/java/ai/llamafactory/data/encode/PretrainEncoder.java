@@ -31,9 +31,14 @@ public final class PretrainEncoder {
     public PretrainEncoder(ChatTemplate template, Tokenizer tokenizer, EncodingOptions options) {
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.options = Objects.requireNonNull(options, "options");
-        this.eosText = "llama3".equals(template.name()) ? "<|end_of_text|>"
-                : tokenizer.specialTokens().eos().orElseThrow(() -> new InvalidConfigException(
-                        "The tokenizer has no eos token to end pre-training texts with")).token();
+        this.eosText = "llama3".equals(template.name())
+                ? "<|end_of_text|>"
+                : tokenizer
+                        .specialTokens()
+                        .eos()
+                        .orElseThrow(() -> new InvalidConfigException(
+                                "The tokenizer has no eos token to end pre-training texts with"))
+                        .token();
     }
 
     /**
@@ -72,8 +77,10 @@ public final class PretrainEncoder {
      */
     public EncodedDataset<EncodedSequence> encodeAll(List<AlignedExample> examples, int threads) {
         boolean packing = options.packing(Stage.PT);
-        List<Object> results = Parallel.map(examples.size(), threads, i -> packing
-                ? tokenizer.encode(text(examples.get(i)), false) : encode(examples.get(i)));
+        List<Object> results = Parallel.map(
+                examples.size(),
+                threads,
+                i -> packing ? tokenizer.encode(text(examples.get(i)), false) : encode(examples.get(i)));
         List<DroppedExample> dropped = new ArrayList<>();
         List<EncodedSequence> out = new ArrayList<>();
         if (!packing) {
@@ -85,8 +92,8 @@ public final class PretrainEncoder {
             if (results.get(i) instanceof int[] ids) {
                 all.addAll(ids, ids.length);
             } else {
-                dropped.add(new DroppedExample(i, examples.get(i).source(),
-                        ((RuntimeException) results.get(i)).getMessage()));
+                dropped.add(new DroppedExample(
+                        i, examples.get(i).source(), ((RuntimeException) results.get(i)).getMessage()));
             }
         }
         int block = options.effectiveCutoffLen(Stage.PT);

@@ -47,8 +47,8 @@ public final class SupervisedEncoder {
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.options = Objects.requireNonNull(options, "options");
         if (options.trainOnPrompt() && template.efficientEos()) {
-            throw new InvalidConfigException("Template " + template.name() + " (efficient_eos) does not support "
-                    + "train_on_prompt");
+            throw new InvalidConfigException(
+                    "Template " + template.name() + " (efficient_eos) does not support " + "train_on_prompt");
         }
         if (template.efficientEos()) {
             ExampleShapes.requireEos(tokenizer);
@@ -73,8 +73,11 @@ public final class SupervisedEncoder {
         ExampleShapes.requireResponses(example, 1, 1);
         boolean maskHistory = options.maskHistory();
         boolean efficientEos = template.efficientEos();
-        List<EncodedTurn> turns = template.encodeMultiTurn(tokenizer,
-                ExampleShapes.concat(example.prompt(), example.response().get(0)), example.system(), example.tools(),
+        List<EncodedTurn> turns = template.encodeMultiTurn(
+                tokenizer,
+                ExampleShapes.concat(example.prompt(), example.response().get(0)),
+                example.system(),
+                example.tools(),
                 maskHistory && !template.preserveThinking());
         if (maskHistory) {
             turns = new ArrayList<>(turns);
@@ -154,21 +157,23 @@ public final class SupervisedEncoder {
         SequencePacker.Packed packed = SequencePacker.packSupervised(encoded, cutoffLen, options.neatPacking(), padId);
         for (int k : packed.droppedIndices()) {
             int i = encodedIndices.get(k);
-            dropped.add(new DroppedExample(i, examples.get(i).source(), "Dropped lengthy example with length "
-                    + encoded.get(k).length() + " > " + cutoffLen));
+            dropped.add(new DroppedExample(
+                    i,
+                    examples.get(i).source(),
+                    "Dropped lengthy example with length " + encoded.get(k).length() + " > " + cutoffLen));
         }
         return new EncodedDataset<>(packed.rows(), dropped);
     }
 
     /** Runs {@code f} over the list, returning results or the library exception each item threw. */
-    static <T> List<Object> parallelMap(List<AlignedExample> examples, int threads,
-            java.util.function.Function<AlignedExample, T> f) {
+    static <T> List<Object> parallelMap(
+            List<AlignedExample> examples, int threads, java.util.function.Function<AlignedExample, T> f) {
         return Parallel.map(examples.size(), threads, i -> f.apply(examples.get(i)));
     }
 
     @SuppressWarnings("unchecked")
-    static <T> void collect(List<AlignedExample> examples, List<Object> results, List<T> encoded,
-            List<DroppedExample> dropped) {
+    static <T> void collect(
+            List<AlignedExample> examples, List<Object> results, List<T> encoded, List<DroppedExample> dropped) {
         for (int i = 0; i < results.size(); i++) {
             Object r = results.get(i);
             if (r instanceof LlamaFactoryException e) {

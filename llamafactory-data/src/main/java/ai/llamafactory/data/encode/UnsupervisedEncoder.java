@@ -39,15 +39,15 @@ public final class UnsupervisedEncoder {
     public PromptExample encode(AlignedExample example) {
         ExampleShapes.requireOddPrompt(example);
         Message response = example.response().size() == 1 ? example.response().get(0) : Message.assistant("");
-        EncodedTurn t = template.encodeOneTurn(tokenizer, ExampleShapes.concat(example.prompt(), response),
-                example.system(), example.tools());
+        EncodedTurn t = template.encodeOneTurn(
+                tokenizer, ExampleShapes.concat(example.prompt(), response), example.system(), example.tools());
         int[] reference = t.targetIds();
         if (template.efficientEos()) {
             reference = ExampleShapes.concat(reference, new int[] {ExampleShapes.requireEos(tokenizer)});
         }
         int[] lens = SequenceLengths.inferSeqLen(t.sourceIds().length, reference.length, cutoffLen);
-        return new PromptExample(java.util.Arrays.copyOf(t.sourceIds(), lens[0]),
-                java.util.Arrays.copyOf(reference, lens[1]));
+        return new PromptExample(
+                java.util.Arrays.copyOf(t.sourceIds(), lens[0]), java.util.Arrays.copyOf(reference, lens[1]));
     }
 
     /**

@@ -13,14 +13,53 @@ import java.util.Set;
 
 /** Jinja's built-in filters, tests, operators and global functions, and Python's methods on str, dict and list. */
 final class Builtins {
-    private static final Set<String> STRING_METHODS = Set.of("strip", "lstrip", "rstrip", "split", "rsplit",
-            "splitlines", "startswith", "endswith", "replace", "upper", "lower", "title", "capitalize", "find",
-            "rfind", "index", "rindex", "count", "join", "isdigit", "isalpha", "isalnum", "isspace", "islower",
-            "isupper", "isnumeric", "format", "removeprefix", "removesuffix", "zfill", "swapcase", "casefold");
+    private static final Set<String> STRING_METHODS = Set.of(
+            "strip",
+            "lstrip",
+            "rstrip",
+            "split",
+            "rsplit",
+            "splitlines",
+            "startswith",
+            "endswith",
+            "replace",
+            "upper",
+            "lower",
+            "title",
+            "capitalize",
+            "find",
+            "rfind",
+            "index",
+            "rindex",
+            "count",
+            "join",
+            "isdigit",
+            "isalpha",
+            "isalnum",
+            "isspace",
+            "islower",
+            "isupper",
+            "isnumeric",
+            "format",
+            "removeprefix",
+            "removesuffix",
+            "zfill",
+            "swapcase",
+            "casefold");
     private static final Set<String> DICT_METHODS = Set.of("items", "keys", "values", "get");
     private static final Set<String> LIST_METHODS = Set.of("index", "count");
-    private static final Set<String> MUTATING_METHODS = Set.of("append", "extend", "insert", "pop", "remove",
-            "clear", "update", "setdefault", "popitem", "sort", "reverse");
+    private static final Set<String> MUTATING_METHODS = Set.of(
+            "append",
+            "extend",
+            "insert",
+            "pop",
+            "remove",
+            "clear",
+            "update",
+            "setdefault",
+            "popitem",
+            "sort",
+            "reverse");
 
     private Builtins() {}
 
@@ -54,8 +93,8 @@ final class Builtins {
         g.put("raise_exception", (Interpreter.PyCallable) (args, kwargs, line) -> {
             throw new TemplateRaisedException(args.isEmpty() ? "" : PyValues.str(args.get(0)), line);
         });
-        g.put("strftime_now", (Interpreter.PyCallable) (args, kwargs, line) ->
-                strftime(args.isEmpty() ? "" : PyValues.str(args.get(0)), now));
+        g.put("strftime_now", (Interpreter.PyCallable)
+                (args, kwargs, line) -> strftime(args.isEmpty() ? "" : PyValues.str(args.get(0)), now));
         return g;
     }
 
@@ -152,12 +191,12 @@ final class Builtins {
             return PyValues.str(a) + PyValues.str(b);
         }
         if (a instanceof Undefined u) {
-            throw new JinjaException("Template line " + line + ": '" + u.name() + "' is undefined (operator " + op
-                    + ")");
+            throw new JinjaException(
+                    "Template line " + line + ": '" + u.name() + "' is undefined (operator " + op + ")");
         }
         if (b instanceof Undefined u) {
-            throw new JinjaException("Template line " + line + ": '" + u.name() + "' is undefined (operator " + op
-                    + ")");
+            throw new JinjaException(
+                    "Template line " + line + ": '" + u.name() + "' is undefined (operator " + op + ")");
         }
         boolean ints = (a instanceof Long || a instanceof Boolean) && (b instanceof Long || b instanceof Boolean);
         boolean numbers = PyValues.isNumber(a) && PyValues.isNumber(b);
@@ -263,8 +302,9 @@ final class Builtins {
             default:
                 break;
         }
-        throw typeError("unsupported operand types for " + op + ": " + PyValues.typeName(a) + " and "
-                + PyValues.typeName(b), line);
+        throw typeError(
+                "unsupported operand types for " + op + ": " + PyValues.typeName(a) + " and " + PyValues.typeName(b),
+                line);
     }
 
     static boolean compare(String op, Object a, Object b, int line) {
@@ -284,8 +324,7 @@ final class Builtins {
     static boolean contains(Object container, Object item, int line) {
         if (container instanceof String s) {
             if (!(item instanceof String i)) {
-                throw typeError("'in <string>' requires string as left operand, not " + PyValues.typeName(item),
-                        line);
+                throw typeError("'in <string>' requires string as left operand, not " + PyValues.typeName(item), line);
             }
             return s.contains(i);
         }
@@ -417,8 +456,8 @@ final class Builtins {
 
     // ---------------------------------------------------------------- filters
 
-    static Object filter(Interpreter in, String name, Object v, List<Object> args, Map<String, Object> kwargs,
-            int line) {
+    static Object filter(
+            Interpreter in, String name, Object v, List<Object> args, Map<String, Object> kwargs, int line) {
         switch (name) {
             case "length", "count":
                 return (long) length(v, line);
@@ -537,13 +576,15 @@ final class Builtins {
                 String method = PyValues.str(param(args, kwargs, 1, "method", "common"));
                 double x = PyValues.toDouble(requireNumberValue(v, "round", line));
                 double factor = Math.pow(10, precision);
-                double r = switch (method) {
-                    case "ceil" -> Math.ceil(x * factor) / factor;
-                    case "floor" -> Math.floor(x * factor) / factor;
-                    // Python's round(): correctly rounded from the exact binary value, ties to even
-                    default -> new java.math.BigDecimal(x)
-                            .setScale((int) precision, java.math.RoundingMode.HALF_EVEN).doubleValue();
-                };
+                double r =
+                        switch (method) {
+                            case "ceil" -> Math.ceil(x * factor) / factor;
+                            case "floor" -> Math.floor(x * factor) / factor;
+                                // Python's round(): correctly rounded from the exact binary value, ties to even
+                            default -> new java.math.BigDecimal(x)
+                                    .setScale((int) precision, java.math.RoundingMode.HALF_EVEN)
+                                    .doubleValue();
+                        };
                 return r;
             }
             case "replace": {
@@ -576,8 +617,11 @@ final class Builtins {
                 boolean caseSensitive = PyValues.isTrue(param(args, kwargs, 1, "case_sensitive", false));
                 Object attribute = param(args, kwargs, 2, "attribute", null);
                 List<Object> items = Interpreter.iterate(v, line);
-                Comparator<Object> cmp = (x, y) -> sortCompare(attribute == null ? x : attributePath(x, attribute, line),
-                        attribute == null ? y : attributePath(y, attribute, line), caseSensitive, line);
+                Comparator<Object> cmp = (x, y) -> sortCompare(
+                        attribute == null ? x : attributePath(x, attribute, line),
+                        attribute == null ? y : attributePath(y, attribute, line),
+                        caseSensitive,
+                        line);
                 items.sort(reverse ? cmp.reversed() : cmp);
                 return items;
             }
@@ -614,8 +658,11 @@ final class Builtins {
                 }
                 Object best = items.get(0);
                 for (Object item : items) {
-                    int c = sortCompare(attribute == null ? item : attributePath(item, attribute, line),
-                            attribute == null ? best : attributePath(best, attribute, line), caseSensitive, line);
+                    int c = sortCompare(
+                            attribute == null ? item : attributePath(item, attribute, line),
+                            attribute == null ? best : attributePath(best, attribute, line),
+                            caseSensitive,
+                            line);
                     if (name.equals("min") ? c < 0 : c > 0) {
                         best = item;
                     }
@@ -634,7 +681,8 @@ final class Builtins {
                 boolean select = name.equals("select");
                 List<Object> out = new ArrayList<>();
                 for (Object item : Interpreter.iterate(v, line)) {
-                    boolean ok = args.isEmpty() ? PyValues.isTrue(item)
+                    boolean ok = args.isEmpty()
+                            ? PyValues.isTrue(item)
                             : test(PyValues.str(args.get(0)), item, args.subList(1, args.size()), line);
                     if (ok == select) {
                         out.add(item);
@@ -651,7 +699,8 @@ final class Builtins {
                 List<Object> out = new ArrayList<>();
                 for (Object item : Interpreter.iterate(v, line)) {
                     Object value = attributePath(item, attribute, line);
-                    boolean ok = args.size() < 2 ? PyValues.isTrue(value)
+                    boolean ok = args.size() < 2
+                            ? PyValues.isTrue(value)
                             : test(PyValues.str(args.get(1)), value, args.subList(2, args.size()), line);
                     if (ok == select) {
                         out.add(item);
@@ -708,7 +757,8 @@ final class Builtins {
                 return first ? pad + sb : sb.toString();
             }
             case "wordcount":
-                return (long) (PyValues.str(v).isBlank() ? 0 : PyValues.str(v).strip().split("\\s+").length);
+                return (long)
+                        (PyValues.str(v).isBlank() ? 0 : PyValues.str(v).strip().split("\\s+").length);
             case "center": {
                 int width = (int) requireInt(param(args, kwargs, 0, "width", 80L), "center", line);
                 String s = PyValues.str(v);
@@ -902,16 +952,15 @@ final class Builtins {
                         return (long) i;
                     }
                 }
-                throw new JinjaException("Template line " + line + ": ValueError: " + PyValues.repr(x)
-                        + " is not in list");
+                throw new JinjaException(
+                        "Template line " + line + ": ValueError: " + PyValues.repr(x) + " is not in list");
             }
         }
-        throw new JinjaException("Template line " + line + ": " + PyValues.typeName(self) + " has no method '"
-                + name + "'");
+        throw new JinjaException(
+                "Template line " + line + ": " + PyValues.typeName(self) + " has no method '" + name + "'");
     }
 
-    private static Object stringMethod(String s, String name, List<Object> args, Map<String, Object> kwargs,
-            int line) {
+    private static Object stringMethod(String s, String name, List<Object> args, Map<String, Object> kwargs, int line) {
         switch (name) {
             case "strip":
                 return strip(s, charsArg(param(args, kwargs, 0, "chars", null)), true, true);
@@ -923,7 +972,8 @@ final class Builtins {
             case "rsplit": {
                 Object sep = param(args, kwargs, 0, "sep", null);
                 long max = requireInt(param(args, kwargs, 1, "maxsplit", -1L), name, line);
-                return name.equals("split") ? split(s, sep == null ? null : PyValues.str(sep), max, line)
+                return name.equals("split")
+                        ? split(s, sep == null ? null : PyValues.str(sep), max, line)
                         : rsplit(s, sep == null ? null : PyValues.str(sep), max, line);
             }
             case "splitlines": {
@@ -952,8 +1002,8 @@ final class Builtins {
                 List<Object> options = prefix instanceof List<?> l ? new ArrayList<>(l) : List.of(prefix);
                 for (Object o : options) {
                     if (!(o instanceof String p)) {
-                        throw typeError(name + " first arg must be str or a tuple of str, not "
-                                + PyValues.typeName(o), line);
+                        throw typeError(
+                                name + " first arg must be str or a tuple of str, not " + PyValues.typeName(o), line);
                     }
                     if (name.equals("startswith") ? s.startsWith(p) : s.endsWith(p)) {
                         return true;
@@ -963,8 +1013,11 @@ final class Builtins {
             }
             case "replace": {
                 Object count = param(args, kwargs, 2, "count", -1L);
-                return replace(s, PyValues.str(param(args, kwargs, 0, "old", "")),
-                        PyValues.str(param(args, kwargs, 1, "new", "")), requireInt(count, "replace", line));
+                return replace(
+                        s,
+                        PyValues.str(param(args, kwargs, 0, "old", "")),
+                        PyValues.str(param(args, kwargs, 1, "new", "")),
+                        requireInt(count, "replace", line));
             }
             case "upper":
                 return s.toUpperCase(Locale.ROOT);
@@ -973,8 +1026,9 @@ final class Builtins {
                 return s.toLowerCase(Locale.ROOT);
             case "swapcase": {
                 StringBuilder sb = new StringBuilder();
-                s.codePoints().forEach(cp -> sb.appendCodePoint(Character.isUpperCase(cp) ? Character.toLowerCase(cp)
-                        : Character.toUpperCase(cp)));
+                s.codePoints()
+                        .forEach(cp -> sb.appendCodePoint(
+                                Character.isUpperCase(cp) ? Character.toLowerCase(cp) : Character.toUpperCase(cp)));
                 return sb.toString();
             }
             case "title":
@@ -1010,8 +1064,8 @@ final class Builtins {
                 boolean first = true;
                 for (Object o : Interpreter.iterate(param(args, kwargs, 0, "iterable", List.of()), line)) {
                     if (!(o instanceof String part)) {
-                        throw typeError("sequence item: expected str instance, " + PyValues.typeName(o) + " found",
-                                line);
+                        throw typeError(
+                                "sequence item: expected str instance, " + PyValues.typeName(o) + " found", line);
                     }
                     if (!first) {
                         sb.append(s);

@@ -228,8 +228,8 @@ final class Interpreter {
             Frame frame = new Frame(closure);
             List<Node.Parameter> params = m.parameters();
             if (args.size() > params.size()) {
-                throw new JinjaException("Template line " + line + ": macro '" + m.name() + "' takes "
-                        + params.size() + " arguments, got " + args.size());
+                throw new JinjaException("Template line " + line + ": macro '" + m.name() + "' takes " + params.size()
+                        + " arguments, got " + args.size());
             }
             for (int i = 0; i < params.size(); i++) {
                 Node.Parameter p = params.get(i);
@@ -267,8 +267,11 @@ final class Interpreter {
             return getItem(eval(it.object(), frame), eval(it.key(), frame), it.line());
         }
         if (e instanceof Expr.Slice s) {
-            return slice(eval(s.object(), frame), s.start() == null ? null : eval(s.start(), frame),
-                    s.stop() == null ? null : eval(s.stop(), frame), s.step() == null ? null : eval(s.step(), frame),
+            return slice(
+                    eval(s.object(), frame),
+                    s.start() == null ? null : eval(s.start(), frame),
+                    s.stop() == null ? null : eval(s.stop(), frame),
+                    s.step() == null ? null : eval(s.step(), frame),
                     s.line());
         }
         if (e instanceof Expr.Call c) {
@@ -397,8 +400,8 @@ final class Interpreter {
     /** Jinja's {@code getattr}: attributes (methods) first, then items. */
     static Object getAttribute(Object obj, String name, int line) {
         if (obj instanceof Undefined u) {
-            throw new JinjaException("Template line " + line + ": '" + u.name() + "' is undefined (reading ."
-                    + name + ")");
+            throw new JinjaException(
+                    "Template line " + line + ": '" + u.name() + "' is undefined (reading ." + name + ")");
         }
         if (obj instanceof LoopState loop) {
             return loop.attribute(name);
@@ -500,8 +503,8 @@ final class Interpreter {
             throw new JinjaException("Template line " + line + ": slice index must not be None here");
         }
         if (!(v instanceof Long) && !(v instanceof Boolean)) {
-            throw new JinjaException("Template line " + line + ": slice indices must be integers, got "
-                    + PyValues.typeName(v));
+            throw new JinjaException(
+                    "Template line " + line + ": slice indices must be integers, got " + PyValues.typeName(v));
         }
         return PyValues.toLong(v);
     }

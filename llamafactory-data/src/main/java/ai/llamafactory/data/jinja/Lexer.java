@@ -12,8 +12,8 @@ import java.util.List;
  */
 final class Lexer {
     private static final String[] OPERATORS = {
-        "**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "|", ".", ",", ":", "(", ")", "[", "]",
-        "{", "}", "<", ">", "=", "!"
+        "**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "|", ".", ",", ":", "(", ")", "[", "]", "{",
+        "}", "<", ">", "=", "!"
     };
 
     private final String src;
@@ -166,8 +166,8 @@ final class Lexer {
                 pos++;
             }
             if (pos >= n) {
-                throw new JinjaException("Template line " + startLine + ": tag is never closed (expected '" + close
-                        + "')");
+                throw new JinjaException(
+                        "Template line " + startLine + ": tag is never closed (expected '" + close + "')");
             }
             char c = src.charAt(pos);
             if (depth == 0 && c == '-' && src.startsWith(close, pos + 1)) {

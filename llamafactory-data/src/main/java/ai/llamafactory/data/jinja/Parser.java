@@ -98,8 +98,8 @@ final class Parser {
                 return new Node.Generation(body, line);
             }
             default:
-                throw new JinjaException("Template line " + line + ": unsupported or unknown tag '{% "
-                        + keyword.text() + " %}'");
+                throw new JinjaException(
+                        "Template line " + line + ": unsupported or unknown tag '{% " + keyword.text() + " %}'");
         }
     }
 
@@ -275,8 +275,11 @@ final class Parser {
     private static boolean startsExpression(Token t) {
         return switch (t.kind()) {
             case NAME, STRING, INTEGER, FLOAT -> true;
-            case OPERATOR -> t.text().equals("(") || t.text().equals("[") || t.text().equals("{")
-                    || t.text().equals("-") || t.text().equals("+");
+            case OPERATOR -> t.text().equals("(")
+                    || t.text().equals("[")
+                    || t.text().equals("{")
+                    || t.text().equals("-")
+                    || t.text().equals("+");
             default -> false;
         };
     }
@@ -371,8 +374,7 @@ final class Parser {
 
     private Expr parseMath2() {
         Expr left = parsePow();
-        while (peek().isOperator("*") || peek().isOperator("/") || peek().isOperator("//")
-                || peek().isOperator("%")) {
+        while (peek().isOperator("*") || peek().isOperator("/") || peek().isOperator("//") || peek().isOperator("%")) {
             Token op = next();
             left = new Expr.Binary(op.text(), left, parsePow(), op.line());
         }
@@ -628,9 +630,16 @@ final class Parser {
             if (!keywords.isEmpty()) {
                 throw error("keyword arguments to tests are not supported");
             }
-        } else if ((t.kind() == Kind.NAME || t.kind() == Kind.STRING || t.kind() == Kind.INTEGER
-                        || t.kind() == Kind.FLOAT || t.isOperator("(") || t.isOperator("[") || t.isOperator("{"))
-                && !t.isName("else") && !t.isName("or") && !t.isName("and")) {
+        } else if ((t.kind() == Kind.NAME
+                        || t.kind() == Kind.STRING
+                        || t.kind() == Kind.INTEGER
+                        || t.kind() == Kind.FLOAT
+                        || t.isOperator("(")
+                        || t.isOperator("[")
+                        || t.isOperator("{"))
+                && !t.isName("else")
+                && !t.isName("or")
+                && !t.isName("and")) {
             if (t.isName("is")) {
                 throw error("tests cannot be chained with 'is'");
             }
@@ -669,8 +678,8 @@ final class Parser {
     private Token expectKind(Kind kind) {
         Token t = next();
         if (t.kind() != kind) {
-            throw new JinjaException("Template line " + t.line() + ": expected a " + kind.name().toLowerCase()
-                    + ", got " + t);
+            throw new JinjaException(
+                    "Template line " + t.line() + ": expected a " + kind.name().toLowerCase() + ", got " + t);
         }
         return t;
     }

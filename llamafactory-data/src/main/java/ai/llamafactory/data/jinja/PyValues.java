@@ -23,8 +23,13 @@ final class PyValues {
 
     /** Converts a Java or Jackson value into a template value. */
     static Object fromJava(Object value) {
-        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Long
-                || value instanceof Double || value instanceof Undefined || value instanceof Namespace) {
+        if (value == null
+                || value instanceof String
+                || value instanceof Boolean
+                || value instanceof Long
+                || value instanceof Double
+                || value instanceof Undefined
+                || value instanceof Namespace) {
             return value;
         }
         if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
@@ -147,8 +152,13 @@ final class PyValues {
         if (v instanceof Undefined) {
             return "";
         }
-        if (v instanceof Namespace || v instanceof Map || v instanceof Collection || v == null || v instanceof Boolean
-                || v instanceof Double || v instanceof Long) {
+        if (v instanceof Namespace
+                || v instanceof Map
+                || v instanceof Collection
+                || v == null
+                || v instanceof Boolean
+                || v instanceof Double
+                || v instanceof Long) {
             return repr(v);
         }
         return String.valueOf(v);
@@ -372,8 +382,8 @@ final class PyValues {
      * transformers' {@code tojson}: {@code json.dumps(x, ensure_ascii=False, indent=indent, separators=separators,
      * sort_keys=sort_keys)}.
      */
-    static String toJson(Object v, Integer indent, String itemSeparator, String keySeparator, boolean sortKeys,
-            int line) {
+    static String toJson(
+            Object v, Integer indent, String itemSeparator, String keySeparator, boolean sortKeys, int line) {
         PythonJson json = PythonJson.builder()
                 .ensureAscii(false)
                 .indent(indent == null ? -1 : Math.max(indent, 0)) // Python: a negative indent acts as 0
@@ -381,8 +391,8 @@ final class PyValues {
                 .sortKeys(sortKeys)
                 .fallback(value -> {
                     if (value instanceof Undefined u) {
-                        throw new JinjaException("Template line " + line + ": tojson of undefined value '" + u.name()
-                                + "'");
+                        throw new JinjaException(
+                                "Template line " + line + ": tojson of undefined value '" + u.name() + "'");
                     }
                     throw new JinjaException("Template line " + line + ": Object of type " + typeName(value)
                             + " is not JSON serializable");

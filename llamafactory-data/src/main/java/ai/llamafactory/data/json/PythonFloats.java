@@ -67,7 +67,8 @@ public final class PythonFloats {
         if (!Double.isFinite(x) || x == 0.0) {
             return x;
         }
-        double rounded = new BigDecimal(x).setScale(digits, RoundingMode.HALF_EVEN).doubleValue();
+        double rounded =
+                new BigDecimal(x).setScale(digits, RoundingMode.HALF_EVEN).doubleValue();
         return Math.copySign(rounded, x); // round(-1e-9, 3) is -0.0 in Python
     }
 
@@ -88,7 +89,8 @@ public final class PythonFloats {
         if (Double.isInfinite(x)) {
             return x > 0 ? "inf" : "-inf";
         }
-        String text = new BigDecimal(x).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+        String text =
+                new BigDecimal(x).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
         if (Double.doubleToRawLongBits(x) < 0 && !text.startsWith("-")) {
             text = "-" + text;
         }
@@ -149,10 +151,15 @@ public final class PythonFloats {
             BigDecimal step = nearest.ulp();
             BigDecimal best = null;
             for (BigDecimal candidate : new BigDecimal[] {nearest, nearest.subtract(step), nearest.add(step)}) {
-                if (candidate.signum() > 0 && candidate.precision() <= precision
+                if (candidate.signum() > 0
+                        && candidate.precision() <= precision
                         && candidate.doubleValue() == x
                         && (best == null
-                                || candidate.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+                                || candidate
+                                                .subtract(exact)
+                                                .abs()
+                                                .compareTo(best.subtract(exact).abs())
+                                        < 0)) {
                     best = candidate;
                 }
             }

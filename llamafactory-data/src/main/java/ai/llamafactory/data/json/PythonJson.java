@@ -139,8 +139,11 @@ public final class PythonJson {
                 case '\f' -> out.append("\\f");
                 default -> {
                     if (c < 0x20 || (ensureAscii && c > 0x7e)) {
-                        out.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf])
-                                .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+                        out.append("\\u")
+                                .append(HEX[(c >> 12) & 0xf])
+                                .append(HEX[(c >> 8) & 0xf])
+                                .append(HEX[(c >> 4) & 0xf])
+                                .append(HEX[c & 0xf]);
                     } else {
                         out.append(c);
                     }
@@ -161,8 +164,10 @@ public final class PythonJson {
         try {
             return toJava(READER.readTree(json));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr(), e);
+            throw new IllegalArgumentException(
+                    e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr(),
+                    e);
         }
     }
 
@@ -241,8 +246,8 @@ public final class PythonJson {
 
     private void writeOther(StringBuilder out, Object value, int level) {
         if (fallback == null) {
-            throw new IllegalArgumentException("Object of type " + value.getClass().getName()
-                    + " is not JSON serializable: " + value);
+            throw new IllegalArgumentException(
+                    "Object of type " + value.getClass().getName() + " is not JSON serializable: " + value);
         }
         Object replacement = fallback.apply(value);
         if (replacement == value) {
@@ -290,7 +295,10 @@ public final class PythonJson {
         if (key instanceof Double || key instanceof Float || key instanceof BigDecimal) {
             return PythonFloats.toJson(((Number) key).doubleValue());
         }
-        if (key instanceof BigInteger || key instanceof Long || key instanceof Integer || key instanceof Short
+        if (key instanceof BigInteger
+                || key instanceof Long
+                || key instanceof Integer
+                || key instanceof Short
                 || key instanceof Byte) {
             return key.toString();
         }

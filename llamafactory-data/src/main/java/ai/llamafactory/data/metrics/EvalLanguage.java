@@ -9,7 +9,9 @@ import java.util.Optional;
  */
 public enum EvalLanguage {
     /** English: "The following are multiple choice questions (with answers) about {subject}." */
-    EN("The following are multiple choice questions (with answers) about {subject}.\n\n", "\n{choice}. {content}",
+    EN(
+            "The following are multiple choice questions (with answers) about {subject}.\n\n",
+            "\n{choice}. {content}",
             "\nAnswer:"),
     /** Chinese: "以下是中国关于{subject}考试的单项选择题，请选出其中的正确答案。" */
     ZH("以下是中国关于{subject}考试的单项选择题，请选出其中的正确答案。\n\n", "\n{choice}. {content}", "\n答案：");

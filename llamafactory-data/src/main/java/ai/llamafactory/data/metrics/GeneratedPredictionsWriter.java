@@ -84,8 +84,10 @@ public final class GeneratedPredictionsWriter implements Closeable {
      * @return {@code {"prompt": "...", "predict": "...", "label": "..."}}
      */
     public static String toJsonLine(GeneratedPrediction prediction) {
-        StringBuilder line = new StringBuilder(prediction.prompt().length() + prediction.predict().length()
-                + prediction.label().length() + 48);
+        StringBuilder line = new StringBuilder(prediction.prompt().length()
+                + prediction.predict().length()
+                + prediction.label().length()
+                + 48);
         line.append("{\"prompt\": ");
         PythonJson.appendString(line, prediction.prompt(), false);
         line.append(", \"predict\": ");
@@ -120,8 +122,7 @@ public final class GeneratedPredictionsWriter implements Closeable {
             writer.write('\n');
             rows++;
         } catch (IOException e) {
-            throw new CheckpointException("cannot write row " + (rows + 1) + " of " + file + ": " + e.getMessage(),
-                    e);
+            throw new CheckpointException("cannot write row " + (rows + 1) + " of " + file + ": " + e.getMessage(), e);
         }
     }
 

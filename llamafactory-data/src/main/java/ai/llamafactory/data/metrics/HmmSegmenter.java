@@ -23,6 +23,7 @@ final class HmmSegmenter {
 
     /** States in jieba's iteration order "BMES". */
     private static final int B = 0;
+
     private static final int M = 1;
     private static final int E = 2;
     private static final int S = 3;
@@ -100,8 +101,8 @@ final class HmmSegmenter {
                 }
                 int tab = line.indexOf('\t');
                 if (current == null || tab <= 0) {
-                    throw new DatasetException("malformed jieba emission table prob_emit.txt at line " + lineNumber
-                            + ": '" + line + "'");
+                    throw new DatasetException(
+                            "malformed jieba emission table prob_emit.txt at line " + lineNumber + ": '" + line + "'");
                 }
                 String character = line.substring(0, tab);
                 if (character.codePointCount(0, character.length()) != 1) {
@@ -109,15 +110,18 @@ final class HmmSegmenter {
                             + ": '" + line + "' (not one character)");
                 }
                 try {
-                    current.put(character.codePointAt(0), Double.parseDouble(line.substring(tab + 1).strip()));
+                    current.put(
+                            character.codePointAt(0),
+                            Double.parseDouble(line.substring(tab + 1).strip()));
                 } catch (NumberFormatException e) {
-                    throw new DatasetException("malformed jieba emission table prob_emit.txt at line " + lineNumber
-                            + ": '" + line + "'");
+                    throw new DatasetException(
+                            "malformed jieba emission table prob_emit.txt at line " + lineNumber + ": '" + line + "'");
                 }
             }
         } catch (IOException e) {
-            throw new DatasetException("cannot read jieba's emission table prob_emit.txt from the jieba-analysis jar: "
-                    + e.getMessage(), e);
+            throw new DatasetException(
+                    "cannot read jieba's emission table prob_emit.txt from the jieba-analysis jar: " + e.getMessage(),
+                    e);
         }
         return new HmmSegmenter(emissions);
     }
@@ -176,7 +180,8 @@ final class HmmSegmenter {
                 int bestState = -1;
                 for (int y0 : PREVIOUS[y]) {
                     double candidate = previous[y0] + TRANS[y0][y] + em;
-                    if (bestState < 0 || candidate > best
+                    if (bestState < 0
+                            || candidate > best
                             || (candidate == best && STATE_LETTERS[y0] > STATE_LETTERS[bestState])) {
                         best = candidate;
                         bestState = y0;

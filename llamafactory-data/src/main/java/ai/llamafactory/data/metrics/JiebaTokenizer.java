@@ -94,8 +94,8 @@ public final class JiebaTokenizer {
             }
             return new JiebaTokenizer(frequencies, total, HmmSegmenter.defaultModel());
         } catch (IOException e) {
-            throw new DatasetException("cannot read jieba's dictionary dict.txt from the jieba-analysis jar: "
-                    + e.getMessage(), e);
+            throw new DatasetException(
+                    "cannot read jieba's dictionary dict.txt from the jieba-analysis jar: " + e.getMessage(), e);
         }
     }
 
@@ -312,8 +312,8 @@ public final class JiebaTokenizer {
                 }
                 freq = Integer.parseInt(fields.get(1));
             } catch (NumberFormatException e) {
-                throw new DatasetException("invalid jieba dictionary entry in " + source + " at line " + lineNumber
-                        + ": '" + entry + "'");
+                throw new DatasetException(
+                        "invalid jieba dictionary entry in " + source + " at line " + lineNumber + ": '" + entry + "'");
             }
             String word = fields.get(0);
             frequencies.put(word, freq);

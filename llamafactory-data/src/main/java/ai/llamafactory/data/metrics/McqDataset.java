@@ -54,7 +54,9 @@ public final class McqDataset {
     private final Map<String, List<McqQuestion>> evalQuestions;
     private final Map<String, List<McqQuestion>> devQuestions;
 
-    private McqDataset(List<McqSubject> subjects, Map<String, List<McqQuestion>> evalQuestions,
+    private McqDataset(
+            List<McqSubject> subjects,
+            Map<String, List<McqQuestion>> evalQuestions,
             Map<String, List<McqQuestion>> devQuestions) {
         this.subjects = List.copyOf(subjects);
         this.evalQuestions = evalQuestions;
@@ -154,8 +156,11 @@ public final class McqDataset {
         return evalQuestions.values().stream().mapToInt(List::size).sum();
     }
 
-    private static McqDataset assemble(Map<String, List<McqQuestion>> eval, Map<String, List<McqQuestion>> dev,
-            Path mappingFile, String evalSource) {
+    private static McqDataset assemble(
+            Map<String, List<McqQuestion>> eval,
+            Map<String, List<McqQuestion>> dev,
+            Path mappingFile,
+            String evalSource) {
         if (eval.isEmpty()) {
             throw new DatasetException("no question to evaluate in " + evalSource);
         }
@@ -164,8 +169,8 @@ public final class McqDataset {
             Map<String, McqSubject> mapping = readMapping(mappingFile);
             for (String subject : eval.keySet()) {
                 if (!mapping.containsKey(subject)) {
-                    throw new DatasetException("subject '" + subject + "' of " + evalSource + " has no entry in "
-                            + mappingFile);
+                    throw new DatasetException(
+                            "subject '" + subject + "' of " + evalSource + " has no entry in " + mappingFile);
                 }
             }
             for (McqSubject subject : mapping.values()) {
@@ -203,15 +208,17 @@ public final class McqDataset {
             JsonNode name = value.get("name");
             JsonNode category = value.get("category");
             if (name == null || !name.isTextual()) {
-                throw new DatasetException("subject mapping " + file + ": entry '" + id + "' has no text field \"name\"");
+                throw new DatasetException(
+                        "subject mapping " + file + ": entry '" + id + "' has no text field \"name\"");
             }
             if (category == null || !category.isTextual()) {
-                throw new DatasetException("subject mapping " + file + ": entry '" + id
-                        + "' has no text field \"category\"");
+                throw new DatasetException(
+                        "subject mapping " + file + ": entry '" + id + "' has no text field \"category\"");
             }
-            SubjectCategory parsed = SubjectCategory.fromLabel(category.asText()).orElseThrow(() ->
-                    new DatasetException("subject mapping " + file + ": entry '" + id + "' has category '"
-                            + category.asText() + "', expected one of STEM, Social Sciences, Humanities, Other"));
+            SubjectCategory parsed = SubjectCategory.fromLabel(category.asText())
+                    .orElseThrow(() -> new DatasetException(
+                            "subject mapping " + file + ": entry '" + id + "' has category '" + category.asText()
+                                    + "', expected one of STEM, Social Sciences, Humanities, Other"));
             subjects.put(id, new McqSubject(id, name.asText(), parsed));
         }
         return subjects;
@@ -220,7 +227,9 @@ public final class McqDataset {
     private static List<Path> dataFiles(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> found = new ArrayList<>(files.filter(Files::isRegularFile)
-                    .filter(p -> format(p) != null).sorted().toList());
+                    .filter(p -> format(p) != null)
+                    .sorted()
+                    .toList());
             if (found.isEmpty()) {
                 throw new DatasetException("no .csv, .json or .jsonl file in " + dir);
             }
@@ -268,11 +277,12 @@ public final class McqDataset {
             throw new DatasetException("unsupported question file " + file + ": expected .csv, .json or .jsonl");
         }
         String defaultSubject = subjectFromFileName(file, split);
-        List<Row> rows = switch (kind) {
-            case "csv" -> readCsv(file);
-            case "jsonl" -> readJsonLines(file);
-            default -> readJsonArray(file);
-        };
+        List<Row> rows =
+                switch (kind) {
+                    case "csv" -> readCsv(file);
+                    case "jsonl" -> readJsonLines(file);
+                    default -> readJsonArray(file);
+                };
         for (Row row : rows) {
             String subject = row.fields().getOrDefault("subject", defaultSubject);
             if (subject.isEmpty()) {
@@ -297,8 +307,8 @@ public final class McqDataset {
         }
         String answer = values.get(5);
         if (!answer.isEmpty() && (answer.length() != 1 || "ABCD".indexOf(answer.charAt(0)) < 0)) {
-            throw new DatasetException(file + ", " + row.where() + ": field \"answer\" must be A, B, C or D, got '"
-                    + answer + "'");
+            throw new DatasetException(
+                    file + ", " + row.where() + ": field \"answer\" must be A, B, C or D, got '" + answer + "'");
         }
         return McqQuestion.of(values.get(0), values.get(1), values.get(2), values.get(3), values.get(4), answer);
     }
@@ -311,7 +321,8 @@ public final class McqDataset {
         List<String[]> records = new ArrayList<>();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
                 MappingIterator<String[]> it = mapper.readerFor(String[].class)
-                        .with(CsvParser.Feature.WRAP_AS_ARRAY).readValues(reader)) {
+                        .with(CsvParser.Feature.WRAP_AS_ARRAY)
+                        .readValues(reader)) {
             while (it.hasNextValue()) {
                 records.add(it.nextValue());
             }
@@ -337,8 +348,8 @@ public final class McqDataset {
             }
             if (record.length != columns.size()) {
                 throw new DatasetException(file + ", " + where + ": expected " + columns.size() + " columns "
-                        + columns + ", got " + record.length + (hasHeader ? ""
-                                : " (a file without a header must have exactly question,A,B,C,D,answer)"));
+                        + columns + ", got " + record.length
+                        + (hasHeader ? "" : " (a file without a header must have exactly question,A,B,C,D,answer)"));
             }
             Map<String, String> fields = new HashMap<>();
             for (int c = 0; c < columns.size(); c++) {
@@ -403,8 +414,8 @@ public final class McqDataset {
                 continue;
             }
             if (!value.isValueNode()) {
-                throw new DatasetException(file + ", " + where + ": field \"" + e.getKey()
-                        + "\" must be text or a number, got " + value);
+                throw new DatasetException(
+                        file + ", " + where + ": field \"" + e.getKey() + "\" must be text or a number, got " + value);
             }
             fields.put(e.getKey(), value.asText());
         }
@@ -439,7 +450,8 @@ public final class McqDataset {
          */
         public Builder addEval(String subjectId, McqQuestion question) {
             Objects.requireNonNull(question, "question");
-            eval.computeIfAbsent(Objects.requireNonNull(subjectId, "subjectId"), k -> new ArrayList<>()).add(question);
+            eval.computeIfAbsent(Objects.requireNonNull(subjectId, "subjectId"), k -> new ArrayList<>())
+                    .add(question);
             return this;
         }
 
@@ -450,7 +462,8 @@ public final class McqDataset {
          */
         public Builder addDev(String subjectId, McqQuestion question) {
             Objects.requireNonNull(question, "question");
-            dev.computeIfAbsent(Objects.requireNonNull(subjectId, "subjectId"), k -> new ArrayList<>()).add(question);
+            dev.computeIfAbsent(Objects.requireNonNull(subjectId, "subjectId"), k -> new ArrayList<>())
+                    .add(question);
             return this;
         }
 
@@ -473,8 +486,7 @@ public final class McqDataset {
             eval.forEach((k, v) -> evalCopy.put(k, List.copyOf(v)));
             Map<String, List<McqQuestion>> devCopy = new HashMap<>();
             dev.forEach((k, v) -> devCopy.put(k, List.copyOf(v)));
-            return new McqDataset(ordered, Collections.unmodifiableMap(evalCopy),
-                    Collections.unmodifiableMap(devCopy));
+            return new McqDataset(ordered, Collections.unmodifiableMap(evalCopy), Collections.unmodifiableMap(devCopy));
         }
     }
 }

@@ -125,8 +125,9 @@ public final class McqEvaluator {
                 List<McqPrompt> batch = prompts.subList(start, Math.min(prompts.size(), start + config.batchSize()));
                 List<float[]> scores = scorer.scoreBatch(batch);
                 if (scores == null || scores.size() != batch.size()) {
-                    throw new LlamaFactoryException("choice scorer returned " + (scores == null ? "null" : scores.size()
-                            + " score arrays") + " for a batch of " + batch.size() + " prompts (subject '"
+                    throw new LlamaFactoryException("choice scorer returned "
+                            + (scores == null ? "null" : scores.size() + " score arrays") + " for a batch of "
+                            + batch.size() + " prompts (subject '"
                             + subject.id() + "', questions " + start + " to " + (start + batch.size() - 1) + ")");
                 }
                 for (int j = 0; j < batch.size(); j++) {
@@ -150,7 +151,8 @@ public final class McqEvaluator {
     private static String questionText(McqQuestion question, EvalLanguage language) {
         StringBuilder text = new StringBuilder(question.question());
         for (int i = 0; i < McqQuestion.LETTERS.size(); i++) {
-            text.append(language.choiceLine(McqQuestion.LETTERS.get(i), question.choices().get(i)));
+            text.append(language.choiceLine(
+                    McqQuestion.LETTERS.get(i), question.choices().get(i)));
         }
         return text.append(language.answerCue()).toString();
     }

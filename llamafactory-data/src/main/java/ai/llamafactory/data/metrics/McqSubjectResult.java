@@ -17,8 +17,8 @@ public record McqSubjectResult(McqSubject subject, List<String> predictions, Lis
         predictions = List.copyOf(Objects.requireNonNull(predictions, "predictions"));
         correct = List.copyOf(Objects.requireNonNull(correct, "correct"));
         if (predictions.size() != correct.size()) {
-            throw new IllegalArgumentException("predictions and correctness differ in length: " + predictions.size()
-                    + " vs " + correct.size());
+            throw new IllegalArgumentException(
+                    "predictions and correctness differ in length: " + predictions.size() + " vs " + correct.size());
         }
     }
 

@@ -72,8 +72,8 @@ public final class Rouge {
         }
         List<String> hypWords = words(hypSentences);
         List<String> refWords = words(refSentences);
-        return new RougeScores(rougeN(hypWords, refWords, 1), rougeN(hypWords, refWords, 2),
-                rougeL(hypWords, refWords));
+        return new RougeScores(
+                rougeN(hypWords, refWords, 1), rougeN(hypWords, refWords, 2), rougeL(hypWords, refWords));
     }
 
     /** {@code rouge_chinese}'s {@code cut_sent} followed by the per-sentence normalisation in {@code get_scores}. */

@@ -59,8 +59,11 @@ public final class SimilarityMetrics {
             rouge = Rouge.scoreTokens(hypothesis, reference);
         }
         double bleu = Bleu.characterBleu(prediction, label).score();
-        return new SampleScores(percent(rouge.rouge1().f()), percent(rouge.rouge2().f()),
-                percent(rouge.rougeL().f()), percent(bleu));
+        return new SampleScores(
+                percent(rouge.rouge1().f()),
+                percent(rouge.rouge2().f()),
+                percent(rouge.rougeL().f()),
+                percent(bleu));
     }
 
     /**

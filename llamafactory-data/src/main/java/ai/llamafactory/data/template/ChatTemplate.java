@@ -79,22 +79,26 @@ public final class ChatTemplate {
     private ChatTemplate(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
         this.kind = b.kind;
-        List<Slot> defaultAssistant = b.efficientEos ? List.of(Slot.text("{{content}}"))
-                : List.of(Slot.text("{{content}}"), Slot.eos());
+        List<Slot> defaultAssistant =
+                b.efficientEos ? List.of(Slot.text("{{content}}")) : List.of(Slot.text("{{content}}"), Slot.eos());
         List<Slot> defaultUser = List.of(Slot.text("{{content}}"));
         this.userSlots = requirePlaceholder(b.userSlots != null ? b.userSlots : defaultUser, "user");
-        this.assistantSlots = requirePlaceholder(b.assistantSlots != null ? b.assistantSlots : defaultAssistant,
-                "assistant");
+        this.assistantSlots =
+                requirePlaceholder(b.assistantSlots != null ? b.assistantSlots : defaultAssistant, "assistant");
         this.systemSlots = requirePlaceholder(b.systemSlots != null ? b.systemSlots : defaultUser, "system");
-        this.functionSlots = requirePlaceholder(b.functionSlots != null ? b.functionSlots
-                : (b.assistantSlots != null ? b.assistantSlots : defaultAssistant), "function");
-        this.observationSlots = requirePlaceholder(b.observationSlots != null ? b.observationSlots
-                : (b.userSlots != null ? b.userSlots : defaultUser), "observation");
+        this.functionSlots = requirePlaceholder(
+                b.functionSlots != null
+                        ? b.functionSlots
+                        : (b.assistantSlots != null ? b.assistantSlots : defaultAssistant),
+                "function");
+        this.observationSlots = requirePlaceholder(
+                b.observationSlots != null ? b.observationSlots : (b.userSlots != null ? b.userSlots : defaultUser),
+                "observation");
         this.prefixSlots = List.copyOf(b.prefixSlots != null ? b.prefixSlots : List.of());
         for (Slot s : prefixSlots) {
             if (s instanceof Slot.Text t && PLACEHOLDER.matcher(t.text()).find()) {
-                throw new InvalidConfigException("Template " + name + ": the prefix must not contain placeholders: "
-                        + t.text());
+                throw new InvalidConfigException(
+                        "Template " + name + ": the prefix must not contain placeholders: " + t.text());
             }
         }
         this.functionToolFormat = b.functionToolFormat;
@@ -110,11 +114,11 @@ public final class ChatTemplate {
         this.replaceJinjaTemplate = b.replaceJinjaTemplate;
         this.enableThinking = b.enableThinking;
         this.preserveThinking = b.preserveThinking;
-        this.thoughtPattern = Pattern.compile(Pattern.quote(thoughtOpen) + "(.*?)" + Pattern.quote(thoughtClose),
-                Pattern.DOTALL);
+        this.thoughtPattern =
+                Pattern.compile(Pattern.quote(thoughtOpen) + "(.*?)" + Pattern.quote(thoughtClose), Pattern.DOTALL);
         if (replaceEos && stopWords.isEmpty()) {
-            throw new InvalidConfigException("Template " + name + ": stop words are required to replace the EOS "
-                    + "token");
+            throw new InvalidConfigException(
+                    "Template " + name + ": stop words are required to replace the EOS " + "token");
         }
     }
 
@@ -128,8 +132,8 @@ public final class ChatTemplate {
             }
         }
         if (!found) {
-            throw new InvalidConfigException("Template " + name + ": the " + what + " slots need a {{content}} "
-                    + "placeholder, got " + slots);
+            throw new InvalidConfigException(
+                    "Template " + name + ": the " + what + " slots need a {{content}} " + "placeholder, got " + slots);
         }
         return List.copyOf(slots);
     }
@@ -278,8 +282,8 @@ public final class ChatTemplate {
         Builder b = toBuilder();
         b.functionToolFormat = format;
         b.toolsToolFormat = format;
-        b.functionSlots = efficientEos ? List.of(Slot.text("{{content}}"))
-                : List.of(Slot.text("{{content}}"), Slot.eos());
+        b.functionSlots =
+                efficientEos ? List.of(Slot.text("{{content}}")) : List.of(Slot.text("{{content}}"), Slot.eos());
         return b.build();
     }
 
@@ -336,17 +340,17 @@ public final class ChatTemplate {
         Tokenizer tok = tokenizer;
         if (!missing.isEmpty()) {
             if (!(tokenizer instanceof HfTokenizer hf)) {
-                throw new InvalidConfigException("Template " + name + " needs tokens " + missing
-                        + " that are not in the vocabulary");
+                throw new InvalidConfigException(
+                        "Template " + name + " needs tokens " + missing + " that are not in the vocabulary");
             }
-            LOG.warn("Template {} adds new tokens {} to the tokenizer; make sure resize_vocab is true", name,
-                    missing);
+            LOG.warn("Template {} adds new tokens {} to the tokenizer; make sure resize_vocab is true", name, missing);
             tok = hf.withAddedSpecialTokens(missing);
         }
         SpecialTokens st = tok.specialTokens();
         if (newEos != null && !st.eos().map(TokenAndId::token).orElse("").equals(newEos)) {
             LOG.info("{} eos token: {}", st.eos().isPresent() ? "Replace" : "Add", newEos);
-            st = st.withEos(Optional.of(new TokenAndId(newEos, tok.tokenToId(newEos).getAsInt())));
+            st = st.withEos(
+                    Optional.of(new TokenAndId(newEos, tok.tokenToId(newEos).getAsInt())));
         }
         if (st.pad().isEmpty()) {
             st = st.withPad(st.eos());
@@ -387,8 +391,7 @@ public final class ChatTemplate {
      * @param tools the tool schemas as a JSON list text; null or empty for none
      * @return the encoded turns
      */
-    public List<EncodedTurn> encodeMultiTurn(Tokenizer tokenizer, List<Message> messages, String system,
-            String tools) {
+    public List<EncodedTurn> encodeMultiTurn(Tokenizer tokenizer, List<Message> messages, String system, String tools) {
         return encodeMultiTurn(tokenizer, messages, system, tools, false);
     }
 
@@ -404,8 +407,8 @@ public final class ChatTemplate {
      * @param discardHistoryThoughts whether earlier turns lose their thoughts
      * @return the encoded turns
      */
-    public List<EncodedTurn> encodeMultiTurn(Tokenizer tokenizer, List<Message> messages, String system,
-            String tools, boolean discardHistoryThoughts) {
+    public List<EncodedTurn> encodeMultiTurn(
+            Tokenizer tokenizer, List<Message> messages, String system, String tools, boolean discardHistoryThoughts) {
         List<List<Slot>> elements = multiTurnElements(messages, system, tools, discardHistoryThoughts);
         List<EncodedTurn> out = new ArrayList<>(elements.size() / 2);
         for (int i = 0; i < elements.size(); i += 2) {
@@ -439,8 +442,8 @@ public final class ChatTemplate {
      * @param tools see {@link #encodeMultiTurn}
      * @return for each turn, its source text and target text
      */
-    public List<List<String>> renderMultiTurn(SpecialTokens special, List<Message> messages, String system,
-            String tools) {
+    public List<List<String>> renderMultiTurn(
+            SpecialTokens special, List<Message> messages, String system, String tools) {
         List<List<Slot>> elements = multiTurnElements(messages, system, tools, false);
         List<List<String>> out = new ArrayList<>();
         for (int i = 0; i < elements.size(); i += 2) {
@@ -516,19 +519,27 @@ public final class ChatTemplate {
 
     // ------------------------------------------------------------------ internals
 
-    private List<List<Slot>> multiTurnElements(List<Message> input, String system, String tools,
-            boolean discardHistoryThoughts) {
+    private List<List<Slot>> multiTurnElements(
+            List<Message> input, String system, String tools, boolean discardHistoryThoughts) {
         checkConversation(input);
         List<Message> messages = new ArrayList<>(input);
         if (kind == Kind.REASONING) {
             if (!enableThinking) {
                 for (int i = 1; i < messages.size(); i += 2) {
-                    messages.set(i, withContent(messages.get(i), removeThought(messages.get(i).content())));
+                    messages.set(
+                            i,
+                            withContent(
+                                    messages.get(i),
+                                    removeThought(messages.get(i).content())));
                 }
             }
             if (discardHistoryThoughts) {
                 for (int i = 1; i < messages.size() - 2; i += 2) {
-                    messages.set(i, withContent(messages.get(i), removeThought(messages.get(i).content())));
+                    messages.set(
+                            i,
+                            withContent(
+                                    messages.get(i),
+                                    removeThought(messages.get(i).content())));
                 }
             }
         }
@@ -555,11 +566,19 @@ public final class ChatTemplate {
         if (kind == Kind.REASONING) {
             if (!preserveThinking) {
                 for (int i = 1; i < messages.size() - 2; i += 2) {
-                    messages.set(i, withContent(messages.get(i), removeThought(messages.get(i).content())));
+                    messages.set(
+                            i,
+                            withContent(
+                                    messages.get(i),
+                                    removeThought(messages.get(i).content())));
                 }
             }
             if (!enableThinking) {
-                messages.set(last, withContent(messages.get(last), removeThought(messages.get(last).content())));
+                messages.set(
+                        last,
+                        withContent(
+                                messages.get(last),
+                                removeThought(messages.get(last).content())));
             }
         }
         List<List<Slot>> elements = messageElements(messages, system, tools);
@@ -588,12 +607,13 @@ public final class ChatTemplate {
 
     private void checkConversation(List<Message> messages) {
         if (messages.isEmpty() || messages.size() % 2 != 0) {
-            throw new InvalidConfigException("Template " + name + " encodes (query, response) pairs; got "
-                    + messages.size() + " messages");
+            throw new InvalidConfigException(
+                    "Template " + name + " encodes (query, response) pairs; got " + messages.size() + " messages");
         }
         for (int i = 0; i < messages.size(); i++) {
             Role r = messages.get(i).role();
-            boolean ok = i % 2 == 0 ? (r == Role.USER || r == Role.OBSERVATION)
+            boolean ok = i % 2 == 0
+                    ? (r == Role.USER || r == Role.OBSERVATION)
                     : (r == Role.ASSISTANT || r == Role.FUNCTION);
             if (!ok) {
                 throw new InvalidConfigException("Template " + name + ": message " + i + " has role " + r.key()
@@ -631,12 +651,14 @@ public final class ChatTemplate {
                 }
             }
             switch (m.role()) {
-                case USER -> elements.addAll(kind == Kind.LLAMA2 ? apply(userSlots, systemText + m.content(), null)
-                        : apply(userSlots, m.content(), Integer.toString(i / 2)));
+                case USER -> elements.addAll(
+                        kind == Kind.LLAMA2
+                                ? apply(userSlots, systemText + m.content(), null)
+                                : apply(userSlots, m.content(), Integer.toString(i / 2)));
                 case ASSISTANT -> elements.addAll(apply(assistantSlots, m.content(), null));
                 case OBSERVATION -> elements.addAll(apply(observationSlots, m.content(), null));
-                case FUNCTION -> elements.addAll(apply(functionSlots, formatFunction(m.content(), kind != Kind.LLAMA2),
-                        null));
+                case FUNCTION -> elements.addAll(
+                        apply(functionSlots, formatFunction(m.content(), kind != Kind.LLAMA2), null));
                 default -> throw new InvalidConfigException("Template " + name + ": unexpected role " + m.role());
             }
             out.add(elements);
@@ -655,8 +677,8 @@ public final class ChatTemplate {
     /** LLaMA-Factory's {@code FunctionFormatter.apply} before slot substitution. */
     private String formatFunction(String content, boolean withWords) {
         if (withWords) {
-            Pattern toolCall = Pattern.compile(Pattern.quote(toolCallOpen) + "(.*?)" + Pattern.quote(toolCallClose),
-                    Pattern.DOTALL);
+            Pattern toolCall = Pattern.compile(
+                    Pattern.quote(toolCallOpen) + "(.*?)" + Pattern.quote(toolCallClose), Pattern.DOTALL);
             Matcher tc = toolCall.matcher(content);
             if (tc.find()) {
                 String thought = content.replace(tc.group(0), "");
@@ -709,8 +731,12 @@ public final class ChatTemplate {
                 ids = id.isPresent() ? new int[] {id.getAsInt()} : new int[0];
             } else {
                 String token = ((Slot.LiteralToken) s).token();
-                ids = new int[] {tokenizer.tokenToId(token).orElseThrow(() -> new InvalidConfigException(
-                        "Template " + name + ": token '" + token + "' is not in the vocabulary"))};
+                ids = new int[] {
+                    tokenizer
+                            .tokenToId(token)
+                            .orElseThrow(() -> new InvalidConfigException(
+                                    "Template " + name + ": token '" + token + "' is not in the vocabulary"))
+                };
             }
             parts[k] = ids;
             total += ids.length;
@@ -764,7 +790,9 @@ public final class ChatTemplate {
             j.append("{{ ").append(prefix).append(" }}");
         }
         if (!defaultSystem.isEmpty()) {
-            j.append("{% set system_message = '").append(jinjaEscape(defaultSystem)).append("' %}");
+            j.append("{% set system_message = '")
+                    .append(jinjaEscape(defaultSystem))
+                    .append("' %}");
         }
         j.append("{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}")
                 .append("{% set system_message = messages[0]['content'] %}{% else %}")
@@ -772,18 +800,21 @@ public final class ChatTemplate {
         if (kind != Kind.LLAMA2) {
             // As LLaMA-Factory's _get_jinja_template: an explicitly empty system message still renders its block,
             // which is how parse() tells the default system prompt apart (the rendering without a system message).
-            j.append("{% if system_message is defined %}{{ ").append(system)
-                    .append(" }}{% endif %}");
+            j.append("{% if system_message is defined %}{{ ").append(system).append(" }}{% endif %}");
         }
         j.append("{% for message in loop_messages %}");
         if (kind == Kind.LLAMA2) {
             j.append("{% if loop.index0 == 0 and system_message is defined %}")
-                    .append("{% set content = ").append(system).append(" + message['content'] %}")
+                    .append("{% set content = ")
+                    .append(system)
+                    .append(" + message['content'] %}")
                     .append("{% else %}{% set content = message['content'] %}{% endif %}");
         } else {
             j.append("{% set content = message['content'] %}");
         }
-        j.append("{% if message['role'] == 'user' %}{{ ").append(user).append(" }}")
+        j.append("{% if message['role'] == 'user' %}{{ ")
+                .append(user)
+                .append(" }}")
                 .append("{% elif message['role'] == 'assistant' %}");
         if (kind == Kind.REASONING) {
             String open = jinjaEscape(thoughtOpen);
@@ -791,14 +822,21 @@ public final class ChatTemplate {
             if (!enableThinking) {
                 j.append("{% set content = (content.split('").append(close).append("')[-1]).lstrip('\\n') %}");
             }
-            j.append("{% if '").append(jinjaEscape(thoughtOpen.strip())).append("' not in content and '")
-                    .append(jinjaEscape(thoughtClose.strip())).append("' not in content %}")
-                    .append("{{ '").append(open).append(close).append("' }}{% endif %}");
+            j.append("{% if '")
+                    .append(jinjaEscape(thoughtOpen.strip()))
+                    .append("' not in content and '")
+                    .append(jinjaEscape(thoughtClose.strip()))
+                    .append("' not in content %}")
+                    .append("{{ '")
+                    .append(open)
+                    .append(close)
+                    .append("' }}{% endif %}");
         }
         j.append("{{ ").append(assistant).append(" }}{% endif %}{% endfor %}");
         if (efficientEos && special.eos().isPresent()) {
             j.append("{% if loop_messages and loop_messages[-1]['role'] == 'assistant' %}{{ '")
-                    .append(jinjaEscape(special.eos().get().token())).append("' }}{% endif %}");
+                    .append(jinjaEscape(special.eos().get().token()))
+                    .append("' }}{% endif %}");
         }
         return j.toString();
     }
@@ -834,7 +872,10 @@ public final class ChatTemplate {
 
     /** Escapes text for a single-quoted Jinja string literal. */
     private static String jinjaEscape(String s) {
-        return s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r")
+        return s.replace("\\", "\\\\")
+                .replace("'", "\\'")
+                .replace("\n", "\\n")
+                .replace("\r", "\\r")
                 .replace("\t", "\\t");
     }
 
@@ -852,8 +893,9 @@ public final class ChatTemplate {
      * @throws InvalidConfigException when the tokenizer has no chat template or the template refuses the probes
      */
     public static ChatTemplate parse(Tokenizer tokenizer) {
-        HfChatTemplate chat = HfChatTemplate.of(tokenizer).orElseThrow(() -> new InvalidConfigException(
-                "The tokenizer has no chat_template to derive a template from; name a template instead"));
+        HfChatTemplate chat = HfChatTemplate.of(tokenizer)
+                .orElseThrow(() -> new InvalidConfigException(
+                        "The tokenizer has no chat_template to derive a template from; name a template instead"));
         String prefix = tokenizer.decode(tokenizer.encode("", true), false);
         String systemSlot;
         String userSlotEmptySystem;
@@ -861,21 +903,24 @@ public final class ChatTemplate {
         String assistantSlot;
         try {
             systemSlot = chat.render(List.of(hf("system", "{{content}}")), false, null, Map.of());
-            userSlotEmptySystem = chat.render(List.of(hf("system", ""), hf("user", "{{content}}")), true, null,
-                    Map.of());
+            userSlotEmptySystem =
+                    chat.render(List.of(hf("system", ""), hf("user", "{{content}}")), true, null, Map.of());
             userSlot = chat.render(List.of(hf("user", "{{content}}")), true, null, Map.of());
-            assistantSlot = chat.render(List.of(hf("user", "{{content}}"), hf("assistant", "{{content}}")), false,
-                    null, Map.of());
+            assistantSlot = chat.render(
+                    List.of(hf("user", "{{content}}"), hf("assistant", "{{content}}")), false, null, Map.of());
         } catch (RuntimeException e) {
-            throw new InvalidConfigException("Cannot derive a template from the tokenizer's chat_template (" + e.getMessage()
-                    + "); name a registered template instead", e);
+            throw new InvalidConfigException(
+                    "Cannot derive a template from the tokenizer's chat_template (" + e.getMessage()
+                            + "); name a registered template instead",
+                    e);
         }
         systemSlot = dropPrefix(systemSlot, prefix);
         userSlotEmptySystem = dropPrefix(userSlotEmptySystem, prefix);
         userSlot = dropPrefix(userSlot, prefix);
         assistantSlot = assistantSlot.substring(Math.min(assistantSlot.length(), prefix.length() + userSlot.length()));
         Kind kind = assistantSlot.contains("<think>") ? Kind.REASONING : Kind.STANDARD;
-        assistantSlot = stripLeadingNewlines(assistantSlot.replace("<think>", "").replace("</think>", ""));
+        assistantSlot =
+                stripLeadingNewlines(assistantSlot.replace("<think>", "").replace("</think>", ""));
         String defaultSystem = "";
         if (userSlot.length() > userSlotEmptySystem.length()) {
             defaultSystem = findDiff(userSlotEmptySystem, userSlot);

@@ -18,7 +18,8 @@ import java.util.Objects;
 public record FunctionCall(String name, String arguments) {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** {@code json.dumps(x, ensure_ascii=False)}, as LLaMA-Factory writes tool calls and tool lists. */
-    private static final PythonJson PY_JSON = PythonJson.builder().ensureAscii(false).build();
+    private static final PythonJson PY_JSON =
+            PythonJson.builder().ensureAscii(false).build();
 
     /** Checks for nulls. */
     public FunctionCall {

@@ -74,7 +74,10 @@ public final class HfChatTemplate {
      * @return the prompt text
      * @throws ai.llamafactory.data.jinja.JinjaException when the template fails or refuses the input
      */
-    public String render(List<? extends Map<String, ?>> messages, boolean addGenerationPrompt, List<?> tools,
+    public String render(
+            List<? extends Map<String, ?>> messages,
+            boolean addGenerationPrompt,
+            List<?> tools,
             Map<String, ?> extraVariables) {
         Map<String, Object> vars = new HashMap<>();
         SpecialTokens special = tokenizer.specialTokens();
@@ -83,8 +86,11 @@ public final class HfChatTemplate {
         special.pad().ifPresent(t -> vars.put("pad_token", t.token()));
         special.unk().ifPresent(t -> vars.put("unk_token", t.token()));
         if (!special.additional().isEmpty()) {
-            vars.put("additional_special_tokens",
-                    special.additional().stream().map(SpecialTokens.TokenAndId::token).toList());
+            vars.put(
+                    "additional_special_tokens",
+                    special.additional().stream()
+                            .map(SpecialTokens.TokenAndId::token)
+                            .toList());
         }
         vars.putAll(extraVariables);
         vars.put("messages", messages);
@@ -103,7 +109,10 @@ public final class HfChatTemplate {
      * @param extraVariables see {@link #render}
      * @return the token ids
      */
-    public int[] encode(List<? extends Map<String, ?>> messages, boolean addGenerationPrompt, List<?> tools,
+    public int[] encode(
+            List<? extends Map<String, ?>> messages,
+            boolean addGenerationPrompt,
+            List<?> tools,
             Map<String, ?> extraVariables) {
         return tokenizer.encode(render(messages, addGenerationPrompt, tools, extraVariables), false);
     }

@@ -54,8 +54,9 @@ public final class TemplateAudit {
         for (ProbeResult p : probes) {
             if (reference != null && !p.matches()) {
                 warnings.add("probe '" + p.name() + "' " + (p.generationPrompt() ? "(generation prompt)" : "(training)")
-                        + (p.tokenizerError() != null ? ": the tokenizer's chat template failed: " + p.tokenizerError()
-                        : " renders differently from the tokenizer's chat template"));
+                        + (p.tokenizerError() != null
+                                ? ": the tokenizer's chat template failed: " + p.tokenizerError()
+                                : " renders differently from the tokenizer's chat template"));
             }
         }
         List<StopTokenCheck> stops = new ArrayList<>();
@@ -69,17 +70,18 @@ public final class TemplateAudit {
             stops.add(new StopTokenCheck(fixed.idToToken(id).orElse("#" + id), id, labelled.contains(id)));
         }
         if (stops.stream().noneMatch(StopTokenCheck::trained)) {
-            warnings.add("no stop token (" + stops.stream().map(StopTokenCheck::token).toList() + ") ever receives a "
+            warnings.add("no stop token ("
+                    + stops.stream().map(StopTokenCheck::token).toList() + ") ever receives a "
                     + "label: the fine-tuned model will not learn to stop");
         }
         if (reference == null) {
             warnings.add("the tokenizer has no chat_template: inference must use this template too");
         }
-        TemplateAuditReport report = new TemplateAuditReport(template.name(), reference != null, probes, stops,
-                warnings);
+        TemplateAuditReport report =
+                new TemplateAuditReport(template.name(), reference != null, probes, stops, warnings);
         if (strict && (!report.stopTokenTrained() || (reference != null && !report.matches()))) {
-            throw new InvalidConfigException("Template audit failed for '" + template.name() + "':\n"
-                    + report.render());
+            throw new InvalidConfigException(
+                    "Template audit failed for '" + template.name() + "':\n" + report.render());
         }
         return report;
     }
@@ -89,19 +91,38 @@ public final class TemplateAudit {
     private static Map<String, Probe> probes(ChatTemplate template) {
         Map<String, Probe> out = new LinkedHashMap<>();
         out.put("one turn", new Probe("", List.of(Message.user("What is 2+2?"), Message.assistant("4."))));
-        out.put("system prompt", new Probe(SYSTEM, List.of(Message.user("Name a colour."), Message.assistant("Blue."))));
-        out.put("two turns", new Probe(SYSTEM, List.of(Message.user("Name a colour."), Message.assistant("Blue."),
-                Message.user("Another one?"), Message.assistant("Green."))));
+        out.put(
+                "system prompt",
+                new Probe(SYSTEM, List.of(Message.user("Name a colour."), Message.assistant("Blue."))));
+        out.put(
+                "two turns",
+                new Probe(
+                        SYSTEM,
+                        List.of(
+                                Message.user("Name a colour."),
+                                Message.assistant("Blue."),
+                                Message.user("Another one?"),
+                                Message.assistant("Green."))));
         if (template.kind() == ChatTemplate.Kind.REASONING) {
-            out.put("with thought", new Probe("", List.of(Message.user("What is 2+2?"),
-                    Message.assistant(template.thoughtWords().get(0) + "2 plus 2 is 4."
-                            + template.thoughtWords().get(1) + "4."))));
+            out.put(
+                    "with thought",
+                    new Probe(
+                            "",
+                            List.of(
+                                    Message.user("What is 2+2?"),
+                                    Message.assistant(template.thoughtWords().get(0) + "2 plus 2 is 4."
+                                            + template.thoughtWords().get(1) + "4."))));
         }
         return out;
     }
 
-    private static ProbeResult trainingProbe(String name, Probe probe, ChatTemplate template, Tokenizer fixed,
-            HfChatTemplate reference, List<Integer> labelled) {
+    private static ProbeResult trainingProbe(
+            String name,
+            Probe probe,
+            ChatTemplate template,
+            Tokenizer fixed,
+            HfChatTemplate reference,
+            List<Integer> labelled) {
         String text = template.renderConversation(fixed.specialTokens(), probe.messages(), probe.system(), "");
         List<EncodedTurn> turns = template.encodeMultiTurn(fixed, probe.messages(), probe.system(), "");
         List<Integer> ids = new ArrayList<>();
@@ -130,29 +151,51 @@ public final class TemplateAudit {
             });
             if (!turnEnds.isEmpty()) {
                 int last = turnEnds.size() - 1;
-                turnEnds.set(last, turnEnds.get(last) + fixed.specialTokens().eos().get().token());
+                turnEnds.set(
+                        last,
+                        turnEnds.get(last) + fixed.specialTokens().eos().get().token());
             }
         }
         int[] templateIds = ids.stream().mapToInt(Integer::intValue).toArray();
-        return compare(name, false, text, templateIds, fixed, reference,
-                () -> reference.render(HfChatTemplate.toHfMessages(probe.system(), probe.messages()), false, null,
-                        Map.of()), turnEnds);
+        return compare(
+                name,
+                false,
+                text,
+                templateIds,
+                fixed,
+                reference,
+                () -> reference.render(
+                        HfChatTemplate.toHfMessages(probe.system(), probe.messages()), false, null, Map.of()),
+                turnEnds);
     }
 
-    private static ProbeResult generationProbe(String name, Probe probe, ChatTemplate template, Tokenizer fixed,
-            HfChatTemplate reference) {
+    private static ProbeResult generationProbe(
+            String name, Probe probe, ChatTemplate template, Tokenizer fixed, HfChatTemplate reference) {
         List<Message> prompt = probe.messages().subList(0, probe.messages().size() - 1);
         String text = template.renderGenerationPrompt(fixed.specialTokens(), prompt, probe.system(), "");
         List<Message> withEmpty = new ArrayList<>(prompt);
         withEmpty.add(Message.assistant(""));
         int[] ids = template.encodeOneTurn(fixed, withEmpty, probe.system(), "").sourceIds();
-        return compare(name, true, text, ids, fixed, reference,
+        return compare(
+                name,
+                true,
+                text,
+                ids,
+                fixed,
+                reference,
                 () -> reference.render(HfChatTemplate.toHfMessages(probe.system(), prompt), true, null, Map.of()),
                 List.of());
     }
 
-    private static ProbeResult compare(String name, boolean generation, String text, int[] ids, Tokenizer fixed,
-            HfChatTemplate reference, java.util.function.Supplier<String> render, List<String> turnEnds) {
+    private static ProbeResult compare(
+            String name,
+            boolean generation,
+            String text,
+            int[] ids,
+            Tokenizer fixed,
+            HfChatTemplate reference,
+            java.util.function.Supplier<String> render,
+            List<String> turnEnds) {
         if (reference == null) {
             return new ProbeResult(name, generation, text, null, null, -1, ids, new int[0], -1, turnEnds);
         }
@@ -163,8 +206,17 @@ public final class TemplateAudit {
             return new ProbeResult(name, generation, text, null, e.getMessage(), -1, ids, new int[0], -1, turnEnds);
         }
         int[] refIds = fixed.encode(refText, false);
-        return new ProbeResult(name, generation, text, refText, null, firstDifference(text, refText), ids, refIds,
-                firstDifference(ids, refIds), turnEnds);
+        return new ProbeResult(
+                name,
+                generation,
+                text,
+                refText,
+                null,
+                firstDifference(text, refText),
+                ids,
+                refIds,
+                firstDifference(ids, refIds),
+                turnEnds);
     }
 
     private static int firstDifference(String a, String b) {

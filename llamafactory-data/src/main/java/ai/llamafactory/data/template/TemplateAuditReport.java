@@ -14,8 +14,12 @@ import java.util.Objects;
  * @param stopTokens the tokens generation stops on and whether each receives a label
  * @param warnings human-readable findings (mismatches, untrained stop tokens)
  */
-public record TemplateAuditReport(String templateName, boolean tokenizerHasChatTemplate, List<ProbeResult> probes,
-        List<StopTokenCheck> stopTokens, List<String> warnings) {
+public record TemplateAuditReport(
+        String templateName,
+        boolean tokenizerHasChatTemplate,
+        List<ProbeResult> probes,
+        List<StopTokenCheck> stopTokens,
+        List<String> warnings) {
 
     /** Copies the lists. */
     public TemplateAuditReport {
@@ -40,9 +44,17 @@ public record TemplateAuditReport(String templateName, boolean tokenizerHasChatT
      * @param labelledTurnEnds for training probes: the labelled text after each assistant message's content (what
      *     ends a learned turn, e.g. {@code <|im_end|>\n})
      */
-    public record ProbeResult(String name, boolean generationPrompt, String templateText, String tokenizerText,
-            String tokenizerError, int firstTextDifference, int[] templateIds, int[] tokenizerIds,
-            int firstIdDifference, List<String> labelledTurnEnds) {
+    public record ProbeResult(
+            String name,
+            boolean generationPrompt,
+            String templateText,
+            String tokenizerText,
+            String tokenizerError,
+            int firstTextDifference,
+            int[] templateIds,
+            int[] tokenizerIds,
+            int firstIdDifference,
+            List<String> labelledTurnEnds) {
         /** Copies the list. */
         public ProbeResult {
             labelledTurnEnds = List.copyOf(labelledTurnEnds);
@@ -81,10 +93,14 @@ public record TemplateAuditReport(String templateName, boolean tokenizerHasChatT
             sb.append("  The tokenizer has no chat_template; nothing to compare with.\n");
         }
         for (ProbeResult p : probes) {
-            sb.append("- ").append(p.name()).append(p.generationPrompt() ? " (generation prompt)" : " (training)")
+            sb.append("- ")
+                    .append(p.name())
+                    .append(p.generationPrompt() ? " (generation prompt)" : " (training)")
                     .append(": ");
             if (p.tokenizerError() != null) {
-                sb.append("tokenizer template failed: ").append(p.tokenizerError()).append('\n');
+                sb.append("tokenizer template failed: ")
+                        .append(p.tokenizerError())
+                        .append('\n');
             } else if (p.tokenizerText() == null) {
                 sb.append("not compared\n");
             } else if (p.matches()) {
@@ -98,21 +114,29 @@ public record TemplateAuditReport(String templateName, boolean tokenizerHasChatT
                     sb.append(", first differing token at ").append(p.firstIdDifference());
                 }
                 sb.append('\n');
-                sb.append("    template : ").append(excerpt(p.templateText(), p.firstTextDifference())).append('\n');
-                sb.append("    tokenizer: ").append(excerpt(p.tokenizerText(), p.firstTextDifference())).append('\n');
+                sb.append("    template : ")
+                        .append(excerpt(p.templateText(), p.firstTextDifference()))
+                        .append('\n');
+                sb.append("    tokenizer: ")
+                        .append(excerpt(p.tokenizerText(), p.firstTextDifference()))
+                        .append('\n');
             }
             if (!p.labelledTurnEnds().isEmpty()) {
                 sb.append("    labelled turn ends: ");
                 for (int i = 0; i < p.labelledTurnEnds().size(); i++) {
-                    sb.append(i == 0 ? "" : ", ").append(quote(p.labelledTurnEnds().get(i)));
+                    sb.append(i == 0 ? "" : ", ")
+                            .append(quote(p.labelledTurnEnds().get(i)));
                 }
                 sb.append('\n');
             }
         }
         sb.append("Stop tokens:");
         for (StopTokenCheck s : stopTokens) {
-            sb.append(' ').append(s.token()).append(" (id ").append(s.id()).append(s.trained() ? ", trained)"
-                    : ", NEVER trained)");
+            sb.append(' ')
+                    .append(s.token())
+                    .append(" (id ")
+                    .append(s.id())
+                    .append(s.trained() ? ", trained)" : ", NEVER trained)");
         }
         sb.append('\n');
         for (String w : warnings) {
@@ -136,6 +160,10 @@ public record TemplateAuditReport(String templateName, boolean tokenizerHasChatT
     }
 
     static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r") + "\"";
+        return "\""
+                + s.replace("\\", "\\\\")
+                        .replace("\n", "\\n")
+                        .replace("\t", "\\t")
+                        .replace("\r", "\\r") + "\"";
     }
 }

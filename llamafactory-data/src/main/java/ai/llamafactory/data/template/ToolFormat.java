@@ -43,15 +43,28 @@ public enum ToolFormat {
                     }
                     String items = "";
                     if (p.has("items") && p.get("items").size() > 0) {
-                        items = ", where each item should be " + text(p.get("items").path("type"));
+                        items = ", where each item should be "
+                                + text(p.get("items").path("type"));
                     }
-                    params.append("  - ").append(e.getKey()).append(" (").append(text(p.path("type"))).append(req)
-                            .append("): ").append(text(p.path("description"))).append(enumText).append(items)
+                    params.append("  - ")
+                            .append(e.getKey())
+                            .append(" (")
+                            .append(text(p.path("type")))
+                            .append(req)
+                            .append("): ")
+                            .append(text(p.path("description")))
+                            .append(enumText)
+                            .append(items)
                             .append('\n');
                 });
                 String name = text(t.path("name"));
-                toolText.append("> Tool Name: ").append(name).append("\nTool Description: ")
-                        .append(text(t.path("description"))).append("\nTool Args:\n").append(params).append('\n');
+                toolText.append("> Tool Name: ")
+                        .append(name)
+                        .append("\nTool Description: ")
+                        .append(text(t.path("description")))
+                        .append("\nTool Args:\n")
+                        .append(params)
+                        .append('\n');
                 names.add(name);
             }
             return "You have access to the following tools:\n" + toolText
@@ -190,11 +203,14 @@ public enum ToolFormat {
             StringBuilder toolText = new StringBuilder();
             for (JsonNode tool : tools) {
                 JsonNode t = unwrap(tool);
-                toolText.append("\n\n## ").append(text(t.path("name"))).append("\n\n")
-                        .append(PY_JSON_INDENTED.dumps(t)).append("\n在调用上述函数时，请使用 Json 格式表示调用的参数。");
+                toolText.append("\n\n## ")
+                        .append(text(t.path("name")))
+                        .append("\n\n")
+                        .append(PY_JSON_INDENTED.dumps(t))
+                        .append("\n在调用上述函数时，请使用 Json 格式表示调用的参数。");
             }
-            return "你是一个名为 ChatGLM 的人工智能助手。你是基于智谱 AI 公司训练的语言模型 GLM-4 模型开发的，"
-                    + "你的任务是针对用户的问题和要求提供适当的答复和支持。\n\n# 可用工具" + toolText;
+            return "你是一个名为 ChatGLM 的人工智能助手。你是基于智谱 AI 公司训练的语言模型 GLM-4 模型开发的，" + "你的任务是针对用户的问题和要求提供适当的答复和支持。\n\n# 可用工具"
+                    + toolText;
         }
 
         @Override
@@ -221,13 +237,16 @@ public enum ToolFormat {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** {@code json.dumps(x, ensure_ascii=False)}, as LLaMA-Factory writes tool calls and tool lists. */
-    private static final PythonJson PY_JSON = PythonJson.builder().ensureAscii(false).build();
+    private static final PythonJson PY_JSON =
+            PythonJson.builder().ensureAscii(false).build();
     /** {@code json.dumps(x, indent=4, ensure_ascii=False)}. */
-    private static final PythonJson PY_JSON_INDENTED = PythonJson.builder().indent(4).ensureAscii(false).build();
+    private static final PythonJson PY_JSON_INDENTED =
+            PythonJson.builder().indent(4).ensureAscii(false).build();
+
     private static final Pattern DEFAULT_ACTION = Pattern.compile(
             "Action:\\s*([a-zA-Z0-9_]+)\\s*Action Input:\\s*(.+?)(?=\\s*Action:|\\s*$)", Pattern.DOTALL);
-    private static final Pattern QWEN_CALL = Pattern.compile(
-            "<tool_call>(.+?)</tool_call>(?=\\s*<tool_call>|\\s*$)", Pattern.DOTALL);
+    private static final Pattern QWEN_CALL =
+            Pattern.compile("<tool_call>(.+?)</tool_call>(?=\\s*<tool_call>|\\s*$)", Pattern.DOTALL);
 
     private final String key;
 
@@ -317,8 +336,7 @@ public enum ToolFormat {
     private static String nameAndArguments(FunctionCall c, String argumentsKey) {
         JsonNode args = readJsonOrNull(c.arguments());
         if (args == null) {
-            throw new InvalidConfigException("Invalid JSON arguments of function '" + c.name() + "': "
-                    + c.arguments());
+            throw new InvalidConfigException("Invalid JSON arguments of function '" + c.name() + "': " + c.arguments());
         }
         ObjectNode o = JSON.createObjectNode();
         o.put("name", c.name());

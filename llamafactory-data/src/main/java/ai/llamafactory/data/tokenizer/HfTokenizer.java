@@ -130,8 +130,15 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         }
 
         HuggingFaceTokenizer delegate = buildNative(folder, config, null);
-        return new HfTokenizer(folder, delegate, vocabulary, special, defaultTemplate,
-                Collections.unmodifiableMap(named), true, config.path("add_bos_token").asBoolean(false));
+        return new HfTokenizer(
+                folder,
+                delegate,
+                vocabulary,
+                special,
+                defaultTemplate,
+                Collections.unmodifiableMap(named),
+                true,
+                config.path("add_bos_token").asBoolean(false));
     }
 
     /**
@@ -168,8 +175,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         JsonNode config = Files.isRegularFile(configJson) ? readJson(configJson) : JSON.createObjectNode();
         Vocabulary newVocabulary = Vocabulary.from(tree, config, folder.resolve("tokenizer.json"));
         HuggingFaceTokenizer newDelegate = buildNative(folder, config, tree);
-        return new HfTokenizer(folder, newDelegate, newVocabulary, specialTokens, chatTemplate, namedChatTemplates,
-                true, addBosToken);
+        return new HfTokenizer(
+                folder, newDelegate, newVocabulary, specialTokens, chatTemplate, namedChatTemplates, true, addBosToken);
     }
 
     private static HuggingFaceTokenizer buildNative(Path folder, JsonNode config, JsonNode modifiedTree) {
@@ -185,8 +192,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             byte[] bytes = JSON.writeValueAsBytes(modifiedTree);
             return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes), options);
         } catch (IOException | RuntimeException e) {
-            throw new CheckpointException("Cannot load the tokenizer in " + folder.toAbsolutePath() + ": "
-                    + e.getMessage(), e);
+            throw new CheckpointException(
+                    "Cannot load the tokenizer in " + folder.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 
@@ -204,8 +211,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             for (JsonNode node : list) {
                 String token = tokenText(node);
                 if (token != null) {
-                    additional.add(new TokenAndId(token, requireId(vocabulary, token, "additional_special_tokens",
-                            configJson)));
+                    additional.add(new TokenAndId(
+                            token, requireId(vocabulary, token, "additional_special_tokens", configJson)));
                 }
             }
         }
@@ -221,8 +228,10 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     }
 
     private static int requireId(Vocabulary vocabulary, String token, String key, Path file) {
-        return vocabulary.tokenToId(token).orElseThrow(() -> new InvalidConfigException(
-                file + ": " + key + " '" + token + "' is not in the vocabulary of tokenizer.json"));
+        return vocabulary
+                .tokenToId(token)
+                .orElseThrow(() -> new InvalidConfigException(
+                        file + ": " + key + " '" + token + "' is not in the vocabulary of tokenizer.json"));
     }
 
     /** A token written as a string or as an AddedToken object with a {@code content} field; null when absent. */
@@ -346,8 +355,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         checkInVocabulary(tokens.pad());
         checkInVocabulary(tokens.unk());
         tokens.additional().forEach(t -> checkInVocabulary(Optional.of(t)));
-        return new HfTokenizer(folder, delegate, vocabulary, tokens, chatTemplate, namedChatTemplates, false,
-                addBosToken);
+        return new HfTokenizer(
+                folder, delegate, vocabulary, tokens, chatTemplate, namedChatTemplates, false, addBosToken);
     }
 
     private void checkInVocabulary(Optional<TokenAndId> token) {
@@ -426,8 +435,10 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                     try {
                         id = Integer.parseInt(e.getKey());
                     } catch (NumberFormatException ex) {
-                        throw new CheckpointException(file.resolveSibling("tokenizer_config.json")
-                                + ": added_tokens_decoder key '" + e.getKey() + "' is not an id", ex);
+                        throw new CheckpointException(
+                                file.resolveSibling("tokenizer_config.json") + ": added_tokens_decoder key '"
+                                        + e.getKey() + "' is not an id",
+                                ex);
                     }
                     String content = e.getValue().path("content").asText(null);
                     if (content != null) {

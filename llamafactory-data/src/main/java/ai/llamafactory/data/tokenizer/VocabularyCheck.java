@@ -68,8 +68,17 @@ public final class VocabularyCheck {
      * @param worstDecoded an excerpt of what its tokens decode to
      * @param worstTokens how many tokens it encoded to
      */
-    public record Coverage(String dataset, int examples, long characters, long uncovered, long tokens,
-            long unknownTokens, String worstSource, String worstText, String worstDecoded, int worstTokens) {
+    public record Coverage(
+            String dataset,
+            int examples,
+            long characters,
+            long uncovered,
+            long tokens,
+            long unknownTokens,
+            String worstSource,
+            String worstText,
+            String worstDecoded,
+            int worstTokens) {
 
         /** @return the uncovered share of the non-whitespace characters, 0 when there were none */
         public double uncoveredFraction() {
@@ -108,8 +117,13 @@ public final class VocabularyCheck {
                         + "belongs to the model, or a model whose vocabulary covers this data");
             }
             if (c.uncoveredFraction() > WARN_UNCOVERED_FRACTION) {
-                LOG.warn("The {} does not cover {} of the characters of dataset '{}' (e.g. {}: '{}' decodes to '{}')",
-                        tokenizerName, percent(c.uncoveredFraction()), c.dataset(), c.worstSource(), c.worstText(),
+                LOG.warn(
+                        "The {} does not cover {} of the characters of dataset '{}' (e.g. {}: '{}' decodes to '{}')",
+                        tokenizerName,
+                        percent(c.uncoveredFraction()),
+                        c.dataset(),
+                        c.worstSource(),
+                        c.worstText(),
                         c.worstDecoded());
             }
         }
@@ -186,13 +200,26 @@ public final class VocabularyCheck {
                 acc.worstTokens = tokens;
             }
         }
-        return byDataset.values().stream().map(a -> new Coverage(a.dataset, a.examples, a.chars, a.lost, a.tokens,
-                a.unknown, a.worstSource, a.worstText, a.worstDecoded, a.worstTokens)).toList();
+        return byDataset.values().stream()
+                .map(a -> new Coverage(
+                        a.dataset,
+                        a.examples,
+                        a.chars,
+                        a.lost,
+                        a.tokens,
+                        a.unknown,
+                        a.worstSource,
+                        a.worstText,
+                        a.worstDecoded,
+                        a.worstTokens))
+                .toList();
     }
 
     private static String unknownName(Tokenizer tokenizer) {
         OptionalInt id = tokenizer.unknownTokenId();
-        return id.isEmpty() ? "" : tokenizer.idToToken(id.getAsInt()).map(t -> " '" + t + "'").orElse("");
+        return id.isEmpty()
+                ? ""
+                : tokenizer.idToToken(id.getAsInt()).map(t -> " '" + t + "'").orElse("");
     }
 
     private static String cut(String t) {
@@ -207,7 +234,9 @@ public final class VocabularyCheck {
     }
 
     private static long nonWhitespace(String s) {
-        return s.codePoints().filter(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c)).count();
+        return s.codePoints()
+                .filter(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c))
+                .count();
     }
 
     private static String excerpt(String s) {

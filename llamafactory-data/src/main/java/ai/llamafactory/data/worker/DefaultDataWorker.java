@@ -140,7 +140,8 @@ public final class DefaultDataWorker implements DataWorker {
         if (configured == null || configured.isBlank()) {
             configured = System.getenv(CACHE_DIR_ENV);
         }
-        Path root = configured != null && !configured.isBlank() ? Path.of(configured)
+        Path root = configured != null && !configured.isBlank()
+                ? Path.of(configured)
                 : Path.of(System.getProperty("user.home"), ".cache", "llamafactory");
         return root.resolve("tokenized");
     }
@@ -173,7 +174,8 @@ public final class DefaultDataWorker implements DataWorker {
                     + " (efficient_eos) does not support training on the prompt");
         }
         if (data.toolFormat().isPresent()) {
-            template = template.withToolFormat(ToolFormat.fromKey(data.toolFormat().get()));
+            template =
+                    template.withToolFormat(ToolFormat.fromKey(data.toolFormat().get()));
         }
         if (data.defaultSystem().isPresent()) {
             template = template.withDefaultSystem(data.defaultSystem().get());
@@ -218,7 +220,10 @@ public final class DefaultDataWorker implements DataWorker {
             PreparedData.Builder result = PreparedData.builder(config.stage())
                     .audit(auditText, auditWarnings)
                     .fingerprint(fingerprint.hex())
-                    .tokens(fixed.specialTokens().padId().orElse(fixed.specialTokens().eosId().orElse(0)),
+                    .tokens(
+                            fixed.specialTokens()
+                                    .padId()
+                                    .orElse(fixed.specialTokens().eosId().orElse(0)),
                             template.stopTokenIds(fixed));
             PreparedData prepared = prepareData(config, plan, registry, fingerprint, template, fixed, result);
             LOG.info("Prepared data: {}", prepared.summary());
@@ -243,8 +248,14 @@ public final class DefaultDataWorker implements DataWorker {
         }
     }
 
-    private PreparedData prepareData(FineTuneConfig config, Plan plan, DatasetRegistry registry,
-            Fingerprint fingerprint, ChatTemplate template, Tokenizer tokenizer, PreparedData.Builder result) {
+    private PreparedData prepareData(
+            FineTuneConfig config,
+            Plan plan,
+            DatasetRegistry registry,
+            Fingerprint fingerprint,
+            ChatTemplate template,
+            Tokenizer tokenizer,
+            PreparedData.Builder result) {
         DataArguments data = config.data();
         Path tokenized = data.tokenizedPath().orElse(null);
         if (tokenized != null) {
@@ -254,7 +265,8 @@ public final class DefaultDataWorker implements DataWorker {
                     TokenizedStore.Stored stored = TokenizedStore.load(tokenized);
                     if (stored.stage() != config.stage()) {
                         throw new InvalidConfigException("tokenized_path " + tokenized.toAbsolutePath()
-                                + " holds data encoded for stage " + stored.stage().key() + ", but this run has "
+                                + " holds data encoded for stage "
+                                + stored.stage().key() + ", but this run has "
                                 + "stage " + config.stage().key() + "; point tokenized_path elsewhere or set "
                                 + "overwrite_cache: true to re-encode it");
                     }
@@ -263,19 +275,24 @@ public final class DefaultDataWorker implements DataWorker {
                     if (diff.isEmpty()) {
                         LOG.info("Loaded the tokenized dataset from tokenized_path {}", tokenized.toAbsolutePath());
                     } else {
-                        LOG.warn("Loaded the tokenized dataset from tokenized_path {}; loading from disk ignores the "
-                                + "other data arguments (as LLaMA-Factory). It was encoded from other inputs:\n  {}\n"
-                                + "Set overwrite_cache: true to re-encode it.", tokenized.toAbsolutePath(),
+                        LOG.warn(
+                                "Loaded the tokenized dataset from tokenized_path {}; loading from disk ignores the "
+                                        + "other data arguments (as LLaMA-Factory). It was encoded from other inputs:\n  {}\n"
+                                        + "Set overwrite_cache: true to re-encode it.",
+                                tokenized.toAbsolutePath(),
                                 String.join("\n  ", diff));
                     }
                     return fromStored(stored, result, PreparedData.Source.TOKENIZED_PATH, tokenized);
                 } catch (CorruptCacheException e) {
-                    LOG.warn("tokenized_path {} holds a damaged dataset ({}); encoding again and rewriting it",
-                            tokenized.toAbsolutePath(), e.getMessage());
+                    LOG.warn(
+                            "tokenized_path {} holds a damaged dataset ({}); encoding again and rewriting it",
+                            tokenized.toAbsolutePath(),
+                            e.getMessage());
                 }
             }
         }
-        Path entry = cacheRoot == null ? null : cacheRoot.resolve(fingerprint.hex().substring(0, 32));
+        Path entry =
+                cacheRoot == null ? null : cacheRoot.resolve(fingerprint.hex().substring(0, 32));
         if (entry != null && TokenizedStore.hasManifest(entry)) {
             if (data.overwriteCache()) {
                 LOG.info("overwrite_cache: re-encoding instead of reading cache entry {}", entry);
@@ -283,8 +300,8 @@ public final class DefaultDataWorker implements DataWorker {
                 try {
                     TokenizedStore.Stored stored = TokenizedStore.load(entry);
                     if (!stored.fingerprint().equals(fingerprint.hex())) {
-                        throw new CorruptCacheException("its fingerprint " + stored.fingerprint()
-                                + " differs from the folder name");
+                        throw new CorruptCacheException(
+                                "its fingerprint " + stored.fingerprint() + " differs from the folder name");
                     }
                     LOG.info("Loaded the tokenized dataset from the cache {}", entry);
                     if (tokenized != null) {
@@ -292,8 +309,7 @@ public final class DefaultDataWorker implements DataWorker {
                     }
                     return fromStored(stored, result, PreparedData.Source.CACHE, entry);
                 } catch (CorruptCacheException e) {
-                    LOG.warn("Cache entry {} is damaged ({}); encoding again and rebuilding it", entry,
-                            e.getMessage());
+                    LOG.warn("Cache entry {} is damaged ({}); encoding again and rebuilding it", entry, e.getMessage());
                 }
             }
         }
@@ -304,8 +320,10 @@ public final class DefaultDataWorker implements DataWorker {
         }
         if (tokenized != null) {
             save(tokenized, stored, true);
-            LOG.info("Saved the tokenized dataset at {}; runs with tokenized_path: {} load it instead of encoding",
-                    tokenized.toAbsolutePath(), tokenized);
+            LOG.info(
+                    "Saved the tokenized dataset at {}; runs with tokenized_path: {} load it instead of encoding",
+                    tokenized.toAbsolutePath(),
+                    tokenized);
             savedAt = tokenized;
         }
         return fromStored(stored, result, PreparedData.Source.ENCODED, savedAt);
@@ -314,7 +332,8 @@ public final class DefaultDataWorker implements DataWorker {
     /** A saved sft dataset has supervised evaluation rows; a run with predict_with_generate needs prompts. */
     private static void checkKinds(TokenizedStore.Stored stored, Plan plan, Path tokenized) {
         List<String> wrong = new ArrayList<>();
-        if (stored.train() != null && !stored.train().isEmpty()
+        if (stored.train() != null
+                && !stored.train().isEmpty()
                 && stored.train().kind() != plan.trainEncoder.recordKind) {
             wrong.add("train holds " + stored.train().kind().key() + " records, this run needs "
                     + plan.trainEncoder.recordKind.key() + " records");
@@ -335,8 +354,8 @@ public final class DefaultDataWorker implements DataWorker {
     private static void checkTokenizedPath(Path tokenized) {
         try {
             if (Files.exists(tokenized) && !Files.isDirectory(tokenized)) {
-                throw new InvalidConfigException("tokenized_path " + tokenized.toAbsolutePath()
-                        + " is a file; it must name a folder");
+                throw new InvalidConfigException(
+                        "tokenized_path " + tokenized.toAbsolutePath() + " is a file; it must name a folder");
             }
             if (!TokenizedStore.hasManifest(tokenized) && !TokenizedStore.isAbsentOrEmpty(tokenized)) {
                 throw new DatasetException("tokenized_path " + tokenized.toAbsolutePath() + " holds files but no "
@@ -344,8 +363,8 @@ public final class DefaultDataWorker implements DataWorker {
                         + "Hugging Face save_to_disk folder cannot be read); empty it or choose another folder");
             }
         } catch (IOException e) {
-            throw new DatasetException("Cannot read tokenized_path " + tokenized.toAbsolutePath() + ": "
-                    + e.getMessage(), e);
+            throw new DatasetException(
+                    "Cannot read tokenized_path " + tokenized.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 
@@ -356,16 +375,16 @@ public final class DefaultDataWorker implements DataWorker {
             return true;
         } catch (IOException | RuntimeException e) {
             if (required) {
-                throw new DatasetException("Cannot save the tokenized dataset to tokenized_path "
-                        + dir.toAbsolutePath() + ": " + e, e);
+                throw new DatasetException(
+                        "Cannot save the tokenized dataset to tokenized_path " + dir.toAbsolutePath() + ": " + e, e);
             }
             LOG.warn("Cannot write the cache entry {} ({}); continuing without it", dir, e.toString());
             return false;
         }
     }
 
-    private static PreparedData fromStored(TokenizedStore.Stored stored, PreparedData.Builder result,
-            PreparedData.Source source, Path folder) {
+    private static PreparedData fromStored(
+            TokenizedStore.Stored stored, PreparedData.Builder result, PreparedData.Source source, Path folder) {
         return result.templateName(stored.templateName())
                 .train(stored.train())
                 .eval(stored.eval())
@@ -381,15 +400,18 @@ public final class DefaultDataWorker implements DataWorker {
         Path dir = Path.of(data.datasetDir());
         if (!Files.isRegularFile(dir.resolve(DatasetRegistry.FILE_NAME))
                 && data.datasetDir().equals(DEFAULT_DATASET_DIR)) {
-            LOG.info("No {} in {}: using the bundled demo datasets {}", DatasetRegistry.FILE_NAME,
-                    dir.toAbsolutePath(), DemoDatasets.names());
+            LOG.info(
+                    "No {} in {}: using the bundled demo datasets {}",
+                    DatasetRegistry.FILE_NAME,
+                    dir.toAbsolutePath(),
+                    DemoDatasets.names());
             return DemoDatasets.registry();
         }
         return DatasetRegistry.load(dir);
     }
 
-    private Fingerprint fingerprint(FineTuneConfig config, Plan plan, DatasetRegistry registry, Path tokenizerDir,
-            ChatTemplate template) {
+    private Fingerprint fingerprint(
+            FineTuneConfig config, Plan plan, DatasetRegistry registry, Path tokenizerDir, ChatTemplate template) {
         DataArguments data = config.data();
         Fingerprint fp = new Fingerprint()
                 .put("fingerprint_version", FINGERPRINT_VERSION)
@@ -404,11 +426,17 @@ public final class DefaultDataWorker implements DataWorker {
             DatasetInfo info = registry.get(name); // unknown names fail here, listing the available ones
             fp.put("dataset_info:" + name, info);
             if (info.fileName().isPresent()) {
-                fp.putPath("data:" + name, registry.datasetDir().resolve(info.fileName().get()));
+                fp.putPath(
+                        "data:" + name,
+                        registry.datasetDir().resolve(info.fileName().get()));
             }
         }
-        for (String file : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-                "chat_template.jinja", "added_tokens.json")) {
+        for (String file : List.of(
+                "tokenizer.json",
+                "tokenizer_config.json",
+                "special_tokens_map.json",
+                "chat_template.jinja",
+                "added_tokens.json")) {
             Path f = tokenizerDir.resolve(file);
             if (Files.isRegularFile(f)) {
                 fp.put("tokenizer:" + file, Fingerprint.describeFile(f));
@@ -420,7 +448,9 @@ public final class DefaultDataWorker implements DataWorker {
                 .put("neat_packing", data.neatPacking())
                 .put("train_on_prompt", data.trainOnPrompt())
                 .put("mask_history", data.maskHistory())
-                .put("max_samples", data.maxSamples().isPresent() ? data.maxSamples().getAsInt() : null)
+                .put(
+                        "max_samples",
+                        data.maxSamples().isPresent() ? data.maxSamples().getAsInt() : null)
                 .put("val_size", data.valSize())
                 .put("mix_strategy", data.mixStrategy().key())
                 .put("interleave_probs", data.interleaveProbs())
@@ -470,8 +500,8 @@ public final class DefaultDataWorker implements DataWorker {
         final int threads;
         final int batchSize;
 
-        private Plan(EncoderKind trainEncoder, EncoderKind evalEncoder, boolean encodeTrain, int threads,
-                int batchSize) {
+        private Plan(
+                EncoderKind trainEncoder, EncoderKind evalEncoder, boolean encodeTrain, int threads, int batchSize) {
             this.trainEncoder = trainEncoder;
             this.evalEncoder = evalEncoder;
             this.encodeTrain = encodeTrain;
@@ -483,9 +513,14 @@ public final class DefaultDataWorker implements DataWorker {
             Stage stage = config.stage();
             boolean onlyEvaluates = !config.training().doTrain()
                     && (config.training().doEval() || config.training().doPredict());
-            return new Plan(EncoderKind.of(stage, false),
-                    EncoderKind.of(stage, config.training().predictWithGenerate()), !onlyEvaluates,
-                    intKey(config, "preprocessing_num_workers", Runtime.getRuntime().availableProcessors()),
+            return new Plan(
+                    EncoderKind.of(stage, false),
+                    EncoderKind.of(stage, config.training().predictWithGenerate()),
+                    !onlyEvaluates,
+                    intKey(
+                            config,
+                            "preprocessing_num_workers",
+                            Runtime.getRuntime().availableProcessors()),
                     intKey(config, "preprocessing_batch_size", DEFAULT_BATCH_SIZE));
         }
 
@@ -496,7 +531,9 @@ public final class DefaultDataWorker implements DataWorker {
                 return fallback;
             }
             try {
-                int n = v instanceof Number num ? num.intValue() : Integer.parseInt(v.toString().trim());
+                int n = v instanceof Number num
+                        ? num.intValue()
+                        : Integer.parseInt(v.toString().trim());
                 if (n < 1) {
                     throw new InvalidConfigException(key + ": must be at least 1, got " + v);
                 }
@@ -528,8 +565,13 @@ public final class DefaultDataWorker implements DataWorker {
         }
     }
 
-    private TokenizedStore.Stored encode(FineTuneConfig config, Plan plan, DatasetRegistry registry,
-            Fingerprint fingerprint, ChatTemplate template, Tokenizer tokenizer) {
+    private TokenizedStore.Stored encode(
+            FineTuneConfig config,
+            Plan plan,
+            DatasetRegistry registry,
+            Fingerprint fingerprint,
+            ChatTemplate template,
+            Tokenizer tokenizer) {
         DataArguments data = config.data();
         int workers = threads > 0 ? threads : plan.threads;
         DatasetLoadOptions options = DatasetLoadOptions.builder()
@@ -547,8 +589,8 @@ public final class DefaultDataWorker implements DataWorker {
         LoadedDatasets loaded = new DatasetLoader(registry).load(data.dataset(), options);
         List<AlignedExample> measured = new ArrayList<>(plan.encodeTrain ? loaded.train() : List.of());
         loaded.eval().values().forEach(measured::addAll);
-        VocabularyCheck.check(tokenizer, measured, tokenizer instanceof HfTokenizer h ? "tokenizer in " + h.folder()
-                : "tokenizer");
+        VocabularyCheck.check(
+                tokenizer, measured, tokenizer instanceof HfTokenizer h ? "tokenizer in " + h.folder() : "tokenizer");
         encodingRuns.incrementAndGet();
         DropTally drops = new DropTally();
         StringBuilder summary = new StringBuilder();
@@ -568,64 +610,138 @@ public final class DefaultDataWorker implements DataWorker {
                 .build();
         long started = System.nanoTime();
         EncodedSplit train = plan.encodeTrain
-                ? encodeSplit(PreparedData.TRAIN, loaded.train(), plan.trainEncoder, template, tokenizer, encoding,
-                        config.stage(), workers, plan.batchSize, drops)
+                ? encodeSplit(
+                        PreparedData.TRAIN,
+                        loaded.train(),
+                        plan.trainEncoder,
+                        template,
+                        tokenizer,
+                        encoding,
+                        config.stage(),
+                        workers,
+                        plan.batchSize,
+                        drops)
                 : EncodedSplit.empty(PreparedData.TRAIN, plan.trainEncoder.recordKind);
         Map<String, EncodedSplit> eval = new LinkedHashMap<>();
         for (Map.Entry<String, List<AlignedExample>> e : loaded.eval().entrySet()) {
-            eval.put(e.getKey(), encodeSplit(e.getKey(), e.getValue(), plan.evalEncoder, template, tokenizer,
-                    encoding, config.stage(), workers, plan.batchSize, drops));
+            eval.put(
+                    e.getKey(),
+                    encodeSplit(
+                            e.getKey(),
+                            e.getValue(),
+                            plan.evalEncoder,
+                            template,
+                            tokenizer,
+                            encoding,
+                            config.stage(),
+                            workers,
+                            plan.batchSize,
+                            drops));
         }
-        LOG.info("Encoded {} training and {} evaluation records with template {} on {} threads in {} ms",
-                train.size(), eval.values().stream().mapToInt(EncodedSplit::size).sum(), template.name(), workers,
+        LOG.info(
+                "Encoded {} training and {} evaluation records with template {} on {} threads in {} ms",
+                train.size(),
+                eval.values().stream().mapToInt(EncodedSplit::size).sum(),
+                template.name(),
+                workers,
                 (System.nanoTime() - started) / 1_000_000);
-        return new TokenizedStore.Stored(config.stage(), template.name(), fingerprint.hex(), fingerprint.inputs(),
-                train, eval, drops.total, drops.byReason, drops.messages, summary.toString());
+        return new TokenizedStore.Stored(
+                config.stage(),
+                template.name(),
+                fingerprint.hex(),
+                fingerprint.inputs(),
+                train,
+                eval,
+                drops.total,
+                drops.byReason,
+                drops.messages,
+                summary.toString());
     }
 
-    private static EncodedSplit encodeSplit(String name, List<AlignedExample> examples, EncoderKind kind,
-            ChatTemplate template, Tokenizer tokenizer, EncodingOptions encoding, Stage stage, int workers,
-            int batchSize, DropTally drops) {
+    private static EncodedSplit encodeSplit(
+            String name,
+            List<AlignedExample> examples,
+            EncoderKind kind,
+            ChatTemplate template,
+            Tokenizer tokenizer,
+            EncodingOptions encoding,
+            Stage stage,
+            int workers,
+            int batchSize,
+            DropTally drops) {
         drops.splitReasons.clear();
-        EncodedSplit split = switch (kind) {
-            case PRETRAIN -> collect(name, kind, examples, new PretrainEncoder(template, tokenizer,
-                    encoding).encodeAll(examples, workers), s -> s, drops);
-            case SUPERVISED -> collect(name, kind, examples, new SupervisedEncoder(template, tokenizer,
-                    encoding).encodeAll(examples, workers), s -> s, drops);
-            case PAIRWISE -> collect(name, kind, examples, new PairwiseEncoder(template, tokenizer, encoding)
-                    .encodeAll(examples, workers), DefaultDataWorker::pair, drops);
-            case FEEDBACK -> {
-                FeedbackEncoder encoder = new FeedbackEncoder(template, tokenizer, encoding);
-                List<EncodedRecord> records = new ArrayList<>();
-                for (int from = 0; from < examples.size(); from += batchSize) {
-                    List<AlignedExample> batch = examples.subList(from, Math.min(examples.size(), from + batchSize));
-                    records.addAll(collect(name, kind, batch, encoder.encodeAll(batch, workers),
-                            DefaultDataWorker::feedback, drops).records());
-                }
-                yield new EncodedSplit(name, kind.recordKind, records);
-            }
-            case UNSUPERVISED -> collect(name, kind, examples, new UnsupervisedEncoder(template, tokenizer,
-                    encoding).encodeAll(examples, workers), DefaultDataWorker::prompt, drops);
-        };
+        EncodedSplit split =
+                switch (kind) {
+                    case PRETRAIN -> collect(
+                            name,
+                            kind,
+                            examples,
+                            new PretrainEncoder(template, tokenizer, encoding).encodeAll(examples, workers),
+                            s -> s,
+                            drops);
+                    case SUPERVISED -> collect(
+                            name,
+                            kind,
+                            examples,
+                            new SupervisedEncoder(template, tokenizer, encoding).encodeAll(examples, workers),
+                            s -> s,
+                            drops);
+                    case PAIRWISE -> collect(
+                            name,
+                            kind,
+                            examples,
+                            new PairwiseEncoder(template, tokenizer, encoding).encodeAll(examples, workers),
+                            DefaultDataWorker::pair,
+                            drops);
+                    case FEEDBACK -> {
+                        FeedbackEncoder encoder = new FeedbackEncoder(template, tokenizer, encoding);
+                        List<EncodedRecord> records = new ArrayList<>();
+                        for (int from = 0; from < examples.size(); from += batchSize) {
+                            List<AlignedExample> batch =
+                                    examples.subList(from, Math.min(examples.size(), from + batchSize));
+                            records.addAll(collect(
+                                            name,
+                                            kind,
+                                            batch,
+                                            encoder.encodeAll(batch, workers),
+                                            DefaultDataWorker::feedback,
+                                            drops)
+                                    .records());
+                        }
+                        yield new EncodedSplit(name, kind.recordKind, records);
+                    }
+                    case UNSUPERVISED -> collect(
+                            name,
+                            kind,
+                            examples,
+                            new UnsupervisedEncoder(template, tokenizer, encoding).encodeAll(examples, workers),
+                            DefaultDataWorker::prompt,
+                            drops);
+                };
         if (split.isEmpty() && !examples.isEmpty()) {
             String why = kind == EncoderKind.PRETRAIN && encoding.packing(stage)
                     ? "the texts hold fewer tokens than one block of cutoff_len - 1 = "
                             + encoding.effectiveCutoffLen(stage) + "; lower cutoff_len or add text"
                     : "every example was dropped while encoding; first reasons:\n  - "
                             + String.join("\n  - ", drops.splitReasons);
-            throw new DatasetException("Cannot find valid samples for the " + name + " split of stage "
-                    + stage.key() + " (" + examples.size() + " rows read): " + why);
+            throw new DatasetException("Cannot find valid samples for the " + name + " split of stage " + stage.key()
+                    + " (" + examples.size() + " rows read): " + why);
         }
         return split;
     }
 
-    private static <T> EncodedSplit collect(String name, EncoderKind kind, List<AlignedExample> examples,
-            EncodedDataset<T> encoded, Function<T, EncodedRecord> convert, DropTally drops) {
+    private static <T> EncodedSplit collect(
+            String name,
+            EncoderKind kind,
+            List<AlignedExample> examples,
+            EncodedDataset<T> encoded,
+            Function<T, EncodedRecord> convert,
+            DropTally drops) {
         for (DroppedExample d : encoded.dropped()) {
             boolean tooLong = d.reason() != null && d.reason().startsWith("Dropped lengthy example");
             drops.add(tooLong ? "too long to pack" : "cannot be encoded", 1);
-            String message = "split '" + name + "' " + (d.source().isEmpty() ? "#" + d.index() : d.source()) + ": "
-                    + d.reason();
+            String message =
+                    "split '" + name + "' " + (d.source().isEmpty() ? "#" + d.index() : d.source()) + ": " + d.reason();
             drops.message(message);
             if (drops.splitReasons.size() < 5) {
                 drops.splitReasons.add(message);

@@ -55,10 +55,12 @@ final class Fingerprint {
         if (Files.isDirectory(path)) {
             List<Path> files;
             try (Stream<Path> s = Files.list(path)) {
-                files = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+                files = s.filter(p -> !p.getFileName().toString().startsWith("."))
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
-                throw new DatasetException("Cannot list " + path.toAbsolutePath() + " to fingerprint it: "
-                        + e.getMessage(), e);
+                throw new DatasetException(
+                        "Cannot list " + path.toAbsolutePath() + " to fingerprint it: " + e.getMessage(), e);
             }
             put(key, "folder " + path.toAbsolutePath().normalize() + " with " + files.size() + " files");
             for (Path f : files) {
@@ -93,8 +95,8 @@ final class Fingerprint {
             }
             return where + " sha256=" + HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
-            throw new DatasetException("Cannot read " + file.toAbsolutePath() + " to fingerprint it: "
-                    + e.getMessage(), e);
+            throw new DatasetException(
+                    "Cannot read " + file.toAbsolutePath() + " to fingerprint it: " + e.getMessage(), e);
         }
     }
 
@@ -124,8 +126,10 @@ final class Fingerprint {
     private static String slots(List<Slot> slots) {
         List<String> out = new ArrayList<>();
         for (Slot s : slots) {
-            out.add(s instanceof Slot.Text t ? quote(t.text())
-                    : s instanceof Slot.LiteralToken l ? "token:" + quote(l.token()) : s.toString());
+            out.add(
+                    s instanceof Slot.Text t
+                            ? quote(t.text())
+                            : s instanceof Slot.LiteralToken l ? "token:" + quote(l.token()) : s.toString());
         }
         return out.toString();
     }

@@ -87,8 +87,14 @@ final class SplitCodec {
         }
     }
 
-    static EncodedSplit read(Path file, String name, EncodedRecord.Kind expectedKind, int expectedCount,
-            long expectedBytes, long expectedCrc) throws CorruptCacheException {
+    static EncodedSplit read(
+            Path file,
+            String name,
+            EncodedRecord.Kind expectedKind,
+            int expectedCount,
+            long expectedBytes,
+            long expectedCrc)
+            throws CorruptCacheException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size != expectedBytes) {
@@ -104,39 +110,40 @@ final class SplitCodec {
             }
             int kindOrdinal = in.getByte();
             if (kindOrdinal != expectedKind.ordinal()) {
-                throw new CorruptCacheException(file + " holds record kind #" + kindOrdinal + ", the manifest says "
-                        + expectedKind.key());
+                throw new CorruptCacheException(
+                        file + " holds record kind #" + kindOrdinal + ", the manifest says " + expectedKind.key());
             }
             int count = in.getInt();
             if (count != expectedCount) {
-                throw new CorruptCacheException(file + " holds " + count + " records, the manifest says "
-                        + expectedCount);
+                throw new CorruptCacheException(
+                        file + " holds " + count + " records, the manifest says " + expectedCount);
             }
             List<EncodedRecord> records = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                records.add(switch (expectedKind) {
-                    case SEQUENCE -> {
-                        int[] ids = in.getArray();
-                        int[] labels = getLabels(in, ids);
-                        int[] mask = in.getByte() == IMPLICIT ? filled(ids.length, 1) : in.getInts(ids.length);
-                        int[] positions = in.getByte() == IMPLICIT ? range(ids.length) : in.getInts(ids.length);
-                        yield new EncodedSequence(ids, labels, mask, positions);
-                    }
-                    case PAIR -> {
-                        int[] chosen = in.getArray();
-                        int[] chosenLabels = getLabels(in, chosen);
-                        int[] rejected = in.getArray();
-                        yield new EncodedPair(chosen, chosenLabels, rejected, getLabels(in, rejected));
-                    }
-                    case FEEDBACK -> {
-                        boolean desirable = in.getByte() != 0;
-                        int[] ids = in.getArray();
-                        int[] labels = getLabels(in, ids);
-                        int[] kl = in.getArray();
-                        yield new EncodedFeedback(ids, labels, kl, getLabels(in, kl), desirable);
-                    }
-                    case PROMPT -> new EncodedPrompt(in.getArray(), in.getArray());
-                });
+                records.add(
+                        switch (expectedKind) {
+                            case SEQUENCE -> {
+                                int[] ids = in.getArray();
+                                int[] labels = getLabels(in, ids);
+                                int[] mask = in.getByte() == IMPLICIT ? filled(ids.length, 1) : in.getInts(ids.length);
+                                int[] positions = in.getByte() == IMPLICIT ? range(ids.length) : in.getInts(ids.length);
+                                yield new EncodedSequence(ids, labels, mask, positions);
+                            }
+                            case PAIR -> {
+                                int[] chosen = in.getArray();
+                                int[] chosenLabels = getLabels(in, chosen);
+                                int[] rejected = in.getArray();
+                                yield new EncodedPair(chosen, chosenLabels, rejected, getLabels(in, rejected));
+                            }
+                            case FEEDBACK -> {
+                                boolean desirable = in.getByte() != 0;
+                                int[] ids = in.getArray();
+                                int[] labels = getLabels(in, ids);
+                                int[] kl = in.getArray();
+                                yield new EncodedFeedback(ids, labels, kl, getLabels(in, kl), desirable);
+                            }
+                            case PROMPT -> new EncodedPrompt(in.getArray(), in.getArray());
+                        });
             }
             if (in.remaining() != 0) {
                 throw new CorruptCacheException(file + ": " + in.remaining() + " bytes follow the last record");
@@ -327,8 +334,7 @@ final class SplitCodec {
 
         int[] getInts(int n) throws IOException, CorruptCacheException {
             if (n < 0 || 4L * n > remaining()) {
-                throw new CorruptCacheException("array length " + n + " exceeds the " + remaining()
-                        + " bytes left");
+                throw new CorruptCacheException("array length " + n + " exceeds the " + remaining() + " bytes left");
             }
             int[] a = new int[n];
             int from = 0;

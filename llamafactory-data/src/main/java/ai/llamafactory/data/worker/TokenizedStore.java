@@ -54,9 +54,17 @@ final class TokenizedStore {
      * @param dropMessages the first dropped rows, explained
      * @param loadSummary one line per dataset
      */
-    record Stored(Stage stage, String templateName, String fingerprint, Map<String, String> inputs,
-            EncodedSplit train, Map<String, EncodedSplit> eval, long droppedRows, Map<String, Long> droppedByReason,
-            List<String> dropMessages, String loadSummary) {}
+    record Stored(
+            Stage stage,
+            String templateName,
+            String fingerprint,
+            Map<String, String> inputs,
+            EncodedSplit train,
+            Map<String, EncodedSplit> eval,
+            long droppedRows,
+            Map<String, Long> droppedByReason,
+            List<String> dropMessages,
+            String loadSummary) {}
 
     /**
      * @param dir a folder
@@ -103,8 +111,8 @@ final class TokenizedStore {
         }
         int version = m.path("format_version").asInt(-1);
         if (version != FORMAT_VERSION) {
-            throw new CorruptCacheException(file + " has format_version " + version + "; this version reads "
-                    + FORMAT_VERSION);
+            throw new CorruptCacheException(
+                    file + " has format_version " + version + "; this version reads " + FORMAT_VERSION);
         }
         return m;
     }
@@ -146,9 +154,13 @@ final class TokenizedStore {
                 if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
                     throw new CorruptCacheException(dir.resolve(MANIFEST) + ": bad split file name '" + file + "'");
                 }
-                EncodedSplit split = SplitCodec.read(dir.resolve(file), name,
-                        EncodedRecord.Kind.fromKey(text(s, "kind")), s.path("records").asInt(-1),
-                        s.path("bytes").asLong(-1), Long.parseUnsignedLong(text(s, "crc32c"), 16));
+                EncodedSplit split = SplitCodec.read(
+                        dir.resolve(file),
+                        name,
+                        EncodedRecord.Kind.fromKey(text(s, "kind")),
+                        s.path("records").asInt(-1),
+                        s.path("bytes").asLong(-1),
+                        Long.parseUnsignedLong(text(s, "crc32c"), 16));
                 if (split.tokenCount() != s.path("tokens").asLong(-1)) {
                     throw new CorruptCacheException(dir.resolve(file) + " holds " + split.tokenCount()
                             + " tokens, the manifest says " + s.path("tokens"));
@@ -160,11 +172,22 @@ final class TokenizedStore {
                 }
             }
             Map<String, Long> reasons = new LinkedHashMap<>();
-            m.path("dropped_by_reason").fields().forEachRemaining(e -> reasons.put(e.getKey(), e.getValue().asLong()));
+            m.path("dropped_by_reason")
+                    .fields()
+                    .forEachRemaining(e -> reasons.put(e.getKey(), e.getValue().asLong()));
             List<String> messages = new ArrayList<>();
             m.path("drop_messages").forEach(n -> messages.add(n.asText()));
-            return new Stored(stage, text(m, "template"), text(m, "fingerprint"), inputs(m), train, eval,
-                    m.path("dropped_rows").asLong(), reasons, messages, m.path("load_summary").asText(""));
+            return new Stored(
+                    stage,
+                    text(m, "template"),
+                    text(m, "fingerprint"),
+                    inputs(m),
+                    train,
+                    eval,
+                    m.path("dropped_rows").asLong(),
+                    reasons,
+                    messages,
+                    m.path("load_summary").asText(""));
         } catch (RuntimeException e) {
             throw new CorruptCacheException("malformed manifest " + dir.resolve(MANIFEST) + ": " + e, e);
         }

@@ -52,8 +52,15 @@ public abstract class DataWorkerContract {
      * @return an sft configuration over the dataset with cutoff_len 64
      */
     protected FineTuneConfig sftConfig(Path model, Path datasetDir, String dataset) {
-        return FineTune.model(model).full().sft().dataset(dataset).datasetDir(datasetDir.toString())
-                .template("chatml").cutoffLen(64).outputDir(tmp.resolve("out")).build();
+        return FineTune.model(model)
+                .full()
+                .sft()
+                .dataset(dataset)
+                .datasetDir(datasetDir.toString())
+                .template("chatml")
+                .cutoffLen(64)
+                .outputDir(tmp.resolve("out"))
+                .build();
     }
 
     @Test
@@ -65,7 +72,8 @@ public abstract class DataWorkerContract {
     @Test
     void isRegisteredWithServiceLoader() {
         Class<?> type = worker().getClass();
-        assertThat(Plugins.dataWorkers(type.getClassLoader())).as("META-INF/services/" + DataWorker.class.getName())
+        assertThat(Plugins.dataWorkers(type.getClassLoader()))
+                .as("META-INF/services/" + DataWorker.class.getName())
                 .anySatisfy(w -> assertThat(w).isInstanceOf(type));
     }
 
@@ -83,7 +91,8 @@ public abstract class DataWorkerContract {
                 assertThat(row.length()).isBetween(1, config.data().cutoffLen());
                 assertThat(row.labelCount()).as("labels to learn").isPositive();
             }
-            assertThat(data.trainTokens()).isEqualTo(rows.stream().mapToLong(EncodedSequence::length).sum());
+            assertThat(data.trainTokens())
+                    .isEqualTo(rows.stream().mapToLong(EncodedSequence::length).sum());
             data.close();
         }
     }
@@ -92,7 +101,8 @@ public abstract class DataWorkerContract {
     void refusesAnUnknownDatasetByName() {
         Path model = tokenizerDir();
         FineTuneConfig config = sftConfig(model, TinyRun.dataset(tmp.resolve("data")), "no_such_dataset");
-        assertThatThrownBy(() -> worker().prepare(config, model)).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> worker().prepare(config, model))
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("no_such_dataset");
     }
 

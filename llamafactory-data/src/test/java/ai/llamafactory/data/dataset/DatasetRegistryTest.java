@@ -17,8 +17,8 @@ class DatasetRegistryTest {
     Path dir;
 
     private static DatasetRegistry parse(String json) {
-        return DatasetRegistry.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "info.json",
-                Path.of("data"));
+        return DatasetRegistry.parse(
+                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "info.json", Path.of("data"));
     }
 
     @Test
@@ -36,25 +36,28 @@ class DatasetRegistryTest {
         assertThat(info.columns().history()).isNull();
         assertThat(info.columns().system()).isNull();
         assertThat(info.columns().ktoTag()).isNull();
-        assertThat(info.tags()).isEqualTo(
-                new DatasetTags("from", "value", "human", "gpt", "observation", "function_call", "system"));
+        assertThat(info.tags())
+                .isEqualTo(new DatasetTags("from", "value", "human", "gpt", "observation", "function_call", "system"));
     }
 
     @Test
     void openaiEntryGetsRoleContentDefaults() {
-        DatasetInfo info = parse("{\"o\": {\"file_name\": \"o.jsonl\", \"formatting\": \"openai\"}}").get("o");
+        DatasetInfo info = parse("{\"o\": {\"file_name\": \"o.jsonl\", \"formatting\": \"openai\"}}")
+                .get("o");
         assertThat(info.columns().messages()).isEqualTo("messages");
-        assertThat(info.tags()).isEqualTo(
-                new DatasetTags("role", "content", "user", "assistant", "tool", "function_call", "system"));
+        assertThat(info.tags())
+                .isEqualTo(new DatasetTags("role", "content", "user", "assistant", "tool", "function_call", "system"));
     }
 
     @Test
     void columnsAndTagsOverrideDefaultsKeyByKey() {
-        DatasetInfo info = parse("""
+        DatasetInfo info = parse(
+                        """
                 {"kto": {"file_name": "k.json", "formatting": "sharegpt", "ranking": false, "num_samples": 7,
                   "columns": {"messages": "messages", "kto_tag": "label", "system": null},
                   "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user",
-                           "assistant_tag": "assistant"}}}""").get("kto");
+                           "assistant_tag": "assistant"}}}""")
+                .get("kto");
         assertThat(info.columns().messages()).isEqualTo("messages");
         assertThat(info.columns().ktoTag()).isEqualTo("label");
         assertThat(info.columns().prompt()).isEqualTo("instruction");
@@ -104,7 +107,8 @@ class DatasetRegistryTest {
         DatasetInfo info = r.get("hub");
         assertThat(info.isLocal()).isFalse();
         assertThat(info.remoteSource()).contains(new RemoteSource("hf_hub_url", "someone/data"));
-        assertThatThrownBy(() -> new DatasetLoader(r).load(List.of("hub"), DatasetLoadOptions.builder().build()))
+        assertThatThrownBy(() -> new DatasetLoader(r)
+                        .load(List.of("hub"), DatasetLoadOptions.builder().build()))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("hf_hub_url 'someone/data'")
                 .hasMessageContaining("hub datasets are not supported offline; download it to a file");
@@ -121,12 +125,15 @@ class DatasetRegistryTest {
     void missingDatasetInfoNamesThePathLookedFor() {
         assertThatThrownBy(() -> DatasetRegistry.load(dir))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("looked for " + dir.resolve("dataset_info.json").toAbsolutePath());
+                .hasMessageContaining(
+                        "looked for " + dir.resolve("dataset_info.json").toAbsolutePath());
     }
 
     @Test
     void unknownDatasetListsAvailableNamesClosestFirst() throws Exception {
-        Files.writeString(dir.resolve("dataset_info.json"), """
+        Files.writeString(
+                dir.resolve("dataset_info.json"),
+                """
                 {"identity": {"file_name": "i.json"}, "alpaca_en_demo": {"file_name": "a.json"},
                  "alpaca_zh_demo": {"file_name": "z.json"}}""");
         DatasetRegistry r = DatasetRegistry.load(dir);
@@ -140,7 +147,9 @@ class DatasetRegistryTest {
     @Test
     void suggestionsUseEditDistance() {
         assertThat(Suggestions.distance("kitten", "sitting")).isEqualTo(3);
-        assertThat(Suggestions.didYouMean("file_nam", List.of("file_name", "folder"))).contains("file_name");
-        assertThat(Suggestions.didYouMean("zzzzzz", List.of("file_name", "folder"))).isEmpty();
+        assertThat(Suggestions.didYouMean("file_nam", List.of("file_name", "folder")))
+                .contains("file_name");
+        assertThat(Suggestions.didYouMean("zzzzzz", List.of("file_name", "folder")))
+                .isEmpty();
     }
 }

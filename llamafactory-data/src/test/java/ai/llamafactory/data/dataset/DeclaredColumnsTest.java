@@ -28,8 +28,10 @@ class DeclaredColumnsTest {
 
     @Test
     void declaredColumnInNoRowIsAnErrorNamingDatasetFileKeyAndColumn() throws Exception {
-        DatasetLoader loader = loader("{\"file_name\": \"d.json\", \"columns\": {\"prompt\": \"instruction\"}}",
-                "d.json", """
+        DatasetLoader loader = loader(
+                "{\"file_name\": \"d.json\", \"columns\": {\"prompt\": \"instruction\"}}",
+                "d.json",
+                """
                 [{"question": "q1", "output": "a1"},
                  {"question": "q2", "output": "a2"},
                  {"question": "q3", "output": "a3"}]
@@ -44,8 +46,11 @@ class DeclaredColumnsTest {
 
     @Test
     void misspelledColumnGetsASuggestion() throws Exception {
-        DatasetLoader loader = loader("{\"file_name\": \"d.jsonl\", \"columns\": {\"prompt\": \"instruction\", "
-                + "\"response\": \"outptu\"}}", "d.jsonl", "{\"instruction\": \"q\", \"output\": \"a\"}\n");
+        DatasetLoader loader = loader(
+                "{\"file_name\": \"d.jsonl\", \"columns\": {\"prompt\": \"instruction\", "
+                        + "\"response\": \"outptu\"}}",
+                "d.jsonl",
+                "{\"instruction\": \"q\", \"output\": \"a\"}\n");
         assertThatThrownBy(() -> loader.load(List.of("d"), sft().build()))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("dataset_info.json names column 'outptu' (columns.response), but none of the 1 "
@@ -55,8 +60,11 @@ class DeclaredColumnsTest {
 
     @Test
     void declaredColumnMissingFromSomeRowsDropsAndCountsThem() throws Exception {
-        DatasetLoader loader = loader("{\"file_name\": \"d.json\", \"columns\": {\"prompt\": \"instruction\", "
-                + "\"response\": \"output\"}}", "d.json", """
+        DatasetLoader loader = loader(
+                "{\"file_name\": \"d.json\", \"columns\": {\"prompt\": \"instruction\", "
+                        + "\"response\": \"output\"}}",
+                "d.json",
+                """
                 [
                   {"instruction": "q1", "output": "a1"},
                   {"input": "only an input", "output": "a2"},
@@ -71,16 +79,19 @@ class DeclaredColumnsTest {
         RowProblem p = r.firstProblems().get(0);
         assertThat(p.location()).isEqualTo(dir.resolve("d.json") + "[#1] (line 3)");
         assertThat(p.field()).isEqualTo("instruction");
-        assertThat(p.message()).isEqualTo("dataset 'd' " + dir.resolve("d.json") + "[#1] (line 3): missing field in "
-                + "'instruction': the row has no column 'instruction' (columns.prompt in dataset_info.json); its "
-                + "columns are [input, output]");
+        assertThat(p.message())
+                .isEqualTo("dataset 'd' " + dir.resolve("d.json") + "[#1] (line 3): missing field in "
+                        + "'instruction': the row has no column 'instruction' (columns.prompt in dataset_info.json); its "
+                        + "columns are [input, output]");
         assertThat(r.summary()).isEqualTo("d: read 3, kept 2, dropped 1 (1 missing field), used 2");
     }
 
     @Test
     void rowsReadBeforeMaxSamplesAreChecked() throws Exception {
-        DatasetLoader loader = loader("{\"file_name\": \"d.jsonl\", \"columns\": {\"query\": \"context\"}}",
-                "d.jsonl", "{\"instruction\": \"q1\", \"output\": \"a1\"}\n{\"instruction\": \"q2\", \"output\": "
+        DatasetLoader loader = loader(
+                "{\"file_name\": \"d.jsonl\", \"columns\": {\"query\": \"context\"}}",
+                "d.jsonl",
+                "{\"instruction\": \"q1\", \"output\": \"a1\"}\n{\"instruction\": \"q2\", \"output\": "
                         + "\"a2\"}\n{\"instruction\": \"q3\", \"output\": \"a3\", \"context\": \"c\"}\n");
         assertThatThrownBy(() -> loader.load(List.of("d"), sft().maxSamples(2).build()))
                 .isInstanceOf(DatasetException.class)
@@ -92,16 +103,18 @@ class DeclaredColumnsTest {
 
     @Test
     void defaultColumnsAbsentFromTheFileStayOptional() throws Exception {
-        DatasetLoader loader = loader("{\"file_name\": \"d.jsonl\"}", "d.jsonl",
-                "{\"instruction\": \"q1\", \"output\": \"a1\"}\n");
+        DatasetLoader loader =
+                loader("{\"file_name\": \"d.jsonl\"}", "d.jsonl", "{\"instruction\": \"q1\", \"output\": \"a1\"}\n");
         // the default query column 'input' is in no row: not named in dataset_info.json, so not required
         assertThat(loader.load(List.of("d"), sft().build()).train()).hasSize(1);
     }
 
     @Test
     void declaredConversationColumnInNoRowIsAnErrorWhenStreamingToo() throws Exception {
-        DatasetLoader loader = loader("{\"file_name\": \"d.jsonl\", \"formatting\": \"sharegpt\", \"columns\": "
-                + "{\"messages\": \"conversation\", \"system\": \"sys\"}}", "d.jsonl",
+        DatasetLoader loader = loader(
+                "{\"file_name\": \"d.jsonl\", \"formatting\": \"sharegpt\", \"columns\": "
+                        + "{\"messages\": \"conversation\", \"system\": \"sys\"}}",
+                "d.jsonl",
                 "{\"conversations\": [{\"from\": \"human\", \"value\": \"q\"}, {\"from\": \"gpt\", \"value\": \"a\"}]}\n");
         assertThatThrownBy(() -> loader.stream(List.of("d"), sft().build()))
                 .isInstanceOf(DatasetException.class)
@@ -114,10 +127,13 @@ class DeclaredColumnsTest {
 
     @Test
     void declaredContextColumnsInNoRowMeanNone() throws Exception {
-        DatasetLoader loader = loader("{\"file_name\": \"d.jsonl\", \"columns\": {\"prompt\": \"instruction\", "
-                + "\"system\": \"system\", \"history\": \"history\"}}", "d.jsonl",
+        DatasetLoader loader = loader(
+                "{\"file_name\": \"d.jsonl\", \"columns\": {\"prompt\": \"instruction\", "
+                        + "\"system\": \"system\", \"history\": \"history\"}}",
+                "d.jsonl",
                 "{\"instruction\": \"q\", \"output\": \"a\"}\n");
-        assertThat(loader.load(List.of("d"), sft().build()).train().get(0).system()).isEmpty();
+        assertThat(loader.load(List.of("d"), sft().build()).train().get(0).system())
+                .isEmpty();
     }
 
     @Test

@@ -22,7 +22,8 @@ class DemoDatasetsTest {
     }
 
     private static LoadedDatasets load(String name, Stage stage) {
-        return DatasetLoader.demo().load(List.of(name), DatasetLoadOptions.builder().stage(stage).build());
+        return DatasetLoader.demo()
+                .load(List.of(name), DatasetLoadOptions.builder().stage(stage).build());
     }
 
     private static void assertNothingDropped(LoadedDatasets data, String name, int expectedRows) {
@@ -36,11 +37,20 @@ class DemoDatasetsTest {
     @Test
     void registryListsTheBundledDatasets() {
         DatasetRegistry r = DemoDatasets.registry();
-        assertThat(r.names()).containsExactly(DemoDatasets.IDENTITY, DemoDatasets.ALPACA, DemoDatasets.DPO,
-                DemoDatasets.KTO, DemoDatasets.CORPUS, DemoDatasets.C4_ALIAS);
-        assertThat(r.get(DemoDatasets.C4_ALIAS).fileName()).isEqualTo(r.get(DemoDatasets.CORPUS).fileName());
+        assertThat(r.names())
+                .containsExactly(
+                        DemoDatasets.IDENTITY,
+                        DemoDatasets.ALPACA,
+                        DemoDatasets.DPO,
+                        DemoDatasets.KTO,
+                        DemoDatasets.CORPUS,
+                        DemoDatasets.C4_ALIAS);
+        assertThat(r.get(DemoDatasets.C4_ALIAS).fileName())
+                .isEqualTo(r.get(DemoDatasets.CORPUS).fileName());
         assertThat(r.datasetDir()).isEqualTo(DemoDatasets.directory());
-        assertThat(DatasetLoader.forOptions(DatasetLoadOptions.builder().build()).registry().names())
+        assertThat(DatasetLoader.forOptions(DatasetLoadOptions.builder().build())
+                        .registry()
+                        .names())
                 .isEqualTo(r.names());
     }
 
@@ -58,9 +68,12 @@ class DemoDatasetsTest {
         LoadedDatasets data = load(DemoDatasets.IDENTITY, Stage.SFT);
         assertNothingDropped(data, DemoDatasets.IDENTITY, jsonRows("identity.json"));
         assertThat(data.train()).hasSizeBetween(75, 90);
-        long withName = data.train().stream().filter(e -> e.response().get(0).content().contains("{{name}}")).count();
+        long withName = data.train().stream()
+                .filter(e -> e.response().get(0).content().contains("{{name}}"))
+                .count();
         long withAuthor = data.train().stream()
-                .filter(e -> e.response().get(0).content().contains("{{author}}")).count();
+                .filter(e -> e.response().get(0).content().contains("{{author}}"))
+                .count();
         assertThat(withName).isGreaterThan(50);
         assertThat(withAuthor).isGreaterThan(40);
         Set<String> questions = new HashSet<>();
@@ -69,9 +82,16 @@ class DemoDatasetsTest {
 
         List<AlignedExample> filled = IdentityPlaceholders.replaceAll(data.train(), "Nova", "the Example Lab");
         assertThat(filled).noneMatch(e -> e.response().get(0).content().contains("{{"));
-        AlignedExample first = IdentityPlaceholders.replace(new AlignedExample(List.of(Message.user("Who are you?")),
-                List.of(Message.assistant("I am {{name}}, made by {{author}}. {{name}} says hi.")), "{{name}} sys",
-                "", null, "x"), "Nova", "Ada");
+        AlignedExample first = IdentityPlaceholders.replace(
+                new AlignedExample(
+                        List.of(Message.user("Who are you?")),
+                        List.of(Message.assistant("I am {{name}}, made by {{author}}. {{name}} says hi.")),
+                        "{{name}} sys",
+                        "",
+                        null,
+                        "x"),
+                "Nova",
+                "Ada");
         assertThat(first.response().get(0).content()).isEqualTo("I am Nova, made by Ada. Nova says hi.");
         assertThat(first.system()).isEqualTo("Nova sys");
     }
@@ -93,7 +113,8 @@ class DemoDatasetsTest {
         assertThat(data.train()).hasSizeGreaterThanOrEqualTo(100);
         assertThat(data.train()).allSatisfy(e -> {
             assertThat(e.response()).hasSize(2);
-            assertThat(e.response().get(0).content()).isNotEqualTo(e.response().get(1).content());
+            assertThat(e.response().get(0).content())
+                    .isNotEqualTo(e.response().get(1).content());
             assertThat(e.prompt().size() % 2).isEqualTo(1);
         });
         assertThat(data.train()).anyMatch(e -> e.prompt().size() == 3);
@@ -117,7 +138,8 @@ class DemoDatasetsTest {
         long docs;
         long chars = 0;
         Set<String> firstWords = new HashSet<>();
-        try (StreamedDatasets s = DatasetLoader.demo().stream(List.of(DemoDatasets.CORPUS),
+        try (StreamedDatasets s = DatasetLoader.demo().stream(
+                List.of(DemoDatasets.CORPUS),
                 DatasetLoadOptions.builder().stage(Stage.PT).bufferSize(0).build())) {
             docs = 0;
             while (s.train().hasNext()) {
@@ -128,7 +150,8 @@ class DemoDatasetsTest {
                 firstWords.add(text.split(" ")[0]);
                 docs++;
             }
-            assertThat(s.train().report().dataset(DemoDatasets.CORPUS).rowsDropped()).isZero();
+            assertThat(s.train().report().dataset(DemoDatasets.CORPUS).rowsDropped())
+                    .isZero();
         }
         assertThat(docs).isEqualTo(lines).isGreaterThan(500);
         assertThat(chars).isGreaterThan(300_000);

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 @Tag("benchmark")
 class EncodingBenchmarkTest {
     private static final String[] WORDS = ("the of and to in is was for on that with as by at from his her they "
-            + "model data train learn token language fine tune answer question explain write summarise list three "
-            + "reasons why how what when where which because however therefore example python function returns "
-            + "value error memory speed quality château naïve 東京 数据 модель 🚀").split(" ");
+                    + "model data train learn token language fine tune answer question explain write summarise list three "
+                    + "reasons why how what when where which because however therefore example python function returns "
+                    + "value error memory speed quality château naïve 東京 数据 модель 🚀")
+            .split(" ");
 
     static List<AlignedExample> alpacaRows(int n, long seed) {
         Random r = new Random(seed);
@@ -36,8 +37,13 @@ class EncodingBenchmarkTest {
             String input = r.nextBoolean() ? "" : sentence(r, 5 + r.nextInt(60));
             String output = sentence(r, 20 + r.nextInt(180));
             String prompt = input.isEmpty() ? instruction : instruction + "\n" + input;
-            rows.add(new AlignedExample(List.of(Message.user(prompt)), List.of(Message.assistant(output)), "", "",
-                    null, "bench[" + i + "]"));
+            rows.add(new AlignedExample(
+                    List.of(Message.user(prompt)),
+                    List.of(Message.assistant(output)),
+                    "",
+                    "",
+                    null,
+                    "bench[" + i + "]"));
         }
         return rows;
     }
@@ -57,8 +63,10 @@ class EncodingBenchmarkTest {
     void encodeHundredThousandAlpacaRows() {
         ChatTemplate template = TemplateRegistry.get("qwen3_nothink");
         Tokenizer tok = template.fixSpecialTokens(TestTokenizers.qwen3());
-        SupervisedEncoder encoder = new SupervisedEncoder(template, tok, EncodingOptions.builder().cutoffLen(2048)
-                .packing(false).build());
+        SupervisedEncoder encoder = new SupervisedEncoder(
+                template,
+                tok,
+                EncodingOptions.builder().cutoffLen(2048).packing(false).build());
         List<AlignedExample> rows = alpacaRows(100_000, 42);
         encoder.encodeAll(rows.subList(0, 2_000), 2); // warm-up (JIT, native library)
 
@@ -67,11 +75,13 @@ class EncodingBenchmarkTest {
             long start = System.nanoTime();
             EncodedDataset<EncodedSequence> out = encoder.encodeAll(batch, threads);
             double seconds = (System.nanoTime() - start) / 1e9;
-            long tokens = out.examples().stream().mapToLong(EncodedSequence::length).sum();
+            long tokens =
+                    out.examples().stream().mapToLong(EncodedSequence::length).sum();
             assertThat(out.examples()).hasSize(batch.size());
-            System.out.printf("BENCHMARK sft-encode qwen3_nothink threads=%d rows=%d tokens=%d time=%.2fs "
-                    + "rows/s=%.0f tokens/s=%.0f%n", threads, batch.size(), tokens, seconds, batch.size() / seconds,
-                    tokens / seconds);
+            System.out.printf(
+                    "BENCHMARK sft-encode qwen3_nothink threads=%d rows=%d tokens=%d time=%.2fs "
+                            + "rows/s=%.0f tokens/s=%.0f%n",
+                    threads, batch.size(), tokens, seconds, batch.size() / seconds, tokens / seconds);
         }
     }
 }

@@ -13,10 +13,10 @@ class PackingAndTruncationTest {
 
     @ParameterizedTest(name = "source {0}, target {1}, cutoff {2} -> ({3}, {4})")
     @CsvSource({
-        "10, 5, 100, 10, 5",     // both fit
-        "100, 30, 50, 39, 11",   // both long: proportional split int(50 * 30 / 130) = 11
-        "10, 100, 50, 10, 40",   // short source: target cut to 50 - 10
-        "60, 10, 50, 40, 10",    // short target: source cut
+        "10, 5, 100, 10, 5", // both fit
+        "100, 30, 50, 39, 11", // both long: proportional split int(50 * 30 / 130) = 11
+        "10, 100, 50, 10, 40", // short source: target cut to 50 - 10
+        "60, 10, 50, 40, 10", // short target: source cut
         "1000, 1000, 1024, 512, 512",
         "7, 3, 5, 4, 1"
     })
@@ -61,27 +61,30 @@ class PackingAndTruncationTest {
     @Test
     void neatPackingNumbersTheSubSequences() {
         List<EncodedSequence> examples = List.of(example(100, 5), example(200, 3), example(300, 4));
-        EncodedSequence row = SequencePacker.packSupervised(examples, 8, true, 7).rows().get(0);
+        EncodedSequence row =
+                SequencePacker.packSupervised(examples, 8, true, 7).rows().get(0);
         assertThat(row.attentionMask()).containsExactly(1, 1, 1, 1, 1, 2, 2, 2, 0);
         assertThat(row.inputIds()[8]).isEqualTo(7);
         boolean[][] allowed = BatchCollator.blockDiagonalCausalMask(
                 java.util.Arrays.stream(row.attentionMask()).asLongStream().toArray());
-        assertThat(allowed[4][0]).isTrue();   // same sub-sequence, earlier token
-        assertThat(allowed[0][4]).isFalse();  // causal
-        assertThat(allowed[5][4]).isFalse();  // other sub-sequence
+        assertThat(allowed[4][0]).isTrue(); // same sub-sequence, earlier token
+        assertThat(allowed[0][4]).isFalse(); // causal
+        assertThat(allowed[5][4]).isFalse(); // other sub-sequence
         assertThat(allowed[7][5]).isTrue();
-        assertThat(allowed[8][8]).isFalse();  // padding attends to nothing
+        assertThat(allowed[8][8]).isFalse(); // padding attends to nothing
     }
 
     @Test
     void collatorPadsRightForTrainingAndLeftForGeneration() {
         List<EncodedSequence> examples = List.of(example(10, 3), example(20, 1));
-        BatchCollator.Batch right = BatchCollator.of(5, BatchCollator.PaddingSide.RIGHT).collate(examples);
+        BatchCollator.Batch right =
+                BatchCollator.of(5, BatchCollator.PaddingSide.RIGHT).collate(examples);
         assertThat(right.inputIds()[1]).containsExactly(20, 5, 5);
         assertThat(right.labels()[1]).containsExactly(-100, -100, -100);
         assertThat(right.attentionMask()[1]).containsExactly(1, 0, 0);
         assertThat(right.positionIds()[0]).containsExactly(0, 1, 2);
-        BatchCollator.Batch left = BatchCollator.of(5, BatchCollator.PaddingSide.LEFT).padToMultipleOf(4)
+        BatchCollator.Batch left = BatchCollator.of(5, BatchCollator.PaddingSide.LEFT)
+                .padToMultipleOf(4)
                 .collate(examples);
         assertThat(left.length()).isEqualTo(4);
         assertThat(left.inputIds()[0]).containsExactly(5, 10, 11, 12);

@@ -1,6 +1,5 @@
 package ai.llamafactory.data.encode;
 
-import ai.llamafactory.testing.Conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.data.EncodedSequence;
@@ -12,6 +11,7 @@ import ai.llamafactory.data.template.ChatTemplate;
 import ai.llamafactory.data.template.TemplateRegistry;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
 import ai.llamafactory.data.tokenizer.Tokenizer;
+import ai.llamafactory.testing.Conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +39,9 @@ class SftConformanceTest {
         Path dir = Conformance.requireFolder("llamafactory");
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.getFileName().toString().matches("sft_encodings_.*\\.json")).sorted().toList();
+            files = s.filter(p -> p.getFileName().toString().matches("sft_encodings_.*\\.json"))
+                    .sorted()
+                    .toList();
         }
         if (files.isEmpty()) {
             throw new AssertionError("conformance file missing: no sft_encodings_*.json in " + dir);
@@ -60,16 +62,20 @@ class SftConformanceTest {
                     Tokenizer tok = fixedTokenizer(tokenizerName, templateName);
                     assertThat(tok.specialTokens().eos().orElseThrow().token())
                             .isEqualTo(spec.get("eos_token").asText());
-                    assertThat(tok.specialTokens().eosId().getAsInt()).isEqualTo(spec.get("eos_id").asInt());
-                    assertThat(tok.specialTokens().padId().getAsInt()).isEqualTo(spec.get("pad_id").asInt());
+                    assertThat(tok.specialTokens().eosId().getAsInt())
+                            .isEqualTo(spec.get("eos_id").asInt());
+                    assertThat(tok.specialTokens().padId().getAsInt())
+                            .isEqualTo(spec.get("pad_id").asInt());
                     assertThat(TemplateRegistry.get(templateName).efficientEos())
                             .isEqualTo(spec.path("efficient_eos").asBoolean(false));
                 }));
                 int index = 0;
                 for (JsonNode row : spec.get("rows")) {
-                    rows.add(DynamicTest.dynamicTest("row " + index++ + " (cutoff_len " + row.get("cutoff_len").asInt()
-                            + ", " + row.get("messages").size() + " messages)", () -> checkRow(tokenizerName,
-                                    templateName, row)));
+                    rows.add(DynamicTest.dynamicTest(
+                            "row " + index++ + " (cutoff_len "
+                                    + row.get("cutoff_len").asInt() + ", "
+                                    + row.get("messages").size() + " messages)",
+                            () -> checkRow(tokenizerName, templateName, row)));
                 }
                 keys.add(DynamicContainer.dynamicContainer(entry.getKey(), rows));
             }
@@ -88,8 +94,8 @@ class SftConformanceTest {
         if (row.has("enable_thinking")) {
             template = template.withEnableThinking(row.get("enable_thinking").asBoolean());
         }
-        Tokenizer tok = template.fixSpecialTokens(
-                TestTokenizers.get(Conformance.requireFolder("tokenizers/" + tokenizerName)));
+        Tokenizer tok =
+                template.fixSpecialTokens(TestTokenizers.get(Conformance.requireFolder("tokenizers/" + tokenizerName)));
         EncodingOptions options = EncodingOptions.builder()
                 .cutoffLen(row.get("cutoff_len").asInt())
                 .trainOnPrompt(row.path("train_on_prompt").asBoolean(false))
@@ -101,7 +107,9 @@ class SftConformanceTest {
         assertThat(encoded.inputIds()).as("input_ids").containsExactly(Conformance.ints(row.get("input_ids")));
         assertThat(encoded.labels()).as("labels").containsExactly(Conformance.ints(row.get("labels")));
         if (row.has("text")) {
-            assertThat(tok.decode(encoded.inputIds(), false)).as("text").isEqualTo(row.get("text").asText());
+            assertThat(tok.decode(encoded.inputIds(), false))
+                    .as("text")
+                    .isEqualTo(row.get("text").asText());
         }
     }
 
@@ -115,17 +123,27 @@ class SftConformanceTest {
                 system = content;
                 continue;
             }
-            messages.add(new Message(switch (role) {
-                case "user", "human" -> Role.USER;
-                case "assistant", "gpt" -> Role.ASSISTANT;
-                case "observation", "tool" -> Role.OBSERVATION;
-                case "function", "function_call" -> Role.FUNCTION;
-                default -> throw new IllegalArgumentException("role " + role);
-            }, content));
+            messages.add(new Message(
+                    switch (role) {
+                        case "user", "human" -> Role.USER;
+                        case "assistant", "gpt" -> Role.ASSISTANT;
+                        case "observation", "tool" -> Role.OBSERVATION;
+                        case "function", "function_call" -> Role.FUNCTION;
+                        default -> throw new IllegalArgumentException("role " + role);
+                    },
+                    content));
         }
-        String tools = row.path("tools").isMissingNode() || row.path("tools").isNull() ? ""
-                : (row.get("tools").isTextual() ? row.get("tools").asText() : row.get("tools").toString());
-        return new AlignedExample(messages.subList(0, messages.size() - 1),
-                List.of(messages.get(messages.size() - 1)), system, tools, null, "conformance");
+        String tools = row.path("tools").isMissingNode() || row.path("tools").isNull()
+                ? ""
+                : (row.get("tools").isTextual()
+                        ? row.get("tools").asText()
+                        : row.get("tools").toString());
+        return new AlignedExample(
+                messages.subList(0, messages.size() - 1),
+                List.of(messages.get(messages.size() - 1)),
+                system,
+                tools,
+                null,
+                "conformance");
     }
 }

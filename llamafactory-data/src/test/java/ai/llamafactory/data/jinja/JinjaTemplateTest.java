@@ -34,7 +34,8 @@ class JinjaTemplateTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : cases) {
             String template = c.get("template").asText();
-            Map<String, Object> vars = JSON.convertValue(c.get("variables"), new TypeReference<Map<String, Object>>() {});
+            Map<String, Object> vars =
+                    JSON.convertValue(c.get("variables"), new TypeReference<Map<String, Object>>() {});
             tests.add(DynamicTest.dynamicTest(c.get("name").asText(), () -> {
                 if (c.has("expected")) {
                     assertThat(JinjaTemplate.compile(template).render(vars, FIXED_NOW))
@@ -42,11 +43,13 @@ class JinjaTemplateTest {
                 } else {
                     String error = c.get("error").asText();
                     assertThatThrownBy(() -> JinjaTemplate.compile(template).render(vars, FIXED_NOW))
-                            .as(error).isInstanceOf(JinjaException.class);
+                            .as(error)
+                            .isInstanceOf(JinjaException.class);
                     if (error.startsWith("TemplateError: ")) {
                         assertThatThrownBy(() -> JinjaTemplate.compile(template).render(vars, FIXED_NOW))
-                                .isInstanceOfSatisfying(TemplateRaisedException.class, e -> assertThat(
-                                        e.templateMessage()).isEqualTo(error.substring("TemplateError: ".length())));
+                                .isInstanceOfSatisfying(
+                                        TemplateRaisedException.class, e -> assertThat(e.templateMessage())
+                                                .isEqualTo(error.substring("TemplateError: ".length())));
                     }
                 }
             }));
@@ -58,7 +61,8 @@ class JinjaTemplateTest {
     void syntaxErrorNamesTheLine() {
         assertThatThrownBy(() -> JinjaTemplate.compile("line one\n{% if x %}\nno end"))
                 .isInstanceOf(JinjaException.class)
-                .hasMessageContaining("line 3").hasMessageContaining("expected one of [elif, else, endif]");
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("expected one of [elif, else, endif]");
         assertThatThrownBy(() -> JinjaTemplate.compile("a\nb\n{{ x + }}"))
                 .isInstanceOf(JinjaException.class)
                 .hasMessageContaining("line 3");

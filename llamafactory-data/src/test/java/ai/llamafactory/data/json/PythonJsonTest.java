@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /** Expected texts are Python 3's own {@code json.dumps} output for the same values and options. */
 class PythonJsonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final PythonJson INDENT2_SORTED = PythonJson.builder().indent(2).sortKeys(true).build();
+    private static final PythonJson INDENT2_SORTED =
+            PythonJson.builder().indent(2).sortKeys(true).build();
 
     private static Map<String, Object> sample() {
         Map<String, Object> inner = new LinkedHashMap<>();
@@ -38,7 +39,8 @@ class PythonJsonTest {
 
     @Test
     void indentedSortedDumpMatchesPython() {
-        String expected = """
+        String expected =
+                """
                 {
                   "a": "h\\u00e9llo\\n\\"q\\"\\u20ac\\ud83d\\ude00",
                   "b": [
@@ -59,9 +61,10 @@ class PythonJsonTest {
 
     @Test
     void oneLineDumpKeepsInsertionOrderLikeJsonDumps() {
-        assertThat(PythonJson.DEFAULTS.dumps(sample())).isEqualTo("{\"b\": [1, 2.0, {\"z\": null, \"a\": true}], "
-                + "\"a\": \"h\\u00e9llo\\n\\\"q\\\"\\u20ac\\ud83d\\ude00\", \"c\": {}, \"d\": [], \"e\": NaN, "
-                + "\"f\": Infinity}");
+        assertThat(PythonJson.DEFAULTS.dumps(sample()))
+                .isEqualTo("{\"b\": [1, 2.0, {\"z\": null, \"a\": true}], "
+                        + "\"a\": \"h\\u00e9llo\\n\\\"q\\\"\\u20ac\\ud83d\\ude00\", \"c\": {}, \"d\": [], \"e\": NaN, "
+                        + "\"f\": Infinity}");
     }
 
     @Test
@@ -79,8 +82,17 @@ class PythonJsonTest {
 
     @Test
     void numbersFollowTheBoxedType() {
-        List<Object> values = List.of(1, 2L, (short) 3, (byte) 4, new BigInteger("123456789012345678901234567890"),
-                1.0f, 0.1, new BigDecimal("0.25"), -0.0, 1e-5);
+        List<Object> values = List.of(
+                1,
+                2L,
+                (short) 3,
+                (byte) 4,
+                new BigInteger("123456789012345678901234567890"),
+                1.0f,
+                0.1,
+                new BigDecimal("0.25"),
+                -0.0,
+                1e-5);
         assertThat(PythonJson.DEFAULTS.dumps(values))
                 .isEqualTo("[1, 2, 3, 4, 123456789012345678901234567890, 1.0, 0.1, 0.25, -0.0, 1e-05]");
         assertThat(PythonJson.DEFAULTS.dumps(new double[] {1, 0.5})).isEqualTo("[1.0, 0.5]");
@@ -97,8 +109,7 @@ class PythonJsonTest {
     void escapingFollowsEnsureAscii() {
         String s = "\u007f\u0001\u001f\u00e9\u2028\t\b\f\r\\/";
         // json.dumps(s) and json.dumps(s, ensure_ascii=False)
-        assertThat(PythonJson.DEFAULTS.dumps(s))
-                .isEqualTo("\"\\u007f\\u0001\\u001f\\u00e9\\u2028\\t\\b\\f\\r\\\\/\"");
+        assertThat(PythonJson.DEFAULTS.dumps(s)).isEqualTo("\"\\u007f\\u0001\\u001f\\u00e9\\u2028\\t\\b\\f\\r\\\\/\"");
         assertThat(PythonJson.builder().ensureAscii(false).build().dumps(s))
                 .isEqualTo("\"\u007f\\u0001\\u001f\u00e9\u2028\\t\\b\\f\\r\\\\/\"");
         StringBuilder out = new StringBuilder();
@@ -109,7 +120,9 @@ class PythonJsonTest {
     @Test
     void jacksonTreesAreWrittenLikeTheSameValues() throws Exception {
         // json.dumps(json.loads(...), ensure_ascii=False): tool calls read from datasets
-        assertThat(PythonJson.builder().ensureAscii(false).build()
+        assertThat(PythonJson.builder()
+                        .ensureAscii(false)
+                        .build()
                         .dumps(JSON.readTree("{\"a\":[1,2.5,true,null,\"é\\n\"],\"b\":{}}")))
                 .isEqualTo("{\"a\": [1, 2.5, true, null, \"é\\n\"], \"b\": {}}");
         assertThat(PythonJson.DEFAULTS.dumps(JSON.readTree("[1e-5, 12345678901234567890123, 1E+16, -0.0]")))
@@ -120,7 +133,8 @@ class PythonJsonTest {
         o.putArray("a");
         o.putObject("c").put("z", 1).put("y", 0.5);
         assertThat(INDENT2_SORTED.dumps(o))
-                .isEqualTo("{\n  \"a\": [],\n  \"b\": \"\\u00e9\\u2028\",\n  \"c\": {\n    \"y\": 0.5,\n    \"z\": 1\n  }\n}");
+                .isEqualTo(
+                        "{\n  \"a\": [],\n  \"b\": \"\\u00e9\\u2028\",\n  \"c\": {\n    \"y\": 0.5,\n    \"z\": 1\n  }\n}");
         assertThat(PythonJson.builder().indent(2).ensureAscii(false).build().dumps(o))
                 .startsWith("{\n  \"b\": \"é\u2028\",");
         // A list of trees, as the Mistral tool format passes them.
@@ -131,7 +145,10 @@ class PythonJsonTest {
     @Test
     void indentFourWithoutAsciiEscapes() throws Exception {
         // json.dumps({"name": "天气", "p": {"q": [1, 2]}}, indent=4, ensure_ascii=False)
-        assertThat(PythonJson.builder().indent(4).ensureAscii(false).build()
+        assertThat(PythonJson.builder()
+                        .indent(4)
+                        .ensureAscii(false)
+                        .build()
                         .dumps(JSON.readTree("{\"name\": \"天气\", \"p\": {\"q\": [1, 2]}}")))
                 .isEqualTo("{\n    \"name\": \"天气\",\n    \"p\": {\n        \"q\": [\n            1,\n"
                         + "            2\n        ]\n    }\n}");
@@ -152,10 +169,15 @@ class PythonJsonTest {
         // json.dumps(m, separators=(",", ":"))
         assertThat(PythonJson.builder().separators(",", ":").build().dumps(m)).isEqualTo("{\"a\":[1,2],\"b\":\"c\"}");
         // json.dumps(m, indent=1, separators=(", ", " = ")): the item separator keeps its trailing space
-        assertThat(PythonJson.builder().indent(1).separators(", ", " = ").build().dumps(m))
+        assertThat(PythonJson.builder()
+                        .indent(1)
+                        .separators(", ", " = ")
+                        .build()
+                        .dumps(m))
                 .isEqualTo("{\n \"a\" = [\n  1, \n  2\n ], \n \"b\" = \"c\"\n}");
         // only the key separator given: the item separator stays Python's default for the indent
-        assertThat(PythonJson.builder().separators(null, "=").build().dumps(m)).isEqualTo("{\"a\"=[1, 2], \"b\"=\"c\"}");
+        assertThat(PythonJson.builder().separators(null, "=").build().dumps(m))
+                .isEqualTo("{\"a\"=[1, 2], \"b\"=\"c\"}");
     }
 
     @Test
@@ -168,24 +190,30 @@ class PythonJsonTest {
         m.put(Double.NaN, "nan");
         // json.dumps({1: "int", 2.5: "float", True: "bool", None: "none", float("nan"): "nan"})
         assertThat(PythonJson.DEFAULTS.dumps(m))
-                .isEqualTo("{\"1\": \"int\", \"2.5\": \"float\", \"true\": \"bool\", \"null\": \"none\", \"NaN\": \"nan\"}");
+                .isEqualTo(
+                        "{\"1\": \"int\", \"2.5\": \"float\", \"true\": \"bool\", \"null\": \"none\", \"NaN\": \"nan\"}");
         assertThatThrownBy(() -> PythonJson.DEFAULTS.dumps(Map.of(List.of(1), 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keys must be str, int, float");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("keys must be str, int, float");
     }
 
     @Test
     void theDefaultFunctionReplacesUnserializableValues() {
-        PythonJson json = PythonJson.builder().fallback(v -> "<" + v.getClass().getSimpleName() + ">").build();
+        PythonJson json = PythonJson.builder()
+                .fallback(v -> "<" + v.getClass().getSimpleName() + ">")
+                .build();
         assertThat(json.dumps(Map.of("x", new Object()))).isEqualTo("{\"x\": \"<Object>\"}");
         PythonJson identity = PythonJson.builder().fallback(v -> v).build();
-        assertThatThrownBy(() -> identity.dumps(new Object())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> identity.dumps(new Object()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("java.lang.Object");
     }
 
     @Test
     void unsupportedValuesAreRefused() {
         assertThatThrownBy(() -> PythonJson.DEFAULTS.dumps(Map.of("x", new Object())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.Object")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object")
                 .hasMessageContaining("is not JSON serializable");
     }
 
@@ -201,14 +229,16 @@ class PythonJsonTest {
         assertThat((Double) m.get("n")).isNaN();
         assertThat((List<Object>) m.get("l")).containsExactly(true, null, "s");
         assertThat(m.get("big")).isEqualTo(new BigInteger("123456789012345678901234567890"));
-        assertThat(PythonJson.DEFAULTS.dumps(parsed)).isEqualTo("{\"i\": 3, \"f\": 3.0, \"n\": NaN, "
-                + "\"l\": [true, null, \"s\"], \"big\": 123456789012345678901234567890}");
+        assertThat(PythonJson.DEFAULTS.dumps(parsed))
+                .isEqualTo("{\"i\": 3, \"f\": 3.0, \"n\": NaN, "
+                        + "\"l\": [true, null, \"s\"], \"big\": 123456789012345678901234567890}");
     }
 
     @Test
     void malformedJsonNamesTheLocation() {
         assertThatThrownBy(() -> PythonJson.parse("{\"a\": 1,\n \"b\": }"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line 2");
     }
 
     @Test

@@ -142,7 +142,8 @@ class BleuTest {
     void supplementaryCharactersAreSingleTokens() {
         // Python's list() yields code points: 4 emoji are 4 tokens, identical -> 1
         assertThat(Bleu.characterBleu("😀😁😂🤣", "😀😁😂🤣").score()).isEqualTo(1.0);
-        assertThat(Bleu.characterBleu("😀😁😂🤣", "😀😁😂🤣").hypothesisLength()).isEqualTo(4);
+        assertThat(Bleu.characterBleu("😀😁😂🤣", "😀😁😂🤣").hypothesisLength())
+                .isEqualTo(4);
     }
 
     @Test
@@ -163,6 +164,7 @@ class BleuTest {
     @Test
     void aReferenceIsRequired() {
         assertThatThrownBy(() -> Bleu.sentenceBleu(List.of(), List.of("a")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reference");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reference");
     }
 }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GeneratedPredictionsWriterTest {
     @Test
     void rowsAreWrittenLikeJsonDumpsWithEnsureAsciiFalse(@TempDir Path dir) throws Exception {
-        GeneratedPrediction tricky = new GeneratedPrediction("<|im_start|>user\n你好 \"quoted\"\t\\ \u0001<|im_end|>\n",
-                "答案是：A 😀\u2028", "A\u007f");
+        GeneratedPrediction tricky = new GeneratedPrediction(
+                "<|im_start|>user\n你好 \"quoted\"\t\\ \u0001<|im_end|>\n", "答案是：A 😀\u2028", "A\u007f");
         GeneratedPrediction plain = new GeneratedPrediction("Q", "", "B");
         try (GeneratedPredictionsWriter writer = GeneratedPredictionsWriter.open(dir.resolve("out"))) {
             writer.write(tricky);
@@ -27,17 +27,18 @@ class GeneratedPredictionsWriterTest {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         // python: json.dumps(row, ensure_ascii=False) + "\n": ", " and ": " separators, non-ASCII (emoji, U+2028,
         // DEL) verbatim, quote/backslash/\n/\t escaped, other control characters as backslash-u00xx
-        assertThat(text).isEqualTo("{\"prompt\": \"<|im_start|>user\\n你好 \\\"quoted\\\"\\t\\\\ \\u0001<|im_end|>\\n\", "
-                + "\"predict\": \"答案是：A 😀\u2028\", \"label\": \"A\u007f\"}\n"
-                + "{\"prompt\": \"Q\", \"predict\": \"\", \"label\": \"B\"}\n");
-        assertThat(GeneratedPredictionsWriter.toJsonLine(plain)).isEqualTo("{\"prompt\": \"Q\", \"predict\": \"\", "
-                + "\"label\": \"B\"}");
+        assertThat(text)
+                .isEqualTo("{\"prompt\": \"<|im_start|>user\\n你好 \\\"quoted\\\"\\t\\\\ \\u0001<|im_end|>\\n\", "
+                        + "\"predict\": \"答案是：A 😀\u2028\", \"label\": \"A\u007f\"}\n"
+                        + "{\"prompt\": \"Q\", \"predict\": \"\", \"label\": \"B\"}\n");
+        assertThat(GeneratedPredictionsWriter.toJsonLine(plain))
+                .isEqualTo("{\"prompt\": \"Q\", \"predict\": \"\", " + "\"label\": \"B\"}");
     }
 
     @Test
     void writeAllReplacesTheFile(@TempDir Path dir) throws Exception {
-        GeneratedPredictionsWriter.writeAll(dir, List.of(new GeneratedPrediction("a", "b", "c"),
-                new GeneratedPrediction("d", "e", "f")));
+        GeneratedPredictionsWriter.writeAll(
+                dir, List.of(new GeneratedPrediction("a", "b", "c"), new GeneratedPrediction("d", "e", "f")));
         Path file = GeneratedPredictionsWriter.writeAll(dir, List.of(new GeneratedPrediction("x", "y", "z")));
         assertThat(Files.readAllLines(file, StandardCharsets.UTF_8))
                 .containsExactly("{\"prompt\": \"x\", \"predict\": \"y\", \"label\": \"z\"}");
@@ -57,7 +58,9 @@ class GeneratedPredictionsWriterTest {
         Path file = GeneratedPredictionsWriter.writePredictResults(dir, metrics);
         assertThat(file.getFileName().toString()).isEqualTo("predict_results.json");
         // python: json.dump(metrics, f, indent=4, sort_keys=True)
-        assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo("""
+        assertThat(Files.readString(file, StandardCharsets.UTF_8))
+                .isEqualTo(
+                        """
                 {
                     "note": "\\u00e9",
                     "predict_bleu-4": 39.83513333333333,

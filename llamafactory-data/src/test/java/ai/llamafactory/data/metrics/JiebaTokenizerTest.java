@@ -18,8 +18,8 @@ class JiebaTokenizerTest {
     void dictionaryWords() {
         assertThat(jieba.cut("我来到北京清华大学")).containsExactly("我", "来到", "北京", "清华大学");
         assertThat(jieba.cut("我爱北京天安门")).containsExactly("我", "爱", "北京", "天安门");
-        assertThat(jieba.cut("小明硕士毕业于中国科学院计算所，后在日本京都大学深造")).containsExactly("小明", "硕士", "毕业",
-                "于", "中国科学院", "计算所", "，", "后", "在", "日本京都大学", "深造");
+        assertThat(jieba.cut("小明硕士毕业于中国科学院计算所，后在日本京都大学深造"))
+                .containsExactly("小明", "硕士", "毕业", "于", "中国科学院", "计算所", "，", "后", "在", "日本京都大学", "深造");
     }
 
     @Test
@@ -33,10 +33,10 @@ class JiebaTokenizerTest {
     void englishWordsSpacesAndPunctuationAreSeparateTokens() {
         assertThat(jieba.cut("the cat sat on the mat"))
                 .containsExactly("the", " ", "cat", " ", "sat", " ", "on", " ", "the", " ", "mat");
-        assertThat(jieba.cut("Hello, world! LLaMA-Factory 3.14% v2.0")).containsExactly("Hello", ",", " ", "world",
-                "!", " ", "LLaMA", "-", "Factory", " ", "3.14%", " ", "v2.0");
-        assertThat(jieba.cut("state-of-the-art模型"))
-                .containsExactly("state", "-", "of", "-", "the", "-", "art", "模型");
+        assertThat(jieba.cut("Hello, world! LLaMA-Factory 3.14% v2.0"))
+                .containsExactly(
+                        "Hello", ",", " ", "world", "!", " ", "LLaMA", "-", "Factory", " ", "3.14%", " ", "v2.0");
+        assertThat(jieba.cut("state-of-the-art模型")).containsExactly("state", "-", "of", "-", "the", "-", "art", "模型");
     }
 
     @Test
@@ -69,7 +69,10 @@ class JiebaTokenizerTest {
     void malformedDictionaryLineIsNamed(@TempDir Path dir) throws Exception {
         Path dict = dir.resolve("bad.txt");
         Files.writeString(dict, "好 3 a\n坏 many n\n", StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> JiebaTokenizer.withDictionary(dict)).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("bad.txt").hasMessageContaining("line 2").hasMessageContaining("坏 many n");
+        assertThatThrownBy(() -> JiebaTokenizer.withDictionary(dict))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("bad.txt")
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("坏 many n");
     }
 }

@@ -28,7 +28,10 @@ class McqEvaluatorTest {
      * history: D (right), A (right) = 2/2. STEM = 2/4 = 50.00, Humanities = 2/2 = 100.00, Average = 4/6 = 66.67.
      */
     private static McqDataset dataset() {
-        return McqDataset.builder().subject(ALGEBRA).subject(PHYSICS).subject(HISTORY)
+        return McqDataset.builder()
+                .subject(ALGEBRA)
+                .subject(PHYSICS)
+                .subject(HISTORY)
                 .addEval("algebra", McqQuestion.of("a0", "1", "2", "3", "4", "B"))
                 .addEval("algebra", McqQuestion.of("a1", "1", "2", "3", "4", "C"))
                 .addEval("algebra", McqQuestion.of("a2", "1", "2", "3", "4", "A"))
@@ -70,16 +73,18 @@ class McqEvaluatorTest {
 
     @Test
     void accuracyPerSubjectCategoryAndAverage() {
-        McqReport report = new McqEvaluator(McqEvaluationConfig.builder().nShot(0).build())
-                .evaluate(dataset(), fakeScorer());
-        assertThat(report.subjects()).extracting(r -> r.subject().id()).containsExactly("algebra", "physics",
-                "history");
+        McqReport report =
+                new McqEvaluator(McqEvaluationConfig.builder().nShot(0).build()).evaluate(dataset(), fakeScorer());
+        assertThat(report.subjects())
+                .extracting(r -> r.subject().id())
+                .containsExactly("algebra", "physics", "history");
         assertThat(report.subjects().get(0).predictions()).containsExactly("B", "A", "A");
         assertThat(report.subjects().get(0).correct()).containsExactly(true, false, true);
-        assertThat(report.subjectAccuracies()).containsExactly(Map.entry("algebra", 100 * (2.0 / 3)),
-                Map.entry("physics", 0.0), Map.entry("history", 100.0));
-        assertThat(report.categoryAccuracies()).containsExactly(Map.entry(SubjectCategory.STEM, 50.0),
-                Map.entry(SubjectCategory.HUMANITIES, 100.0));
+        assertThat(report.subjectAccuracies())
+                .containsExactly(
+                        Map.entry("algebra", 100 * (2.0 / 3)), Map.entry("physics", 0.0), Map.entry("history", 100.0));
+        assertThat(report.categoryAccuracies())
+                .containsExactly(Map.entry(SubjectCategory.STEM, 50.0), Map.entry(SubjectCategory.HUMANITIES, 100.0));
         assertThat(report.averageAccuracy()).hasValue(100 * (4.0 / 6));
         assertThat(report.correctCount()).isEqualTo(4);
         assertThat(report.total()).isEqualTo(6);
@@ -94,7 +99,9 @@ class McqEvaluatorTest {
         assertThat(Files.readString(saveDir.resolve("results.log"), StandardCharsets.UTF_8))
                 .isEqualTo("        Average: 66.67\n           STEM: 50.00\n     Humanities: 100.00");
         // json.dump(results, f, indent=2)
-        assertThat(Files.readString(saveDir.resolve("results.json"), StandardCharsets.UTF_8)).isEqualTo("""
+        assertThat(Files.readString(saveDir.resolve("results.json"), StandardCharsets.UTF_8))
+                .isEqualTo(
+                        """
                 {
                   "algebra": {
                     "0": "B",
@@ -114,34 +121,49 @@ class McqEvaluatorTest {
     @Test
     void existingSaveDirIsRefusedBeforeScoring(@TempDir Path dir) {
         FakeScorer scorer = fakeScorer();
-        McqEvaluator evaluator = new McqEvaluator(McqEvaluationConfig.builder().saveDir(dir).build());
-        assertThatThrownBy(() -> evaluator.evaluate(dataset(), scorer)).isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining(dir.toString()).hasMessageContaining("already exists");
+        McqEvaluator evaluator =
+                new McqEvaluator(McqEvaluationConfig.builder().saveDir(dir).build());
+        assertThatThrownBy(() -> evaluator.evaluate(dataset(), scorer))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining(dir.toString())
+                .hasMessageContaining("already exists");
         assertThat(scorer.batchSizes).isEmpty();
     }
 
     @Test
     void promptTextFollowsTheEnglishTemplate() {
         McqEvaluator evaluator = new McqEvaluator(McqEvaluationConfig.defaults());
-        McqPrompt prompt = evaluator.buildPrompt(ALGEBRA, 0, McqQuestion.of("What is 2+2?", "2", "3", "4", "5", "C"),
+        McqPrompt prompt = evaluator.buildPrompt(
+                ALGEBRA,
+                0,
+                McqQuestion.of("What is 2+2?", "2", "3", "4", "5", "C"),
                 List.of(McqQuestion.of("What is 1+1?", "1", "2", "3", "4", "B")));
-        assertThat(prompt.messages()).containsExactly(
-                new Message(Role.USER, "The following are multiple choice questions (with answers) about abstract "
-                        + "algebra.\n\nWhat is 1+1?\nA. 1\nB. 2\nC. 3\nD. 4\nAnswer:"),
-                new Message(Role.ASSISTANT, "B"),
-                new Message(Role.USER, "What is 2+2?\nA. 2\nB. 3\nC. 4\nD. 5\nAnswer:"));
-        assertThat(prompt.plainText()).isEqualTo("The following are multiple choice questions (with answers) about "
-                + "abstract algebra.\n\nWhat is 1+1?\nA. 1\nB. 2\nC. 3\nD. 4\nAnswer:BWhat is 2+2?\nA. 2\nB. 3\nC. 4"
-                + "\nD. 5\nAnswer:");
+        assertThat(prompt.messages())
+                .containsExactly(
+                        new Message(
+                                Role.USER,
+                                "The following are multiple choice questions (with answers) about abstract "
+                                        + "algebra.\n\nWhat is 1+1?\nA. 1\nB. 2\nC. 3\nD. 4\nAnswer:"),
+                        new Message(Role.ASSISTANT, "B"),
+                        new Message(Role.USER, "What is 2+2?\nA. 2\nB. 3\nC. 4\nD. 5\nAnswer:"));
+        assertThat(prompt.plainText())
+                .isEqualTo("The following are multiple choice questions (with answers) about "
+                        + "abstract algebra.\n\nWhat is 1+1?\nA. 1\nB. 2\nC. 3\nD. 4\nAnswer:BWhat is 2+2?\nA. 2\nB. 3\nC. 4"
+                        + "\nD. 5\nAnswer:");
     }
 
     @Test
     void zeroShotChinesePromptCarriesTheHeader() {
-        McqEvaluator evaluator = new McqEvaluator(McqEvaluationConfig.builder().language(EvalLanguage.ZH).build());
-        McqPrompt prompt = evaluator.buildPrompt(new McqSubject("law", "法学", SubjectCategory.HUMANITIES), 3,
-                McqQuestion.of("缓刑的适用对象只限于____。", "甲", "乙", "丙", "丁", "D"), List.of());
-        assertThat(prompt.messages()).containsExactly(new Message(Role.USER,
-                "以下是中国关于法学考试的单项选择题，请选出其中的正确答案。\n\n缓刑的适用对象只限于____。\nA. 甲\nB. 乙\nC. 丙\nD. 丁\n答案："));
+        McqEvaluator evaluator = new McqEvaluator(
+                McqEvaluationConfig.builder().language(EvalLanguage.ZH).build());
+        McqPrompt prompt = evaluator.buildPrompt(
+                new McqSubject("law", "法学", SubjectCategory.HUMANITIES),
+                3,
+                McqQuestion.of("缓刑的适用对象只限于____。", "甲", "乙", "丙", "丁", "D"),
+                List.of());
+        assertThat(prompt.messages())
+                .containsExactly(new Message(
+                        Role.USER, "以下是中国关于法学考试的单项选择题，请选出其中的正确答案。\n\n缓刑的适用对象只限于____。\nA. 甲\nB. 乙\nC. 丙\nD. 丁\n答案："));
         assertThat(prompt.index()).isEqualTo(3);
     }
 
@@ -155,15 +177,16 @@ class McqEvaluatorTest {
             builder.addDev("algebra", McqQuestion.of("dev" + i, "1", "2", "3", "4", "B"));
         }
         McqDataset data = builder.build();
-        List<McqPrompt> twoShot = new McqEvaluator(McqEvaluationConfig.builder().nShot(2).build())
-                .prompts(data, ALGEBRA);
+        List<McqPrompt> twoShot =
+                new McqEvaluator(McqEvaluationConfig.builder().nShot(2).build()).prompts(data, ALGEBRA);
         Set<String> usedExamples = new HashSet<>();
         for (McqPrompt prompt : twoShot) {
             assertThat(prompt.messages()).hasSize(5);
             String first = prompt.messages().get(0).content();
             String second = prompt.messages().get(2).content();
-            assertThat(first).startsWith("The following are multiple choice questions (with answers) about "
-                    + "abstract algebra.\n\ndev");
+            assertThat(first)
+                    .startsWith("The following are multiple choice questions (with answers) about "
+                            + "abstract algebra.\n\ndev");
             assertThat(second).startsWith("dev").isNotEqualTo(first.substring(first.indexOf("dev")));
             assertThat(prompt.messages().get(1).content()).isEqualTo("B");
             usedExamples.add(second.substring(0, 4));
@@ -173,7 +196,9 @@ class McqEvaluatorTest {
         // same seed, same prompts; another seed, other draws
         assertThat(new McqEvaluator(McqEvaluationConfig.builder().nShot(2).build()).prompts(data, ALGEBRA))
                 .isEqualTo(twoShot);
-        assertThat(new McqEvaluator(McqEvaluationConfig.builder().nShot(2).seed(7).build()).prompts(data, ALGEBRA))
+        assertThat(new McqEvaluator(
+                                McqEvaluationConfig.builder().nShot(2).seed(7).build())
+                        .prompts(data, ALGEBRA))
                 .isNotEqualTo(twoShot);
         // more shots than dev examples: all three, every time
         assertThat(new McqEvaluator(McqEvaluationConfig.builder().nShot(5).build()).prompts(data, ALGEBRA))
@@ -198,12 +223,15 @@ class McqEvaluatorTest {
 
     @Test
     void misbehavingScorersAreReported() {
-        McqEvaluator evaluator = new McqEvaluator(McqEvaluationConfig.builder().nShot(0).build());
+        McqEvaluator evaluator =
+                new McqEvaluator(McqEvaluationConfig.builder().nShot(0).build());
         assertThatThrownBy(() -> evaluator.evaluate(dataset(), p -> new float[] {0f, Float.NaN, 0f, 0f}))
-                .isInstanceOf(LlamaFactoryException.class).hasMessageContaining("non-finite")
+                .isInstanceOf(LlamaFactoryException.class)
+                .hasMessageContaining("non-finite")
                 .hasMessageContaining("algebra");
         assertThatThrownBy(() -> evaluator.evaluate(dataset(), p -> new float[] {1f, 2f, 3f}))
-                .isInstanceOf(LlamaFactoryException.class).hasMessageContaining("4 scores");
+                .isInstanceOf(LlamaFactoryException.class)
+                .hasMessageContaining("4 scores");
         ChoiceScorer dropsOne = new ChoiceScorer() {
             @Override
             public float[] score(McqPrompt prompt) {
@@ -215,16 +243,20 @@ class McqEvaluatorTest {
                 return List.of(new float[4]);
             }
         };
-        assertThatThrownBy(() -> evaluator.evaluate(dataset(), dropsOne)).isInstanceOf(LlamaFactoryException.class)
+        assertThatThrownBy(() -> evaluator.evaluate(dataset(), dropsOne))
+                .isInstanceOf(LlamaFactoryException.class)
                 .hasMessageContaining("returned 1 score arrays for a batch of 3 prompts");
     }
 
     @Test
     void configurationIsValidated() {
         assertThatThrownBy(() -> McqEvaluationConfig.builder().nShot(-1).build())
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("n_shot").hasMessageContaining("-1");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("n_shot")
+                .hasMessageContaining("-1");
         assertThatThrownBy(() -> McqEvaluationConfig.builder().batchSize(0).build())
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("batch_size");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("batch_size");
         McqEvaluationConfig defaults = McqEvaluationConfig.defaults();
         assertThat(defaults.nShot()).isEqualTo(5);
         assertThat(defaults.batchSize()).isEqualTo(4);

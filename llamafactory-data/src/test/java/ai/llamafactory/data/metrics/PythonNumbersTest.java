@@ -48,7 +48,8 @@ class PythonNumbersTest {
         }
         assertThat(PythonNumbers.numpySum(values)).isEqualTo(1000229.011);
         assertThat(PythonNumbers.numpyMean(values)).isEqualTo(50.011450550000006);
-        assertThat(PythonNumbers.pairwiseSum(values, 0, values.length) / values.length).isEqualTo(50.01145055);
+        assertThat(PythonNumbers.pairwiseSum(values, 0, values.length) / values.length)
+                .isEqualTo(50.01145055);
     }
 
     @Test

@@ -22,7 +22,8 @@ class RougeTest {
     @Test
     void englishWordsCountDistinctNgrams() {
         // words: the cat sat on the mat | the cat is on the mat (jieba's space tokens collapse when re-split)
-        RougeScores s = Rouge.scoreTokens(JiebaTokenizer.defaultTokenizer().cut("the cat sat on the mat"),
+        RougeScores s = Rouge.scoreTokens(
+                JiebaTokenizer.defaultTokenizer().cut("the cat sat on the mat"),
                 JiebaTokenizer.defaultTokenizer().cut("the cat is on the mat"));
         // ROUGE-1: distinct {the, cat, sat, on, mat} vs {the, cat, is, on, mat}: 4 shared of 5 and 5 -> p = r = 0.8
         // (counting repeats would give 5/6: rouge_chinese's default exclusive=True uses sets)
@@ -117,9 +118,11 @@ class RougeTest {
     @Test
     void emptySideIsAnError() {
         // rouge_chinese raises ValueError; LLaMA-Factory avoids the call (see SimilarityMetrics)
-        assertThatThrownBy(() -> Rouge.score("", "a")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Rouge.score("", "a"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("hypothesis");
-        assertThatThrownBy(() -> Rouge.score("a", "   ")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Rouge.score("a", "   "))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("reference");
     }
 }

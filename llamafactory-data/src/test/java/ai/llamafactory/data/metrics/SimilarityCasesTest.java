@@ -58,18 +58,30 @@ class SimilarityCasesTest {
             SampleScores scores = metrics.add(predict, label);
             if (c.get("rouge-1").asDouble() != 0.0 || c.get("rouge-l").asDouble() != 0.0) {
                 RougeScores rouge = Rouge.scoreTokens(hyp, ref);
-                assertThat(rouge.rouge1().f()).as(where).isEqualTo(c.get("rouge-1").asDouble());
-                assertThat(rouge.rouge2().f()).as(where).isEqualTo(c.get("rouge-2").asDouble());
-                assertThat(rouge.rougeL().f()).as(where).isEqualTo(c.get("rouge-l").asDouble());
+                assertThat(rouge.rouge1().f())
+                        .as(where)
+                        .isEqualTo(c.get("rouge-1").asDouble());
+                assertThat(rouge.rouge2().f())
+                        .as(where)
+                        .isEqualTo(c.get("rouge-2").asDouble());
+                assertThat(rouge.rougeL().f())
+                        .as(where)
+                        .isEqualTo(c.get("rouge-l").asDouble());
             }
             double bleu = c.get("bleu").asDouble();
-            assertThat(Bleu.characterBleu(predict, label).score()).as(where)
+            assertThat(Bleu.characterBleu(predict, label).score())
+                    .as(where)
                     .isCloseTo(bleu, within(Math.ulp(bleu) * 2));
-            assertThat(scores).as(where).isEqualTo(new SampleScores(c.get("rouge-1_x100").asDouble(),
-                    c.get("rouge-2_x100").asDouble(), c.get("rouge-l_x100").asDouble(),
-                    c.get("bleu-4_x100").asDouble()));
+            assertThat(scores)
+                    .as(where)
+                    .isEqualTo(new SampleScores(
+                            c.get("rouge-1_x100").asDouble(),
+                            c.get("rouge-2_x100").asDouble(),
+                            c.get("rouge-l_x100").asDouble(),
+                            c.get("bleu-4_x100").asDouble()));
         }
-        assertThat(metrics.averages()).containsEntry(SimilarityMetric.ROUGE_1, averages.get("rouge-1").asDouble())
+        assertThat(metrics.averages())
+                .containsEntry(SimilarityMetric.ROUGE_1, averages.get("rouge-1").asDouble())
                 .containsEntry(SimilarityMetric.ROUGE_2, averages.get("rouge-2").asDouble())
                 .containsEntry(SimilarityMetric.ROUGE_L, averages.get("rouge-l").asDouble())
                 .containsEntry(SimilarityMetric.BLEU_4, averages.get("bleu-4").asDouble());

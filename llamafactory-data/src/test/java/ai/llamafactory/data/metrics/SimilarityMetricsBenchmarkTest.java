@@ -31,11 +31,14 @@ class SimilarityMetricsBenchmarkTest {
             while ((line = reader.readLine()) != null) {
                 JsonNode node = json.readTree(line);
                 if (node.has("predict")) {
-                    pairs.add(new String[] {node.get("predict").asText(), node.get("label").asText()});
+                    pairs.add(new String[] {
+                        node.get("predict").asText(), node.get("label").asText()
+                    });
                 }
             }
         }
-        long chars = pairs.stream().mapToLong(p -> p[0].length() + p[1].length()).sum();
+        long chars =
+                pairs.stream().mapToLong(p -> p[0].length() + p[1].length()).sum();
         for (int round = 0; round < 3; round++) {
             SimilarityMetrics metrics = new SimilarityMetrics(jieba);
             long start = System.nanoTime();
@@ -46,7 +49,8 @@ class SimilarityMetricsBenchmarkTest {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("similarity metrics: %d pairs (%.0f chars/pair) in %.2f s = %.0f pairs/s%n",
+            System.out.printf(
+                    "similarity metrics: %d pairs (%.0f chars/pair) in %.2f s = %.0f pairs/s%n",
                     metrics.size(), (double) chars / pairs.size(), seconds, metrics.size() / seconds);
         }
         System.out.printf("jieba dictionary load: %.0f ms%n", loadMs);

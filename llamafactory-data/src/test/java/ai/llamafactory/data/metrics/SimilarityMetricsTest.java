@@ -38,8 +38,8 @@ class SimilarityMetricsTest {
     @Test
     void averagesAreNumpyMeansOfTheRoundedScores() {
         SimilarityMetrics metrics = new SimilarityMetrics();
-        metrics.addAll(List.of("我爱北京天安门", "the cat sat on the mat", ""),
-                List.of("我爱北京", "the cat is on the mat", "我爱北京"));
+        metrics.addAll(
+                List.of("我爱北京天安门", "the cat sat on the mat", ""), List.of("我爱北京", "the cat is on the mat", "我爱北京"));
         assertThat(metrics.size()).isEqualTo(3);
         Map<SimilarityMetric, Double> averages = metrics.averages();
         // (85.7143 + 80.0 + 0.0) / 3 in float64 = 55.238099999999996 (np.mean prints the same)
@@ -50,15 +50,19 @@ class SimilarityMetricsTest {
         assertThat(averages.get(SimilarityMetric.ROUGE_L)).isEqualTo(56.349199999999996);
         // (41.1134 + 78.392 + 0.0) / 3
         assertThat(averages.get(SimilarityMetric.BLEU_4)).isEqualTo(39.83513333333333);
-        assertThat(metrics.metrics("predict")).containsExactly(Map.entry("predict_rouge-1", 55.238099999999996),
-                Map.entry("predict_rouge-2", 46.666666666666664), Map.entry("predict_rouge-l", 56.349199999999996),
-                Map.entry("predict_bleu-4", 39.83513333333333));
+        assertThat(metrics.metrics("predict"))
+                .containsExactly(
+                        Map.entry("predict_rouge-1", 55.238099999999996),
+                        Map.entry("predict_rouge-2", 46.666666666666664),
+                        Map.entry("predict_rouge-l", 56.349199999999996),
+                        Map.entry("predict_bleu-4", 39.83513333333333));
     }
 
     @Test
     void noSampleNoAverage() {
         assertThatThrownBy(() -> new SimilarityMetrics().averages()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> new SimilarityMetrics().addAll(List.of("a"), List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 predictions, 0 labels");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 predictions, 0 labels");
     }
 }

@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 class TemplateAuditTest {
 
     private static ProbeResult probe(TemplateAuditReport r, String name, boolean generation) {
-        return r.probes().stream().filter(p -> p.name().equals(name) && p.generationPrompt() == generation)
-                .findFirst().orElseThrow();
+        return r.probes().stream()
+                .filter(p -> p.name().equals(name) && p.generationPrompt() == generation)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -25,8 +27,9 @@ class TemplateAuditTest {
         assertThat(report.matches()).isFalse();
         ProbeResult oneTurn = probe(report, "one turn", false);
         assertThat(oneTurn.templateText()).isEqualTo("Human: What is 2+2?<|im_end|>\nAssistant:4.<|im_end|>\n");
-        assertThat(oneTurn.tokenizerText()).isEqualTo(
-                "<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n4.<|im_end|>\n");
+        assertThat(oneTurn.tokenizerText())
+                .isEqualTo(
+                        "<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n4.<|im_end|>\n");
         assertThat(oneTurn.firstTextDifference()).isEqualTo(0);
         assertThat(oneTurn.firstIdDifference()).isEqualTo(0);
         assertThat(oneTurn.labelledTurnEnds()).containsExactly("<|im_end|>\n");
@@ -56,14 +59,15 @@ class TemplateAuditTest {
         assertThat(twoTurns.matches()).isFalse();
         assertThat(twoTurns.templateText()).contains("<|im_start|>assistant\n<think>\n\n</think>\n\nBlue.");
         assertThat(twoTurns.tokenizerText()).contains("<|im_start|>assistant\nBlue.");
-        assertThat(twoTurns.firstTextDifference()).isEqualTo(twoTurns.tokenizerText().indexOf("Blue."));
+        assertThat(twoTurns.firstTextDifference())
+                .isEqualTo(twoTurns.tokenizerText().indexOf("Blue."));
         assertThat(report.stopTokenTrained()).isTrue();
     }
 
     @Test
     void qwen3NothinkLacksTheEmptyThoughtOfTheLastTurn() {
-        TemplateAuditReport report = TemplateAudit.run(TemplateRegistry.get("qwen3_nothink"), TestTokenizers.qwen3(),
-                false);
+        TemplateAuditReport report =
+                TemplateAudit.run(TemplateRegistry.get("qwen3_nothink"), TestTokenizers.qwen3(), false);
         assertThat(probe(report, "one turn", false).matches()).isFalse();
         assertThat(probe(report, "one turn", true).matches()).isTrue();
         assertThat(probe(report, "one turn", false).labelledTurnEnds()).containsExactly("<|im_end|>\n");
@@ -83,18 +87,20 @@ class TemplateAuditTest {
     void parsingQwen3ChatTemplateRecoversItsSlots() {
         ChatTemplate parsed = ChatTemplate.parse(TestTokenizers.qwen3());
         assertThat(parsed.kind()).isEqualTo(ChatTemplate.Kind.REASONING);
-        assertThat(parsed.userSlots()).containsExactly(Slot.text(
-                "<|im_start|>user\n{{content}}<|im_end|>\n<|im_start|>assistant\n"));
+        assertThat(parsed.userSlots())
+                .containsExactly(Slot.text("<|im_start|>user\n{{content}}<|im_end|>\n<|im_start|>assistant\n"));
         assertThat(parsed.assistantSlots()).containsExactly(Slot.text("{{content}}<|im_end|>\n"));
         assertThat(parsed.systemSlots()).containsExactly(Slot.text("<|im_start|>system\n{{content}}<|im_end|>\n"));
         assertThat(parsed.defaultSystem()).isEmpty();
         assertThat(parsed.prefixSlots()).isEmpty();
         // the derived template encodes like the registered qwen3 template
-        var messages = java.util.List.of(ai.llamafactory.data.Message.user("Hi"),
-                ai.llamafactory.data.Message.assistant("Hello"));
+        var messages = java.util.List.of(
+                ai.llamafactory.data.Message.user("Hi"), ai.llamafactory.data.Message.assistant("Hello"));
         HfTokenizer tok = TestTokenizers.qwen3();
         assertThat(parsed.encodeMultiTurn(tok, messages, "", "").get(0).targetIds())
-                .containsExactly(TemplateRegistry.get("qwen3").encodeMultiTurn(tok, messages, "", "").get(0)
+                .containsExactly(TemplateRegistry.get("qwen3")
+                        .encodeMultiTurn(tok, messages, "", "")
+                        .get(0)
                         .targetIds());
         assertThat(TemplateRegistry.resolve(null, tok).kind()).isEqualTo(ChatTemplate.Kind.REASONING);
     }

@@ -1,11 +1,11 @@
 package ai.llamafactory.data.tokenizer;
 
-import ai.llamafactory.testing.Conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.data.TestTokenizers;
+import ai.llamafactory.testing.Conformance;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
@@ -38,7 +38,8 @@ class HfTokenizerTest {
         assertThat(tok.vocabSize()).isEqualTo(151669);
         assertThat(tok.isSpecialId(151645)).isTrue();
         assertThat(tok.isSpecialId(9707)).isFalse();
-        assertThat(tok.specialTokens().additional()).extracting(SpecialTokens.TokenAndId::token)
+        assertThat(tok.specialTokens().additional())
+                .extracting(SpecialTokens.TokenAndId::token)
                 .startsWith("<|im_start|>", "<|im_end|>");
         assertThat(tok.specialTokens().bos()).isEmpty();
         int[] ids = tok.encode("<|im_start|>user\nHi<|im_end|>", false);
@@ -53,18 +54,23 @@ class HfTokenizerTest {
         Tokenizer view = tok.withSpecialTokens(st);
         assertThat(view.specialTokens().padId()).hasValue(151645);
         assertThat(view.encode("Hi", false)).containsExactly(tok.encode("Hi", false));
-        assertThatThrownBy(() -> tok.withSpecialTokens(tok.specialTokens().withPad(java.util.Optional.of(
-                new SpecialTokens.TokenAndId("<pad>", 5))))).hasMessageContaining("'<pad>'");
+        assertThatThrownBy(() -> tok.withSpecialTokens(
+                        tok.specialTokens().withPad(java.util.Optional.of(new SpecialTokens.TokenAndId("<pad>", 5)))))
+                .hasMessageContaining("'<pad>'");
     }
 
     @Test
     void chatTemplateListFormAndJinjaFile(@TempDir Path dir) throws Exception {
         Path source = Conformance.requireFolder("tokenizers/qwen3");
-        Files.createSymbolicLink(dir.resolve("tokenizer.json"), source.resolve("tokenizer.json").toAbsolutePath());
+        Files.createSymbolicLink(
+                dir.resolve("tokenizer.json"), source.resolve("tokenizer.json").toAbsolutePath());
         ObjectMapper json = new ObjectMapper();
-        ObjectNode config = (ObjectNode) json.readTree(source.resolve("tokenizer_config.json").toFile());
-        config.set("chat_template", json.readTree("[{\"name\": \"default\", \"template\": \"D{{ messages|length }}\"},"
-                + " {\"name\": \"tool_use\", \"template\": \"T\"}]"));
+        ObjectNode config = (ObjectNode)
+                json.readTree(source.resolve("tokenizer_config.json").toFile());
+        config.set(
+                "chat_template",
+                json.readTree("[{\"name\": \"default\", \"template\": \"D{{ messages|length }}\"},"
+                        + " {\"name\": \"tool_use\", \"template\": \"T\"}]"));
         config.put("eos_token", "<|endoftext|>");
         config.put("model_max_length", 16);
         Files.writeString(dir.resolve("tokenizer_config.json"), json.writeValueAsString(config));
@@ -73,7 +79,8 @@ class HfTokenizerTest {
             assertThat(tok.namedChatTemplates()).containsKeys("default", "tool_use");
             assertThat(tok.specialTokens().eosId()).hasValue(151643);
             // model_max_length is not a truncation limit either
-            assertThat(tok.encode(String.join(" ", java.util.Collections.nCopies(100, "word")), true)).hasSize(100);
+            assertThat(tok.encode(String.join(" ", java.util.Collections.nCopies(100, "word")), true))
+                    .hasSize(100);
         }
         Files.writeString(dir.resolve("chat_template.jinja"), "J{{ messages|length }}");
         try (HfTokenizer tok = HfTokenizer.load(dir)) {
@@ -94,7 +101,8 @@ class HfTokenizerTest {
 
     @Test
     void missingTokenizerJsonNamesTheFolder(@TempDir Path dir) {
-        assertThatThrownBy(() -> HfTokenizer.load(dir)).isInstanceOf(CheckpointException.class)
+        assertThatThrownBy(() -> HfTokenizer.load(dir))
+                .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("No tokenizer.json in " + dir.toAbsolutePath());
     }
 }

@@ -26,20 +26,23 @@ class VocabularyCheckTest {
         }
         Path d = dir.resolve(folder);
         Files.createDirectories(d);
-        Files.writeString(d.resolve("tokenizer.json"), """
+        Files.writeString(
+                d.resolve("tokenizer.json"),
+                """
                 {"version": "1.0", "truncation": null, "padding": null, "added_tokens": [
                   {"id": 0, "content": "[UNK]", "single_word": false, "lstrip": false, "rstrip": false,
                    "normalized": false, "special": true}],
                  "normalizer": null, "pre_tokenizer": {"type": "WhitespaceSplit"}, "post_processor": null,
                  "decoder": null,
                  "model": {"type": "WordLevel", "vocab": {%s}, "unk_token": "[UNK]"}}
-                """.formatted(vocab));
+                """
+                        .formatted(vocab));
         return HfTokenizer.load(d);
     }
 
     private static AlignedExample row(String source, String prompt, String answer) {
-        return new AlignedExample(List.of(Message.user(prompt)), List.of(Message.assistant(answer)), "", "", null,
-                source);
+        return new AlignedExample(
+                List.of(Message.user(prompt)), List.of(Message.assistant(answer)), "", "", null, source);
     }
 
     @Test
@@ -106,8 +109,8 @@ class VocabularyCheckTest {
             }
         }
         try (HfTokenizer tok = HfTokenizer.load(d)) {
-            List<VocabularyCheck.Coverage> c = VocabularyCheck.check(tok,
-                    List.of(row("d:f:1", "猫坐在垫子上 😀", "Grüße, ça va?")), "tokenizer");
+            List<VocabularyCheck.Coverage> c =
+                    VocabularyCheck.check(tok, List.of(row("d:f:1", "猫坐在垫子上 😀", "Grüße, ça va?")), "tokenizer");
             assertThat(c.get(0).uncoveredFraction()).isZero();
             assertThat(c.get(0).characters()).isEqualTo(18);
         }

@@ -1,11 +1,11 @@
 package ai.llamafactory.data.worker;
 
-import ai.llamafactory.testing.Conformance;
 import static ai.llamafactory.data.worker.WorkerFixture.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.data.PreparedData;
+import ai.llamafactory.testing.Conformance;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
@@ -29,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DataWorkerCacheBenchmarkTest {
     private static final int ROWS = 50_000;
     private static final String[] WORDS = ("the of and to in is was for on that with as by at from model data train "
-            + "learn token language fine tune answer question explain write summarise list three reasons why how "
-            + "what when where because however therefore example python function returns value error memory speed "
-            + "quality château naïve 東京 数据 модель").split(" ");
+                    + "learn token language fine tune answer question explain write summarise list three reasons why how "
+                    + "what when where because however therefore example python function returns value error memory speed "
+                    + "quality château naïve 東京 数据 модель")
+            .split(" ");
 
     @TempDir
     Path tmp;
@@ -54,9 +55,23 @@ class DataWorkerCacheBenchmarkTest {
                 w.newLine();
             }
         }
-        FineTuneConfig config = config(qwen3, tmp.resolve("out"), "stage", "sft", "dataset", "bench", "dataset_dir",
-                dataDir.toString(), "template", "qwen3_nothink", "cutoff_len", 2048, "preprocessing_num_workers", 2);
-        DefaultDataWorker worker = DefaultDataWorker.builder().cacheRoot(tmp.resolve("cache")).build();
+        FineTuneConfig config = config(
+                qwen3,
+                tmp.resolve("out"),
+                "stage",
+                "sft",
+                "dataset",
+                "bench",
+                "dataset_dir",
+                dataDir.toString(),
+                "template",
+                "qwen3_nothink",
+                "cutoff_len",
+                2048,
+                "preprocessing_num_workers",
+                2);
+        DefaultDataWorker worker =
+                DefaultDataWorker.builder().cacheRoot(tmp.resolve("cache")).build();
 
         long t0 = System.nanoTime();
         PreparedData encoded = worker.prepare(config);
@@ -72,14 +87,15 @@ class DataWorkerCacheBenchmarkTest {
         }
         double first = (t1 - t0) / 1e9;
         double second = (t2 - t1) / 1e9;
-        System.out.printf("data worker, %d alpaca rows, %d tokens, Qwen3 tokenizer, 2 threads:%n", ROWS,
-                encoded.trainTokens());
-        System.out.printf("  encode + write cache: %.2f s (%.0f rows/s, %.0f tokens/s)%n", first, ROWS / first,
-                encoded.trainTokens() / first);
-        System.out.printf("  cache hit:            %.2f s (%.0f rows/s), %.1fx faster%n", second, ROWS / second,
-                first / second);
-        System.out.printf("  cache entry: %.1f MB, %.2f bytes per token%n", bytes / 1e6,
-                (double) bytes / encoded.trainTokens());
+        System.out.printf(
+                "data worker, %d alpaca rows, %d tokens, Qwen3 tokenizer, 2 threads:%n", ROWS, encoded.trainTokens());
+        System.out.printf(
+                "  encode + write cache: %.2f s (%.0f rows/s, %.0f tokens/s)%n",
+                first, ROWS / first, encoded.trainTokens() / first);
+        System.out.printf(
+                "  cache hit:            %.2f s (%.0f rows/s), %.1fx faster%n", second, ROWS / second, first / second);
+        System.out.printf(
+                "  cache entry: %.1f MB, %.2f bytes per token%n", bytes / 1e6, (double) bytes / encoded.trainTokens());
     }
 
     private static String sentence(Random r, int words) {

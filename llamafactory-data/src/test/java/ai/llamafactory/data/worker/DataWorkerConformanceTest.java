@@ -1,6 +1,5 @@
 package ai.llamafactory.data.worker;
 
-import ai.llamafactory.testing.Conformance;
 import static ai.llamafactory.data.worker.WorkerFixture.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +7,7 @@ import ai.llamafactory.api.data.EncodedRecord;
 import ai.llamafactory.api.data.EncodedSequence;
 import ai.llamafactory.api.data.PreparedData;
 import ai.llamafactory.data.tokenizer.HfTokenizer;
+import ai.llamafactory.testing.Conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -45,12 +45,16 @@ class DataWorkerConformanceTest {
         List<DynamicTest> tests = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> s = Files.list(root.resolve("llamafactory"))) {
-            files = s.filter(p -> p.getFileName().toString().matches("sft_encodings_.*\\.json")).sorted().toList();
+            files = s.filter(p -> p.getFileName().toString().matches("sft_encodings_.*\\.json"))
+                    .sorted()
+                    .toList();
         }
         if (files.isEmpty()) {
-            throw new AssertionError("conformance file missing: no sft_encodings_*.json in " + root.resolve("llamafactory"));
+            throw new AssertionError(
+                    "conformance file missing: no sft_encodings_*.json in " + root.resolve("llamafactory"));
         }
-        DefaultDataWorker worker = DefaultDataWorker.builder().cacheRoot(null).threads(1).build();
+        DefaultDataWorker worker =
+                DefaultDataWorker.builder().cacheRoot(null).threads(1).build();
         for (Path file : files) {
             JsonNode all = Conformance.readJson(file);
             Iterator<Map.Entry<String, JsonNode>> it = all.fields();
@@ -62,11 +66,11 @@ class DataWorkerConformanceTest {
                 // one dataset per cutoff_len, since cutoff_len is a run-wide argument
                 Map<Integer, List<JsonNode>> byCutoff = new TreeMap<>();
                 for (JsonNode row : e.getValue().path("rows")) {
-                    byCutoff.computeIfAbsent(row.path("cutoff_len").asInt(), k -> new ArrayList<>()).add(row);
+                    byCutoff.computeIfAbsent(row.path("cutoff_len").asInt(), k -> new ArrayList<>())
+                            .add(row);
                 }
                 byCutoff.forEach((cutoff, rows) -> tests.add(DynamicTest.dynamicTest(
-                        file.getFileName() + " " + e.getKey() + " cutoff_len " + cutoff + " (" + rows.size()
-                                + " rows)",
+                        file.getFileName() + " " + e.getKey() + " cutoff_len " + cutoff + " (" + rows.size() + " rows)",
                         () -> check(worker, tokenizer, template, cutoff, rows))));
             }
         }
@@ -85,20 +89,36 @@ class DataWorkerConformanceTest {
             r.set("messages", row.get("messages"));
         }
         JSON.writeValue(dataDir.resolve("golden.json").toFile(), records);
-        Files.writeString(dataDir.resolve("dataset_info.json"), "{\"golden\": {\"file_name\": \"golden.json\", "
-                + "\"formatting\": \"sharegpt\", \"columns\": {\"messages\": \"messages\", \"system\": \"system\"}, "
-                + "\"tags\": {\"role_tag\": \"role\", \"content_tag\": \"content\", \"user_tag\": \"user\", "
-                + "\"assistant_tag\": \"assistant\", \"system_tag\": \"system\"}}}");
-        PreparedData data = worker.prepare(config(tokenizer, tmp.resolve("out"), "stage", "sft", "dataset",
-                "golden", "dataset_dir", dataDir.toString(), "template", template, "cutoff_len", cutoff,
-                "do_train", false)); // no audit: only the encoding is compared
+        Files.writeString(
+                dataDir.resolve("dataset_info.json"),
+                "{\"golden\": {\"file_name\": \"golden.json\", "
+                        + "\"formatting\": \"sharegpt\", \"columns\": {\"messages\": \"messages\", \"system\": \"system\"}, "
+                        + "\"tags\": {\"role_tag\": \"role\", \"content_tag\": \"content\", \"user_tag\": \"user\", "
+                        + "\"assistant_tag\": \"assistant\", \"system_tag\": \"system\"}}}");
+        PreparedData data = worker.prepare(config(
+                tokenizer,
+                tmp.resolve("out"),
+                "stage",
+                "sft",
+                "dataset",
+                "golden",
+                "dataset_dir",
+                dataDir.toString(),
+                "template",
+                template,
+                "cutoff_len",
+                cutoff,
+                "do_train",
+                false)); // no audit: only the encoding is compared
         assertThat(data.droppedRows()).isZero();
         List<EncodedSequence> encoded = data.train().sequences();
         assertThat(encoded).hasSameSizeAs(rows);
         for (int i = 0; i < rows.size(); i++) {
-            assertThat(encoded.get(i).inputIds()).as("input_ids of row %d", i)
+            assertThat(encoded.get(i).inputIds())
+                    .as("input_ids of row %d", i)
                     .containsExactly(Conformance.ints(rows.get(i).get("input_ids")));
-            assertThat(encoded.get(i).labels()).as("labels of row %d", i)
+            assertThat(encoded.get(i).labels())
+                    .as("labels of row %d", i)
                     .containsExactly(Conformance.ints(rows.get(i).get("labels")));
         }
     }
@@ -106,38 +126,100 @@ class DataWorkerConformanceTest {
     @Test
     void demoDataWithTheQwen3TokenizerEveryStageAndTheCache() {
         Path qwen3 = Conformance.requireFolder("tokenizers/qwen3");
-        DefaultDataWorker worker = DefaultDataWorker.builder().cacheRoot(tmp.resolve("cache")).build();
-        PreparedData sft = worker.prepare(config(qwen3, tmp.resolve("out"), "stage", "sft", "dataset",
-                "identity,alpaca_en_demo", "template", "qwen3_nothink", "cutoff_len", 1024, "max_samples", 100,
-                "val_size", 0.1));
+        DefaultDataWorker worker =
+                DefaultDataWorker.builder().cacheRoot(tmp.resolve("cache")).build();
+        PreparedData sft = worker.prepare(config(
+                qwen3,
+                tmp.resolve("out"),
+                "stage",
+                "sft",
+                "dataset",
+                "identity,alpaca_en_demo",
+                "template",
+                "qwen3_nothink",
+                "cutoff_len",
+                1024,
+                "max_samples",
+                100,
+                "val_size",
+                0.1));
         assertThat(sft.trainCount() + sft.evalCount()).isEqualTo(180);
         assertThat(sft.evalCount()).isEqualTo(18);
         assertThat(sft.padTokenId()).isEqualTo(151643);
         assertThat(sft.stopTokenIds()).containsExactly(151645);
         try (HfTokenizer tok = HfTokenizer.load(qwen3)) {
-            List<String> texts = sft.train().sequences().stream().map(s -> tok.decode(s.inputIds(), false)).toList();
-            assertThat(texts).contains("<|im_start|>user\nWhat is your name?<|im_end|>\n<|im_start|>assistant\n"
-                    + "My name is {{name}}. I am an AI assistant built by {{author}}."
-                    + "<|im_end|>\n");
+            List<String> texts = sft.train().sequences().stream()
+                    .map(s -> tok.decode(s.inputIds(), false))
+                    .toList();
+            assertThat(texts)
+                    .contains("<|im_start|>user\nWhat is your name?<|im_end|>\n<|im_start|>assistant\n"
+                            + "My name is {{name}}. I am an AI assistant built by {{author}}."
+                            + "<|im_end|>\n");
         }
-        PreparedData again = worker.prepare(config(qwen3, tmp.resolve("out"), "stage", "sft", "dataset",
-                "identity,alpaca_en_demo", "template", "qwen3_nothink", "cutoff_len", 1024, "max_samples", 100,
-                "val_size", 0.1));
+        PreparedData again = worker.prepare(config(
+                qwen3,
+                tmp.resolve("out"),
+                "stage",
+                "sft",
+                "dataset",
+                "identity,alpaca_en_demo",
+                "template",
+                "qwen3_nothink",
+                "cutoff_len",
+                1024,
+                "max_samples",
+                100,
+                "val_size",
+                0.1));
         assertThat(again.source()).isEqualTo(PreparedData.Source.CACHE);
         assertThat(again.train()).isEqualTo(sft.train());
         assertThat(worker.encodingRuns()).isEqualTo(1);
 
-        PreparedData dpo = worker.prepare(config(qwen3, tmp.resolve("out"), "stage", "dpo", "dataset",
-                "dpo_en_demo", "template", "qwen3", "cutoff_len", 1024, "max_samples", 30));
+        PreparedData dpo = worker.prepare(config(
+                qwen3,
+                tmp.resolve("out"),
+                "stage",
+                "dpo",
+                "dataset",
+                "dpo_en_demo",
+                "template",
+                "qwen3",
+                "cutoff_len",
+                1024,
+                "max_samples",
+                30));
         assertThat(dpo.train().kind()).isEqualTo(EncodedRecord.Kind.PAIR);
         assertThat(dpo.trainCount()).isEqualTo(30);
         assertThat(dpo.auditReport()).contains("Template audit: qwen3");
-        PreparedData kto = worker.prepare(config(qwen3, tmp.resolve("out"), "stage", "kto", "dataset",
-                "kto_en_demo", "template", "qwen3_nothink", "cutoff_len", 1024, "max_samples", 30));
+        PreparedData kto = worker.prepare(config(
+                qwen3,
+                tmp.resolve("out"),
+                "stage",
+                "kto",
+                "dataset",
+                "kto_en_demo",
+                "template",
+                "qwen3_nothink",
+                "cutoff_len",
+                1024,
+                "max_samples",
+                30));
         assertThat(kto.train().feedback()).hasSize(30);
-        PreparedData pt = worker.prepare(config(qwen3, tmp.resolve("out"), "stage", "pt", "dataset",
-                "corpus_demo", "template", "qwen3_nothink", "cutoff_len", 513, "max_samples", 50));
-        assertThat(pt.train().sequences()).isNotEmpty().allSatisfy(s -> assertThat(s.length()).isEqualTo(512));
+        PreparedData pt = worker.prepare(config(
+                qwen3,
+                tmp.resolve("out"),
+                "stage",
+                "pt",
+                "dataset",
+                "corpus_demo",
+                "template",
+                "qwen3_nothink",
+                "cutoff_len",
+                513,
+                "max_samples",
+                50));
+        assertThat(pt.train().sequences()).isNotEmpty().allSatisfy(s -> assertThat(s.length())
+                .isEqualTo(512));
         assertThat(worker.encodingRuns()).isEqualTo(4);
     }
 }

@@ -54,6 +54,7 @@ class DefaultDataWorkerTest {
 
     @TempDir
     Path tmp;
+
     private Path model;
     private Path cache;
     private DefaultDataWorker worker;
@@ -66,8 +67,9 @@ class DefaultDataWorkerTest {
     }
 
     private FineTuneConfig sft(Object... more) {
-        Object[] base = {"stage", "sft", "dataset", "alpaca_en_demo", "template", TEMPLATE, "cutoff_len", 256,
-                "max_samples", 40};
+        Object[] base = {
+            "stage", "sft", "dataset", "alpaca_en_demo", "template", TEMPLATE, "cutoff_len", 256, "max_samples", 40
+        };
         Object[] all = Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);
         return config(model, tmp.resolve("out"), all);
@@ -99,8 +101,11 @@ class DefaultDataWorkerTest {
                     + "<|im_start|>assistant\n";
             String answer = "The capital of South Korea is Seoul.<|im_end|>\n";
             assertThat(decode(tok, first.inputIds())).isEqualTo(prompt + answer);
-            int promptTokens = prompt.getBytes(StandardCharsets.UTF_8).length - 2 * "<|im_start|>".length() + 2
-                    - "<|im_end|>".length() + 1;
+            int promptTokens = prompt.getBytes(StandardCharsets.UTF_8).length
+                    - 2 * "<|im_start|>".length()
+                    + 2
+                    - "<|im_end|>".length()
+                    + 1;
             assertThat(first.labels()).hasSize(first.inputIds().length);
             assertThat(Arrays.stream(first.labels()).limit(promptTokens)).containsOnly(-100);
             assertThat(decode(tok, Arrays.copyOfRange(first.labels(), promptTokens, first.labels().length)))
@@ -111,16 +116,30 @@ class DefaultDataWorkerTest {
             // reference: the loader and the encoder called directly give the same rows
             ChatTemplate template = TemplateRegistry.get(TEMPLATE);
             Tokenizer fixed = template.fixSpecialTokens(tok);
-            LoadedDatasets loaded = DatasetLoader.demo().load(List.of(DemoDatasets.ALPACA),
-                    DatasetLoadOptions.builder().stage(Stage.SFT).maxSamples(40).seed(42).build());
-            List<EncodedSequence> expected = new SupervisedEncoder(template, fixed,
-                    EncodingOptions.builder().cutoffLen(256).build()).encodeAll(loaded.train(), 1).examples();
+            LoadedDatasets loaded = DatasetLoader.demo()
+                    .load(
+                            List.of(DemoDatasets.ALPACA),
+                            DatasetLoadOptions.builder()
+                                    .stage(Stage.SFT)
+                                    .maxSamples(40)
+                                    .seed(42)
+                                    .build());
+            List<EncodedSequence> expected = new SupervisedEncoder(
+                            template,
+                            fixed,
+                            EncodingOptions.builder().cutoffLen(256).build())
+                    .encodeAll(loaded.train(), 1)
+                    .examples();
             assertThat(data.train().sequences()).hasSize(expected.size());
             for (int i = 0; i < expected.size(); i++) {
-                assertThat(data.train().sequences().get(i).inputIds()).containsExactly(expected.get(i).inputIds());
-                assertThat(data.train().sequences().get(i).labels()).containsExactly(expected.get(i).labels());
+                assertThat(data.train().sequences().get(i).inputIds())
+                        .containsExactly(expected.get(i).inputIds());
+                assertThat(data.train().sequences().get(i).labels())
+                        .containsExactly(expected.get(i).labels());
             }
-            assertThat(data.trainTokens()).isEqualTo(expected.stream().mapToLong(EncodedSequence::length).sum());
+            assertThat(data.trainTokens())
+                    .isEqualTo(
+                            expected.stream().mapToLong(EncodedSequence::length).sum());
         }
         assertThat(data.auditReport()).contains("Template audit: " + TEMPLATE);
         assertThat(data.loadSummary()).contains("alpaca_en_demo: read");
@@ -128,22 +147,44 @@ class DefaultDataWorkerTest {
 
     @Test
     void pretrainingPacksTheCorpusIntoBlocksOfCutoffLen() {
-        PreparedData data = worker.prepare(config(model, tmp.resolve("out"), "stage", "pt", "dataset",
-                "corpus_demo", "template", TEMPLATE, "cutoff_len", 129, "max_samples", 30));
+        PreparedData data = worker.prepare(config(
+                model,
+                tmp.resolve("out"),
+                "stage",
+                "pt",
+                "dataset",
+                "corpus_demo",
+                "template",
+                TEMPLATE,
+                "cutoff_len",
+                129,
+                "max_samples",
+                30));
         try (HfTokenizer tok = HfTokenizer.load(model)) {
             ChatTemplate template = TemplateRegistry.get(TEMPLATE);
-            LoadedDatasets loaded = DatasetLoader.demo().load(List.of(DemoDatasets.CORPUS),
-                    DatasetLoadOptions.builder().stage(Stage.PT).maxSamples(30).build());
+            LoadedDatasets loaded = DatasetLoader.demo()
+                    .load(
+                            List.of(DemoDatasets.CORPUS),
+                            DatasetLoadOptions.builder()
+                                    .stage(Stage.PT)
+                                    .maxSamples(30)
+                                    .build());
             long textTokens = 0;
             for (AlignedExample e : loaded.train()) {
                 textTokens += e.prompt().get(0).content().getBytes(StandardCharsets.UTF_8).length + 1; // + eos
             }
             assertThat(data.train().sequences()).hasSize((int) (textTokens / 128));
-            List<EncodedSequence> expected = new PretrainEncoder(template, template.fixSpecialTokens(tok),
-                    EncodingOptions.builder().cutoffLen(129).build()).encodeAll(loaded.train(), 1).examples();
+            List<EncodedSequence> expected = new PretrainEncoder(
+                            template,
+                            template.fixSpecialTokens(tok),
+                            EncodingOptions.builder().cutoffLen(129).build())
+                    .encodeAll(loaded.train(), 1)
+                    .examples();
             for (int i = 0; i < expected.size(); i++) {
                 EncodedSequence s = data.train().sequences().get(i);
-                assertThat(s.inputIds()).hasSize(128).containsExactly(expected.get(i).inputIds());
+                assertThat(s.inputIds())
+                        .hasSize(128)
+                        .containsExactly(expected.get(i).inputIds());
                 assertThat(s.labels()).containsExactly(s.inputIds());
             }
             assertThat(decode(tok, data.train().sequences().get(0).inputIds()))
@@ -154,8 +195,19 @@ class DefaultDataWorkerTest {
     @Test
     void preferenceStagesEncodePairsAndKtoEncodesFeedback() {
         for (String stage : List.of("rm", "dpo")) {
-            PreparedData data = worker.prepare(config(model, tmp.resolve("out"), "stage", stage, "dataset",
-                    "dpo_en_demo", "template", TEMPLATE, "cutoff_len", 512, "max_samples", 20));
+            PreparedData data = worker.prepare(config(
+                    model,
+                    tmp.resolve("out"),
+                    "stage",
+                    stage,
+                    "dataset",
+                    "dpo_en_demo",
+                    "template",
+                    TEMPLATE,
+                    "cutoff_len",
+                    512,
+                    "max_samples",
+                    20));
             assertThat(data.train().kind()).isEqualTo(EncodedRecord.Kind.PAIR);
             assertThat(data.trainCount()).isEqualTo(20);
             EncodedPair p = data.train().pairs().get(0);
@@ -163,13 +215,24 @@ class DefaultDataWorkerTest {
             while (p.chosenLabels()[prompt] == -100) {
                 prompt++;
             }
-            assertThat(Arrays.copyOf(p.rejectedInputIds(), prompt)).containsExactly(
-                    Arrays.copyOf(p.chosenInputIds(), prompt));
+            assertThat(Arrays.copyOf(p.rejectedInputIds(), prompt))
+                    .containsExactly(Arrays.copyOf(p.chosenInputIds(), prompt));
             assertThat(Arrays.copyOf(p.rejectedLabels(), prompt)).containsOnly(-100);
             assertThat(p.chosenInputIds()).isNotEqualTo(p.rejectedInputIds());
         }
-        PreparedData kto = worker.prepare(config(model, tmp.resolve("out"), "stage", "kto", "dataset",
-                "kto_en_demo", "template", TEMPLATE, "cutoff_len", 512, "max_samples", 20));
+        PreparedData kto = worker.prepare(config(
+                model,
+                tmp.resolve("out"),
+                "stage",
+                "kto",
+                "dataset",
+                "kto_en_demo",
+                "template",
+                TEMPLATE,
+                "cutoff_len",
+                512,
+                "max_samples",
+                20));
         assertThat(kto.train().kind()).isEqualTo(EncodedRecord.Kind.FEEDBACK);
         List<EncodedFeedback> rows = kto.train().feedback();
         assertThat(rows).hasSize(20);
@@ -183,20 +246,44 @@ class DefaultDataWorkerTest {
             ChatTemplate template = TemplateRegistry.get(TEMPLATE);
             Tokenizer fixed = template.fixSpecialTokens(tok);
             EncodingOptions options = EncodingOptions.builder().cutoffLen(512).build();
-            LoadedDatasets loaded = DatasetLoader.demo().load(List.of(DemoDatasets.KTO),
-                    DatasetLoadOptions.builder().stage(Stage.KTO).maxSamples(20).build());
-            List<KtoExample> expected = new FeedbackEncoder(template, fixed, options).encodeAll(loaded.train(), 1)
+            LoadedDatasets loaded = DatasetLoader.demo()
+                    .load(
+                            List.of(DemoDatasets.KTO),
+                            DatasetLoadOptions.builder()
+                                    .stage(Stage.KTO)
+                                    .maxSamples(20)
+                                    .build());
+            List<KtoExample> expected = new FeedbackEncoder(template, fixed, options)
+                    .encodeAll(loaded.train(), 1)
                     .examples();
             for (int i = 0; i < expected.size(); i++) {
-                assertThat(rows.get(i).klInputIds()).containsExactly(expected.get(i).klInputIds());
+                assertThat(rows.get(i).klInputIds())
+                        .containsExactly(expected.get(i).klInputIds());
                 assertThat(rows.get(i).desirable()).isEqualTo(expected.get(i).desirable());
             }
-            LoadedDatasets pairs = DatasetLoader.demo().load(List.of(DemoDatasets.DPO),
-                    DatasetLoadOptions.builder().stage(Stage.DPO).maxSamples(20).build());
+            LoadedDatasets pairs = DatasetLoader.demo()
+                    .load(
+                            List.of(DemoDatasets.DPO),
+                            DatasetLoadOptions.builder()
+                                    .stage(Stage.DPO)
+                                    .maxSamples(20)
+                                    .build());
             List<PairwiseExample> expectedPairs = new PairwiseEncoder(template, fixed, options)
-                    .encodeAll(pairs.train(), 1).examples();
-            PreparedData dpo = worker.prepare(config(model, tmp.resolve("out"), "stage", "dpo", "dataset",
-                    "dpo_en_demo", "template", TEMPLATE, "cutoff_len", 512, "max_samples", 20));
+                    .encodeAll(pairs.train(), 1)
+                    .examples();
+            PreparedData dpo = worker.prepare(config(
+                    model,
+                    tmp.resolve("out"),
+                    "stage",
+                    "dpo",
+                    "dataset",
+                    "dpo_en_demo",
+                    "template",
+                    TEMPLATE,
+                    "cutoff_len",
+                    512,
+                    "max_samples",
+                    20));
             assertThat(dpo.source()).isEqualTo(PreparedData.Source.CACHE);
             for (int i = 0; i < expectedPairs.size(); i++) {
                 assertThat(dpo.train().pairs().get(i).chosenInputIds())
@@ -217,20 +304,33 @@ class DefaultDataWorkerTest {
 
     @Test
     void ppoAndGenerationEncodePrompts() {
-        PreparedData ppo = worker.prepare(config(model, tmp.resolve("out"), "stage", "ppo", "dataset",
-                "alpaca_en_demo", "template", TEMPLATE, "cutoff_len", 256, "max_samples", 10,
-                "reward_model", tmp.resolve("rm").toString()));
+        PreparedData ppo = worker.prepare(config(
+                model,
+                tmp.resolve("out"),
+                "stage",
+                "ppo",
+                "dataset",
+                "alpaca_en_demo",
+                "template",
+                TEMPLATE,
+                "cutoff_len",
+                256,
+                "max_samples",
+                10,
+                "reward_model",
+                tmp.resolve("rm").toString()));
         assertThat(ppo.train().kind()).isEqualTo(EncodedRecord.Kind.PROMPT);
         try (HfTokenizer tok = HfTokenizer.load(model)) {
             EncodedPrompt p = ppo.train().prompts().get(0);
-            assertThat(decode(tok, p.inputIds())).isEqualTo("<|im_start|>user\nWhich city is the capital of "
-                    + "South Korea?<|im_end|>\n<|im_start|>assistant\n");
+            assertThat(decode(tok, p.inputIds()))
+                    .isEqualTo("<|im_start|>user\nWhich city is the capital of "
+                            + "South Korea?<|im_end|>\n<|im_start|>assistant\n");
             assertThat(decode(tok, p.referenceIds())).isEqualTo("The capital of South Korea is Seoul.<|im_end|>\n");
         }
 
         // sft prediction: the training split stays supervised, the evaluation split becomes prompts
-        PreparedData predict = worker.prepare(sft("eval_dataset", "identity", "do_predict", true,
-                "predict_with_generate", true));
+        PreparedData predict =
+                worker.prepare(sft("eval_dataset", "identity", "do_predict", true, "predict_with_generate", true));
         assertThat(predict.train().kind()).isEqualTo(EncodedRecord.Kind.SEQUENCE);
         assertThat(predict.train().size()).isEqualTo(40);
         assertThat(predict.validation()).get().satisfies(v -> {
@@ -239,8 +339,8 @@ class DefaultDataWorkerTest {
         });
 
         // a run that only predicts does not encode the training split
-        PreparedData onlyPredict = worker.prepare(sft("do_train", false, "eval_dataset", "identity",
-                "do_predict", true, "predict_with_generate", true));
+        PreparedData onlyPredict = worker.prepare(
+                sft("do_train", false, "eval_dataset", "identity", "do_predict", true, "predict_with_generate", true));
         assertThat(onlyPredict.train().isEmpty()).isTrue();
         assertThat(onlyPredict.evalCount()).isEqualTo(40);
         assertThat(onlyPredict.auditReport()).isEmpty();
@@ -253,7 +353,8 @@ class DefaultDataWorkerTest {
         assertThat(a.validation()).get().extracting(s -> s.size()).isEqualTo(10);
         PreparedData otherSeed = worker.prepare(sft("val_size", 0.25, "seed", 7));
         assertThat(worker.encodingRuns()).isEqualTo(2);
-        assertThat(otherSeed.validation().get().records()).isNotEqualTo(a.validation().get().records());
+        assertThat(otherSeed.validation().get().records())
+                .isNotEqualTo(a.validation().get().records());
     }
 
     @Test
@@ -287,7 +388,9 @@ class DefaultDataWorkerTest {
         PreparedData second = worker.prepare(sft());
         assertThat(worker.encodingRuns()).isEqualTo(1);
         assertThat(second.source()).isEqualTo(PreparedData.Source.CACHE);
-        assertThat(second.cachePath()).get().isEqualTo(cache.resolve(first.fingerprint().substring(0, 32)));
+        assertThat(second.cachePath())
+                .get()
+                .isEqualTo(cache.resolve(first.fingerprint().substring(0, 32)));
         assertThat(second.train()).isEqualTo(first.train());
         assertThat(second.fingerprint()).isEqualTo(first.fingerprint());
         assertThat(second.loadSummary()).isEqualTo(first.loadSummary());
@@ -306,8 +409,10 @@ class DefaultDataWorkerTest {
         assertThat(worker.encodingRuns()).isEqualTo(2);
         assertThat(shorter.source()).isEqualTo(PreparedData.Source.ENCODED);
         assertThat(shorter.fingerprint()).isNotEqualTo(base.fingerprint());
-        assertThat(shorter.train().sequences()).allSatisfy(s -> assertThat(s.length()).isLessThanOrEqualTo(64));
-        assertThat(base.train().sequences()).anySatisfy(s -> assertThat(s.length()).isGreaterThan(64));
+        assertThat(shorter.train().sequences())
+                .allSatisfy(s -> assertThat(s.length()).isLessThanOrEqualTo(64));
+        assertThat(base.train().sequences())
+                .anySatisfy(s -> assertThat(s.length()).isGreaterThan(64));
 
         worker.prepare(sft("default_system", "Be brief."));
         worker.prepare(sft("packing", true));
@@ -323,27 +428,41 @@ class DefaultDataWorkerTest {
         Files.createDirectories(dataDir);
         Files.writeString(dataDir.resolve("dataset_info.json"), "{\"mine\": {\"file_name\": \"mine.json\"}}");
         Path file = dataDir.resolve("mine.json");
-        Files.writeString(file, "[{\"instruction\": \"Say A\", \"output\": \"A\"},"
-                + " {\"instruction\": \"Say B\", \"output\": \"B\"}]");
-        FineTuneConfig config = config(model, tmp.resolve("out"), "stage", "sft", "dataset", "mine", "dataset_dir",
-                dataDir.toString(), "template", TEMPLATE);
+        Files.writeString(
+                file,
+                "[{\"instruction\": \"Say A\", \"output\": \"A\"},"
+                        + " {\"instruction\": \"Say B\", \"output\": \"B\"}]");
+        FineTuneConfig config = config(
+                model,
+                tmp.resolve("out"),
+                "stage",
+                "sft",
+                "dataset",
+                "mine",
+                "dataset_dir",
+                dataDir.toString(),
+                "template",
+                TEMPLATE);
         PreparedData first = worker.prepare(config);
         assertThat(worker.prepare(config).source()).isEqualTo(PreparedData.Source.CACHE);
 
-        Files.writeString(file, "[{\"instruction\": \"Say A\", \"output\": \"A\"},"
-                + " {\"instruction\": \"Say C\", \"output\": \"C\"}]"); // same size, other content
+        Files.writeString(
+                file,
+                "[{\"instruction\": \"Say A\", \"output\": \"A\"},"
+                        + " {\"instruction\": \"Say C\", \"output\": \"C\"}]"); // same size, other content
         PreparedData changed = worker.prepare(config);
         assertThat(worker.encodingRuns()).isEqualTo(2);
         assertThat(changed.source()).isEqualTo(PreparedData.Source.ENCODED);
         try (HfTokenizer tok = HfTokenizer.load(model)) {
-            assertThat(decode(tok, changed.train().sequences().get(1).inputIds())).contains("Say C");
+            assertThat(decode(tok, changed.train().sequences().get(1).inputIds()))
+                    .contains("Say C");
             assertThat(decode(tok, first.train().sequences().get(1).inputIds())).contains("Say B");
         }
 
         // the tokenizer files are part of the key too
         Path config2 = model.resolve("tokenizer_config.json");
-        Files.writeString(config2, Files.readString(config2).replace("\"model_max_length\": 4096",
-                "\"model_max_length\": 8192"));
+        Files.writeString(
+                config2, Files.readString(config2).replace("\"model_max_length\": 4096", "\"model_max_length\": 8192"));
         assertThat(worker.prepare(config).source()).isEqualTo(PreparedData.Source.ENCODED);
         assertThat(worker.encodingRuns()).isEqualTo(3);
     }
@@ -388,7 +507,8 @@ class DefaultDataWorkerTest {
         assertThat(worker.prepare(sft("val_size", 0.1)).source()).isEqualTo(PreparedData.Source.CACHE);
         try (var files = Files.list(cache)) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .as("no temporary folders are left behind").allMatch(n -> !n.startsWith("."));
+                    .as("no temporary folders are left behind")
+                    .allMatch(n -> !n.startsWith("."));
         }
     }
 
@@ -411,7 +531,8 @@ class DefaultDataWorkerTest {
         assertThat(first.source()).isEqualTo(PreparedData.Source.ENCODED);
         assertThat(first.cachePath()).get().isEqualTo(saved);
         assertThat(saved.resolve(TokenizedStore.MANIFEST)).isRegularFile();
-        JsonNode manifest = new ObjectMapper().readTree(saved.resolve(TokenizedStore.MANIFEST).toFile());
+        JsonNode manifest = new ObjectMapper()
+                .readTree(saved.resolve(TokenizedStore.MANIFEST).toFile());
         assertThat(manifest.path("format").asText()).isEqualTo("llamafactory-tokenized");
         assertThat(manifest.path("inputs").path("cutoff_len").asText()).isEqualTo("256");
         assertThat(manifest.path("splits").get(0).path("records").asInt()).isEqualTo(36);
@@ -422,31 +543,49 @@ class DefaultDataWorkerTest {
         assertThat(bytes).isLessThan(4 * ids + 20 * 40 + 100);
 
         DefaultDataWorker uncached = DefaultDataWorker.builder().cacheRoot(null).build();
-        PreparedData loaded = uncached.prepare(sft("tokenized_path", saved.toString(), "val_size", 0.1,
-                "cutoff_len", 64));
+        PreparedData loaded =
+                uncached.prepare(sft("tokenized_path", saved.toString(), "val_size", 0.1, "cutoff_len", 64));
         assertThat(uncached.encodingRuns()).isZero();
         assertThat(loaded.source()).isEqualTo(PreparedData.Source.TOKENIZED_PATH);
         assertThat(loaded.train()).isEqualTo(first.train());
         assertThat(loaded.validation()).isEqualTo(first.validation());
 
         // overwrite_cache re-encodes with the current arguments and rewrites the folder
-        PreparedData rewritten = uncached.prepare(sft("tokenized_path", saved.toString(), "val_size", 0.1,
-                "cutoff_len", 64, "overwrite_cache", true));
+        PreparedData rewritten = uncached.prepare(
+                sft("tokenized_path", saved.toString(), "val_size", 0.1, "cutoff_len", 64, "overwrite_cache", true));
         assertThat(uncached.encodingRuns()).isEqualTo(1);
-        assertThat(rewritten.train().sequences()).allSatisfy(s -> assertThat(s.length()).isLessThanOrEqualTo(64));
+        assertThat(rewritten.train().sequences())
+                .allSatisfy(s -> assertThat(s.length()).isLessThanOrEqualTo(64));
         assertThat(uncached.prepare(sft("tokenized_path", saved.toString(), "val_size", 0.1, "cutoff_len", 64))
-                .train()).isEqualTo(rewritten.train());
+                        .train())
+                .isEqualTo(rewritten.train());
 
         // prediction needs prompts where the saved evaluation split holds supervised rows
         Path withEval = tmp.resolve("with-eval");
         uncached.prepare(sft("tokenized_path", withEval.toString(), "eval_dataset", "identity"));
-        assertThatThrownBy(() -> uncached.prepare(sft("tokenized_path", withEval.toString(), "eval_dataset",
-                "identity", "do_predict", true, "predict_with_generate", true)))
+        assertThatThrownBy(() -> uncached.prepare(sft(
+                        "tokenized_path",
+                        withEval.toString(),
+                        "eval_dataset",
+                        "identity",
+                        "do_predict",
+                        true,
+                        "predict_with_generate",
+                        true)))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("validation holds sequence records, this run needs prompt records");
         // another stage cannot use it
-        assertThatThrownBy(() -> uncached.prepare(config(model, tmp.resolve("out"), "stage", "dpo", "dataset",
-                "dpo_en_demo", "template", TEMPLATE, "tokenized_path", saved.toString())))
+        assertThatThrownBy(() -> uncached.prepare(config(
+                        model,
+                        tmp.resolve("out"),
+                        "stage",
+                        "dpo",
+                        "dataset",
+                        "dpo_en_demo",
+                        "template",
+                        TEMPLATE,
+                        "tokenized_path",
+                        saved.toString())))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("encoded for stage sft")
                 .hasMessageContaining("stage dpo");
@@ -497,7 +636,8 @@ class DefaultDataWorkerTest {
         assertThat(data.auditWarnings()).anySatisfy(w -> assertThat(w).contains("renders differently"));
         assertThat(data.auditReport()).contains("DIFFERENT");
 
-        DefaultDataWorker strict = DefaultDataWorker.builder().cacheRoot(cache).strict(true).build();
+        DefaultDataWorker strict =
+                DefaultDataWorker.builder().cacheRoot(cache).strict(true).build();
         assertThatThrownBy(() -> strict.prepare(sft("template", "alpaca")))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("Template audit failed for 'alpaca'");
@@ -530,10 +670,20 @@ class DefaultDataWorkerTest {
         Path dataDir = tmp.resolve("bad");
         Files.createDirectories(dataDir);
         Files.writeString(dataDir.resolve("dataset_info.json"), "{\"broken\": {\"file_name\": \"broken.jsonl\"}}");
-        Files.writeString(dataDir.resolve("broken.jsonl"), "{\"instruction\": 5, \"output\": \"x\"}\n"
-                + "{\"question\": \"hi\"}\nnot json\n");
-        assertThatThrownBy(() -> worker.prepare(config(model, tmp.resolve("out"), "stage", "sft", "dataset",
-                "broken", "dataset_dir", dataDir.toString(), "template", TEMPLATE)))
+        Files.writeString(
+                dataDir.resolve("broken.jsonl"),
+                "{\"instruction\": 5, \"output\": \"x\"}\n" + "{\"question\": \"hi\"}\nnot json\n");
+        assertThatThrownBy(() -> worker.prepare(config(
+                        model,
+                        tmp.resolve("out"),
+                        "stage",
+                        "sft",
+                        "dataset",
+                        "broken",
+                        "dataset_dir",
+                        dataDir.toString(),
+                        "template",
+                        TEMPLATE)))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("Cannot find valid samples in dataset")
                 .hasMessageContaining("broken")
@@ -543,17 +693,36 @@ class DefaultDataWorkerTest {
         assertThat(worker.encodingRuns()).isZero();
 
         // one bad row among good ones is dropped and reported
-        Files.writeString(dataDir.resolve("broken.jsonl"), "{\"instruction\": \"Say A\", \"output\": \"A\"}\n"
-                + "{\"instruction\": 5, \"output\": \"x\"}\n");
-        PreparedData data = worker.prepare(config(model, tmp.resolve("out"), "stage", "sft", "dataset", "broken",
-                "dataset_dir", dataDir.toString(), "template", TEMPLATE));
+        Files.writeString(
+                dataDir.resolve("broken.jsonl"),
+                "{\"instruction\": \"Say A\", \"output\": \"A\"}\n" + "{\"instruction\": 5, \"output\": \"x\"}\n");
+        PreparedData data = worker.prepare(config(
+                model,
+                tmp.resolve("out"),
+                "stage",
+                "sft",
+                "dataset",
+                "broken",
+                "dataset_dir",
+                dataDir.toString(),
+                "template",
+                TEMPLATE));
         assertThat(data.trainCount()).isEqualTo(1);
         assertThat(data.droppedRows()).isEqualTo(1);
         assertThat(data.droppedByReason()).containsEntry("wrong type", 1L);
         assertThat(data.dropMessages()).singleElement().asString().contains("broken.jsonl:2", "instruction");
         // the same facts come back from the cache
-        PreparedData cached = worker.prepare(config(model, tmp.resolve("out"), "stage", "sft", "dataset", "broken",
-                "dataset_dir", dataDir.toString(), "template", TEMPLATE));
+        PreparedData cached = worker.prepare(config(
+                model,
+                tmp.resolve("out"),
+                "stage",
+                "sft",
+                "dataset",
+                "broken",
+                "dataset_dir",
+                dataDir.toString(),
+                "template",
+                TEMPLATE));
         assertThat(cached.source()).isEqualTo(PreparedData.Source.CACHE);
         assertThat(cached.droppedByReason()).isEqualTo(data.droppedByReason());
         assertThat(cached.dropMessages()).isEqualTo(data.dropMessages());
@@ -563,11 +732,26 @@ class DefaultDataWorkerTest {
     void packingTruncatesToCutoffLenMinusOneAndACorpusShorterThanOneBlockFails() {
         PreparedData data = worker.prepare(sft("packing", true, "cutoff_len", 80));
         assertThat(data.droppedRows()).isZero(); // every example is cut to 79 tokens first, so each one fits
-        assertThat(data.train().sequences()).allSatisfy(s -> assertThat(s.length()).isEqualTo(80));
-        assertThat(data.train().sequences().stream().mapToLong(s -> Arrays.stream(s.labels())
-                .filter(l -> l != -100).count()).sum()).isEqualTo(data.train().labelCount());
-        assertThatThrownBy(() -> worker.prepare(config(model, tmp.resolve("out"), "stage", "pt", "dataset",
-                "corpus_demo", "template", TEMPLATE, "cutoff_len", 100000, "max_samples", 2)))
+        assertThat(data.train().sequences())
+                .allSatisfy(s -> assertThat(s.length()).isEqualTo(80));
+        assertThat(data.train().sequences().stream()
+                        .mapToLong(s ->
+                                Arrays.stream(s.labels()).filter(l -> l != -100).count())
+                        .sum())
+                .isEqualTo(data.train().labelCount());
+        assertThatThrownBy(() -> worker.prepare(config(
+                        model,
+                        tmp.resolve("out"),
+                        "stage",
+                        "pt",
+                        "dataset",
+                        "corpus_demo",
+                        "template",
+                        TEMPLATE,
+                        "cutoff_len",
+                        100000,
+                        "max_samples",
+                        2)))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("Cannot find valid samples for the train split of stage pt (2 rows read)")
                 .hasMessageContaining("fewer tokens than one block of cutoff_len - 1 = 99999");

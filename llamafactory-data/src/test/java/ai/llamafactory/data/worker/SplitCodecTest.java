@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SplitCodecTest {
     @TempDir
     Path tmp;
+
     private final Random random = new Random(7);
 
     private int[] ids(int n) {
@@ -51,8 +52,10 @@ class SplitCodecTest {
         Arrays.fill(multiLabels, 20, 30, -100); // a second masked prompt: stored explicitly
         seq.add(EncodedSequence.of(multiTurn, multiLabels));
         int[] packed = ids(16);
-        seq.add(new EncodedSequence(packed, masked(packed, 3), new int[] {1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 0, 0, 0,
-            0}, new int[] {0, 1, 2, 3, 0, 1, 2, 3, 4, 0, 1, 2, 0, 0, 0, 0}));
+        seq.add(new EncodedSequence(
+                packed, masked(packed, 3), new int[] {1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 0, 0, 0, 0}, new int[] {
+                    0, 1, 2, 3, 0, 1, 2, 3, 4, 0, 1, 2, 0, 0, 0, 0
+                }));
         seq.add(EncodedSequence.of(new int[0], new int[0]));
         List<EncodedRecord> pairs = new ArrayList<>();
         List<EncodedRecord> feedback = new ArrayList<>();
@@ -64,7 +67,8 @@ class SplitCodecTest {
             feedback.add(new EncodedFeedback(c, masked(c, 3), r, masked(r, 3), i % 3 == 0));
             prompts.add(new EncodedPrompt(c, i % 4 == 0 ? new int[0] : r));
         }
-        return List.of(new EncodedSplit("train", EncodedRecord.Kind.SEQUENCE, seq),
+        return List.of(
+                new EncodedSplit("train", EncodedRecord.Kind.SEQUENCE, seq),
                 new EncodedSplit("validation", EncodedRecord.Kind.PAIR, pairs),
                 new EncodedSplit("validation_a", EncodedRecord.Kind.FEEDBACK, feedback),
                 new EncodedSplit("validation_b", EncodedRecord.Kind.PROMPT, prompts),
@@ -108,8 +112,9 @@ class SplitCodecTest {
             int at = trial < 13 ? trial : random.nextInt(bad.length);
             bad[at] ^= (byte) (1 + random.nextInt(255));
             Files.write(file, bad);
-            assertThatThrownBy(() -> SplitCodec.read(file, "train", split.kind(), split.size(), w.bytes(),
-                    w.crc32c())).as("byte %d", at).isInstanceOf(CorruptCacheException.class);
+            assertThatThrownBy(() -> SplitCodec.read(file, "train", split.kind(), split.size(), w.bytes(), w.crc32c()))
+                    .as("byte %d", at)
+                    .isInstanceOf(CorruptCacheException.class);
         }
     }
 
@@ -117,8 +122,11 @@ class SplitCodecTest {
     void absurdLengthsAreRejectedBeforeAllocating() throws IOException {
         Path file = tmp.resolve("huge.bin");
         ByteBuffer b = ByteBuffer.allocate(13 + 4);
-        b.putInt(SplitCodec.MAGIC).putInt(SplitCodec.VERSION).put((byte) EncodedRecord.Kind.PROMPT.ordinal())
-                .putInt(1).putInt(Integer.MAX_VALUE);
+        b.putInt(SplitCodec.MAGIC)
+                .putInt(SplitCodec.VERSION)
+                .put((byte) EncodedRecord.Kind.PROMPT.ordinal())
+                .putInt(1)
+                .putInt(Integer.MAX_VALUE);
         Files.write(file, b.array());
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(b.array());

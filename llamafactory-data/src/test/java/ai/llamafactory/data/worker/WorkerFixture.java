@@ -2,7 +2,6 @@ package ai.llamafactory.data.worker;
 
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.testing.TinyRun;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -112,7 +112,9 @@ public final class ExportConfig {
          * @return this builder
          */
         public Builder weightDtype(SafetensorsDtype value) {
-            if (value != null && value != SafetensorsDtype.F32 && value != SafetensorsDtype.F16
+            if (value != null
+                    && value != SafetensorsDtype.F32
+                    && value != SafetensorsDtype.F16
                     && value != SafetensorsDtype.BF16) {
                 throw new InvalidConfigException("export dtype: weights are stored as F32, F16 or BF16, not " + value);
             }

@@ -37,8 +37,14 @@ import java.util.Locale;
  */
 public final class ModelExporter {
     /** Tokenizer files copied from the base folder when present. */
-    public static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
-            "special_tokens_map.json", "added_tokens.json", "vocab.json", "merges.txt", "tokenizer.model",
+    public static final List<String> TOKENIZER_FILES = List.of(
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "special_tokens_map.json",
+            "added_tokens.json",
+            "vocab.json",
+            "merges.txt",
+            "tokenizer.model",
             "chat_template.jinja");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,12 +74,13 @@ public final class ModelExporter {
     public static List<Path> export(CausalLm model, ExportConfig config) {
         for (Module m : model.namedModules().values()) {
             if (m instanceof LoraLinear || m instanceof ModulesToSaveWrapper) {
-                throw new IllegalStateException("the model still holds adapters; merge them first "
-                        + "(LoraModel.mergeAndUnload)");
+                throw new IllegalStateException(
+                        "the model still holds adapters; merge them first " + "(LoraModel.mergeAndUnload)");
             }
         }
         Path dir = config.exportDir();
-        SafetensorsDtype dtype = config.weightDtype().orElseGet(() -> dtypeOf(model.config().dtype()));
+        SafetensorsDtype dtype =
+                config.weightDtype().orElseGet(() -> dtypeOf(model.config().dtype()));
         List<Path> written = new ArrayList<>(ModelWriter.save(model, dir, dtype, config.maxShardBytes()));
         written.add(dir.resolve("config.json"));
         written.add(dir.resolve("generation_config.json"));
@@ -125,7 +132,15 @@ public final class ModelExporter {
             cfg = JSON.createObjectNode();
         }
         cfg.put("chat_template", template);
-        Files.writeString(file, PythonJson.builder().indent(2).sortKeys(true).ensureAscii(false).build().dumps(cfg) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                file,
+                PythonJson.builder()
+                                .indent(2)
+                                .sortKeys(true)
+                                .ensureAscii(false)
+                                .build()
+                                .dumps(cfg) + "\n",
+                StandardCharsets.UTF_8);
         out.add(file);
         Path jinja = dir.resolve("chat_template.jinja");
         if (Files.isRegularFile(jinja)) {

@@ -68,7 +68,9 @@ public final class OllamaModelfile {
             out.append("SYSTEM \"\"\"").append(defaultSystem).append("\"\"\"\n\n");
         }
         for (String stop : stopTokens) {
-            out.append("PARAMETER stop \"").append(stop.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
+            out.append("PARAMETER stop \"")
+                    .append(stop.replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append("\"\n");
         }
         out.append("PARAMETER num_ctx ").append(numCtx).append('\n');
         return out.toString();

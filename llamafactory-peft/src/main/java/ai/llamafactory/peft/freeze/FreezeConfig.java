@@ -52,8 +52,10 @@ public final class FreezeConfig {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FreezeConfig c && c.trainableLayers == trainableLayers
-                && c.trainableModules.equals(trainableModules) && c.extraModules.equals(extraModules)
+        return o instanceof FreezeConfig c
+                && c.trainableLayers == trainableLayers
+                && c.trainableModules.equals(trainableModules)
+                && c.extraModules.equals(extraModules)
                 && c.llamaPro == llamaPro;
     }
 

@@ -195,8 +195,9 @@ public final class AdapterConfigJson {
         switch (config.init()) {
             case DEFAULT -> o.put("init_lora_weights", true);
             case GAUSSIAN -> o.put("init_lora_weights", "gaussian");
-            case PISSA -> o.put("init_lora_weights", config.pissaIterations() < 0 ? "pissa"
-                    : "pissa_niter_" + config.pissaIterations());
+            case PISSA -> o.put(
+                    "init_lora_weights",
+                    config.pissaIterations() < 0 ? "pissa" : "pissa_niter_" + config.pissaIterations());
             default -> throw new IllegalStateException("unknown init " + config.init());
         }
         o.putNull("kasa_config");
@@ -255,7 +256,8 @@ public final class AdapterConfigJson {
      */
     public static void write(Path file, ObjectNode config) {
         try {
-            Files.writeString(file, PythonJson.builder().indent(2).sortKeys(true).build().dumps(config), StandardCharsets.UTF_8);
+            Files.writeString(
+                    file, PythonJson.builder().indent(2).sortKeys(true).build().dumps(config), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new CheckpointException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -326,8 +328,8 @@ public final class AdapterConfigJson {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().canConvertToInt()) {
-                throw new InvalidConfigException("field '" + field + "': value of '" + e.getKey()
-                        + "' must be an integer, got " + e.getValue());
+                throw new InvalidConfigException(
+                        "field '" + field + "': value of '" + e.getKey() + "' must be an integer, got " + e.getValue());
             }
             out.put(e.getKey(), e.getValue().asInt());
         }

@@ -217,13 +217,23 @@ public final class LoraConfig {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LoraConfig c && c.rank == rank && c.alpha == alpha && c.dropout == dropout
-                && c.target.equals(target) && c.excludeModules.equals(excludeModules)
-                && c.layersToTransform.equals(layersToTransform) && c.rankPattern.equals(rankPattern)
-                && c.alphaPattern.equals(alphaPattern) && c.useRslora == useRslora && c.useDora == useDora
-                && c.init == init && c.pissaIterations == pissaIterations
-                && c.additionalTargets.equals(additionalTargets) && Objects.equals(c.loraplusLrRatio, loraplusLrRatio)
-                && c.loraplusLrEmbedding == loraplusLrEmbedding && c.initSeed == initSeed;
+        return o instanceof LoraConfig c
+                && c.rank == rank
+                && c.alpha == alpha
+                && c.dropout == dropout
+                && c.target.equals(target)
+                && c.excludeModules.equals(excludeModules)
+                && c.layersToTransform.equals(layersToTransform)
+                && c.rankPattern.equals(rankPattern)
+                && c.alphaPattern.equals(alphaPattern)
+                && c.useRslora == useRslora
+                && c.useDora == useDora
+                && c.init == init
+                && c.pissaIterations == pissaIterations
+                && c.additionalTargets.equals(additionalTargets)
+                && Objects.equals(c.loraplusLrRatio, loraplusLrRatio)
+                && c.loraplusLrEmbedding == loraplusLrEmbedding
+                && c.initSeed == initSeed;
     }
 
     @Override
@@ -235,8 +245,9 @@ public final class LoraConfig {
     public String toString() {
         return "LoraConfig{rank=" + rank + ", alpha=" + alpha + ", dropout=" + dropout + ", target=" + target
                 + (useRslora ? ", rslora" : "") + (useDora ? ", dora" : "")
-                + (init != LoraInit.DEFAULT ? ", init=" + init + (init == LoraInit.PISSA ? "(iter "
-                + pissaIterations + ")" : "") : "")
+                + (init != LoraInit.DEFAULT
+                        ? ", init=" + init + (init == LoraInit.PISSA ? "(iter " + pissaIterations + ")" : "")
+                        : "")
                 + (additionalTargets.isEmpty() ? "" : ", additional_target=" + additionalTargets)
                 + (loraplusLrRatio == null ? "" : ", loraplus_lr_ratio=" + loraplusLrRatio) + "}";
     }
@@ -440,8 +451,8 @@ public final class LoraConfig {
             });
             for (Integer layer : layersToTransform) {
                 if (layer == null || layer < 0) {
-                    throw new InvalidConfigException("layers_to_transform: layer indices must be >= 0, got "
-                            + layersToTransform);
+                    throw new InvalidConfigException(
+                            "layers_to_transform: layer indices must be >= 0, got " + layersToTransform);
                 }
             }
             for (String t : additionalTargets) {
@@ -450,12 +461,12 @@ public final class LoraConfig {
                 }
             }
             if (loraplusLrRatio != null && !(loraplusLrRatio > 0 && Double.isFinite(loraplusLrRatio))) {
-                throw new InvalidConfigException("loraplus_lr_ratio: must be a finite number > 0, got "
-                        + loraplusLrRatio);
+                throw new InvalidConfigException(
+                        "loraplus_lr_ratio: must be a finite number > 0, got " + loraplusLrRatio);
             }
             if (!(loraplusLrEmbedding > 0 && Double.isFinite(loraplusLrEmbedding))) {
-                throw new InvalidConfigException("loraplus_lr_embedding: must be a finite number > 0, got "
-                        + loraplusLrEmbedding);
+                throw new InvalidConfigException(
+                        "loraplus_lr_embedding: must be a finite number > 0, got " + loraplusLrEmbedding);
             }
             return new LoraConfig(this);
         }

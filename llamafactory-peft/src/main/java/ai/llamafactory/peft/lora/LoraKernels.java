@@ -68,8 +68,12 @@ final class LoraKernels {
                 + "lora = torch.linear(torch.linear(x, a), b)\n"
                 + "return torch.add(torch.mul(torch.sub(scale, 1.), base), torch.mul(torch.mul(scale, lora), " + s
                 + "))";
-        return Kernels.kernel("dora_term", List.of("x: Tensor", "base: Tensor", "w: Tensor", "a: Tensor",
-                "b: Tensor", "m: Tensor"), body, x).call(x, base, w, a, b, m);
+        return Kernels.kernel(
+                        "dora_term",
+                        List.of("x: Tensor", "base: Tensor", "w: Tensor", "a: Tensor", "b: Tensor", "m: Tensor"),
+                        body,
+                        x)
+                .call(x, base, w, a, b, m);
     }
 
     /**
@@ -126,13 +130,22 @@ final class LoraKernels {
         StringBuilder body = new StringBuilder("wf = torch.to(w, 6)\n");
         if (iterations < 0) {
             body.append("u, sv, vh = torch.linalg_svd(wf, False)\n")
-                    .append("vr = torch.slice(u, 1, 0, ").append(rank).append(")\n")
-                    .append("sr = torch.div(torch.slice(sv, 0, 0, ").append(rank).append("), ").append(s).append(")\n")
-                    .append("uhr = torch.slice(vh, 0, 0, ").append(rank).append(")\n");
+                    .append("vr = torch.slice(u, 1, 0, ")
+                    .append(rank)
+                    .append(")\n")
+                    .append("sr = torch.div(torch.slice(sv, 0, 0, ")
+                    .append(rank)
+                    .append("), ")
+                    .append(s)
+                    .append(")\n")
+                    .append("uhr = torch.slice(vh, 0, 0, ")
+                    .append(rank)
+                    .append(")\n");
         } else {
             body.append("g = torch.Generator(device=ops.prim.device(w), seed=int(torch.item(seed)))\n")
                     .append("wt = torch.t(wf)\n")
-                    .append("r0 = torch.randn([torch.size(wf, 0), ").append(rank)
+                    .append("r0 = torch.randn([torch.size(wf, 0), ")
+                    .append(rank)
                     .append("], generator=g, dtype=6, device=ops.prim.device(w))\n")
                     .append("q, rr = torch.linalg_qr(torch.mm(wt, r0))\n");
             // The kernel body cannot hold an indented loop: the subspace iterations are unrolled.
@@ -142,17 +155,26 @@ final class LoraKernels {
             }
             body.append("u, sv, vh = torch.linalg_svd(torch.mm(wf, q), False)\n")
                     .append("vr = u\n")
-                    .append("sr = torch.div(sv, ").append(s).append(")\n")
+                    .append("sr = torch.div(sv, ")
+                    .append(s)
+                    .append(")\n")
                     .append("uhr = torch.t(torch.mm(q, torch.t(vh)))\n");
         }
         body.append("root = torch.sqrt(sr)\n")
                 .append("a = torch.mul(torch.unsqueeze(root, 1), uhr)\n")
                 .append("b = torch.mul(vr, torch.unsqueeze(root, 0))\n")
-                .append("res = torch.sub(wf, torch.mm(torch.mul(b, ").append(s).append("), a))\n")
+                .append("res = torch.sub(wf, torch.mm(torch.mul(b, ")
+                .append(s)
+                .append("), a))\n")
                 .append("return (torch.contiguous(a), torch.contiguous(b), torch.to(res, ops.prim.dtype(w)))");
         try (NDManager cpu = w.getManager().newSubManager(Device.cpu())) {
-            return Kernels.kernel("pissa_init", List.of("w: Tensor", "seed: Tensor"),
-                    "Tuple[Tensor, Tensor, Tensor]", body.toString(), w).callAll(w, seedTensor(cpu, seed));
+            return Kernels.kernel(
+                            "pissa_init",
+                            List.of("w: Tensor", "seed: Tensor"),
+                            "Tuple[Tensor, Tensor, Tensor]",
+                            body.toString(),
+                            w)
+                    .callAll(w, seedTensor(cpu, seed));
         }
     }
 }

@@ -97,8 +97,8 @@ public final class LoraLinear extends Module implements WeightedModule {
     public AdapterSettings settings(String adapter) {
         AdapterSettings s = settings.get(adapter);
         if (s == null) {
-            throw new IllegalArgumentException(path + " has no adapter '" + adapter + "'; adapters: "
-                    + settings.keySet());
+            throw new IllegalArgumentException(
+                    path + " has no adapter '" + adapter + "'; adapters: " + settings.keySet());
         }
         return s;
     }
@@ -126,7 +126,8 @@ public final class LoraLinear extends Module implements WeightedModule {
      * @return its DoRA magnitude parameter [out], or null when the adapter is plain LoRA
      */
     public Param magnitude(String adapter) {
-        return settings(adapter).dora() ? ((MagnitudeVector) dict("lora_magnitude_vector").get(adapter)).weight()
+        return settings(adapter).dora()
+                ? ((MagnitudeVector) dict("lora_magnitude_vector").get(adapter)).weight()
                 : null;
     }
 
@@ -166,7 +167,8 @@ public final class LoraLinear extends Module implements WeightedModule {
     private void requireShape(long[] got, long[] want, String what) {
         if (!java.util.Arrays.equals(got, want)) {
             throw new IllegalArgumentException(path + "." + what + ": shape " + java.util.Arrays.toString(got)
-                    + " does not fit the layer (in " + baseLayer().inFeatures() + ", out " + baseLayer().outFeatures()
+                    + " does not fit the layer (in " + baseLayer().inFeatures() + ", out "
+                    + baseLayer().outFeatures()
                     + "), expected " + java.util.Arrays.toString(want));
         }
     }
@@ -277,7 +279,8 @@ public final class LoraLinear extends Module implements WeightedModule {
             if (!s.dora()) {
                 NDArray xd = drop ? LoraKernels.dropout(xa, s.dropout(), seeds.next(path + "#" + name)) : xa;
                 NDArray ba = ai.djl.nn.core.Linear.linear(
-                        ai.djl.nn.core.Linear.linear(xd, a).singletonOrThrow(), b).singletonOrThrow();
+                                ai.djl.nn.core.Linear.linear(xd, a).singletonOrThrow(), b)
+                        .singletonOrThrow();
                 NDArray delta = EngineArrays.withScalar(ba, s.scaling(), NDArray::mul);
                 result = result.add(delta);
             } else {
@@ -285,7 +288,9 @@ public final class LoraLinear extends Module implements WeightedModule {
                 NDArray baseResult;
                 if (!drop) {
                     xd = xa;
-                    baseResult = base.bias() == null ? result : result.sub(base.bias().array());
+                    baseResult = base.bias() == null
+                            ? result
+                            : result.sub(base.bias().array());
                 } else {
                     xd = LoraKernels.dropout(xa, s.dropout(), seeds.next(path + "#" + name));
                     NDArray w = base.weight().array();
@@ -295,8 +300,14 @@ public final class LoraLinear extends Module implements WeightedModule {
                     }
                     baseResult = ai.djl.nn.core.Linear.linear(xd, wCast).singletonOrThrow();
                 }
-                result = result.add(LoraKernels.doraTerm(xd, baseResult, base.weight().array(), a, b,
-                        magnitude(name).array(), s.scaling()));
+                result = result.add(LoraKernels.doraTerm(
+                        xd,
+                        baseResult,
+                        base.weight().array(),
+                        a,
+                        b,
+                        magnitude(name).array(),
+                        s.scaling()));
             }
         }
         return Kernels.cast(result, resultType);
@@ -355,8 +366,8 @@ public final class LoraLinear extends Module implements WeightedModule {
         boolean grad = DjlEngine.isGradMode();
         DjlEngine.setGradMode(false);
         try (NDScope ignored = new NDScope()) {
-            NDArray d = EngineArrays.withScalar(loraB(adapter).array().matMul(loraA(adapter).array()), s.scaling(),
-                    NDArray::mul);
+            NDArray d = EngineArrays.withScalar(
+                    loraB(adapter).array().matMul(loraA(adapter).array()), s.scaling(), NDArray::mul);
             NDScope.unregister(d);
             return d;
         } finally {

@@ -76,8 +76,13 @@ public final class LoraModel {
      * @param targetModules the value written as {@code target_modules}
      * @param trainable whether its tensors take gradients
      */
-    public record AdapterInfo(String name, LoraConfig config, List<String> modulePaths, List<String> savedModulePaths,
-            List<String> targetModules, boolean trainable) {}
+    public record AdapterInfo(
+            String name,
+            LoraConfig config,
+            List<String> modulePaths,
+            List<String> savedModulePaths,
+            List<String> targetModules,
+            boolean trainable) {}
 
     private final CausalLm model;
     private final DropoutSeeds seeds;
@@ -93,7 +98,12 @@ public final class LoraModel {
      * @param model the base model; adapters are inserted into its module tree
      */
     public LoraModel(CausalLm model) {
-        this(model, model.config().raw("quantization_config").filter(n -> !n.isNull()).isPresent());
+        this(
+                model,
+                model.config()
+                        .raw("quantization_config")
+                        .filter(n -> !n.isNull())
+                        .isPresent());
     }
 
     /**
@@ -176,9 +186,14 @@ public final class LoraModel {
             }
             a = toType(a, type);
             b = toType(b, type);
-            NDArray magnitude = config.useDora() ? initialMagnitude(base.weight().array(), a, b, scaling) : null;
-            layer.addAdapter(name, a, b, magnitude, new LoraLinear.AdapterSettings(r, alpha, scaling,
-                    config.dropout(), config.useDora()));
+            NDArray magnitude =
+                    config.useDora() ? initialMagnitude(base.weight().array(), a, b, scaling) : null;
+            layer.addAdapter(
+                    name,
+                    a,
+                    b,
+                    magnitude,
+                    new LoraLinear.AdapterSettings(r, alpha, scaling, config.dropout(), config.useDora()));
         }
         for (String path : plan.saves) {
             wrapForSaving(path).addCopy(name);
@@ -269,13 +284,14 @@ public final class LoraModel {
         Path weightsFile = folder.resolve(WEIGHTS_FILE);
         if (!Files.isRegularFile(weightsFile)) {
             String hint = Files.exists(folder.resolve("adapter_model.bin"))
-                    ? " (only adapter_model.bin was found: save the adapter with safe_serialization=True)" : "";
+                    ? " (only adapter_model.bin was found: save the adapter with safe_serialization=True)"
+                    : "";
             throw new CheckpointException("adapter folder " + folder + " has no " + WEIGHTS_FILE + hint);
         }
         LoraConfig config = AdapterConfigJson.read(configFile, model.config().modelType());
         if (config.useDora() && quantizedBase) {
-            throw new InvalidConfigException("use_dora: DoRA adapters cannot be applied to a quantized base model ("
-                    + configFile + ")");
+            throw new InvalidConfigException(
+                    "use_dora: DoRA adapters cannot be applied to a quantized base model (" + configFile + ")");
         }
         Plan plan;
         try {
@@ -283,7 +299,8 @@ public final class LoraModel {
         } catch (InvalidConfigException e) {
             throw new CheckpointException(configFile + ": " + e.getMessage(), e);
         }
-        List<String> targetNames = config.target().kind() == LoraTarget.Kind.NAMES ? config.target().names()
+        List<String> targetNames = config.target().kind() == LoraTarget.Kind.NAMES
+                ? config.target().names()
                 : plan.targetModules;
         DataType type = model.policy().trainableType();
         NDManager manager = model.manager();
@@ -302,14 +319,18 @@ public final class LoraModel {
             for (String path : plan.saves) {
                 Module m = modules.get(path);
                 Module original = m instanceof ModulesToSaveWrapper w ? (Module) w.original() : m;
-                original.localParams().forEach((local, p) ->
-                        expected.put(PeftNames.savedCopy(path, local), p.array().getShape().getShape()));
+                original.localParams()
+                        .forEach((local, p) -> expected.put(
+                                PeftNames.savedCopy(path, local),
+                                p.array().getShape().getShape()));
             }
             for (Map.Entry<String, long[]> e : expected.entrySet()) {
                 if (!ckpt.contains(e.getKey())) {
                     throw new CheckpointException(weightsFile + ": tensor '" + e.getKey() + "' is missing (the "
-                            + "adapter configuration targets this module); the file holds " + ckpt.names().size()
-                            + " tensors, e.g. " + ckpt.names().subList(0, Math.min(3, ckpt.names().size())));
+                            + "adapter configuration targets this module); the file holds "
+                            + ckpt.names().size()
+                            + " tensors, e.g. "
+                            + ckpt.names().subList(0, Math.min(3, ckpt.names().size())));
                 }
                 long[] got = ckpt.info(e.getKey()).shape();
                 if (!Arrays.equals(got, e.getValue())) {
@@ -336,15 +357,28 @@ public final class LoraModel {
                 NDArray a = load(ckpt, PeftNames.savedLora(path, "lora_A"), manager, type);
                 NDArray b = load(ckpt, PeftNames.savedLora(path, "lora_B"), manager, type);
                 NDArray m = config.useDora()
-                        ? load(ckpt, PeftNames.savedLora(path, "lora_magnitude_vector"), manager, type) : null;
-                layer.addAdapter(name, a, b, m, new LoraLinear.AdapterSettings(r, alpha,
-                        LoraConfig.scaling(alpha, r, config.useRslora()), config.dropout(), config.useDora()));
+                        ? load(ckpt, PeftNames.savedLora(path, "lora_magnitude_vector"), manager, type)
+                        : null;
+                layer.addAdapter(
+                        name,
+                        a,
+                        b,
+                        m,
+                        new LoraLinear.AdapterSettings(
+                                r,
+                                alpha,
+                                LoraConfig.scaling(alpha, r, config.useRslora()),
+                                config.dropout(),
+                                config.useDora()));
             }
             for (String path : plan.saves) {
                 WeightedModule copy = wrapForSaving(path).addCopy(name);
                 for (Map.Entry<String, Param> e : ((Module) copy).localParams().entrySet()) {
                     Param p = e.getValue();
-                    p.set(load(ckpt, PeftNames.savedCopy(path, e.getKey()), p.array().getManager(),
+                    p.set(load(
+                            ckpt,
+                            PeftNames.savedCopy(path, e.getKey()),
+                            p.array().getManager(),
                             p.array().getDataType()));
                 }
             }
@@ -404,8 +438,8 @@ public final class LoraModel {
         Path weights = folder.resolve(WEIGHTS_FILE);
         writer.write(weights);
         Path config = folder.resolve(AdapterConfigJson.FILE);
-        AdapterConfigJson.write(config, AdapterConfigJson.toJson(info.config(), info.targetModules(),
-                baseModelNameOrPath));
+        AdapterConfigJson.write(
+                config, AdapterConfigJson.toJson(info.config(), info.targetModules(), baseModelNameOrPath));
         return List.of(weights, config);
     }
 
@@ -467,17 +501,20 @@ public final class LoraModel {
         c.rankPattern().forEach((k, v) -> ranks.put(k, 2 * v));
         Map<String, Double> alphas = new LinkedHashMap<>();
         c.alphaPattern().forEach((k, v) -> alphas.put(k, 2 * v));
-        LoraConfig converted = c.toBuilder().rank(2 * c.rank())
+        LoraConfig converted = c.toBuilder()
+                .rank(2 * c.rank())
                 .alpha(c.useRslora() ? c.alpha() * Math.sqrt(2) : 2 * c.alpha())
-                .rankPattern(ranks).alphaPattern(alphas).init(LoraInit.DEFAULT).build();
+                .rankPattern(ranks)
+                .alphaPattern(alphas)
+                .init(LoraInit.DEFAULT)
+                .build();
         Path config = folder.resolve(AdapterConfigJson.FILE);
-        AdapterConfigJson.write(config, AdapterConfigJson.toJson(converted, info.targetModules(),
-                baseModelNameOrPath));
+        AdapterConfigJson.write(config, AdapterConfigJson.toJson(converted, info.targetModules(), baseModelNameOrPath));
         return List.of(weights, config);
     }
 
-    private static NDArray loadMatching(SafetensorsCheckpoint ckpt, String tensor, NDArray like, NDManager manager,
-            Path file) {
+    private static NDArray loadMatching(
+            SafetensorsCheckpoint ckpt, String tensor, NDArray like, NDManager manager, Path file) {
         if (!ckpt.contains(tensor)) {
             throw new CheckpointException(file + ": initial PiSSA adapter has no tensor '" + tensor + "'");
         }
@@ -505,8 +542,8 @@ public final class LoraModel {
                 String saved = PeftNames.saved(e.getKey());
                 NDArray current = e.getValue().array();
                 if (!ckpt.contains(saved)) {
-                    throw new CheckpointException(weights + ": tensor '" + saved + "' of adapter '" + name
-                            + "' is missing");
+                    throw new CheckpointException(
+                            weights + ": tensor '" + saved + "' of adapter '" + name + "' is missing");
                 }
                 long[] shape = ckpt.info(saved).shape();
                 if (!Arrays.equals(shape, current.getShape().getShape())) {
@@ -516,8 +553,7 @@ public final class LoraModel {
             }
             for (Map.Entry<String, Param> e : params.entrySet()) {
                 NDArray current = e.getValue().array();
-                e.getValue().set(load(ckpt, PeftNames.saved(e.getKey()), current.getManager(),
-                        current.getDataType()));
+                e.getValue().set(load(ckpt, PeftNames.saved(e.getKey()), current.getManager(), current.getDataType()));
             }
         }
     }
@@ -702,7 +738,8 @@ public final class LoraModel {
                     }
                 }
                 if (keep != null) {
-                    ((Module) w.original()).namedParams().values().forEach(p -> p.array().close());
+                    ((Module) w.original()).namedParams().values().forEach(p -> p.array()
+                            .close());
                 }
                 ((Module) replacement).namedParams().values().forEach(p -> p.setTrainable(false));
                 parentOf(e.getKey()).replaceChild(localName(e.getKey()), (Module) replacement);
@@ -784,7 +821,11 @@ public final class LoraModel {
         Map<String, NDArray> trainable = trainableArrays();
         LoraConfig config = active.isEmpty() ? null : adapter(active.get(0)).config();
         if (config != null && config.loraplusLrRatio().isPresent()) {
-            return ParamGroups.loraPlus(trainable, learningRate, weightDecay, config.loraplusLrRatio().getAsDouble(),
+            return ParamGroups.loraPlus(
+                    trainable,
+                    learningRate,
+                    weightDecay,
+                    config.loraplusLrRatio().getAsDouble(),
                     config.loraplusLrEmbedding());
         }
         return ParamGroups.withWeightDecay(trainable, weightDecay);
@@ -885,25 +926,31 @@ public final class LoraModel {
         }
         if (matched.isEmpty()) {
             throw new InvalidConfigException("lora_target: '" + target + "' matches no linear module of the "
-                    + model.config().modelType() + " model" + (config.excludeModules().isEmpty() ? ""
-                    : " after exclude_modules " + config.excludeModules())
+                    + model.config().modelType() + " model"
+                    + (config.excludeModules().isEmpty() ? "" : " after exclude_modules " + config.excludeModules())
                     + (config.layersToTransform().isEmpty() ? "" : " in layers " + config.layersToTransform())
                     + "; available: " + shortNames(linear));
         }
         List<String> saves = new ArrayList<>();
         for (String t : config.additionalTargets()) {
-            List<String> hits = saveCandidates.stream().filter(p -> LoraTarget.matchesAnyName(p, List.of(t))).toList();
+            List<String> hits = saveCandidates.stream()
+                    .filter(p -> LoraTarget.matchesAnyName(p, List.of(t)))
+                    .toList();
             if (hits.isEmpty()) {
                 Module other = modules.entrySet().stream()
                         .filter(e -> !e.getKey().isEmpty() && LoraTarget.matchesAnyName(e.getKey(), List.of(t)))
-                        .map(Map.Entry::getValue).findFirst().orElse(null);
+                        .map(Map.Entry::getValue)
+                        .findFirst()
+                        .orElse(null);
                 if (other != null) {
                     throw new InvalidConfigException("additional_target: '" + t + "' is a "
                             + other.getClass().getSimpleName() + "; only linear layers and embeddings can be trained "
                             + "as additional targets");
                 }
                 throw new InvalidConfigException("additional_target: '" + t + "' matches no module; available: "
-                        + shortNames(saveCandidates.stream().filter(p -> !p.contains(".layers.")).toList()));
+                        + shortNames(saveCandidates.stream()
+                                .filter(p -> !p.contains(".layers."))
+                                .toList()));
             }
             for (String h : hits) {
                 if (matched.contains(h)) {
@@ -914,8 +961,10 @@ public final class LoraModel {
                 }
             }
         }
-        List<String> targetModules = target.kind() == LoraTarget.Kind.NAMES ? target.names()
-                : new ArrayList<>(new TreeSet<>(matched.stream().map(LoraModel::lastComponent).toList()));
+        List<String> targetModules = target.kind() == LoraTarget.Kind.NAMES
+                ? target.names()
+                : new ArrayList<>(new TreeSet<>(
+                        matched.stream().map(LoraModel::lastComponent).toList()));
         return new Plan(List.copyOf(matched), List.copyOf(saves), List.copyOf(targetModules));
     }
 

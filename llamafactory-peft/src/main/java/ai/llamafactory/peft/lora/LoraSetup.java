@@ -36,7 +36,11 @@ public final class LoraSetup {
      * @param createNewAdapter {@code create_new_adapter}
      * @param quantizedBase whether the base weights are quantised
      */
-    public record Request(LoraConfig config, List<Path> adapterPaths, boolean trainable, boolean createNewAdapter,
+    public record Request(
+            LoraConfig config,
+            List<Path> adapterPaths,
+            boolean trainable,
+            boolean createNewAdapter,
             boolean quantizedBase) {
         /**
          * Copies the list and checks for nulls.
@@ -72,8 +76,8 @@ public final class LoraSetup {
                         + "got " + paths.size() + "; merge them first");
             }
             if (request.quantizedBase() && request.createNewAdapter()) {
-                throw new InvalidConfigException("create_new_adapter: cannot create a new adapter upon a quantized "
-                        + "model");
+                throw new InvalidConfigException(
+                        "create_new_adapter: cannot create a new adapter upon a quantized " + "model");
             }
             List<Path> toMerge = new ArrayList<>(paths);
             if ((request.trainable() && !request.createNewAdapter()) || !mergeable) {

@@ -86,8 +86,8 @@ public final class LoraTarget {
         try {
             return new LoraTarget(Kind.REGEX, List.of(), Pattern.compile(regex));
         } catch (PatternSyntaxException e) {
-            throw new InvalidConfigException("lora_target: invalid regular expression '" + regex + "': "
-                    + e.getDescription());
+            throw new InvalidConfigException(
+                    "lora_target: invalid regular expression '" + regex + "': " + e.getDescription());
         }
     }
 
@@ -106,7 +106,10 @@ public final class LoraTarget {
         if (v.equals("all") || v.equals("all-linear")) {
             return ALL;
         }
-        return names(Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
+        return names(Arrays.stream(v.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList());
     }
 
     /** @return the kind of specification */
@@ -157,7 +160,9 @@ public final class LoraTarget {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LoraTarget t && t.kind == kind && t.names.equals(names)
+        return o instanceof LoraTarget t
+                && t.kind == kind
+                && t.names.equals(names)
                 && Objects.equals(regex == null ? null : regex.pattern(), t.regex == null ? null : t.regex.pattern());
     }
 

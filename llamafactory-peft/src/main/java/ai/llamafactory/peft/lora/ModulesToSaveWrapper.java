@@ -72,7 +72,9 @@ public final class ModulesToSaveWrapper extends Module implements WeightedModule
 
     private static Module duplicate(Module m) {
         if (m instanceof Linear l) {
-            return new Linear(l.weight().array().duplicate(), l.bias() == null ? null : l.bias().array().duplicate());
+            return new Linear(
+                    l.weight().array().duplicate(),
+                    l.bias() == null ? null : l.bias().array().duplicate());
         }
         if (m instanceof Embedding e) {
             return new Embedding(e.weight().array().duplicate());

@@ -44,12 +44,16 @@ public final class LoraTuningMethod implements TuningMethod {
         LoraSetup.Request request = PeftArguments.loraSetup(config, true);
         lora = LoraSetup.apply(model, request);
         if (pissaConvert()) {
-            lora.saveAdapter(LoraModel.DEFAULT_ADAPTER, pissaDir(PISSA_INIT), config.model().modelNameOrPath());
+            lora.saveAdapter(
+                    LoraModel.DEFAULT_ADAPTER,
+                    pissaDir(PISSA_INIT),
+                    config.model().modelNameOrPath());
         }
     }
 
     private boolean pissaConvert() {
-        return config.finetuning().pissaInit() && config.finetuning().pissaConvert()
+        return config.finetuning().pissaInit()
+                && config.finetuning().pissaConvert()
                 && lora.adapters().containsKey(LoraModel.DEFAULT_ADAPTER)
                 && lora.adapter(LoraModel.DEFAULT_ADAPTER).config().init() == ai.llamafactory.peft.lora.LoraInit.PISSA;
     }
@@ -86,12 +90,17 @@ public final class LoraTuningMethod implements TuningMethod {
     @Override
     public List<Path> save(CausalLm model, Path folder) {
         LoraModel l = requireApplied();
-        List<Path> written = new java.util.ArrayList<>(l.saveAdapter(LoraModel.DEFAULT_ADAPTER, folder,
-                config.model().modelNameOrPath()));
-        if (pissaConvert() && folder.toAbsolutePath().normalize()
-                .equals(config.training().outputDir().toAbsolutePath().normalize())) {
-            written.addAll(l.savePissaConverted(LoraModel.DEFAULT_ADAPTER, pissaDir(PISSA_CONVERTED),
-                    pissaDir(PISSA_INIT), config.model().modelNameOrPath()));
+        List<Path> written = new java.util.ArrayList<>(
+                l.saveAdapter(LoraModel.DEFAULT_ADAPTER, folder, config.model().modelNameOrPath()));
+        if (pissaConvert()
+                && folder.toAbsolutePath()
+                        .normalize()
+                        .equals(config.training().outputDir().toAbsolutePath().normalize())) {
+            written.addAll(l.savePissaConverted(
+                    LoraModel.DEFAULT_ADAPTER,
+                    pissaDir(PISSA_CONVERTED),
+                    pissaDir(PISSA_INIT),
+                    config.model().modelNameOrPath()));
         }
         return written;
     }

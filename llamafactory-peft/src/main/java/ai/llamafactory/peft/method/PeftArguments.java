@@ -24,11 +24,16 @@ public final class PeftArguments {
      */
     public static LoraConfig lora(FinetuningArguments f, long seed) {
         List<String> target = f.loraTarget();
-        LoraConfig.Builder b = LoraConfig.builder().rank(f.loraRank()).alpha(f.loraAlpha()).dropout(f.loraDropout())
-                .target(target.isEmpty() || target.equals(List.of("all")) ? LoraTarget.all()
-                        : LoraTarget.names(target))
-                .additionalTargets(f.additionalTarget()).useRslora(f.useRslora()).useDora(f.useDora())
-                .loraplusLrEmbedding(f.loraplusLrEmbedding()).initSeed(seed);
+        LoraConfig.Builder b = LoraConfig.builder()
+                .rank(f.loraRank())
+                .alpha(f.loraAlpha())
+                .dropout(f.loraDropout())
+                .target(target.isEmpty() || target.equals(List.of("all")) ? LoraTarget.all() : LoraTarget.names(target))
+                .additionalTargets(f.additionalTarget())
+                .useRslora(f.useRslora())
+                .useDora(f.useDora())
+                .loraplusLrEmbedding(f.loraplusLrEmbedding())
+                .initSeed(seed);
         if (f.pissaInit()) {
             b.pissa(f.pissaIter());
         }
@@ -41,9 +46,12 @@ public final class PeftArguments {
      * @return the freeze-tuning settings
      */
     public static FreezeConfig freeze(FinetuningArguments f) {
-        return FreezeConfig.builder().trainableLayers(f.freezeTrainableLayers())
-                .trainableModules(f.freezeTrainableModules()).extraModules(f.freezeExtraModules())
-                .llamaPro(f.useLlamaPro()).build();
+        return FreezeConfig.builder()
+                .trainableLayers(f.freezeTrainableLayers())
+                .trainableModules(f.freezeTrainableModules())
+                .extraModules(f.freezeExtraModules())
+                .llamaPro(f.useLlamaPro())
+                .build();
     }
 
     /**
@@ -61,7 +69,11 @@ public final class PeftArguments {
             }
             paths.add(p);
         }
-        return new LoraSetup.Request(lora(config.finetuning(), config.training().seed()), paths, trainable,
-                config.finetuning().createNewAdapter(), config.model().quantizationBit().isPresent());
+        return new LoraSetup.Request(
+                lora(config.finetuning(), config.training().seed()),
+                paths,
+                trainable,
+                config.finetuning().createNewAdapter(),
+                config.model().quantizationBit().isPresent());
     }
 }

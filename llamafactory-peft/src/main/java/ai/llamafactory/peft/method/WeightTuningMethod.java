@@ -59,7 +59,8 @@ public final class WeightTuningMethod implements TuningMethod {
 
     @Override
     public List<Path> save(CausalLm model, Path folder) {
-        SafetensorsDtype dtype = SafetensorsDtype.fromDataType(model.lmHeadParam().array().getDataType());
+        SafetensorsDtype dtype =
+                SafetensorsDtype.fromDataType(model.lmHeadParam().array().getDataType());
         return ModelWriter.save(model, folder, dtype, SafetensorsWriter.DEFAULT_MAX_SHARD_BYTES);
     }
 
@@ -73,8 +74,9 @@ public final class WeightTuningMethod implements TuningMethod {
                 }
                 long[] shape = c.info(e.getKey()).shape();
                 if (!Arrays.equals(shape, p.array().getShape().getShape())) {
-                    throw new CheckpointException(folder + ": tensor '" + e.getKey() + "' has shape "
-                            + Arrays.toString(shape) + " but the model has " + p.array().getShape());
+                    throw new CheckpointException(
+                            folder + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(shape)
+                                    + " but the model has " + p.array().getShape());
                 }
                 p.set(c.load(p.array().getManager(), e.getKey(), p.array().getDataType()));
             }

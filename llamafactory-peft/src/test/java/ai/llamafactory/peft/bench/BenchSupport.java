@@ -17,8 +17,10 @@ final class BenchSupport {
     /** @return the Llama-shaped benchmark configuration */
     public static ModelConfig llamaShapedConfig() {
         try {
-            return ModelConfig.parse(new ObjectMapper().readTree(Benchmarks.LLAMA_SHAPED_CONFIG_JSON),
-                    Architectures.forModelType("llama").configDefaults(), "benchmark config");
+            return ModelConfig.parse(
+                    new ObjectMapper().readTree(Benchmarks.LLAMA_SHAPED_CONFIG_JSON),
+                    Architectures.forModelType("llama").configDefaults(),
+                    "benchmark config");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -29,8 +31,14 @@ final class BenchSupport {
      * @return the number of matmul weights (all linear layers and lm_head; embeddings lookups excluded)
      */
     public static long matmulWeights(ModelConfig cfg) {
-        return Benchmarks.matmulWeights(cfg.hiddenSize(), cfg.headDim(), cfg.numHeads(), cfg.numKvHeads(),
-                cfg.intermediateSize(), cfg.numLayers(), cfg.vocabSize());
+        return Benchmarks.matmulWeights(
+                cfg.hiddenSize(),
+                cfg.headDim(),
+                cfg.numHeads(),
+                cfg.numKvHeads(),
+                cfg.intermediateSize(),
+                cfg.numLayers(),
+                cfg.vocabSize());
     }
 
     /** @return see {@link Benchmarks#peakMatmulFlops()} */

@@ -60,8 +60,8 @@ class LoraTrainingBenchmark {
     private static void run(ModelConfig cfg, boolean lora, double fwdPerToken, double peak) {
         Architecture arch = Architectures.forModelType(cfg.modelType());
         try (NDManager root = NDManager.newBaseManager();
-                CausalLm model = arch.build(cfg, new RandomWeights(1, 0.02, false), ComputePolicy.cpu(),
-                        root.newSubManager())) {
+                CausalLm model =
+                        arch.build(cfg, new RandomWeights(1, 0.02, false), ComputePolicy.cpu(), root.newSubManager())) {
             List<ParamGroup> groups;
             double flopsPerToken;
             TrainableParameters counts;
@@ -93,8 +93,8 @@ class LoraTrainingBenchmark {
                         NDArray in = step.create(ids, new Shape(BATCH, SEQ));
                         try (GradientCollector gc = DjlEngine.get().newGradientCollector()) {
                             NDArray hidden = model.hiddenStates(ForwardInput.of(in, null));
-                            CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(step), in,
-                                    CausalLmLoss.Options.defaults());
+                            CausalLmLoss.Result r = CausalLmLoss.compute(
+                                    hidden, model.lmHeadWeight(step), in, CausalLmLoss.Options.defaults());
                             gc.backward(r.backwardTarget());
                             lossSum += r.loss();
                         }
@@ -107,10 +107,17 @@ class LoraTrainingBenchmark {
             double secs = (System.nanoTime() - t0) / 1e9;
             double tokens = (double) BATCH * SEQ * STEPS;
             double flops = flopsPerToken * tokens / secs;
-            System.out.printf("%s: %s; %.0f tokens/s, %.1f GFLOP/s, MFU %.1f%%, %.3f s/step, peak RSS %d MiB "
+            System.out.printf(
+                    "%s: %s; %.0f tokens/s, %.1f GFLOP/s, MFU %.1f%%, %.3f s/step, peak RSS %d MiB "
                             + "(mean loss %.3f)%n",
-                    lora ? "LoRA r=16 all linear" : "full tuning", counts.format(), tokens / secs, flops / 1e9,
-                    100 * flops / peak, secs / STEPS, BenchSupport.peakRssMiB(), lossSum / (WARMUP + STEPS));
+                    lora ? "LoRA r=16 all linear" : "full tuning",
+                    counts.format(),
+                    tokens / secs,
+                    flops / 1e9,
+                    100 * flops / peak,
+                    secs / STEPS,
+                    BenchSupport.peakRssMiB(),
+                    lossSum / (WARMUP + STEPS));
         }
     }
 }

@@ -59,8 +59,8 @@ class TrainerOverheadBenchmark {
         ModelConfig cfg = BenchSupport.llamaShapedConfig();
         Path folder = tmp.resolve("model");
         try (NDManager m = NDManager.newBaseManager();
-                CausalLm model = Architectures.forModelType("llama").build(cfg, new RandomWeights(1, 0.02, false),
-                        ComputePolicy.cpu(), m.newSubManager())) {
+                CausalLm model = Architectures.forModelType("llama")
+                        .build(cfg, new RandomWeights(1, 0.02, false), ComputePolicy.cpu(), m.newSubManager())) {
             ModelWriter.save(model, folder, SafetensorsDtype.F32, Long.MAX_VALUE);
         }
         TinyRun.copyByteTokenizer(folder);
@@ -70,8 +70,16 @@ class TrainerOverheadBenchmark {
         double bare = bareStepSeconds(folder, cfg);
         List<Long> stepEnds = new ArrayList<>();
         long[] trainable = new long[1];
-        FineTune.model(folder).lora(16).pt().dataset("corpus_demo").template("chatml").cutoffLen(SEQ + 1)
-                .batchSize(BATCH).learningRate(1e-4).maxSteps(WARMUP + STEPS).scheduler(LrSchedulerType.CONSTANT)
+        FineTune.model(folder)
+                .lora(16)
+                .pt()
+                .dataset("corpus_demo")
+                .template("chatml")
+                .cutoffLen(SEQ + 1)
+                .batchSize(BATCH)
+                .learningRate(1e-4)
+                .maxSteps(WARMUP + STEPS)
+                .scheduler(LrSchedulerType.CONSTANT)
                 .outputDir(tmp.resolve("out"))
                 .training(t -> t.loggingSteps(1).saveSteps(1_000_000).maxGradNorm(1.0))
                 .listener(new TrainingListener() {
@@ -89,13 +97,17 @@ class TrainerOverheadBenchmark {
         double trainer = (stepEnds.get(stepEnds.size() - 1) - stepEnds.get(WARMUP - 1)) / 1e9 / STEPS;
         double flopsPerToken = 2 * fwd + 6.0 * trainable[0];
         double tokens = BATCH * SEQ;
-        System.out.printf("peak fp32 matmul (measured here): %.1f GFLOP/s; FLOP/token = 2 x (2N + 4LTd) + 6P with "
-                + "N=%d, P=%d (LoRA weights)%n", peak / 1e9, n, trainable[0]);
-        System.out.printf("bare loop (forward+loss+backward+clip+AdamW): %.3f s/step, %.0f tokens/s, MFU %.1f%%%n",
+        System.out.printf(
+                "peak fp32 matmul (measured here): %.1f GFLOP/s; FLOP/token = 2 x (2N + 4LTd) + 6P with "
+                        + "N=%d, P=%d (LoRA weights)%n",
+                peak / 1e9, n, trainable[0]);
+        System.out.printf(
+                "bare loop (forward+loss+backward+clip+AdamW): %.3f s/step, %.0f tokens/s, MFU %.1f%%%n",
                 bare, tokens / bare, 100 * flopsPerToken * tokens / bare / peak);
-        System.out.printf("trainer (data, batching, forward, loss, backward, clip, AdamW, schedule, logging): %.3f "
-                + "s/step, %.0f tokens/s, MFU %.1f%%, peak RSS %d MiB%n", trainer, tokens / trainer,
-                100 * flopsPerToken * tokens / trainer / peak, BenchSupport.peakRssMiB());
+        System.out.printf(
+                "trainer (data, batching, forward, loss, backward, clip, AdamW, schedule, logging): %.3f "
+                        + "s/step, %.0f tokens/s, MFU %.1f%%, peak RSS %d MiB%n",
+                trainer, tokens / trainer, 100 * flopsPerToken * tokens / trainer / peak, BenchSupport.peakRssMiB());
         System.out.printf("trainer overhead over the bare loop: %.1f%%%n", 100 * (trainer / bare - 1));
     }
 
@@ -120,8 +132,8 @@ class TrainerOverheadBenchmark {
                         NDArray in = step.create(ids, new Shape(BATCH, SEQ));
                         try (GradientCollector gc = DjlEngine.get().newGradientCollector()) {
                             NDArray hidden = model.hiddenStates(ForwardInput.of(in, null));
-                            CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(step), in,
-                                    CausalLmLoss.Options.defaults());
+                            CausalLmLoss.Result r = CausalLmLoss.compute(
+                                    hidden, model.lmHeadWeight(step), in, CausalLmLoss.Options.defaults());
                             gc.backward(r.backwardTarget());
                         }
                         GradientClipping.clipGlobalNorm(arrays, 1.0);

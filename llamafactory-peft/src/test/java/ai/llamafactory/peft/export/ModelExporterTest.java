@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.core.checkpoint.SafetensorsCheckpoint;
 import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import ai.llamafactory.core.checkpoint.SafetensorsFile;
@@ -15,6 +14,7 @@ import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.peft.PeftTestSupport;
 import ai.llamafactory.peft.lora.LoraModel;
+import ai.llamafactory.testing.Conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -40,8 +40,8 @@ class ModelExporterTest {
         Path adapter = Conformance.requireFolder("adapters").resolve("llama_lora");
         Path base = PeftTestSupport.baseModelOf(adapter);
         Path out = tmp.resolve("export");
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = DjlModelLoader.load(base,
-                ComputePolicy.cpu())) {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = DjlModelLoader.load(base, ComputePolicy.cpu())) {
             Map<String, NDArray> g = Conformance.readGolden(adapter.resolve("golden.safetensors"), m);
             LoraModel lora = new LoraModel(model);
             lora.loadAdapter("default", adapter, false);
@@ -50,28 +50,45 @@ class ModelExporterTest {
                     .userSlot("<|im_start|>user\n{{content}}<|im_end|>\n<|im_start|>assistant\n")
                     .assistantSlot("{{content}}<|im_end|>\n")
                     .defaultSystem("You are a helpful assistant.")
-                    .stopTokens(List.of("<|im_end|>")).build();
-            List<Path> files = ModelExporter.export(lora, ExportConfig.builder(out).maxShardBytes(100_000)
-                    .sourceFolder(base).chatTemplate("{{ messages[0]['content'] }}").modelfile(modelfile).build());
+                    .stopTokens(List.of("<|im_end|>"))
+                    .build();
+            List<Path> files = ModelExporter.export(
+                    lora,
+                    ExportConfig.builder(out)
+                            .maxShardBytes(100_000)
+                            .sourceFolder(base)
+                            .chatTemplate("{{ messages[0]['content'] }}")
+                            .modelfile(modelfile)
+                            .build());
 
             List<Path> shards;
             try (Stream<Path> s = Files.list(out)) {
                 shards = s.filter(p -> p.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors"))
-                        .sorted().toList();
+                        .sorted()
+                        .toList();
             }
             assertThat(shards).hasSizeGreaterThan(3);
-            assertThat(files).containsAll(shards).contains(out.resolve("model.safetensors.index.json"),
-                    out.resolve("config.json"), out.resolve("generation_config.json"), out.resolve("Modelfile"),
-                    out.resolve("tokenizer_config.json"));
-            JsonNode index = JSON.readTree(out.resolve("model.safetensors.index.json").toFile());
+            assertThat(files)
+                    .containsAll(shards)
+                    .contains(
+                            out.resolve("model.safetensors.index.json"),
+                            out.resolve("config.json"),
+                            out.resolve("generation_config.json"),
+                            out.resolve("Modelfile"),
+                            out.resolve("tokenizer_config.json"));
+            JsonNode index =
+                    JSON.readTree(out.resolve("model.safetensors.index.json").toFile());
             Set<String> mapped = new HashSet<>();
             long bytes = 0;
             for (Path shard : shards) {
                 try (SafetensorsFile f = SafetensorsFile.open(shard)) {
                     // A tensor larger than the limit gets a shard of its own, as in transformers.
-                    assertThat(f.dataLength() <= 100_000 || f.size() == 1).as(shard.toString()).isTrue();
+                    assertThat(f.dataLength() <= 100_000 || f.size() == 1)
+                            .as(shard.toString())
+                            .isTrue();
                     for (String n : f.names()) {
-                        assertThat(index.get("weight_map").get(n).asText()).isEqualTo(shard.getFileName().toString());
+                        assertThat(index.get("weight_map").get(n).asText())
+                                .isEqualTo(shard.getFileName().toString());
                         mapped.add(n);
                         bytes += f.info(n).byteLength();
                     }
@@ -79,15 +96,17 @@ class ModelExporterTest {
             }
             assertThat(index.get("weight_map").size()).isEqualTo(mapped.size());
             assertThat(index.get("metadata").get("total_size").asLong()).isEqualTo(bytes);
-            assertThat(mapped).hasSize(model.parameters().size())
+            assertThat(mapped)
+                    .hasSize(model.parameters().size())
                     .contains("model.layers.0.self_attn.q_proj.weight", "lm_head.weight")
                     .noneMatch(n -> n.contains("lora") || n.contains("base_layer"));
 
             try (CausalLm back = DjlModelLoader.load(out, ComputePolicy.cpu())) {
                 PeftTestSupport.Forward f = PeftTestSupport.forward(back, g);
-                double diff = PeftTestSupport.maxMaskedDiff(f.logits(), g.get("logits").toFloatArray(),
-                        g.get("attention_mask"));
-                System.out.printf("exported llama_lora (%d shards): max|logits - golden adapter logits| = %.3g%n",
+                double diff = PeftTestSupport.maxMaskedDiff(
+                        f.logits(), g.get("logits").toFloatArray(), g.get("attention_mask"));
+                System.out.printf(
+                        "exported llama_lora (%d shards): max|logits - golden adapter logits| = %.3g%n",
                         shards.size(), diff);
                 assertThat(diff).isLessThanOrEqualTo(1e-4);
             }
@@ -96,7 +115,9 @@ class ModelExporterTest {
             assertThat(config.get("dtype").asText()).isEqualTo("float32");
             JsonNode tok = JSON.readTree(out.resolve("tokenizer_config.json").toFile());
             assertThat(tok.get("chat_template").asText()).isEqualTo("{{ messages[0]['content'] }}");
-            assertThat(Files.readString(out.resolve("Modelfile"))).isEqualTo("""
+            assertThat(Files.readString(out.resolve("Modelfile")))
+                    .isEqualTo(
+                            """
                     # ollama modelfile auto-generated by llamafactory-java
 
                     FROM .
@@ -127,15 +148,21 @@ class ModelExporterTest {
             Files.copy(tokenizer.resolve(f), src.resolve(f));
         }
         Path out = tmp.resolve("fp16");
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = DjlModelLoader.load(base,
-                ComputePolicy.cpu())) {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = DjlModelLoader.load(base, ComputePolicy.cpu())) {
             Map<String, NDArray> g = Conformance.readGolden(base.resolve("golden.safetensors"), m);
             float[] reference = PeftTestSupport.forward(model, g).logits();
-            ModelExporter.export(model, ExportConfig.builder(out).weightDtype(SafetensorsDtype.F16).sourceFolder(src)
-                    .chatTemplate("{% for m in messages %}{{ m['content'] }}é{% endfor %}").build());
+            ModelExporter.export(
+                    model,
+                    ExportConfig.builder(out)
+                            .weightDtype(SafetensorsDtype.F16)
+                            .sourceFolder(src)
+                            .chatTemplate("{% for m in messages %}{{ m['content'] }}é{% endfor %}")
+                            .build());
             assertThat(out.resolve("tokenizer.json")).hasSameBinaryContentAs(src.resolve("tokenizer.json"));
             String tokText = Files.readString(out.resolve("tokenizer_config.json"));
-            assertThat(tokText).contains("\"chat_template\": \"{% for m in messages %}{{ m['content'] }}é{% endfor %}\"")
+            assertThat(tokText)
+                    .contains("\"chat_template\": \"{% for m in messages %}{{ m['content'] }}é{% endfor %}\"")
                     .endsWith("}\n");
             JsonNode before = JSON.readTree(src.resolve("tokenizer_config.json").toFile());
             JsonNode after = JSON.readTree(tokText);
@@ -144,9 +171,13 @@ class ModelExporterTest {
                 assertThat(ckpt.info("model.embed_tokens.weight").dtype()).isEqualTo(SafetensorsDtype.F16);
                 assertThat(ckpt.names()).doesNotContain("lm_head.weight");
             }
-            assertThat(JSON.readTree(out.resolve("config.json").toFile()).get("dtype").asText()).isEqualTo("float16");
+            assertThat(JSON.readTree(out.resolve("config.json").toFile())
+                            .get("dtype")
+                            .asText())
+                    .isEqualTo("float16");
             try (CausalLm back = DjlModelLoader.load(out, ComputePolicy.cpu())) {
-                double diff = PeftTestSupport.maxDiff(PeftTestSupport.forward(back, g).logits(), reference);
+                double diff =
+                        PeftTestSupport.maxDiff(PeftTestSupport.forward(back, g).logits(), reference);
                 assertThat(diff).as("fp16 rounding only").isLessThan(2e-2).isGreaterThan(0);
             }
         }
@@ -155,9 +186,14 @@ class ModelExporterTest {
     @Test
     void modelWithUnmergedAdaptersIsRefused() {
         try (CausalLm model = DjlModelLoader.load(PeftTestSupport.llama(), ComputePolicy.cpu())) {
-            new LoraModel(model).addAdapter("default", ai.llamafactory.peft.lora.LoraConfig.builder().build());
-            assertThatThrownBy(() -> ModelExporter.export(model, ExportConfig.builder(tmp).build()))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("merge them first");
+            new LoraModel(model)
+                    .addAdapter(
+                            "default",
+                            ai.llamafactory.peft.lora.LoraConfig.builder().build());
+            assertThatThrownBy(() -> ModelExporter.export(
+                            model, ExportConfig.builder(tmp).build()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("merge them first");
             assertThatThrownBy(() -> ExportConfig.builder(tmp).exportSize(0))
                     .hasMessageContaining("export_size: must be > 0");
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loader.DjlModelLoader;
@@ -14,6 +13,7 @@ import ai.llamafactory.core.optim.AdamW;
 import ai.llamafactory.core.optim.AdamWConfig;
 import ai.llamafactory.core.optim.ParamGroup;
 import ai.llamafactory.peft.PeftTestSupport;
+import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.testing.TensorAssertions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,9 +36,11 @@ import org.junit.jupiter.api.TestFactory;
 class AdapterConformanceTest {
     /** Logits, merged logits and loss against PEFT's. */
     private static final double LOGITS_TOLERANCE = 2e-6;
+
     private static final double LOSS_TOLERANCE = 2e-6;
     /** Adapter gradients and the AdamW step. */
     private static final double GRADIENT_TOLERANCE = 1e-6;
+
     private static final double ADAMW_TOLERANCE = 1e-6;
 
     @TestFactory
@@ -59,15 +61,18 @@ class AdapterConformanceTest {
                 model.setTraining(true);
 
                 PeftTestSupport.Forward f = PeftTestSupport.forward(model, g);
-                double logitsDiff = PeftTestSupport.maxMaskedDiff(f.logits(), g.get("logits").toFloatArray(), mask);
+                double logitsDiff = PeftTestSupport.maxMaskedDiff(
+                        f.logits(), g.get("logits").toFloatArray(), mask);
                 double lossDiff = Math.abs(f.loss() - g.get("loss").getFloat());
                 String name = dir.getFileName().toString();
                 TensorAssertions.assertWithin(name + " logits", logitsDiff, LOGITS_TOLERANCE);
                 TensorAssertions.assertWithin(name + " loss", lossDiff, LOSS_TOLERANCE);
 
                 double loss = PeftTestSupport.backward(model, g);
-                TensorAssertions.assertWithin(name + " loss (train mode, backward)",
-                        Math.abs(loss - g.get("loss").getFloat()), LOSS_TOLERANCE);
+                TensorAssertions.assertWithin(
+                        name + " loss (train mode, backward)",
+                        Math.abs(loss - g.get("loss").getFloat()),
+                        LOSS_TOLERANCE);
                 Map<String, Param> params = lora.adapterParameters(LoraModel.DEFAULT_ADAPTER);
                 assertThat(params).isNotEmpty();
                 Map<String, NDArray> arrays = new LinkedHashMap<>();
@@ -82,8 +87,9 @@ class AdapterConformanceTest {
                         got = grad.toFloatArray();
                     }
                     double diff = TensorAssertions.maxAbsDiff(got, want);
-                    assertThat(diff).as("gradient of %s: max diff (max |grad| %.3g)", peft,
-                            TensorAssertions.maxAbs(want)).isLessThanOrEqualTo(GRADIENT_TOLERANCE);
+                    assertThat(diff)
+                            .as("gradient of %s: max diff (max |grad| %.3g)", peft, TensorAssertions.maxAbs(want))
+                            .isLessThanOrEqualTo(GRADIENT_TOLERANCE);
                     worstGrad = Math.max(worstGrad, diff);
                     // The AdamW step starts from the golden gradient (as the reference did): its first step is
                     // lr * g / (|g| + eps), so for |g| ~ 1e-7 a float32 summation-order difference of 1e-9 in g
@@ -93,13 +99,24 @@ class AdapterConformanceTest {
                     }
                     arrays.put(e.getKey(), e.getValue().array());
                 }
-                assertThat(g.keySet().stream().filter(k -> k.startsWith("grad.")).count())
-                        .as("every golden gradient has an adapter tensor").isEqualTo(params.size());
+                assertThat(g.keySet().stream()
+                                .filter(k -> k.startsWith("grad."))
+                                .count())
+                        .as("every golden gradient has an adapter tensor")
+                        .isEqualTo(params.size());
 
-                ParamGroup all = ParamGroup.builder("all").params(arrays).weightDecay(0.01).build();
+                ParamGroup all = ParamGroup.builder("all")
+                        .params(arrays)
+                        .weightDecay(0.01)
+                        .build();
                 double worstStep = 0;
-                try (AdamW adamW = new AdamW(List.of(all), AdamWConfig.builder().beta1(0.9).beta2(0.999)
-                        .epsilon(1e-8).build())) {
+                try (AdamW adamW = new AdamW(
+                        List.of(all),
+                        AdamWConfig.builder()
+                                .beta1(0.9)
+                                .beta2(0.999)
+                                .epsilon(1e-8)
+                                .build())) {
                     adamW.step(1e-2);
                 }
                 for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
@@ -109,18 +126,20 @@ class AdapterConformanceTest {
                     assertThat(diff).as("after AdamW, %s", peft).isLessThanOrEqualTo(ADAMW_TOLERANCE);
                     worstStep = Math.max(worstStep, diff);
                 }
-                TensorAssertions.assertWithin(name + " adapter gradients (" + arrays.size() + " tensors)", worstGrad,
-                        GRADIENT_TOLERANCE);
-                TensorAssertions.assertWithin(name + " AdamW step (" + arrays.size() + " tensors)", worstStep,
-                        ADAMW_TOLERANCE);
+                TensorAssertions.assertWithin(
+                        name + " adapter gradients (" + arrays.size() + " tensors)", worstGrad, GRADIENT_TOLERANCE);
+                TensorAssertions.assertWithin(
+                        name + " AdamW step (" + arrays.size() + " tensors)", worstStep, ADAMW_TOLERANCE);
             }
             try (CausalLm model = DjlModelLoader.load(base, ComputePolicy.cpu())) {
                 LoraModel lora = new LoraModel(model);
                 lora.loadAdapter(LoraModel.DEFAULT_ADAPTER, dir, false);
                 CausalLm merged = lora.mergeAndUnload();
-                assertThat(merged.parameters().keySet()).allMatch(k -> !k.contains("lora_") && !k.contains("base_layer"));
+                assertThat(merged.parameters().keySet())
+                        .allMatch(k -> !k.contains("lora_") && !k.contains("base_layer"));
                 PeftTestSupport.Forward f = PeftTestSupport.forward(merged, g);
-                double diff = PeftTestSupport.maxMaskedDiff(f.logits(), g.get("merged_logits").toFloatArray(), mask);
+                double diff = PeftTestSupport.maxMaskedDiff(
+                        f.logits(), g.get("merged_logits").toFloatArray(), mask);
                 TensorAssertions.assertWithin(dir.getFileName() + " merged logits", diff, LOGITS_TOLERANCE);
             }
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loader.DjlModelLoader;
@@ -15,6 +14,7 @@ import ai.llamafactory.core.optim.ParamGroup;
 import ai.llamafactory.core.optim.ParamGroups;
 import ai.llamafactory.peft.PeftTestSupport;
 import ai.llamafactory.peft.PeftTestSupport.Forward;
+import ai.llamafactory.testing.Conformance;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,21 +54,35 @@ class LoraFeaturesTest {
             assertThat(adapted.logits()).containsExactly(base.logits());
             Map<String, Param> params = lora.adapterParameters("default");
             // 7 linear modules x 2 layers x (A, B)
-            assertThat(params).hasSize(28).allSatisfy((k, p) -> assertThat(p.isTrainable()).isTrue());
-            assertThat(params.keySet()).contains("model.layers.0.self_attn.q_proj.lora_A.default.weight",
-                    "model.layers.1.mlp.down_proj.lora_B.default.weight");
-            assertThat(model.parameters().get("model.layers.0.self_attn.q_proj.base_layer.weight").isTrainable())
+            assertThat(params).hasSize(28).allSatisfy((k, p) -> assertThat(p.isTrainable())
+                    .isTrue());
+            assertThat(params.keySet())
+                    .contains(
+                            "model.layers.0.self_attn.q_proj.lora_A.default.weight",
+                            "model.layers.1.mlp.down_proj.lora_B.default.weight");
+            assertThat(model.parameters()
+                            .get("model.layers.0.self_attn.q_proj.base_layer.weight")
+                            .isTrainable())
                     .isFalse();
             // Kaiming-uniform A: |a| <= 1/sqrt(in); B zero.
-            float[] a = params.get("model.layers.0.self_attn.q_proj.lora_A.default.weight").array().toFloatArray();
-            assertThat(PeftTestSupport.maxAbs(a)).isLessThanOrEqualTo(1 / Math.sqrt(64)).isGreaterThan(0.5 / 8);
-            long expected = 2L * (4 * 64 + 64 * 4 + 4 * 64 + 32 * 4 + 4 * 64 + 32 * 4 + 4 * 64 + 64 * 4
-                    + 4 * 64 + 176 * 4 + 4 * 64 + 176 * 4 + 4 * 176 + 64 * 4);
+            float[] a = params.get("model.layers.0.self_attn.q_proj.lora_A.default.weight")
+                    .array()
+                    .toFloatArray();
+            assertThat(PeftTestSupport.maxAbs(a))
+                    .isLessThanOrEqualTo(1 / Math.sqrt(64))
+                    .isGreaterThan(0.5 / 8);
+            long expected = 2L
+                    * (4 * 64 + 64 * 4 + 4 * 64 + 32 * 4 + 4 * 64 + 32 * 4 + 4 * 64 + 64 * 4 + 4 * 64 + 176 * 4 + 4 * 64
+                            + 176 * 4 + 4 * 176 + 64 * 4);
             assertThat(lora.parameterCounts().trainable()).isEqualTo(expected);
             assertThat(lora.parameterCounts().total()).isEqualTo(158016 + expected);
-            assertThat(lora.parameterCounts().format()).isEqualTo(String.format(java.util.Locale.ROOT,
-                    "trainable params: %,d || all params: %,d || trainable%%: %.4f", expected, 158016 + expected,
-                    100.0 * expected / (158016 + expected)));
+            assertThat(lora.parameterCounts().format())
+                    .isEqualTo(String.format(
+                            java.util.Locale.ROOT,
+                            "trainable params: %,d || all params: %,d || trainable%%: %.4f",
+                            expected,
+                            158016 + expected,
+                            100.0 * expected / (158016 + expected)));
         }
     }
 
@@ -76,7 +90,9 @@ class LoraFeaturesTest {
     void rsloraScalesByAlphaOverSqrtRank() {
         assertThat(small().build().scalingFor("x")).isEqualTo(2.0);
         assertThat(small().useRslora(true).build().scalingFor("x")).isEqualTo(4.0);
-        LoraConfig patterned = small().rankPattern(Map.of("q_proj", 16)).alphaPattern(Map.of("v_proj", 3.0)).build();
+        LoraConfig patterned = small().rankPattern(Map.of("q_proj", 16))
+                .alphaPattern(Map.of("v_proj", 3.0))
+                .build();
         assertThat(patterned.rankFor("model.layers.0.self_attn.q_proj")).isEqualTo(16);
         assertThat(patterned.rankFor("model.layers.0.self_attn.k_proj")).isEqualTo(4);
         assertThat(patterned.scalingFor("model.layers.0.self_attn.v_proj")).isEqualTo(0.75);
@@ -85,7 +101,8 @@ class LoraFeaturesTest {
 
     @Test
     void doraWithMagnitudeEqualToTheNormEqualsLoraInOutputAndAdapterGradients() {
-        try (CausalLm plain = llama(); CausalLm dora = llama()) {
+        try (CausalLm plain = llama();
+                CausalLm dora = llama()) {
             LoraModel l1 = new LoraModel(plain);
             l1.addAdapter("default", small().build());
             LoraModel l2 = new LoraModel(dora);
@@ -96,16 +113,22 @@ class LoraFeaturesTest {
             for (var e : dora.namedModules().entrySet()) {
                 if (e.getValue() instanceof LoraLinear layer) {
                     Param m = layer.magnitude("default");
-                    m.set(LoraKernels.weightNorm(layer.baseWeight().array(), layer.loraA("default").array(),
-                            layer.loraB("default").array(), 2.0));
+                    m.set(LoraKernels.weightNorm(
+                            layer.baseWeight().array(),
+                            layer.loraA("default").array(),
+                            layer.loraB("default").array(),
+                            2.0));
                 }
             }
             assertThat(l2.adapterParameters("default")).hasSize(42);
             Forward f1 = PeftTestSupport.forward(plain, golden);
             Forward f2 = PeftTestSupport.forward(dora, golden);
             assertThat(PeftTestSupport.maxDiff(f1.logits(), f2.logits())).isLessThan(1e-5);
-            assertThat(PeftTestSupport.maxDiff(f1.logits(), PeftTestSupport.forward(llamaBase(), golden).logits()))
-                    .as("the adapter changes the output").isGreaterThan(1e-3);
+            assertThat(PeftTestSupport.maxDiff(
+                            f1.logits(),
+                            PeftTestSupport.forward(llamaBase(), golden).logits()))
+                    .as("the adapter changes the output")
+                    .isGreaterThan(1e-3);
 
             PeftTestSupport.backward(plain, golden);
             PeftTestSupport.backward(dora, golden);
@@ -114,11 +137,14 @@ class LoraFeaturesTest {
             for (Map.Entry<String, float[]> e : g1.entrySet()) {
                 float[] other = g2.get(e.getKey());
                 double scale = PeftTestSupport.maxAbs(e.getValue());
-                assertThat(PeftTestSupport.maxDiff(e.getValue(), other)).as(e.getKey())
+                assertThat(PeftTestSupport.maxDiff(e.getValue(), other))
+                        .as(e.getKey())
                         .isLessThanOrEqualTo(1e-6 + 1e-4 * scale);
             }
             assertThat(g2.keySet().stream().filter(k -> k.contains("lora_magnitude_vector")))
-                    .hasSize(14).allSatisfy(k -> assertThat(PeftTestSupport.maxAbs(g2.get(k))).isGreaterThan(0));
+                    .hasSize(14)
+                    .allSatisfy(
+                            k -> assertThat(PeftTestSupport.maxAbs(g2.get(k))).isGreaterThan(0));
         }
     }
 
@@ -135,7 +161,9 @@ class LoraFeaturesTest {
     void doraMagnitudeGradientEqualsFiniteDifferences() {
         try (CausalLm model = llama()) {
             LoraModel lora = new LoraModel(model);
-            lora.addAdapter("default", small().useDora(true).target(LoraTarget.names("o_proj")).build());
+            lora.addAdapter(
+                    "default",
+                    small().useDora(true).target(LoraTarget.names("o_proj")).build());
             PeftTestSupport.randomize(lora.adapterParameters("default"), ".lora_B.", 5, 0.05);
             Param m = lora.adapterParameters("default")
                     .get("model.layers.1.self_attn.o_proj.lora_magnitude_vector.default.weight");
@@ -191,11 +219,15 @@ class LoraFeaturesTest {
                 Forward unmerged = PeftTestSupport.forward(model, golden);
                 CausalLm plain = lora.mergeAndUnload();
                 Forward unloaded = PeftTestSupport.forward(plain, golden);
-                assertThat(PeftTestSupport.maxDiff(adapted.logits(), merged.logits())).as("dora=" + dora)
+                assertThat(PeftTestSupport.maxDiff(adapted.logits(), merged.logits()))
+                        .as("dora=" + dora)
                         .isLessThan(1e-4);
-                assertThat(PeftTestSupport.maxDiff(adapted.logits(), unmerged.logits())).isLessThan(1e-4);
-                assertThat(PeftTestSupport.maxDiff(adapted.logits(), unloaded.logits())).isLessThan(1e-4);
-                assertThat(plain.parameters()).containsKey("model.layers.0.self_attn.q_proj.weight")
+                assertThat(PeftTestSupport.maxDiff(adapted.logits(), unmerged.logits()))
+                        .isLessThan(1e-4);
+                assertThat(PeftTestSupport.maxDiff(adapted.logits(), unloaded.logits()))
+                        .isLessThan(1e-4);
+                assertThat(plain.parameters())
+                        .containsKey("model.layers.0.self_attn.q_proj.weight")
                         .hasSize(llamaBase().parameters().size());
             }
         }
@@ -205,19 +237,24 @@ class LoraFeaturesTest {
     void pissaKeepsTheOutputAndTakesThePrincipalSubspace() {
         for (int iterations : new int[] {-1, 16}) {
             try (CausalLm model = llama()) {
-                NDArray w0 = model.parameters().get("model.layers.0.mlp.down_proj.weight").array().duplicate();
+                NDArray w0 = model.parameters()
+                        .get("model.layers.0.mlp.down_proj.weight")
+                        .array()
+                        .duplicate();
                 Forward base = PeftTestSupport.forward(model, golden);
                 LoraModel lora = new LoraModel(model);
                 lora.addAdapter("default", small().pissa(iterations).build());
                 Forward adapted = PeftTestSupport.forward(model, golden);
-                assertThat(PeftTestSupport.maxDiff(base.logits(), adapted.logits())).as("iter " + iterations)
+                assertThat(PeftTestSupport.maxDiff(base.logits(), adapted.logits()))
+                        .as("iter " + iterations)
                         .isLessThan(1e-4);
                 LoraLinear layer = (LoraLinear) model.namedModules().get("model.layers.0.mlp.down_proj");
                 NDArray a = layer.loraA("default").array();
                 NDArray b = layer.loraB("default").array();
                 NDArray res = layer.baseWeight().array();
                 // Residual + s B A restores W.
-                assertThat(res.add(b.matMul(a).mul(2.0)).sub(w0).abs().max().getFloat()).isLessThan(1e-5f);
+                assertThat(res.add(b.matMul(a).mul(2.0)).sub(w0).abs().max().getFloat())
+                        .isLessThan(1e-5f);
                 // A's rows are orthogonal with squared norms S_i / s; the residual is orthogonal to them.
                 float[] gram = a.matMul(a.transpose()).toFloatArray();
                 double[] singular = new double[4];
@@ -231,7 +268,8 @@ class LoraFeaturesTest {
                 }
                 assertThat(singular[0]).isGreaterThanOrEqualTo(singular[1]);
                 double top = topSingularValue(w0.toFloatArray(), 64, 176);
-                assertThat(singular[0]).as("largest singular value, iter " + iterations)
+                assertThat(singular[0])
+                        .as("largest singular value, iter " + iterations)
                         .isCloseTo(top, within(1e-3 * top));
                 assertThat(PeftTestSupport.maxAbs(res.matMul(a.transpose()).toFloatArray()))
                         .isLessThan(2e-3 * top);
@@ -278,14 +316,19 @@ class LoraFeaturesTest {
             Forward base = PeftTestSupport.forward(model, golden);
             LoraModel lora = new LoraModel(model);
             lora.addAdapter("policy", small().build());
-            lora.addAdapter("reward", small().target(LoraTarget.names("q_proj", "v_proj")).initSeed(9).build());
+            lora.addAdapter(
+                    "reward",
+                    small().target(LoraTarget.names("q_proj", "v_proj"))
+                            .initSeed(9)
+                            .build());
             PeftTestSupport.randomize(lora.adapterParameters("policy"), ".lora_B.", 1, 0.05);
             PeftTestSupport.randomize(lora.adapterParameters("reward"), ".lora_B.", 2, 0.05);
             assertThat(lora.activeAdapters()).containsExactly("policy");
             Forward policy = PeftTestSupport.forward(model, golden);
             lora.setActiveAdapter("reward");
             Forward reward = PeftTestSupport.forward(model, golden);
-            assertThat(PeftTestSupport.maxDiff(policy.logits(), reward.logits())).isGreaterThan(1e-3);
+            assertThat(PeftTestSupport.maxDiff(policy.logits(), reward.logits()))
+                    .isGreaterThan(1e-3);
             lora.setActiveAdapter("policy");
             assertThat(PeftTestSupport.forward(model, golden).logits()).containsExactly(policy.logits());
             try (LoraModel.AdapterScope ignored = lora.adaptersDisabled()) {
@@ -313,12 +356,18 @@ class LoraFeaturesTest {
         try (CausalLm model = llama()) {
             Forward base = PeftTestSupport.forward(model, golden);
             LoraModel lora = new LoraModel(model);
-            lora.addAdapter("default", small().target(LoraTarget.names("q_proj"))
-                    .additionalTargets(List.of("lm_head", "embed_tokens")).build());
+            lora.addAdapter(
+                    "default",
+                    small().target(LoraTarget.names("q_proj"))
+                            .additionalTargets(List.of("lm_head", "embed_tokens"))
+                            .build());
             Map<String, Param> params = lora.adapterParameters("default");
-            assertThat(params).containsKeys("lm_head.modules_to_save.default.weight",
-                    "model.embed_tokens.modules_to_save.default.weight");
-            assertThat(model.parameters().get("lm_head.original_module.weight").isTrainable()).isFalse();
+            assertThat(params)
+                    .containsKeys(
+                            "lm_head.modules_to_save.default.weight",
+                            "model.embed_tokens.modules_to_save.default.weight");
+            assertThat(model.parameters().get("lm_head.original_module.weight").isTrainable())
+                    .isFalse();
             PeftTestSupport.randomize(params, "lm_head.modules_to_save", 4, 0.05);
             Forward adapted = PeftTestSupport.forward(model, golden);
             assertThat(PeftTestSupport.maxDiff(adapted.logits(), base.logits())).isGreaterThan(1e-2);
@@ -327,7 +376,8 @@ class LoraFeaturesTest {
             }
             PeftTestSupport.backward(model, golden);
             Map<String, float[]> grads = PeftTestSupport.takeGradients(params);
-            assertThat(PeftTestSupport.maxAbs(grads.get("lm_head.modules_to_save.default.weight"))).isGreaterThan(0);
+            assertThat(PeftTestSupport.maxAbs(grads.get("lm_head.modules_to_save.default.weight")))
+                    .isGreaterThan(0);
             assertThat(PeftTestSupport.maxAbs(grads.get("model.embed_tokens.modules_to_save.default.weight")))
                     .isGreaterThan(0);
             CausalLm plain = lora.mergeAndUnload();
@@ -341,8 +391,11 @@ class LoraFeaturesTest {
         try (CausalLm qwen3 = DjlModelLoader.load(PeftTestSupport.model("qwen3"), ComputePolicy.cpu())) {
             assertThat(qwen3.isTied()).isTrue();
             LoraModel lora = new LoraModel(qwen3);
-            lora.addAdapter("default", small().target(LoraTarget.names("q_proj"))
-                    .additionalTargets(List.of("embed_tokens")).build());
+            lora.addAdapter(
+                    "default",
+                    small().target(LoraTarget.names("q_proj"))
+                            .additionalTargets(List.of("embed_tokens"))
+                            .build());
             Param original = qwen3.parameters().get("model.embed_tokens.original_module.weight");
             Param copy = qwen3.parameters().get("model.embed_tokens.modules_to_save.default.weight");
             assertThat(copy.isTrainable()).isTrue();
@@ -357,21 +410,30 @@ class LoraFeaturesTest {
         for (boolean dora : new boolean[] {false, true}) {
             try (CausalLm model = llama()) {
                 LoraModel lora = new LoraModel(model);
-                lora.addAdapter("default", small().useDora(dora).target(LoraTarget.names("lm_head")).build());
+                lora.addAdapter(
+                        "default",
+                        small().useDora(dora)
+                                .target(LoraTarget.names("lm_head"))
+                                .build());
                 PeftTestSupport.randomize(lora.adapterParameters("default"), ".lora_B.", 13, 0.05);
                 Forward adapted = PeftTestSupport.forward(model, golden);
-                assertThat(PeftTestSupport.maxDiff(adapted.logits(), PeftTestSupport.forward(llamaBase(), golden)
-                        .logits())).isGreaterThan(1e-3);
+                assertThat(PeftTestSupport.maxDiff(
+                                adapted.logits(),
+                                PeftTestSupport.forward(llamaBase(), golden).logits()))
+                        .isGreaterThan(1e-3);
                 PeftTestSupport.backward(model, golden);
                 Map<String, float[]> grads = PeftTestSupport.takeGradients(lora.adapterParameters("default"));
-                assertThat(grads).hasSize(dora ? 3 : 2).allSatisfy((k, v) ->
-                        assertThat(PeftTestSupport.maxAbs(v)).as(k).isGreaterThan(0));
+                assertThat(grads).hasSize(dora ? 3 : 2).allSatisfy((k, v) -> assertThat(PeftTestSupport.maxAbs(v))
+                        .as(k)
+                        .isGreaterThan(0));
                 PeftTestSupport.backwardThroughFullLogits(model, golden);
                 Map<String, float[]> reference = PeftTestSupport.takeGradients(lora.adapterParameters("default"));
-                grads.forEach((k, v) -> assertThat(PeftTestSupport.maxDiff(v, reference.get(k))).as(k)
+                grads.forEach((k, v) -> assertThat(PeftTestSupport.maxDiff(v, reference.get(k)))
+                        .as(k)
                         .isLessThanOrEqualTo(1e-6 + 1e-4 * PeftTestSupport.maxAbs(reference.get(k))));
                 Forward merged = PeftTestSupport.forward(lora.mergeAndUnload(), golden);
-                assertThat(PeftTestSupport.maxDiff(adapted.logits(), merged.logits())).as("dora=" + dora)
+                assertThat(PeftTestSupport.maxDiff(adapted.logits(), merged.logits()))
+                        .as("dora=" + dora)
                         .isLessThan(1e-4);
                 assertThat(Math.abs(adapted.loss() - merged.loss())).isLessThan(1e-5);
             }
@@ -425,18 +487,20 @@ class LoraFeaturesTest {
             List<ParamGroup> groups = lora.paramGroups(2e-4, 0.01);
             Map<String, ParamGroup> byLabel = new java.util.HashMap<>();
             groups.forEach(g -> byLabel.put(g.label(), g));
-            assertThat(byLabel.get(ParamGroups.LORA_A).params().keySet()).allMatch(k -> k.contains(".lora_A."))
+            assertThat(byLabel.get(ParamGroups.LORA_A).params().keySet())
+                    .allMatch(k -> k.contains(".lora_A."))
                     .hasSize(14);
             assertThat(byLabel.get(ParamGroups.LORA_A).lrMultiplier()).isEqualTo(1.0);
             ParamGroup b = byLabel.get(ParamGroups.LORA_B);
             assertThat(b.lrMultiplier()).isEqualTo(16.0);
             assertThat(b.weightDecay()).isEqualTo(0.01);
-            assertThat(b.params().keySet()).hasSize(28)
+            assertThat(b.params().keySet())
+                    .hasSize(28)
                     .allMatch(k -> k.contains(".lora_B.") || k.contains(".lora_magnitude_vector."));
             LoraModel plain = new LoraModel(llama());
             plain.addAdapter("default", small().build());
-            assertThat(plain.paramGroups(2e-4, 0.01)).hasSize(1)
-                    .allSatisfy(g -> assertThat(g.lrMultiplier()).isEqualTo(1.0));
+            assertThat(plain.paramGroups(2e-4, 0.01)).hasSize(1).allSatisfy(g -> assertThat(g.lrMultiplier())
+                    .isEqualTo(1.0));
             plain.model().close();
         }
     }
@@ -444,8 +508,8 @@ class LoraFeaturesTest {
     @Test
     void fusedPhi3ProjectionsAreAdaptedAsWholeLinearLayers() {
         Path phi3 = PeftTestSupport.model("phi3");
-        try (NDManager m = NDManager.newBaseManager(); CausalLm model = DjlModelLoader.load(phi3,
-                ComputePolicy.cpu())) {
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm model = DjlModelLoader.load(phi3, ComputePolicy.cpu())) {
             Map<String, NDArray> g = Conformance.readGolden(phi3.resolve("golden.safetensors"), m);
             LoraModel lora = new LoraModel(model);
             lora.addAdapter("default", small().build());
@@ -458,7 +522,8 @@ class LoraFeaturesTest {
             PeftTestSupport.randomize(lora.adapterParameters("default"), ".lora_B.", 8, 0.05);
             Forward adapted = PeftTestSupport.forward(model, g);
             Forward merged = PeftTestSupport.forward(lora.mergeAndUnload(), g);
-            assertThat(PeftTestSupport.maxDiff(adapted.logits(), merged.logits())).isLessThan(1e-4);
+            assertThat(PeftTestSupport.maxDiff(adapted.logits(), merged.logits()))
+                    .isLessThan(1e-4);
         }
     }
 }

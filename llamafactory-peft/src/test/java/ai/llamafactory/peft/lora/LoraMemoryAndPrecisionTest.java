@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.core.config.ModelConfig;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
@@ -24,6 +23,7 @@ import ai.llamafactory.core.nn.Param;
 import ai.llamafactory.core.optim.AdamW;
 import ai.llamafactory.core.optim.AdamWConfig;
 import ai.llamafactory.peft.PeftTestSupport;
+import ai.llamafactory.testing.Conformance;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +42,24 @@ class LoraMemoryAndPrecisionTest {
         Architecture arch = Architectures.forModelType("qwen3");
         ModelConfig cfg = ModelConfig.parse(new ObjectMapper().readTree(json), arch.configDefaults(), "test");
         try (NDManager root = NDManager.newBaseManager();
-                CausalLm model = arch.build(cfg, new RandomWeights(3, 0.02, false), ComputePolicy.cpu(),
-                        root.newSubManager())) {
+                CausalLm model =
+                        arch.build(cfg, new RandomWeights(3, 0.02, false), ComputePolicy.cpu(), root.newSubManager())) {
             LoraModel lora = new LoraModel(model);
-            lora.addAdapter("dora", LoraConfig.builder().rank(4).useDora(true).dropout(0.1)
-                    .additionalTargets(List.of("embed_tokens")).build());
-            lora.addAdapter("plain", LoraConfig.builder().rank(2).dropout(0.2).target(LoraTarget.names("o_proj"))
-                    .build());
+            lora.addAdapter(
+                    "dora",
+                    LoraConfig.builder()
+                            .rank(4)
+                            .useDora(true)
+                            .dropout(0.1)
+                            .additionalTargets(List.of("embed_tokens"))
+                            .build());
+            lora.addAdapter(
+                    "plain",
+                    LoraConfig.builder()
+                            .rank(2)
+                            .dropout(0.2)
+                            .target(LoraTarget.names("o_proj"))
+                            .build());
             lora.setActiveAdapters(List.of("dora", "plain"));
             model.setTraining(true);
             Random rnd = new Random(1);
@@ -68,8 +79,8 @@ class LoraMemoryAndPrecisionTest {
                         NDArray in = step.create(ids, new Shape(2, 16));
                         try (GradientCollector gc = DjlEngine.get().newGradientCollector()) {
                             NDArray hidden = model.hiddenStates(ForwardInput.of(in, null));
-                            CausalLmLoss.Result r = CausalLmLoss.compute(hidden, model.lmHeadWeight(step), in,
-                                    CausalLmLoss.Options.defaults());
+                            CausalLmLoss.Result r = CausalLmLoss.compute(
+                                    hidden, model.lmHeadWeight(step), in, CausalLmLoss.Options.defaults());
                             gc.backward(r.backwardTarget());
                         }
                         adamW.step(1e-3);
@@ -102,13 +113,18 @@ class LoraMemoryAndPrecisionTest {
         try (NDManager m = NDManager.newBaseManager();
                 CausalLm half = DjlModelLoader.load(PeftTestSupport.llama(), mixed);
                 CausalLm full = DjlModelLoader.load(PeftTestSupport.llama(), ComputePolicy.cpu())) {
-            Map<String, NDArray> g = Conformance.readGolden(PeftTestSupport.llama().resolve("golden.safetensors"), m);
-            assertThat(half.parameters().get("model.layers.0.self_attn.q_proj.weight").array().getDataType())
+            Map<String, NDArray> g =
+                    Conformance.readGolden(PeftTestSupport.llama().resolve("golden.safetensors"), m);
+            assertThat(half.parameters()
+                            .get("model.layers.0.self_attn.q_proj.weight")
+                            .array()
+                            .getDataType())
                     .isEqualTo(DataType.FLOAT16);
             LoraModel l16 = new LoraModel(half);
             LoraModel l32 = new LoraModel(full);
             for (LoraModel l : List.of(l16, l32)) {
-                l.addAdapter("default", LoraConfig.builder().rank(4).useDora(true).build());
+                l.addAdapter(
+                        "default", LoraConfig.builder().rank(4).useDora(true).build());
                 PeftTestSupport.randomize(l.adapterParameters("default"), ".lora_B.", 5, 0.05);
             }
             Param a16 = l16.adapterParameters("default").get("model.layers.0.self_attn.q_proj.lora_A.default.weight");
@@ -120,11 +136,16 @@ class LoraMemoryAndPrecisionTest {
             Map<String, float[]> g32 = PeftTestSupport.takeGradients(l32.adapterParameters("default"));
             for (String k : g32.keySet()) {
                 double scale = PeftTestSupport.maxAbs(g32.get(k));
-                assertThat(PeftTestSupport.maxDiff(g16.get(k), g32.get(k))).as(k).isLessThan(0.05 * scale + 1e-6);
+                assertThat(PeftTestSupport.maxDiff(g16.get(k), g32.get(k)))
+                        .as(k)
+                        .isLessThan(0.05 * scale + 1e-6);
             }
             // Merging into the fp16 base keeps the base dtype.
             l16.mergeAndUnload();
-            assertThat(half.parameters().get("model.layers.0.self_attn.q_proj.weight").array().getDataType())
+            assertThat(half.parameters()
+                            .get("model.layers.0.self_attn.q_proj.weight")
+                            .array()
+                            .getDataType())
                     .isEqualTo(DataType.FLOAT16);
         }
     }

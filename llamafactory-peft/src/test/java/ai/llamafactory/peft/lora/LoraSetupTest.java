@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.llamafactory.api.exception.InvalidConfigException;
-import ai.llamafactory.testing.Conformance;
 import ai.llamafactory.core.engine.ComputePolicy;
 import ai.llamafactory.core.engine.DjlEngine;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.core.model.CausalLm;
 import ai.llamafactory.peft.PeftTestSupport;
+import ai.llamafactory.testing.Conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
@@ -36,8 +36,8 @@ class LoraSetupTest {
         Path adapters = Conformance.requireFolder("adapters");
         first = adapters.resolve("llama_lora");
         second = adapters.resolve("llama_rslora");
-        golden = Conformance.readGolden(PeftTestSupport.llama().resolve("golden.safetensors"),
-                NDManager.newBaseManager());
+        golden = Conformance.readGolden(
+                PeftTestSupport.llama().resolve("golden.safetensors"), NDManager.newBaseManager());
     }
 
     private static CausalLm llama() {
@@ -65,11 +65,16 @@ class LoraSetupTest {
         try (CausalLm model = llama()) {
             LoraModel lora = LoraSetup.apply(model, request(List.of(first, second), true, false, false));
             assertThat(lora.adapters()).containsOnlyKeys("default");
-            assertThat(lora.adapter("default").config().useRslora()).as("the last one is resumed").isTrue();
+            assertThat(lora.adapter("default").config().useRslora())
+                    .as("the last one is resumed")
+                    .isTrue();
             assertThat(lora.adapter("default").trainable()).isTrue();
-            assertThat(lora.parameterCounts().trainable()).isEqualTo(lora.adapterParameters("default").values()
-                    .stream().mapToLong(p -> p.size()).sum());
-            assertThat(PeftTestSupport.maxDiff(PeftTestSupport.forward(model, golden).logits(), reference))
+            assertThat(lora.parameterCounts().trainable())
+                    .isEqualTo(lora.adapterParameters("default").values().stream()
+                            .mapToLong(p -> p.size())
+                            .sum());
+            assertThat(PeftTestSupport.maxDiff(
+                            PeftTestSupport.forward(model, golden).logits(), reference))
                     .isLessThan(1e-5);
         }
     }
@@ -82,7 +87,8 @@ class LoraSetupTest {
             assertThat(lora.adapters()).containsOnlyKeys("default");
             assertThat(lora.adapter("default").config().useRslora()).isFalse();
             assertThat(lora.adapter("default").config().target()).isEqualTo(LoraTarget.all());
-            assertThat(PeftTestSupport.maxDiff(PeftTestSupport.forward(model, golden).logits(), reference))
+            assertThat(PeftTestSupport.maxDiff(
+                            PeftTestSupport.forward(model, golden).logits(), reference))
                     .isLessThan(1e-5);
         }
     }
@@ -94,7 +100,8 @@ class LoraSetupTest {
             LoraModel lora = LoraSetup.apply(model, request(List.of(first, second), false, false, false));
             assertThat(lora.adapters()).isEmpty();
             assertThat(model.parameters().keySet()).noneMatch(k -> k.contains("lora_"));
-            assertThat(PeftTestSupport.maxDiff(PeftTestSupport.forward(model, golden).logits(), reference))
+            assertThat(PeftTestSupport.maxDiff(
+                            PeftTestSupport.forward(model, golden).logits(), reference))
                     .isLessThan(1e-5);
         }
         try (CausalLm model = llama()) {
@@ -125,7 +132,8 @@ class LoraSetupTest {
         float[] trained;
         try (CausalLm model = llama()) {
             LoraModel lora = new LoraModel(model);
-            lora.addAdapter("default", LoraConfig.builder().rank(4).alpha(8).pissa(8).build());
+            lora.addAdapter(
+                    "default", LoraConfig.builder().rank(4).alpha(8).pissa(8).build());
             lora.saveAdapter("default", init, null);
             // "Training": move A and B away from their initial values.
             PeftTestSupport.randomize(lora.adapterParameters("default"), ".lora_B.", 31, 0.05);
@@ -133,13 +141,15 @@ class LoraSetupTest {
             trained = PeftTestSupport.forward(model, golden).logits();
             lora.savePissaConverted("default", converted, init, "tiny-llama");
         }
-        JsonNode cfg = new ObjectMapper().readTree(converted.resolve("adapter_config.json").toFile());
+        JsonNode cfg = new ObjectMapper()
+                .readTree(converted.resolve("adapter_config.json").toFile());
         assertThat(cfg.get("r").asInt()).isEqualTo(8);
         assertThat(cfg.get("lora_alpha").asInt()).isEqualTo(16);
         assertThat(cfg.get("init_lora_weights").asBoolean()).isTrue();
         try (CausalLm original = llama()) {
             new LoraModel(original).loadAdapter("default", converted, false);
-            double diff = PeftTestSupport.maxDiff(PeftTestSupport.forward(original, golden).logits(), trained);
+            double diff = PeftTestSupport.maxDiff(
+                    PeftTestSupport.forward(original, golden).logits(), trained);
             assertThat(diff).isLessThan(1e-4);
         }
     }

@@ -31,9 +31,18 @@ class PeftTrainingEndToEndTest {
         Path out = tmp.resolve("out");
         List<Double> losses = new ArrayList<>();
         TrainingResult r = FineTune.model(model)
-                .lora(LoraOptions.rank(8).dora().dropout(0.05).additionalTarget("lm_head")).sft()
-                .dataset("tiny").datasetDir(data.toString()).template("chatml").cutoffLen(64).batchSize(8)
-                .learningRate(1e-2).maxSteps(20).scheduler(LrSchedulerType.CONSTANT).seed(42).outputDir(out)
+                .lora(LoraOptions.rank(8).dora().dropout(0.05).additionalTarget("lm_head"))
+                .sft()
+                .dataset("tiny")
+                .datasetDir(data.toString())
+                .template("chatml")
+                .cutoffLen(64)
+                .batchSize(8)
+                .learningRate(1e-2)
+                .maxSteps(20)
+                .scheduler(LrSchedulerType.CONSTANT)
+                .seed(42)
+                .outputDir(out)
                 .training(t -> t.loggingSteps(5).saveSteps(1000))
                 .listener(TrainingListener.forSteps(e -> losses.add(e.loss())))
                 .run();
@@ -57,10 +66,21 @@ class PeftTrainingEndToEndTest {
         Path model = TinyRun.model("llama", tmp.resolve("model"));
         Path data = TinyRun.dataset(tmp.resolve("data"));
         Path out = tmp.resolve("out");
-        FineTune.model(model).lora(LoraOptions.rank(4).pissa(4).pissaConvert()).sft().dataset("tiny")
-                .datasetDir(data.toString()).template("chatml").cutoffLen(64).batchSize(8).learningRate(1e-2)
-                .maxSteps(3).scheduler(LrSchedulerType.CONSTANT).seed(42).outputDir(out)
-                .training(t -> t.loggingSteps(1).saveSteps(1000)).run();
+        FineTune.model(model)
+                .lora(LoraOptions.rank(4).pissa(4).pissaConvert())
+                .sft()
+                .dataset("tiny")
+                .datasetDir(data.toString())
+                .template("chatml")
+                .cutoffLen(64)
+                .batchSize(8)
+                .learningRate(1e-2)
+                .maxSteps(3)
+                .scheduler(LrSchedulerType.CONSTANT)
+                .seed(42)
+                .outputDir(out)
+                .training(t -> t.loggingSteps(1).saveSteps(1000))
+                .run();
         assertThat(out.resolve("pissa_init/adapter_model.safetensors")).exists();
         assertThat(out.resolve("pissa_converted/adapter_config.json")).content().contains("\"r\": 8");
         assertThat(out.resolve("adapter_model.safetensors")).exists();
@@ -72,9 +92,19 @@ class PeftTrainingEndToEndTest {
         Path data = TinyRun.dataset(tmp.resolve("data"));
         Path out = tmp.resolve("out");
         List<Double> losses = new ArrayList<>();
-        TrainingResult r = FineTune.model(model).freeze(FreezeOptions.layers(1)).sft().dataset("tiny")
-                .datasetDir(data.toString()).template("chatml").cutoffLen(64).batchSize(8).learningRate(5e-3)
-                .maxSteps(20).scheduler(LrSchedulerType.CONSTANT).seed(42).outputDir(out)
+        TrainingResult r = FineTune.model(model)
+                .freeze(FreezeOptions.layers(1))
+                .sft()
+                .dataset("tiny")
+                .datasetDir(data.toString())
+                .template("chatml")
+                .cutoffLen(64)
+                .batchSize(8)
+                .learningRate(5e-3)
+                .maxSteps(20)
+                .scheduler(LrSchedulerType.CONSTANT)
+                .seed(42)
+                .outputDir(out)
                 .training(t -> t.loggingSteps(5).saveSteps(1000))
                 .listener(TrainingListener.forSteps(e -> losses.add(e.loss())))
                 .run();

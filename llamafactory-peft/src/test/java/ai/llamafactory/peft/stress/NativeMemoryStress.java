@@ -42,8 +42,8 @@ final class NativeMemoryStress {
     }
 
     /** The four configurations the harness covers. */
-    static final List<Config> CONFIGS = List.of(new Config("pt", "full"), new Config("pt", "lora"),
-            new Config("sft", "full"), new Config("sft", "lora"));
+    static final List<Config> CONFIGS = List.of(
+            new Config("pt", "full"), new Config("pt", "lora"), new Config("sft", "full"), new Config("sft", "lora"));
 
     /** When a kill trial kills its run. */
     enum KillMoment {
@@ -168,8 +168,13 @@ final class NativeMemoryStress {
     }
 
     /** What a resume with another libtorch thread count gave. */
-    record ThreadCountResume(int resumedAtStep, int stepsCompared, int bitIdenticalSteps, double maxRelativeLossDiff,
-            double maxRelativeGradNormDiff, double trainLossRelativeDiff) {}
+    record ThreadCountResume(
+            int resumedAtStep,
+            int stepsCompared,
+            int bitIdenticalSteps,
+            double maxRelativeLossDiff,
+            double maxRelativeGradNormDiff,
+            double trainLossRelativeDiff) {}
 
     /**
      * Runs a configuration with {@code firstThreads} libtorch threads, kills it right after its first checkpoint,
@@ -191,8 +196,8 @@ final class NativeMemoryStress {
         ChildRun resumed = runChild(config, out, null, Integer.toString(resumeThreads));
         for (ChildRun r : List.of(ref, resumed)) {
             if (r.exitCode() != 0) {
-                throw new IllegalStateException(config + ": a thread-count run failed (exit " + r.exitCode() + ")\n"
-                        + tail(r.log()));
+                throw new IllegalStateException(
+                        config + ": a thread-count run failed (exit " + r.exitCode() + ")\n" + tail(r.log()));
             }
         }
         if (!killed.killed()) {
@@ -212,10 +217,17 @@ final class NativeMemoryStress {
             maxLoss = Math.max(maxLoss, relDiff(got[0], want[0]));
             maxNorm = Math.max(maxNorm, relDiff(got[1], want[1]));
         }
-        double trainLoss = Math.abs(Double.parseDouble(trainLoss(out).split(":")[1].trim())
-                / Double.parseDouble(trainLoss(refOut).split(":")[1].trim()) - 1);
-        return new ThreadCountResume(resumedLines.isEmpty() ? -1 : resumedLines.get(0).getKey() - 1,
-                resumedLines.size(), identical, maxLoss, maxNorm, trainLoss);
+        double trainLoss = Math.abs(Double.parseDouble(
+                                trainLoss(out).split(":")[1].trim())
+                        / Double.parseDouble(trainLoss(refOut).split(":")[1].trim())
+                - 1);
+        return new ThreadCountResume(
+                resumedLines.isEmpty() ? -1 : resumedLines.get(0).getKey() - 1,
+                resumedLines.size(),
+                identical,
+                maxLoss,
+                maxNorm,
+                trainLoss);
     }
 
     private static int linesOf(Map<Integer, String> killedSteps) {
@@ -250,7 +262,8 @@ final class NativeMemoryStress {
         for (Map.Entry<Integer, String> line : readStepLines(stepFile(out))) {
             nan |= line.getValue().startsWith("NaN");
             if (!line.getValue().equals(ref.steps().get(line.getKey()))) {
-                diffs.add("step " + line.getKey() + ": " + line.getValue() + " vs " + ref.steps().get(line.getKey()));
+                diffs.add("step " + line.getKey() + ": " + line.getValue() + " vs "
+                        + ref.steps().get(line.getKey()));
             }
             last.put(line.getKey(), line.getValue());
         }
@@ -258,7 +271,8 @@ final class NativeMemoryStress {
             t.nanRuns++;
         }
         if (!last.keySet().equals(ref.steps().keySet())) {
-            diffs.add("steps logged " + last.keySet() + ", expected " + ref.steps().keySet());
+            diffs.add("steps logged " + last.keySet() + ", expected "
+                    + ref.steps().keySet());
         }
         String digest = weightsDigest(out);
         if (!digest.equals(ref.weightsDigest())) {
@@ -292,8 +306,8 @@ final class NativeMemoryStress {
             if (r.log().contains("NaN") || steps.values().stream().anyMatch(v -> v.startsWith("NaN"))) {
                 t.nanRuns++;
             }
-            t.problems.add(config + " reference run: exit " + r.exitCode() + ", " + steps.size() + " steps\n"
-                    + tail(r.log()));
+            t.problems.add(
+                    config + " reference run: exit " + r.exitCode() + ", " + steps.size() + " steps\n" + tail(r.log()));
             references.put(config, null);
             return false;
         }
@@ -302,8 +316,7 @@ final class NativeMemoryStress {
     }
 
     private Path newOutput(Config config, String kind) {
-        return work.resolve(String.format(Locale.ROOT, "%s-%s-%s-%03d", config.stage(), config.method(), kind,
-                ++runs));
+        return work.resolve(String.format(Locale.ROOT, "%s-%s-%s-%03d", config.stage(), config.method(), kind, ++runs));
     }
 
     private static Path stepFile(Path out) {
@@ -322,12 +335,21 @@ final class NativeMemoryStress {
         if (threads != null) {
             cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
         }
-        cmd.addAll(List.of("-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                StressChild.class.getName(), config.stage(), config.method(), model.toString(), data.toString(),
-                out.toString(), stepFile(out).toString()));
+        cmd.addAll(List.of(
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                StressChild.class.getName(),
+                config.stage(),
+                config.method(),
+                model.toString(),
+                data.toString(),
+                out.toString(),
+                stepFile(out).toString()));
         Path log = out.resolveSibling(out.getFileName() + ".log");
         try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(environment);
             Process p = pb.start();
@@ -337,8 +359,11 @@ final class NativeMemoryStress {
                 throw new IllegalStateException("child did not finish within 10 minutes: " + out);
             }
             String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-            boolean crashed = !killed && (p.exitValue() == 134 || p.exitValue() == 139 || p.exitValue() == 136
-                    || text.contains("A fatal error has been detected by the Java Runtime Environment"));
+            boolean crashed = !killed
+                    && (p.exitValue() == 134
+                            || p.exitValue() == 139
+                            || p.exitValue() == 136
+                            || text.contains("A fatal error has been detected by the Java Runtime Environment"));
             return new ChildRun(p.exitValue(), killed, crashed, text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -355,17 +380,18 @@ final class NativeMemoryStress {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         long armedAt = -1;
         while (p.isAlive() && System.nanoTime() < deadline) {
-            boolean due = switch (moment) {
-                case DURING_STEP -> {
-                    if (armedAt < 0 && lineCount(steps) >= 1) {
-                        armedAt = System.nanoTime();
-                    }
-                    yield armedAt >= 0 && System.nanoTime() - armedAt >= extraDelayMillis * 1_000_000L;
-                }
-                case DURING_CHECKPOINT_WRITE -> hasEntry(out, ".tmp-checkpoint-");
-                case AFTER_CHECKPOINT -> hasCompleteCheckpoint(out);
-                case DURING_FINAL_SAVE -> lineCount(steps) >= StressChild.STEPS;
-            };
+            boolean due =
+                    switch (moment) {
+                        case DURING_STEP -> {
+                            if (armedAt < 0 && lineCount(steps) >= 1) {
+                                armedAt = System.nanoTime();
+                            }
+                            yield armedAt >= 0 && System.nanoTime() - armedAt >= extraDelayMillis * 1_000_000L;
+                        }
+                        case DURING_CHECKPOINT_WRITE -> hasEntry(out, ".tmp-checkpoint-");
+                        case AFTER_CHECKPOINT -> hasCompleteCheckpoint(out);
+                        case DURING_FINAL_SAVE -> lineCount(steps) >= StressChild.STEPS;
+                    };
             if (due) {
                 p.destroyForcibly();
                 p.waitFor();
@@ -378,7 +404,11 @@ final class NativeMemoryStress {
 
     private static int lineCount(Path file) {
         try {
-            return Files.exists(file) ? (int) Files.readAllLines(file).stream().filter(l -> !l.isBlank()).count() : 0;
+            return Files.exists(file)
+                    ? (int) Files.readAllLines(file).stream()
+                            .filter(l -> !l.isBlank())
+                            .count()
+                    : 0;
         } catch (IOException e) {
             return 0;
         }
@@ -417,8 +447,11 @@ final class NativeMemoryStress {
                     if (p.length == 3) {
                         double loss = Double.longBitsToDouble(Long.parseLong(p[1]));
                         double norm = Double.longBitsToDouble(Long.parseLong(p[2]));
-                        lines.add(Map.entry(Integer.parseInt(p[0]), (Double.isFinite(loss) && Double.isFinite(norm))
-                                ? p[1] + "/" + p[2] : "NaN(" + loss + "/" + norm + ")"));
+                        lines.add(Map.entry(
+                                Integer.parseInt(p[0]),
+                                (Double.isFinite(loss) && Double.isFinite(norm))
+                                        ? p[1] + "/" + p[2]
+                                        : "NaN(" + loss + "/" + norm + ")"));
                     }
                 }
             }
@@ -435,7 +468,8 @@ final class NativeMemoryStress {
     }
 
     private static String weightsDigest(Path out) {
-        Path file = Files.exists(out.resolve("adapter_model.safetensors")) ? out.resolve("adapter_model.safetensors")
+        Path file = Files.exists(out.resolve("adapter_model.safetensors"))
+                ? out.resolve("adapter_model.safetensors")
                 : out.resolve("model.safetensors");
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
@@ -464,12 +498,18 @@ final class NativeMemoryStress {
     private static void writeTextDataset(Path dir) {
         StringBuilder jsonl = new StringBuilder();
         for (String[] row : TinyRun.ROWS) {
-            jsonl.append("{\"text\": \"").append(row[0]).append(' ').append(row[1]).append("\"}\n");
+            jsonl.append("{\"text\": \"")
+                    .append(row[0])
+                    .append(' ')
+                    .append(row[1])
+                    .append("\"}\n");
         }
         try {
             Files.writeString(dir.resolve("tiny_text.jsonl"), jsonl);
-            Files.writeString(dir.resolve("dataset_info.json"), "{\"tiny\": {\"file_name\": \"tiny.json\"}, "
-                    + "\"tiny_text\": {\"file_name\": \"tiny_text.jsonl\", \"columns\": {\"prompt\": \"text\"}}}");
+            Files.writeString(
+                    dir.resolve("dataset_info.json"),
+                    "{\"tiny\": {\"file_name\": \"tiny.json\"}, "
+                            + "\"tiny_text\": {\"file_name\": \"tiny_text.jsonl\", \"columns\": {\"prompt\": \"text\"}}}");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -482,12 +522,32 @@ final class NativeMemoryStress {
 
     /** @return the figures as a table, with every problem below it */
     String report() {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "%-9s %9s %7s %6s %8s %5s %9s %7s  %s%n", "config", "identical", "trials", "kills", "crashes",
-                "NaN", "differing", "failed", "kills by moment"));
-        tallies.forEach((c, t) -> b.append(String.format(Locale.ROOT, "%-9s %9d %7d %6d %8d %5d %9d %7d  %s%n",
-                c, t.identicalRuns, t.trials, t.kills, t.crashes, t.nanRuns, t.differing, t.failedRuns, t.byMoment)));
-        tallies.values().forEach(t -> t.problems.forEach(p -> b.append("  ! ").append(p).append('\n')));
+        StringBuilder b = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%-9s %9s %7s %6s %8s %5s %9s %7s  %s%n",
+                "config",
+                "identical",
+                "trials",
+                "kills",
+                "crashes",
+                "NaN",
+                "differing",
+                "failed",
+                "kills by moment"));
+        tallies.forEach((c, t) -> b.append(String.format(
+                Locale.ROOT,
+                "%-9s %9d %7d %6d %8d %5d %9d %7d  %s%n",
+                c,
+                t.identicalRuns,
+                t.trials,
+                t.kills,
+                t.crashes,
+                t.nanRuns,
+                t.differing,
+                t.failedRuns,
+                t.byMoment)));
+        tallies.values()
+                .forEach(t -> t.problems.forEach(p -> b.append("  ! ").append(p).append('\n')));
         return b.toString();
     }
 }

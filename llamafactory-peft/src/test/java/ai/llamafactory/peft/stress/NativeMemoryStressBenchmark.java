@@ -33,9 +33,11 @@ class NativeMemoryStressBenchmark {
         Path work = workDir == null ? Files.createTempDirectory("llamafactory-stress") : Path.of(workDir);
         Files.createDirectories(work);
         List<String> options = Boolean.parseBoolean(System.getProperty("stress.gc", "true"))
-                ? NativeMemoryStress.gcStormOptions(Long.getLong("stress.gc_storm_millis", 10)) : List.of();
+                ? NativeMemoryStress.gcStormOptions(Long.getLong("stress.gc_storm_millis", 10))
+                : List.of();
         Map<String, String> env = Boolean.parseBoolean(System.getProperty("stress.perturb", "true"))
-                ? NativeMemoryStress.perturbedMalloc() : Map.of();
+                ? NativeMemoryStress.perturbedMalloc()
+                : Map.of();
         NativeMemoryStress stress = new NativeMemoryStress(work, options, env, Long.getLong("stress.seed", 1L));
         long t0 = System.nanoTime();
         for (NativeMemoryStress.Config c : NativeMemoryStress.CONFIGS) {
@@ -47,10 +49,12 @@ class NativeMemoryStressBenchmark {
             }
         }
         String report = stress.report();
-        System.out.printf("native-memory stress: %d kill trials and %d identical runs per configuration, child "
-                + "options %s, environment %s, %.0f s%n%s", trials, repeats, options, env,
-                (System.nanoTime() - t0) / 1e9, report);
+        System.out.printf(
+                "native-memory stress: %d kill trials and %d identical runs per configuration, child "
+                        + "options %s, environment %s, %.0f s%n%s",
+                trials, repeats, options, env, (System.nanoTime() - t0) / 1e9, report);
         stress.tallies().forEach((c, t) -> assertThat(List.of(t.crashes, t.nanRuns, t.differing, t.failedRuns))
-                .as(c + ":\n" + report).containsOnly(0));
+                .as(c + ":\n" + report)
+                .containsOnly(0));
     }
 }

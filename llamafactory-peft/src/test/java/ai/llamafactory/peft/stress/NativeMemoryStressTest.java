@@ -20,8 +20,8 @@ class NativeMemoryStressTest {
 
     @Test
     void identicalRunsAgreeAndKilledRunsResumeExactlyWithTheCollectorForced() {
-        NativeMemoryStress stress = new NativeMemoryStress(tmp, NativeMemoryStress.forcedGcOptions(),
-                NativeMemoryStress.perturbedMalloc(), 20261206L);
+        NativeMemoryStress stress = new NativeMemoryStress(
+                tmp, NativeMemoryStress.forcedGcOptions(), NativeMemoryStress.perturbedMalloc(), 20261206L);
         for (NativeMemoryStress.Config c : NativeMemoryStress.CONFIGS) {
             stress.killTrial(c); // after the uninterrupted reference run, which the resumed run must equal
         }
@@ -29,7 +29,8 @@ class NativeMemoryStressTest {
         System.out.println(report);
         stress.tallies().forEach((c, t) -> {
             assertThat(t.trials).as(c + " trials").isEqualTo(1);
-            assertThat(List.of(t.crashes, t.nanRuns, t.differing, t.failedRuns)).as(c + ":\n" + report)
+            assertThat(List.of(t.crashes, t.nanRuns, t.differing, t.failedRuns))
+                    .as(c + ":\n" + report)
                     .containsOnly(0);
         });
     }

@@ -24,11 +24,11 @@ class ResumeAcrossThreadCountsTest {
     @Test
     void aCheckpointOfOneThreadResumesWithTwo() {
         NativeMemoryStress stress = new NativeMemoryStress(tmp, List.of(), java.util.Map.of(), 1L);
-        for (NativeMemoryStress.Config c : List.of(new NativeMemoryStress.Config("sft", "full"),
-                new NativeMemoryStress.Config("pt", "lora"))) {
+        for (NativeMemoryStress.Config c :
+                List.of(new NativeMemoryStress.Config("sft", "full"), new NativeMemoryStress.Config("pt", "lora"))) {
             NativeMemoryStress.ThreadCountResume r = stress.resumeWithOtherThreadCount(c, 1, 2);
-            System.out.println(c + " killed after checkpoint-" + r.resumedAtStep() + " with 1 thread, resumed with 2: "
-                    + r);
+            System.out.println(
+                    c + " killed after checkpoint-" + r.resumedAtStep() + " with 1 thread, resumed with 2: " + r);
             assertThat(r.stepsCompared()).as(c + " resumed steps").isEqualTo(StressChild.STEPS - r.resumedAtStep());
             assertThat(r.maxRelativeLossDiff()).as(c + " loss").isLessThan(TOLERANCE);
             assertThat(r.maxRelativeGradNormDiff()).as(c + " grad norm").isLessThan(TOLERANCE);

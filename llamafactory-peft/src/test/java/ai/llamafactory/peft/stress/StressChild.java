@@ -32,16 +32,18 @@ public final class StressChild {
     public static void main(String[] args) {
         long stormMillis = Long.getLong("stress.gc_storm_millis", 0);
         if (stormMillis > 0) {
-            Thread storm = new Thread(() -> {
-                while (true) {
-                    System.gc();
-                    try {
-                        Thread.sleep(stormMillis);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "gc-storm");
+            Thread storm = new Thread(
+                    () -> {
+                        while (true) {
+                            System.gc();
+                            try {
+                                Thread.sleep(stormMillis);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "gc-storm");
             storm.setDaemon(true);
             storm.start();
         }
@@ -52,15 +54,28 @@ public final class StressChild {
         FineTune f = FineTune.model(model);
         f = method.equals("lora") ? f.lora(4).method(m -> m.loraTarget("all")) : f.full();
         f = stage.equals("pt") ? f.pt().dataset("tiny_text") : f.sft().dataset("tiny");
-        f.datasetDir(data.toString()).template("chatml").cutoffLen(48).batchSize(2).gradientAccumulation(2)
-                .learningRate(method.equals("lora") ? 1e-2 : 2e-3).maxSteps(STEPS)
-                .scheduler(LrSchedulerType.COSINE).warmupRatio(0.1).seed(11).outputDir(out)
-                .training(t -> t.loggingSteps(3).saveSteps(SAVE_STEPS).maxGradNorm(1.0).weightDecay(0.01))
+        f.datasetDir(data.toString())
+                .template("chatml")
+                .cutoffLen(48)
+                .batchSize(2)
+                .gradientAccumulation(2)
+                .learningRate(method.equals("lora") ? 1e-2 : 2e-3)
+                .maxSteps(STEPS)
+                .scheduler(LrSchedulerType.COSINE)
+                .warmupRatio(0.1)
+                .seed(11)
+                .outputDir(out)
+                .training(t ->
+                        t.loggingSteps(3).saveSteps(SAVE_STEPS).maxGradNorm(1.0).weightDecay(0.01))
                 .listener(TrainingListener.forSteps(e -> {
                     try {
-                        Files.writeString(stepFile, e.step() + "\t" + Double.doubleToLongBits(e.loss()) + "\t"
-                                + Double.doubleToLongBits(e.gradNorm()) + "\n", StandardCharsets.UTF_8,
-                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        Files.writeString(
+                                stepFile,
+                                e.step() + "\t" + Double.doubleToLongBits(e.loss()) + "\t"
+                                        + Double.doubleToLongBits(e.gradNorm()) + "\n",
+                                StandardCharsets.UTF_8,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND);
                     } catch (IOException ex) {
                         throw new UncheckedIOException(ex);
                     }

@@ -1,6 +1,5 @@
 package ai.llamafactory.core.model.llama;
 
-
 import ai.llamafactory.core.model.StandardDecoderArchitecture;
 import java.util.Set;
 
@@ -14,5 +13,4 @@ public final class LlamaArchitecture extends StandardDecoderArchitecture {
     public Set<String> modelTypes() {
         return Set.of("llama");
     }
-
 }

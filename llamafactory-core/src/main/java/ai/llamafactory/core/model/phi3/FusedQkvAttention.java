@@ -23,8 +23,16 @@ public final class FusedQkvAttention extends Attention {
      * @param qkvProj fused projection [(H + 2 KV) * D, hidden]
      * @param oProj output projection
      */
-    public FusedQkvAttention(int layerIndex, int numHeads, int numKvHeads, int headDim, double scale,
-            int slidingWindow, RotaryEmbedding rotary, Linear qkvProj, Linear oProj) {
+    public FusedQkvAttention(
+            int layerIndex,
+            int numHeads,
+            int numKvHeads,
+            int headDim,
+            double scale,
+            int slidingWindow,
+            RotaryEmbedding rotary,
+            Linear qkvProj,
+            Linear oProj) {
         super(layerIndex, numHeads, numKvHeads, headDim, scale, slidingWindow, rotary, false);
         addChild("qkv_proj", qkvProj);
         addChild("o_proj", oProj);

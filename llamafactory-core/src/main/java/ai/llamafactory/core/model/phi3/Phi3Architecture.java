@@ -29,8 +29,15 @@ public final class Phi3Architecture extends StandardDecoderArchitecture {
         int h = config.numHeads();
         int kv = config.numKvHeads();
         int d = config.headDim();
-        return new FusedQkvAttention(layer, h, kv, d, attentionScale(config), config.slidingWindow(layer).orElse(0),
-                rotary, l.linear(prefix + ".qkv_proj", (long) (h + 2 * kv) * d, config.hiddenSize(), false),
+        return new FusedQkvAttention(
+                layer,
+                h,
+                kv,
+                d,
+                attentionScale(config),
+                config.slidingWindow(layer).orElse(0),
+                rotary,
+                l.linear(prefix + ".qkv_proj", (long) (h + 2 * kv) * d, config.hiddenSize(), false),
                 l.linear(prefix + ".o_proj", config.hiddenSize(), (long) h * d, false));
     }
 
@@ -38,7 +45,10 @@ public final class Phi3Architecture extends StandardDecoderArchitecture {
     protected Module mlp(Loader l, String prefix, ModelConfig config) {
         int hidden = config.hiddenSize();
         int inter = config.intermediateSize();
-        return new FusedGatedMlp(l.linear(prefix + ".gate_up_proj", 2L * inter, hidden, false),
-                l.linear(prefix + ".down_proj", hidden, inter, false), inter, activation(config));
+        return new FusedGatedMlp(
+                l.linear(prefix + ".gate_up_proj", 2L * inter, hidden, false),
+                l.linear(prefix + ".down_proj", hidden, inter, false),
+                inter,
+                activation(config));
     }
 }

@@ -1,6 +1,5 @@
 package ai.llamafactory.core.model.qwen3;
 
-
 import ai.llamafactory.core.model.StandardDecoderArchitecture;
 import java.util.Set;
 

@@ -92,9 +92,10 @@ public record Checkpoint(Path folder, int step, Map<String, Long> files) {
      *     fingerprint to compare with
      */
     public void requireSameModel(ModelFingerprint current) {
-        ModelFingerprint saved = modelFingerprint().orElseThrow(() -> new ai.llamafactory.api.exception
-                .TrainingException("checkpoint " + folder + " has no " + CheckpointLayout.MODEL_FINGERPRINT
-                        + "; cannot verify that it belongs to model " + current.modelType()));
+        ModelFingerprint saved = modelFingerprint()
+                .orElseThrow(() -> new ai.llamafactory.api.exception.TrainingException(
+                        "checkpoint " + folder + " has no " + CheckpointLayout.MODEL_FINGERPRINT
+                                + "; cannot verify that it belongs to model " + current.modelType()));
         ModelFingerprint.requireSameModel(folder, saved, current);
     }
 }

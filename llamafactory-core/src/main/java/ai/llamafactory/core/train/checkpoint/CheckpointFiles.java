@@ -56,8 +56,8 @@ public final class CheckpointFiles {
                     + "checkpoint, got \"" + relativeName + "\"");
         }
         if (relative.toString().equals(CheckpointLayout.COMPLETION_MARKER)) {
-            throw new IllegalArgumentException(CheckpointLayout.COMPLETION_MARKER + " is written by the "
-                    + "CheckpointWriter itself, last");
+            throw new IllegalArgumentException(
+                    CheckpointLayout.COMPLETION_MARKER + " is written by the " + "CheckpointWriter itself, last");
         }
         Path target = folder.resolve(relative);
         Files.createDirectories(target.getParent());

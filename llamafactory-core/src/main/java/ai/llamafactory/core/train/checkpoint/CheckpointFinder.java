@@ -130,8 +130,8 @@ public final class CheckpointFinder {
         if (!Files.isDirectory(outputDir)) {
             return removed;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(outputDir,
-                p -> CheckpointLayout.isTransient(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(
+                outputDir, p -> CheckpointLayout.isTransient(p.getFileName().toString()))) {
             for (Path stale : entries) {
                 try {
                     DurableFiles.deleteTree(stale);
@@ -186,8 +186,13 @@ public final class CheckpointFinder {
             }
         }
         int limit = saveTotalLimit;
-        if (bestIndex >= 0 && saveTotalLimit == 1 && !sorted.get(sorted.size() - 1).folder().getFileName().toString()
-                .equals(bestName)) {
+        if (bestIndex >= 0
+                && saveTotalLimit == 1
+                && !sorted.get(sorted.size() - 1)
+                        .folder()
+                        .getFileName()
+                        .toString()
+                        .equals(bestName)) {
             limit = 2;
         }
         int toDelete = Math.max(0, sorted.size() - limit);

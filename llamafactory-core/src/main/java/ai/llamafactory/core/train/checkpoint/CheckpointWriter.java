@@ -137,8 +137,8 @@ public final class CheckpointWriter {
         try {
             DurableFiles.deleteTree(folder);
         } catch (IOException e) {
-            LOG.warn("Could not delete {}: {} (it is ignored and removed by the next clean-up)", folder,
-                    e.getMessage());
+            LOG.warn(
+                    "Could not delete {}: {} (it is ignored and removed by the next clean-up)", folder, e.getMessage());
         }
     }
 }

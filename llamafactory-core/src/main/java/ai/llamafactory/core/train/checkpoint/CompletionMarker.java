@@ -62,7 +62,9 @@ final class CompletionMarker {
                     throw new IOException("symbolic link " + p + " is not allowed in a checkpoint");
                 }
                 if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    String name = folder.relativize(p).toString().replace(folder.getFileSystem().getSeparator(), "/");
+                    String name = folder.relativize(p)
+                            .toString()
+                            .replace(folder.getFileSystem().getSeparator(), "/");
                     if (!name.equals(CheckpointLayout.COMPLETION_MARKER)) {
                         files.put(name, Files.size(p));
                     }
@@ -95,7 +97,8 @@ final class CompletionMarker {
         m.put("global_step", step);
         m.put("completed_at", Instant.now().toString());
         m.put("files", listed);
-        DurableFiles.writeAtomically(folder.resolve(CheckpointLayout.COMPLETION_MARKER),
+        DurableFiles.writeAtomically(
+                folder.resolve(CheckpointLayout.COMPLETION_MARKER),
                 PythonJson.builder().indent(2).build().dumps(m) + "\n");
         DurableFiles.syncDirectory(folder);
     }
@@ -110,16 +113,19 @@ final class CompletionMarker {
     static Optional<String> verify(Checkpoint checkpoint) {
         Map<?, ?> listed;
         try {
-            Object parsed = PythonJson.parse(Files.readString(checkpoint.resolve(CheckpointLayout.COMPLETION_MARKER),
-                    StandardCharsets.UTF_8));
+            Object parsed = PythonJson.parse(
+                    Files.readString(checkpoint.resolve(CheckpointLayout.COMPLETION_MARKER), StandardCharsets.UTF_8));
             listed = (Map<?, ?>) ((Map<?, ?>) parsed).get("files");
         } catch (IOException | RuntimeException e) {
             return Optional.of("its completion marker cannot be read: " + e.getMessage());
         }
         for (Map.Entry<?, ?> e : listed.entrySet()) {
             if (!(e.getValue() instanceof Map<?, ?> entry)) {
-                LOG.warn("{} was written with completion marker format {}, which records no checksums: its files "
-                        + "cannot be verified", checkpoint.folder(), SIZES_ONLY_VERSION);
+                LOG.warn(
+                        "{} was written with completion marker format {}, which records no checksums: its files "
+                                + "cannot be verified",
+                        checkpoint.folder(),
+                        SIZES_ONLY_VERSION);
                 return Optional.empty();
             }
             String name = (String) e.getKey();
@@ -173,8 +179,10 @@ final class CompletionMarker {
         }
         Path markerFile = folder.resolve(CheckpointLayout.COMPLETION_MARKER);
         if (!Files.isRegularFile(markerFile)) {
-            return new Inspection(null, "it has no completion marker " + CheckpointLayout.COMPLETION_MARKER
-                    + " (it was not completely written)");
+            return new Inspection(
+                    null,
+                    "it has no completion marker " + CheckpointLayout.COMPLETION_MARKER
+                            + " (it was not completely written)");
         }
         Object parsed;
         try {
@@ -187,12 +195,16 @@ final class CompletionMarker {
         }
         if (!(marker.get("format_version") instanceof Long version)
                 || (version != FORMAT_VERSION && version != SIZES_ONLY_VERSION)) {
-            return new Inspection(null, "its completion marker has format_version " + marker.get("format_version")
-                    + "; this library reads " + FORMAT_VERSION);
+            return new Inspection(
+                    null,
+                    "its completion marker has format_version " + marker.get("format_version") + "; this library reads "
+                            + FORMAT_VERSION);
         }
         if (!(marker.get("global_step") instanceof Long markedStep) || markedStep != step.getAsInt()) {
-            return new Inspection(null, "its completion marker is for global step " + marker.get("global_step")
-                    + ", not " + step.getAsInt());
+            return new Inspection(
+                    null,
+                    "its completion marker is for global step " + marker.get("global_step") + ", not "
+                            + step.getAsInt());
         }
         if (!(marker.get("files") instanceof Map<?, ?> listed)) {
             return new Inspection(null, "its completion marker lists no files");
@@ -215,8 +227,9 @@ final class CompletionMarker {
                 }
                 long actual = Files.size(file);
                 if (actual != size) {
-                    return new Inspection(null, "file " + name + " has " + actual + " bytes, the completion marker "
-                            + "recorded " + size);
+                    return new Inspection(
+                            null,
+                            "file " + name + " has " + actual + " bytes, the completion marker " + "recorded " + size);
                 }
             } catch (IOException ex) {
                 return new Inspection(null, "file " + name + " cannot be read: " + ex.getMessage());

@@ -38,10 +38,16 @@ import java.util.TreeSet;
  * @param configSha256 hex SHA-256 of the canonical config
  * @param method fine-tuning settings that must match on resume (may be empty)
  */
-public record ModelFingerprint(String modelType, Map<String, Long> sizes, String configSha256,
-        Map<String, String> method) {
-    private static final List<String> SIZE_KEYS = List.of("vocab_size", "hidden_size", "intermediate_size",
-            "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim");
+public record ModelFingerprint(
+        String modelType, Map<String, Long> sizes, String configSha256, Map<String, String> method) {
+    private static final List<String> SIZE_KEYS = List.of(
+            "vocab_size",
+            "hidden_size",
+            "intermediate_size",
+            "num_hidden_layers",
+            "num_attention_heads",
+            "num_key_value_heads",
+            "head_dim");
     private static final Set<String> VOLATILE_KEYS = Set.of("_name_or_path", "transformers_version", "_commit_hash");
 
     /**
@@ -112,9 +118,11 @@ public record ModelFingerprint(String modelType, Map<String, Long> sizes, String
                 canonical.put((String) k, v);
             }
         });
-        byte[] bytes = PythonJson.builder().sortKeys(true).build().dumps(canonical).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes =
+                PythonJson.builder().sortKeys(true).build().dumps(canonical).getBytes(StandardCharsets.UTF_8);
         try {
-            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            String hash = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
             return new ModelFingerprint(modelType, sizes, hash, Map.of());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
@@ -233,8 +241,10 @@ public record ModelFingerprint(String modelType, Map<String, Long> sizes, String
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("model fingerprint " + file + " is not valid JSON: " + e.getMessage(), e);
         }
-        if (!(root instanceof Map<?, ?> map) || !(map.get("model_type") instanceof String type)
-                || !(map.get("config_sha256") instanceof String hash) || !(map.get("sizes") instanceof Map<?, ?> s)
+        if (!(root instanceof Map<?, ?> map)
+                || !(map.get("model_type") instanceof String type)
+                || !(map.get("config_sha256") instanceof String hash)
+                || !(map.get("sizes") instanceof Map<?, ?> s)
                 || !(map.get("method") instanceof Map<?, ?> mth)) {
             throw new CheckpointException("model fingerprint " + file + " must hold \"model_type\", \"sizes\", "
                     + "\"config_sha256\" and \"method\"");

@@ -56,6 +56,7 @@ public final class OutputDirectoryRules {
 
     /** The configuration file a run writes into {@code output_dir} before it trains. */
     public static final String TRAINING_ARGS = "training_args.yaml";
+
     private static final Set<String> RUN_START_FILES = Set.of(TRAINING_ARGS, "trainer_log.jsonl");
 
     private OutputDirectoryRules() {}
@@ -85,8 +86,8 @@ public final class OutputDirectoryRules {
      *     {@code true/auto} finds no checkpoint or the given path does not exist
      * @throws CheckpointException naming the folder and the reason if the given path is not a complete checkpoint
      */
-    public static ResumePlan decide(Path outputDir, boolean overwriteOutputDir, ResumeFromCheckpoint resume,
-            String trainingArgsYaml) {
+    public static ResumePlan decide(
+            Path outputDir, boolean overwriteOutputDir, ResumeFromCheckpoint resume, String trainingArgsYaml) {
         if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
             throw new InvalidConfigException("output_dir " + outputDir + " exists but is not a folder");
         }
@@ -94,17 +95,17 @@ public final class OutputDirectoryRules {
             case PATH -> {
                 Path folder = resume.path().orElseThrow();
                 if (!Files.exists(folder)) {
-                    throw new InvalidConfigException("resume_from_checkpoint: checkpoint folder " + folder
-                            + " does not exist");
+                    throw new InvalidConfigException(
+                            "resume_from_checkpoint: checkpoint folder " + folder + " does not exist");
                 }
                 Checkpoint checkpoint = CheckpointFinder.open(folder);
                 return plan(checkpoint, "resume_from_checkpoint is " + folder);
             }
             case LATEST -> {
                 CheckpointFinder.cleanUpStale(outputDir);
-                Checkpoint checkpoint = CheckpointFinder.latest(outputDir).orElseThrow(() ->
-                        new InvalidConfigException("resume_from_checkpoint is true, but output_dir " + outputDir
-                                + " holds no complete checkpoint" + describeIncomplete(outputDir)));
+                Checkpoint checkpoint = CheckpointFinder.latest(outputDir)
+                        .orElseThrow(() -> new InvalidConfigException("resume_from_checkpoint is true, but output_dir "
+                                + outputDir + " holds no complete checkpoint" + describeIncomplete(outputDir)));
                 return plan(checkpoint, "resume_from_checkpoint is true: latest checkpoint in " + outputDir);
             }
             default -> {
@@ -114,9 +115,12 @@ public final class OutputDirectoryRules {
                 if (overwriteOutputDir) {
                     List<Checkpoint> earlier = CheckpointFinder.completeCheckpoints(outputDir);
                     if (!earlier.isEmpty()) {
-                        LOG.warn("overwrite_output_dir is true: the {} checkpoint(s) already in {} (up to {}) belong to "
-                                + "an earlier run; they are replaced as the same steps are saved again and count "
-                                + "towards save_total_limit", earlier.size(), outputDir,
+                        LOG.warn(
+                                "overwrite_output_dir is true: the {} checkpoint(s) already in {} (up to {}) belong to "
+                                        + "an earlier run; they are replaced as the same steps are saved again and count "
+                                        + "towards save_total_limit",
+                                earlier.size(),
+                                outputDir,
                                 earlier.get(earlier.size() - 1).folder().getFileName());
                     }
                     return fresh("overwrite_output_dir is true: files in " + outputDir + " are overwritten");
@@ -124,16 +128,22 @@ public final class OutputDirectoryRules {
                 CheckpointFinder.cleanUpStale(outputDir);
                 Optional<Checkpoint> latest = CheckpointFinder.latest(outputDir);
                 if (latest.isPresent()) {
-                    LOG.info("Resuming training from {}. Change `output_dir` or use `overwrite_output_dir` to avoid.",
+                    LOG.info(
+                            "Resuming training from {}. Change `output_dir` or use `overwrite_output_dir` to avoid.",
                             latest.get().folder());
-                    return plan(latest.get(), "output_dir " + outputDir + " holds checkpoints: resuming from the "
-                            + "latest (set overwrite_output_dir to start over)");
+                    return plan(
+                            latest.get(),
+                            "output_dir " + outputDir + " holds checkpoints: resuming from the "
+                                    + "latest (set overwrite_output_dir to start over)");
                 }
                 List<String> entries = entries(outputDir);
-                if (!entries.isEmpty() && trainingArgsYaml != null
+                if (!entries.isEmpty()
+                        && trainingArgsYaml != null
                         && onlyThisRunsStart(outputDir, entries, trainingArgsYaml)) {
-                    LOG.warn("output_dir {} holds only the start of an earlier, interrupted run of this same "
-                            + "configuration ({}) and no complete checkpoint: starting afresh", outputDir,
+                    LOG.warn(
+                            "output_dir {} holds only the start of an earlier, interrupted run of this same "
+                                    + "configuration ({}) and no complete checkpoint: starting afresh",
+                            outputDir,
                             summarize(entries));
                     return fresh("output_dir " + outputDir + " holds only an interrupted start of this run");
                 }
@@ -169,7 +179,8 @@ public final class OutputDirectoryRules {
     private static boolean onlyThisRunsStart(Path outputDir, List<String> entries, String trainingArgsYaml) {
         List<Path> incomplete = CheckpointFinder.incompleteCheckpoints(outputDir);
         for (String name : entries) {
-            boolean incompleteCheckpoint = incomplete.stream().anyMatch(p -> p.getFileName().toString().equals(name));
+            boolean incompleteCheckpoint =
+                    incomplete.stream().anyMatch(p -> p.getFileName().toString().equals(name));
             if (!RUN_START_FILES.contains(name) && !incompleteCheckpoint) {
                 return false;
             }

@@ -95,8 +95,8 @@ public final class ResumeFromCheckpoint {
                     try {
                         return path(Paths.get(t));
                     } catch (InvalidPathException e) {
-                        throw new InvalidConfigException("resume_from_checkpoint: \"" + s + "\" is not a valid path: "
-                                + e.getMessage(), e);
+                        throw new InvalidConfigException(
+                                "resume_from_checkpoint: \"" + s + "\" is not a valid path: " + e.getMessage(), e);
                     }
                 }
             }

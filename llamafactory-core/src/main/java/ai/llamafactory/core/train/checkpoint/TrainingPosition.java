@@ -26,8 +26,8 @@ import java.util.Objects;
  * @param losses the running loss sums at this step, so that logged means and {@code train_loss} of a resumed run
  *     equal the uninterrupted run's
  */
-public record TrainingPosition(int globalStep, int epoch, long batchInEpoch, long samplesSeen, long tokensSeen,
-        long seed, LossTally losses) {
+public record TrainingPosition(
+        int globalStep, int epoch, long batchInEpoch, long samplesSeen, long tokensSeen, long seed, LossTally losses) {
     /**
      * The loss sums a run carries from step to step, stored as exact doubles.
      *
@@ -88,8 +88,8 @@ public record TrainingPosition(int globalStep, int epoch, long batchInEpoch, lon
      * @param tokensSeen tokens fed
      * @param seed the seed
      */
-    public TrainingPosition(int globalStep, int epoch, long batchInEpoch, long samplesSeen, long tokensSeen,
-            long seed) {
+    public TrainingPosition(
+            int globalStep, int epoch, long batchInEpoch, long samplesSeen, long tokensSeen, long seed) {
         this(globalStep, epoch, batchInEpoch, samplesSeen, tokensSeen, seed, LossTally.ZERO);
     }
 
@@ -184,9 +184,13 @@ public record TrainingPosition(int globalStep, int epoch, long batchInEpoch, lon
                     + " is not supported (this library reads " + FORMAT_VERSION + ")");
         }
         try {
-            return new TrainingPosition(Math.toIntExact(field(map, "global_step", source)),
-                    Math.toIntExact(field(map, "epoch", source)), field(map, "batch_in_epoch", source),
-                    field(map, "samples_seen", source), field(map, "tokens_seen", source), field(map, "seed", source),
+            return new TrainingPosition(
+                    Math.toIntExact(field(map, "global_step", source)),
+                    Math.toIntExact(field(map, "epoch", source)),
+                    field(map, "batch_in_epoch", source),
+                    field(map, "samples_seen", source),
+                    field(map, "tokens_seen", source),
+                    field(map, "seed", source),
                     tally(map.get("loss_tally"), source));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new CheckpointException("training position " + source + ": " + e.getMessage(), e);
@@ -201,8 +205,11 @@ public record TrainingPosition(int globalStep, int epoch, long batchInEpoch, lon
         if (!(value instanceof Map<?, ?> m)) {
             throw new CheckpointException("training position " + source + ": field \"loss_tally\" must be an object");
         }
-        return new LossTally(number(m, "train_loss_sum", source), field(m, "train_loss_steps", source),
-                number(m, "since_log_sum", source), Math.toIntExact(field(m, "since_log_steps", source)));
+        return new LossTally(
+                number(m, "train_loss_sum", source),
+                field(m, "train_loss_steps", source),
+                number(m, "since_log_sum", source),
+                Math.toIntExact(field(m, "since_log_steps", source)));
     }
 
     private static double number(Map<?, ?> map, String key, String source) {

@@ -205,8 +205,8 @@ public final class LogEntry {
                 throw new IllegalArgumentException("set \"step\" with step(int), which finishes the entry");
             }
             if (!(value instanceof Number || value instanceof String || value instanceof Boolean)) {
-                throw new IllegalArgumentException("log value for \"" + key + "\" must be a number, string or "
-                        + "boolean, got " + value);
+                throw new IllegalArgumentException(
+                        "log value for \"" + key + "\" must be a number, string or " + "boolean, got " + value);
             }
             values.put(key, value);
             return this;

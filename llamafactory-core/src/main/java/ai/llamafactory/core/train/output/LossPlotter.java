@@ -113,7 +113,10 @@ public final class LossPlotter {
                 }
             }
             if (skipped > 0) {
-                LOG.warn("{}: {} non-finite or non-numeric value(s) of {} left out of the plot", outputDir, skipped,
+                LOG.warn(
+                        "{}: {} non-finite or non-numeric value(s) of {} left out of the plot",
+                        outputDir,
+                        skipped,
                         key);
             }
             if (values.isEmpty()) {
@@ -147,8 +150,8 @@ public final class LossPlotter {
         styler.setPlotBackgroundColor(Color.WHITE);
         styler.setPlotBorderColor(Color.DARK_GRAY);
         styler.setPlotGridLinesColor(new Color(0, 0, 0, 40));
-        styler.setPlotGridLinesStroke(new BasicStroke(0.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
-                10f, new float[] {3f, 3f}, 0f));
+        styler.setPlotGridLinesStroke(
+                new BasicStroke(0.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {3f, 3f}, 0f));
         // matplotlib picks the emptiest corner for the legend; a curve ending low leaves the top right free, one
         // ending high (accuracy) the bottom right. The last-value note goes into the opposite left corner.
         boolean endsHigh = endsInUpperHalf(values);

@@ -471,11 +471,14 @@ public final class ModelCard {
                 h.put("total_train_batch_size", totalTrain);
             }
             String args = optimizerArgs == null || optimizerArgs.isEmpty()
-                    ? "No additional optimizer arguments" : optimizerArgs;
+                    ? "No additional optimizer arguments"
+                    : optimizerArgs;
             if (optimizer.toLowerCase(java.util.Locale.ROOT).contains("adam")) {
-                h.put("optimizer", "Use " + optimizer + " with betas=(" + PythonFloats.toJson(adamBeta1) + ","
-                        + PythonFloats.toJson(adamBeta2) + ") and epsilon=" + PythonFloats.toJson(adamEpsilon)
-                        + " and optimizer_args=" + args);
+                h.put(
+                        "optimizer",
+                        "Use " + optimizer + " with betas=(" + PythonFloats.toJson(adamBeta1) + ","
+                                + PythonFloats.toJson(adamBeta2) + ") and epsilon=" + PythonFloats.toJson(adamEpsilon)
+                                + " and optimizer_args=" + args);
             } else {
                 h.put("optimizer", "Use " + optimizer + " and the args are:\n" + args);
             }

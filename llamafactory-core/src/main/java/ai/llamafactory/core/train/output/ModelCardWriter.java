@@ -38,12 +38,22 @@ public final class ModelCardWriter {
             + "then remove this comment. -->\n";
     private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern PLAIN_YAML = Pattern.compile("[A-Za-z_/.][A-Za-z0-9_./ -]*[A-Za-z0-9_./-]|[A-Za-z_]");
-    private static final Set<String> YAML_KEYWORDS = Set.of("true", "false", "yes", "no", "on", "off", "null", "y",
-            "n", "~");
-    private static final Set<String> METRIC_TAGS = Set.of("accuracy", "bleu", "f1", "matthews_correlation",
-            "pearsonr", "precision", "recall", "rouge", "sacrebleu", "spearmanr", "wer");
-    private static final Set<String> EVAL_RESULT_SKIPPED = Set.of("runtime", "samples_per_second",
-            "steps_per_second", "epoch", "step");
+    private static final Set<String> YAML_KEYWORDS =
+            Set.of("true", "false", "yes", "no", "on", "off", "null", "y", "n", "~");
+    private static final Set<String> METRIC_TAGS = Set.of(
+            "accuracy",
+            "bleu",
+            "f1",
+            "matthews_correlation",
+            "pearsonr",
+            "precision",
+            "recall",
+            "rouge",
+            "sacrebleu",
+            "spearmanr",
+            "wer");
+    private static final Set<String> EVAL_RESULT_SKIPPED =
+            Set.of("runtime", "samples_per_second", "steps_per_second", "epoch", "step");
 
     private ModelCardWriter() {}
 
@@ -81,8 +91,11 @@ public final class ModelCardWriter {
         if (base == null) {
             out.append("This model was trained from scratch on ");
         } else if (isHubId(base)) {
-            out.append("This model is a fine-tuned version of [").append(base).append("](https://huggingface.co/")
-                    .append(base).append(") on ");
+            out.append("This model is a fine-tuned version of [")
+                    .append(base)
+                    .append("](https://huggingface.co/")
+                    .append(base)
+                    .append(") on ");
         } else {
             out.append("This model is a fine-tuned version of ").append(base).append(" on ");
         }
@@ -96,7 +109,9 @@ public final class ModelCardWriter {
             for (String d : datasets.subList(0, datasets.size() - 1)) {
                 first.add("the " + d);
             }
-            out.append(String.join(", ", first)).append(" and the ").append(datasets.get(datasets.size() - 1))
+            out.append(String.join(", ", first))
+                    .append(" and the ")
+                    .append(datasets.get(datasets.size() - 1))
                     .append(" datasets.");
         }
         if (history.evalResults != null) {
@@ -133,9 +148,13 @@ public final class ModelCardWriter {
 
     private static String frontMatter(ModelCard card, Map<String, Object> evalResults) {
         StringBuilder y = new StringBuilder();
-        y.append("library_name: ").append(yamlScalar(card.method().libraryName())).append('\n');
-        card.license().ifPresent(l -> y.append("license: ").append(yamlScalar(l)).append('\n'));
-        card.baseModel().ifPresent(b -> y.append("base_model: ").append(yamlScalar(b)).append('\n'));
+        y.append("library_name: ")
+                .append(yamlScalar(card.method().libraryName()))
+                .append('\n');
+        card.license()
+                .ifPresent(l -> y.append("license: ").append(yamlScalar(l)).append('\n'));
+        card.baseModel()
+                .ifPresent(b -> y.append("base_model: ").append(yamlScalar(b)).append('\n'));
         yamlList(y, "tags", card.tags());
         List<String> metrics = new ArrayList<>();
         if (evalResults != null) {
@@ -163,8 +182,11 @@ public final class ModelCardWriter {
 
     /** A YAML scalar: plain where PyYAML writes it plain, otherwise single-quoted. */
     static String yamlScalar(String s) {
-        boolean plain = PLAIN_YAML.matcher(s).matches() && !YAML_KEYWORDS.contains(s.toLowerCase(Locale.ROOT))
-                && !s.contains(": ") && !s.contains(" #") && !looksNumeric(s);
+        boolean plain = PLAIN_YAML.matcher(s).matches()
+                && !YAML_KEYWORDS.contains(s.toLowerCase(Locale.ROOT))
+                && !s.contains(": ")
+                && !s.contains(" #")
+                && !looksNumeric(s);
         return plain ? s : "'" + s.replace("'", "''") + "'";
     }
 
@@ -194,7 +216,8 @@ public final class ModelCardWriter {
             while (idx >= 0 && !log.get(idx).has(LogEntry.EVAL_LOSS)) {
                 idx--;
             }
-            return new ParsedHistory(null, idx >= 0 ? new LinkedHashMap<>(log.get(idx).values()) : null);
+            return new ParsedHistory(
+                    null, idx >= 0 ? new LinkedHashMap<>(log.get(idx).values()) : null);
         }
         List<Map<String, Object>> lines = new ArrayList<>();
         Object trainingLoss = "No log";

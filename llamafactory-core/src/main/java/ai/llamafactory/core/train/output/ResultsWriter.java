@@ -38,8 +38,8 @@ public final class ResultsWriter {
      * @param tokens tokens processed, or {@code null}
      * @return an ordered, mutable map: runtime, samples_per_second, steps_per_second, tokens_per_second
      */
-    public static Map<String, Object> speedMetrics(String split, double runtimeSeconds, Long samples, Long steps,
-            Long tokens) {
+    public static Map<String, Object> speedMetrics(
+            String split, double runtimeSeconds, Long samples, Long steps, Long tokens) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(split + "_runtime", PythonFloats.round(runtimeSeconds, 4));
         if (runtimeSeconds == 0) {
@@ -68,8 +68,8 @@ public final class ResultsWriter {
      * @param steps evaluation batches
      * @return an ordered, mutable map
      */
-    public static Map<String, Object> evalMetrics(double loss, Double accuracy, double runtimeSeconds, long samples,
-            long steps) {
+    public static Map<String, Object> evalMetrics(
+            double loss, Double accuracy, double runtimeSeconds, long samples, long steps) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("eval_loss", loss);
         if (accuracy != null) {
@@ -150,8 +150,8 @@ public final class ResultsWriter {
             throw new CheckpointException("metrics file " + file + " is not valid JSON: " + e.getMessage(), e);
         }
         if (!(value instanceof Map<?, ?> map)) {
-            throw new CheckpointException("metrics file " + file + " must hold a JSON object, got "
-                    + PythonJson.DEFAULTS.dumps(value));
+            throw new CheckpointException(
+                    "metrics file " + file + " must hold a JSON object, got " + PythonJson.DEFAULTS.dumps(value));
         }
         Map<String, Object> result = new LinkedHashMap<>();
         map.forEach((k, v) -> result.put((String) k, v));
@@ -160,7 +160,8 @@ public final class ResultsWriter {
 
     private static void write(Path file, Map<String, Object> metrics) {
         try {
-            DurableFiles.writeAtomically(file, PythonJson.builder().indent(4).sortKeys(true).build().dumps(metrics));
+            DurableFiles.writeAtomically(
+                    file, PythonJson.builder().indent(4).sortKeys(true).build().dumps(metrics));
         } catch (IOException e) {
             throw new CheckpointException("cannot write metrics file " + file + ": " + e.getMessage(), e);
         }

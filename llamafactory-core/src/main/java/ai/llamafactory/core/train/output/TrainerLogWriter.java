@@ -51,8 +51,12 @@ public final class TrainerLogWriter implements Closeable {
         this.startTokens = startTokens;
         this.nanoClock = nanoClock;
         this.startNanos = nanoClock.getAsLong();
-        this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        this.writer = Files.newBufferedWriter(
+                file,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
     }
 
     /**
@@ -80,8 +84,8 @@ public final class TrainerLogWriter implements Closeable {
      * @param nanoClock monotonic nanoseconds
      * @return the writer
      */
-    public static TrainerLogWriter open(Path outputDir, int totalSteps, int startStep, long startTokens,
-            LongSupplier nanoClock) {
+    public static TrainerLogWriter open(
+            Path outputDir, int totalSteps, int startStep, long startTokens, LongSupplier nanoClock) {
         if (totalSteps < 0 || startStep < 0 || startTokens < 0) {
             throw new IllegalArgumentException("total steps, start step and start tokens must be >= 0, got "
                     + totalSteps + ", " + startStep + ", " + startTokens);
@@ -122,7 +126,9 @@ public final class TrainerLogWriter implements Closeable {
         copy(entry, "rewards/accuracies", m, "accuracy");
         copy(entry, "learning_rate", m, "lr");
         copy(entry, "epoch", m, "epoch");
-        m.put("percentage", totalSteps != 0 ? (Object) PythonFloats.round((double) current / totalSteps * 100, 2) : 100);
+        m.put(
+                "percentage",
+                totalSteps != 0 ? (Object) PythonFloats.round((double) current / totalSteps * 100, 2) : 100);
         m.put("elapsed_time", timedelta(elapsed));
         m.put("remaining_time", timedelta(Math.max(0.0, remaining)));
         if (numInputTokensSeen > 0) {

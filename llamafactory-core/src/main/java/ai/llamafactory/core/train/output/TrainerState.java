@@ -117,8 +117,12 @@ public final class TrainerState {
      * @param shouldTrainingStop {@code should_training_stop}
      * @return {@code {"args": {...}, "attributes": {}}}
      */
-    public static Map<String, Object> trainerControlState(boolean shouldEpochStop, boolean shouldEvaluate,
-            boolean shouldLog, boolean shouldSave, boolean shouldTrainingStop) {
+    public static Map<String, Object> trainerControlState(
+            boolean shouldEpochStop,
+            boolean shouldEvaluate,
+            boolean shouldLog,
+            boolean shouldSave,
+            boolean shouldTrainingStop) {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("should_training_stop", shouldTrainingStop);
         args.put("should_epoch_stop", shouldEpochStop);
@@ -417,8 +421,8 @@ public final class TrainerState {
                     Map<String, ?> typed = (Map<String, ?>) entry;
                     b.logHistory.add(LogEntry.fromMap(typed));
                 } catch (IllegalArgumentException e) {
-                    throw new CheckpointException("trainer state " + source + ": log_history[" + i + "]: "
-                            + e.getMessage(), e);
+                    throw new CheckpointException(
+                            "trainer state " + source + ": log_history[" + i + "]: " + e.getMessage(), e);
                 }
             }
         }

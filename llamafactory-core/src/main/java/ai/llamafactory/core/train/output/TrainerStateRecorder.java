@@ -80,8 +80,8 @@ public final class TrainerStateRecorder {
         this.inputTokensSeen = initial.numInputTokensSeen();
         this.totalFlos = initial.totalFlos();
         if (!initial.statefulCallbacks().containsKey(TrainerState.TRAINER_CONTROL)) {
-            state.statefulCallback(TrainerState.TRAINER_CONTROL,
-                    TrainerState.trainerControlState(false, false, false, false, false));
+            state.statefulCallback(
+                    TrainerState.TRAINER_CONTROL, TrainerState.trainerControlState(false, false, false, false, false));
         }
     }
 
@@ -216,8 +216,8 @@ public final class TrainerStateRecorder {
      */
     public LogEntry logTrainEnd(double runtimeSeconds, long numTrainSamples, Long numTrainTokens, double trainLoss) {
         TrainerState current = state.build();
-        Map<String, Object> metrics = ResultsWriter.speedMetrics("train", runtimeSeconds, numTrainSamples,
-                (long) current.maxSteps(), numTrainTokens);
+        Map<String, Object> metrics = ResultsWriter.speedMetrics(
+                "train", runtimeSeconds, numTrainSamples, (long) current.maxSteps(), numTrainTokens);
         metrics.put("total_flos", totalFlos);
         metrics.put("train_loss", trainLoss);
         LogEntry entry = LogEntry.of(metrics, epoch, globalStep);
@@ -243,7 +243,8 @@ public final class TrainerStateRecorder {
      * @return the snapshot
      */
     public TrainerState checkpointSnapshot(boolean trainingStops) {
-        state.statefulCallback(TrainerState.TRAINER_CONTROL,
+        state.statefulCallback(
+                TrainerState.TRAINER_CONTROL,
                 TrainerState.trainerControlState(false, false, false, true, trainingStops));
         return snapshot();
     }
@@ -254,7 +255,10 @@ public final class TrainerStateRecorder {
      * @return an immutable snapshot
      */
     public TrainerState snapshot() {
-        return state.globalStep(globalStep).epoch(epoch).numInputTokensSeen(inputTokensSeen).totalFlos(totalFlos)
+        return state.globalStep(globalStep)
+                .epoch(epoch)
+                .numInputTokensSeen(inputTokensSeen)
+                .totalFlos(totalFlos)
                 .build();
     }
 

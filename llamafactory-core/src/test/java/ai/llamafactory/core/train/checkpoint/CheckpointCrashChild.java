@@ -55,8 +55,11 @@ public final class CheckpointCrashChild {
         byte[] weights = new byte[256 * 1024];
         new Random(step).nextBytes(weights);
         files.writeBytes("adapter_model.safetensors", weights);
-        files.writeTrainerState(TrainerState.builder().globalStep(step).maxSteps(100)
-                .addLog(LogEntry.training(step, step / 100.0, 1.0, null, 1e-4)).build());
+        files.writeTrainerState(TrainerState.builder()
+                .globalStep(step)
+                .maxSteps(100)
+                .addLog(LogEntry.training(step, step / 100.0, 1.0, null, 1e-4))
+                .build());
         files.writeTrainingPosition(new TrainingPosition(step, 0, step * 4L, step * 8L, step * 100L, 42));
     }
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CheckpointCrashTest {
-    static final ModelFingerprint FINGERPRINT = new ModelFingerprint("llama", Map.of("hidden_size", 64L), "ab12",
-            Map.of());
+    static final ModelFingerprint FINGERPRINT =
+            new ModelFingerprint("llama", Map.of("hidden_size", 64L), "ab12", Map.of());
 
     @TempDir
     Path temp;
@@ -30,8 +30,8 @@ class CheckpointCrashTest {
     private Path outputDir;
 
     private Checkpoint writeCompleteCheckpoint(int step) {
-        return new CheckpointWriter(outputDir, FINGERPRINT).write(step,
-                files -> CheckpointCrashChild.writeContent(files, step));
+        return new CheckpointWriter(outputDir, FINGERPRINT)
+                .write(step, files -> CheckpointCrashChild.writeContent(files, step));
     }
 
     /** Starts the child, waits until it reports the requested phase, and kills it with SIGKILL. */
@@ -39,15 +39,28 @@ class CheckpointCrashTest {
         Path signal = temp.resolve("signal-" + phase);
         Path log = temp.resolve("child-" + phase + ".log");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                CheckpointCrashChild.class.getName(), outputDir.toString(), Integer.toString(step), phase,
-                signal.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-Xmx128m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CheckpointCrashChild.class.getName(),
+                        outputDir.toString(),
+                        Integer.toString(step),
+                        phase,
+                        signal.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.exists(signal)) {
-                assertThat(child.isAlive()).as("child exited early: " + Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as("child did not reach phase " + phase).isLessThan(deadline);
+                assertThat(child.isAlive())
+                        .as("child exited early: " + Files.readString(log))
+                        .isTrue();
+                assertThat(System.nanoTime())
+                        .as("child did not reach phase " + phase)
+                        .isLessThan(deadline);
                 Thread.sleep(20);
             }
         } finally {
@@ -64,19 +77,18 @@ class CheckpointCrashTest {
     }
 
     @Test
-    void killedWhileWritingContentLeavesOnlyAHiddenFolderAndTheRunResumesFromThePreviousCheckpoint()
-            throws Exception {
+    void killedWhileWritingContentLeavesOnlyAHiddenFolderAndTheRunResumesFromThePreviousCheckpoint() throws Exception {
         outputDir = temp.resolve("out");
         writeCompleteCheckpoint(10);
 
         killChildDuring("content", 20);
 
-        assertThat(entries()).hasSize(2).contains("checkpoint-10")
-                .anySatisfy(name -> assertThat(name).startsWith(".tmp-checkpoint-20-"));
+        assertThat(entries()).hasSize(2).contains("checkpoint-10").anySatisfy(name -> assertThat(name)
+                .startsWith(".tmp-checkpoint-20-"));
         assertThat(CheckpointFinder.latest(outputDir)).map(Checkpoint::step).contains(10);
 
-        OutputDirectoryRules.ResumePlan plan = OutputDirectoryRules.decide(outputDir, false,
-                ResumeFromCheckpoint.notSet());
+        OutputDirectoryRules.ResumePlan plan =
+                OutputDirectoryRules.decide(outputDir, false, ResumeFromCheckpoint.notSet());
         assertThat(plan.resumes()).isTrue();
         Checkpoint resumed = plan.checkpoint().orElseThrow();
         assertThat(resumed.step()).isEqualTo(10);
@@ -100,8 +112,10 @@ class CheckpointCrashTest {
         assertThat(CheckpointFinder.isComplete(partial)).isFalse();
         assertThat(CheckpointFinder.incompleteCheckpoints(outputDir)).containsExactly(partial);
         assertThat(CheckpointFinder.latest(outputDir)).map(Checkpoint::step).contains(10);
-        assertThat(OutputDirectoryRules.decide(outputDir, false, ResumeFromCheckpoint.latest()).checkpoint())
-                .map(Checkpoint::step).contains(10);
+        assertThat(OutputDirectoryRules.decide(outputDir, false, ResumeFromCheckpoint.latest())
+                        .checkpoint())
+                .map(Checkpoint::step)
+                .contains(10);
 
         // The resumed run reaches step 20 again: its checkpoint replaces the partial folder.
         Checkpoint again = writeCompleteCheckpoint(20);

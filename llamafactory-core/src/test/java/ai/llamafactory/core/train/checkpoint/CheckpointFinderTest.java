@@ -22,7 +22,9 @@ class CheckpointFinderTest {
     }
 
     private List<Integer> remainingSteps() {
-        return CheckpointFinder.completeCheckpoints(temp).stream().map(Checkpoint::step).toList();
+        return CheckpointFinder.completeCheckpoints(temp).stream()
+                .map(Checkpoint::step)
+                .toList();
     }
 
     private List<String> entries() throws IOException {
@@ -53,7 +55,8 @@ class CheckpointFinderTest {
 
         List<Path> removed = CheckpointFinder.cleanUpStale(temp);
 
-        assertThat(removed).extracting(p -> p.getFileName().toString())
+        assertThat(removed)
+                .extracting(p -> p.getFileName().toString())
                 .containsExactlyInAnyOrder(".tmp-checkpoint-2-abc", ".trash-checkpoint-0-def");
         assertThat(entries()).containsExactly("checkpoint-1", "checkpoint-3", "notes.txt");
     }
@@ -63,8 +66,9 @@ class CheckpointFinderTest {
         save(1, 2, 3, 4, 5);
         assertThat(CheckpointFinder.rotate(temp, 0, null)).isEmpty();
         List<Path> deleted = CheckpointFinder.rotate(temp, 2, null);
-        assertThat(deleted).containsExactly(temp.resolve("checkpoint-1"), temp.resolve("checkpoint-2"),
-                temp.resolve("checkpoint-3"));
+        assertThat(deleted)
+                .containsExactly(
+                        temp.resolve("checkpoint-1"), temp.resolve("checkpoint-2"), temp.resolve("checkpoint-3"));
         assertThat(remainingSteps()).containsExactly(4, 5);
         assertThat(entries()).containsExactly("checkpoint-4", "checkpoint-5");
     }

@@ -53,8 +53,7 @@ class CheckpointIntegrityTest {
                 .hasMessageContaining(eight.folder().toString())
                 .hasMessageContaining("file model.safetensors is corrupt: its SHA-256 is ");
 
-        OutputDirectoryRules.ResumePlan plan = OutputDirectoryRules.decide(temp, false,
-                ResumeFromCheckpoint.notSet());
+        OutputDirectoryRules.ResumePlan plan = OutputDirectoryRules.decide(temp, false, ResumeFromCheckpoint.notSet());
         assertThat(plan.checkpoint()).contains(four);
 
         flipOneByte(four.resolve(CheckpointLayout.TRAINING_POSITION), 3);
@@ -70,17 +69,19 @@ class CheckpointIntegrityTest {
         Files.createDirectories(temp.resolve("checkpoint-3"));
         Files.writeString(temp.resolve("checkpoint-3").resolve("model.safetensors"), "partial");
 
-        OutputDirectoryRules.ResumePlan plan = OutputDirectoryRules.decide(temp, false,
-                ResumeFromCheckpoint.notSet(), yaml);
+        OutputDirectoryRules.ResumePlan plan =
+                OutputDirectoryRules.decide(temp, false, ResumeFromCheckpoint.notSet(), yaml);
         assertThat(plan.resumes()).isFalse();
         assertThat(plan.reason()).contains("interrupted start of this run");
 
         // Another configuration's start, or anything else in the folder, is still protected.
-        assertThatThrownBy(() -> OutputDirectoryRules.decide(temp, false, ResumeFromCheckpoint.notSet(),
-                yaml.replace("12", "13")))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("holds no complete checkpoint");
+        assertThatThrownBy(() -> OutputDirectoryRules.decide(
+                        temp, false, ResumeFromCheckpoint.notSet(), yaml.replace("12", "13")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("holds no complete checkpoint");
         Files.writeString(temp.resolve("notes.txt"), "mine");
         assertThatThrownBy(() -> OutputDirectoryRules.decide(temp, false, ResumeFromCheckpoint.notSet(), yaml))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("notes.txt");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("notes.txt");
     }
 }

@@ -64,28 +64,34 @@ class OutputDirectoryRulesTest {
         // overwrite_output_dir disables the automatic resume, as in LLaMA-Factory.
         assertThat(OutputDirectoryRules.decide(out(), true, NOT_SET).resumes()).isFalse();
         // An explicit resume_from_checkpoint wins over overwrite_output_dir.
-        assertThat(OutputDirectoryRules.decide(out(), true, ResumeFromCheckpoint.latest()).checkpoint())
-                .map(Checkpoint::step).contains(10);
-        assertThat(OutputDirectoryRules.decide(out(), true,
-                ResumeFromCheckpoint.path(out().resolve("checkpoint-5"))).checkpoint()).map(Checkpoint::step)
+        assertThat(OutputDirectoryRules.decide(out(), true, ResumeFromCheckpoint.latest())
+                        .checkpoint())
+                .map(Checkpoint::step)
+                .contains(10);
+        assertThat(OutputDirectoryRules.decide(out(), true, ResumeFromCheckpoint.path(out().resolve("checkpoint-5")))
+                        .checkpoint())
+                .map(Checkpoint::step)
                 .contains(5);
     }
 
     @Test
     void explicitResumeNeedsACompleteCheckpoint() throws IOException {
         assertThatThrownBy(() -> OutputDirectoryRules.decide(out(), false, ResumeFromCheckpoint.latest()))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("resume_from_checkpoint is true")
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("resume_from_checkpoint is true")
                 .hasMessageContaining("no complete checkpoint");
 
         Path missing = temp.resolve("nowhere/checkpoint-3");
         assertThatThrownBy(() -> OutputDirectoryRules.decide(out(), false, ResumeFromCheckpoint.path(missing)))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining(missing.toString())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining(missing.toString())
                 .hasMessageContaining("does not exist");
 
         Path partial = out().resolve("checkpoint-3");
         Files.createDirectories(partial);
         assertThatThrownBy(() -> OutputDirectoryRules.decide(out(), false, ResumeFromCheckpoint.path(partial)))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining(partial.toString())
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(partial.toString())
                 .hasMessageContaining("no completion marker");
     }
 
@@ -94,7 +100,8 @@ class OutputDirectoryRulesTest {
         Files.createDirectories(out().getParent());
         Files.writeString(out(), "x");
         assertThatThrownBy(() -> OutputDirectoryRules.decide(out(), true, NOT_SET))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("not a folder");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("not a folder");
     }
 
     @Test
@@ -108,7 +115,9 @@ class OutputDirectoryRulesTest {
         ResumeFromCheckpoint path = ResumeFromCheckpoint.parse("saves/run/checkpoint-500");
         assertThat(path.kind()).isEqualTo(ResumeFromCheckpoint.Kind.PATH);
         assertThat(path.path()).contains(Path.of("saves/run/checkpoint-500"));
-        assertThatThrownBy(() -> ResumeFromCheckpoint.parse(12)).isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining("resume_from_checkpoint").hasMessageContaining("12");
+        assertThatThrownBy(() -> ResumeFromCheckpoint.parse(12))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("resume_from_checkpoint")
+                .hasMessageContaining("12");
     }
 }

@@ -39,10 +39,16 @@ class RunOutputsFlowTest {
 
     /** Runs until {@code stopAfter} (simulating a crash right after that step), resuming as the rules decide. */
     private void run(Path outputDir, int stopAfter) {
-        OutputDirectoryRules.ResumePlan plan = OutputDirectoryRules.decide(outputDir, false,
-                ResumeFromCheckpoint.notSet());
-        TrainerState initial = TrainerState.builder().maxSteps(MAX_STEPS).loggingSteps(2).evalSteps(4).saveSteps(4)
-                .trainBatchSize(2).numTrainEpochs(3).build();
+        OutputDirectoryRules.ResumePlan plan =
+                OutputDirectoryRules.decide(outputDir, false, ResumeFromCheckpoint.notSet());
+        TrainerState initial = TrainerState.builder()
+                .maxSteps(MAX_STEPS)
+                .loggingSteps(2)
+                .evalSteps(4)
+                .saveSteps(4)
+                .trainBatchSize(2)
+                .numTrainEpochs(3)
+                .build();
         int startStep = 0;
         if (plan.checkpoint().isPresent()) {
             Checkpoint c = plan.checkpoint().get();
@@ -50,33 +56,35 @@ class RunOutputsFlowTest {
             initial = c.trainerState();
             startStep = c.trainingPosition().globalStep();
         }
-        TrainerStateRecorder recorder = new TrainerStateRecorder(initial, outputDir.toString(),
-                TrainerStateRecorder.BestMetric.evalLoss());
+        TrainerStateRecorder recorder =
+                new TrainerStateRecorder(initial, outputDir.toString(), TrainerStateRecorder.BestMetric.evalLoss());
         CheckpointWriter writer = new CheckpointWriter(outputDir, MODEL);
-        try (TrainerLogWriter log = TrainerLogWriter.open(outputDir, MAX_STEPS, startStep,
-                recorder.inputTokensSeen())) {
+        try (TrainerLogWriter log =
+                TrainerLogWriter.open(outputDir, MAX_STEPS, startStep, recorder.inputTokensSeen())) {
             double lossSinceLog = 0;
             for (int step = startStep + 1; step <= Math.min(stopAfter, MAX_STEPS); step++) {
                 lossSinceLog += loss(step);
                 recorder.addInputTokens(100);
                 recorder.advance(step, step / 4.0);
                 if (step % 2 == 0) {
-                    log.append(recorder.logTraining(lossSinceLog / 2, 1.0, 1e-4 * (MAX_STEPS - step) / MAX_STEPS),
+                    log.append(
+                            recorder.logTraining(lossSinceLog / 2, 1.0, 1e-4 * (MAX_STEPS - step) / MAX_STEPS),
                             recorder.inputTokensSeen());
                     lossSinceLog = 0;
                 }
                 if (step % 4 == 0) {
-                    log.append(recorder.logEvaluation(Map.of("eval_loss", loss(step) + 0.1)),
-                            recorder.inputTokensSeen());
+                    log.append(
+                            recorder.logEvaluation(Map.of("eval_loss", loss(step) + 0.1)), recorder.inputTokensSeen());
                     int s = step;
                     TrainerState snapshot = recorder.checkpointSnapshot(step == MAX_STEPS);
                     writer.write(step, files -> {
                         files.writeString("adapter_model.safetensors", "weights at " + s);
-                        files.writeTrainingPosition(new TrainingPosition(s, (s - 1) / 4, (s - 1) % 4 + 1, s * 2L,
-                                s * 100L, 42));
+                        files.writeTrainingPosition(
+                                new TrainingPosition(s, (s - 1) / 4, (s - 1) % 4 + 1, s * 2L, s * 100L, 42));
                         files.writeTrainerState(snapshot);
                     });
-                    CheckpointFinder.rotate(outputDir, 2, snapshot.bestModelCheckpoint().orElse(null));
+                    CheckpointFinder.rotate(
+                            outputDir, 2, snapshot.bestModelCheckpoint().orElse(null));
                 }
             }
             if (stopAfter < MAX_STEPS) {
@@ -88,12 +96,17 @@ class RunOutputsFlowTest {
         }
         recorder.snapshot().write(outputDir.resolve(TrainerState.FILE_NAME));
         LossPlotter.plot(outputDir, LossPlotter.DEFAULT_KEYS);
-        ModelCardWriter.write(outputDir, ModelCard.builder(outputDir.getFileName().toString(), ModelCard.Method.LORA)
-                .logHistory(recorder.snapshot().logHistory()).build());
+        ModelCardWriter.write(
+                outputDir,
+                ModelCard.builder(outputDir.getFileName().toString(), ModelCard.Method.LORA)
+                        .logHistory(recorder.snapshot().logHistory())
+                        .build());
     }
 
     private static List<String> steps(Path trainerLog) throws IOException {
-        return Files.readAllLines(trainerLog).stream().map(l -> l.substring(0, l.indexOf(','))).toList();
+        return Files.readAllLines(trainerLog).stream()
+                .map(l -> l.substring(0, l.indexOf(',')))
+                .toList();
     }
 
     @Test
@@ -116,9 +129,17 @@ class RunOutputsFlowTest {
 
         for (Path dir : List.of(straight, interrupted)) {
             try (Stream<Path> s = Files.list(dir)) {
-                assertThat(s.map(p -> p.getFileName().toString()).sorted()).containsExactly("README.md",
-                        "all_results.json", "checkpoint-12", "checkpoint-8", "train_results.json", "trainer_log.jsonl",
-                        "trainer_state.json", "training_eval_loss.png", "training_loss.png");
+                assertThat(s.map(p -> p.getFileName().toString()).sorted())
+                        .containsExactly(
+                                "README.md",
+                                "all_results.json",
+                                "checkpoint-12",
+                                "checkpoint-8",
+                                "train_results.json",
+                                "trainer_log.jsonl",
+                                "trainer_state.json",
+                                "training_eval_loss.png",
+                                "training_loss.png");
             }
         }
         Optional<Checkpoint> last = CheckpointFinder.latest(interrupted);

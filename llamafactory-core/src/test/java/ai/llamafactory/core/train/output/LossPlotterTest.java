@@ -20,8 +20,8 @@ class LossPlotterTest {
     @Test
     void smoothingEqualsLlamaFactorysPlotLoss() {
         // Python: extras/ploting.py smooth([3.0, 2.5, 2.7, 1.9, 1.2])
-        assertThat(LossPlotter.smooth(new double[] {3.0, 2.5, 2.7, 1.9, 1.2})).containsExactly(3.0,
-                2.5559588507972184, 2.6838792456462035, 1.9877299635003038, 1.2881609269920233);
+        assertThat(LossPlotter.smooth(new double[] {3.0, 2.5, 2.7, 1.9, 1.2}))
+                .containsExactly(3.0, 2.5559588507972184, 2.6838792456462035, 1.9877299635003038, 1.2881609269920233);
         double[] xs = series(40);
         double[] smoothed = LossPlotter.smooth(xs);
         assertThat(smoothed[10]).isEqualTo(1.1666034592692143);
@@ -39,8 +39,8 @@ class LossPlotterTest {
 
     @Test
     void writesTheLossPlotsThatHaveValues() throws IOException {
-        TrainerStateRecorder recorder = new TrainerStateRecorder(TrainerState.builder().maxSteps(40).build(), "out",
-                null);
+        TrainerStateRecorder recorder =
+                new TrainerStateRecorder(TrainerState.builder().maxSteps(40).build(), "out", null);
         double[] losses = series(40);
         for (int step = 1; step <= 40; step++) {
             recorder.advance(step, step / 20.0);
@@ -81,14 +81,16 @@ class LossPlotterTest {
     void singlePointAndNonFiniteValuesStillPlot() {
         TrainerState state = TrainerState.builder()
                 .addLog(LogEntry.training(1, 0.5, Double.NaN, null, 1e-4))
-                .addLog(LogEntry.training(2, 1.0, 0.7, null, 1e-4)).build();
+                .addLog(LogEntry.training(2, 1.0, 0.7, null, 1e-4))
+                .build();
         List<Path> written = LossPlotter.plot(temp, state, List.of("loss", "eval_loss"));
         assertThat(written).containsExactly(temp.resolve("training_loss.png"));
     }
 
     @Test
     void annotationUsesLlamaFactorysNumberFormat() {
-        assertThat(LossPlotter.formatMetric(0.30005)).isEqualTo("0.3"); // f"{v:.4f}" rounds the binary value 0.30004999...
+        assertThat(LossPlotter.formatMetric(0.30005))
+                .isEqualTo("0.3"); // f"{v:.4f}" rounds the binary value 0.30004999...
         assertThat(LossPlotter.formatMetric(1.00005)).isEqualTo("1.0001");
         assertThat(LossPlotter.formatMetric(1.5)).isEqualTo("1.5");
         assertThat(LossPlotter.formatMetric(2.0)).isEqualTo("2");

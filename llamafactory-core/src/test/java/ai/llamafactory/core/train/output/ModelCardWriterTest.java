@@ -18,7 +18,8 @@ class ModelCardWriterTest {
     @TempDir
     Path temp;
 
-    private static final String LORA_CARD = """
+    private static final String LORA_CARD =
+            """
             ---
             library_name: peft
             license: other
@@ -88,13 +89,23 @@ class ModelCardWriterTest {
     @Test
     void loraCardMatchesTheTrainersLayout() throws IOException {
         ModelCard card = ModelCard.builder("sft", ModelCard.Method.LORA)
-                .baseModel("Qwen/Qwen3-4B-Instruct-2507").license("other")
+                .baseModel("Qwen/Qwen3-4B-Instruct-2507")
+                .license("other")
                 .datasets(List.of("identity", "alpaca_en_demo"))
-                .hyperparameters(new ModelCard.Hyperparameters().learningRate(1e-4).trainBatchSize(1).evalBatchSize(1)
-                        .seed(42).gradientAccumulationSteps(8).optimizer("adamw_torch", 0.9, 0.999, 1e-8, null)
-                        .lrSchedulerType("cosine").warmup(0.1, 0).duration(-1, 3.0).toMap())
+                .hyperparameters(new ModelCard.Hyperparameters()
+                        .learningRate(1e-4)
+                        .trainBatchSize(1)
+                        .evalBatchSize(1)
+                        .seed(42)
+                        .gradientAccumulationSteps(8)
+                        .optimizer("adamw_torch", 0.9, 0.999, 1e-8, null)
+                        .lrSchedulerType("cosine")
+                        .warmup(0.1, 0)
+                        .duration(-1, 3.0)
+                        .toMap())
                 .logHistory(TrainerStateTest.recordedRun().snapshot().logHistory())
-                .frameworkVersion("LlamaFactory for Java 0.1.0").frameworkVersion("DJL 0.35.1")
+                .frameworkVersion("LlamaFactory for Java 0.1.0")
+                .frameworkVersion("DJL 0.35.1")
                 .build();
         Path file = ModelCardWriter.write(temp, card);
         assertThat(file.getFileName().toString()).isEqualTo("README.md");
@@ -103,19 +114,29 @@ class ModelCardWriterTest {
 
     @Test
     void fullRunWithoutEvaluationFromALocalModel() {
-        TrainerStateRecorder recorder = new TrainerStateRecorder(TrainerState.builder().maxSteps(2).build(), "out",
-                null);
+        TrainerStateRecorder recorder =
+                new TrainerStateRecorder(TrainerState.builder().maxSteps(2).build(), "out", null);
         recorder.advance(1, 0.5);
         recorder.logTraining(1.234567, 2.0, 1e-5);
         recorder.advance(2, 1.0);
         recorder.logTrainEnd(2.0, 4, null, 1.1);
-        ModelCard card = ModelCard.builder("full-run", ModelCard.Method.FULL).baseModel("/models/my-llama")
-                .datasets(List.of("identity")).tag("djl")
-                .hyperparameters(new ModelCard.Hyperparameters().learningRate(1e-5).trainBatchSize(2).evalBatchSize(8)
-                        .optimizer("sgd", 0.9, 0.999, 1e-8, "momentum=0.9").duration(100, 3.0).toMap())
-                .logHistory(recorder.snapshot().logHistory()).build();
+        ModelCard card = ModelCard.builder("full-run", ModelCard.Method.FULL)
+                .baseModel("/models/my-llama")
+                .datasets(List.of("identity"))
+                .tag("djl")
+                .hyperparameters(new ModelCard.Hyperparameters()
+                        .learningRate(1e-5)
+                        .trainBatchSize(2)
+                        .evalBatchSize(8)
+                        .optimizer("sgd", 0.9, 0.999, 1e-8, "momentum=0.9")
+                        .duration(100, 3.0)
+                        .toMap())
+                .logHistory(recorder.snapshot().logHistory())
+                .build();
         String text = ModelCardWriter.render(card);
-        assertThat(text).startsWith("""
+        assertThat(text)
+                .startsWith(
+                        """
                 ---
                 library_name: transformers
                 base_model: /models/my-llama
@@ -129,12 +150,14 @@ class ModelCardWriterTest {
                   results: []
                 ---
                 """);
-        assertThat(text).contains("This model is a fine-tuned version of /models/my-llama on the identity dataset.\n\n"
-                + "## Model description")
+        assertThat(text)
+                .contains("This model is a fine-tuned version of /models/my-llama on the identity dataset.\n\n"
+                        + "## Model description")
                 .contains("- optimizer: Use sgd and the args are:\nmomentum=0.9\n- lr_scheduler_type: linear\n"
                         + "- training_steps: 100\n")
                 .contains("### Training results\n\n\n\n### Framework versions\n\n")
-                .doesNotContain("It achieves").doesNotContain("license");
+                .doesNotContain("It achieves")
+                .doesNotContain("license");
     }
 
     @Test

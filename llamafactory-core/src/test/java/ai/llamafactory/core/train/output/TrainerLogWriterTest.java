@@ -28,18 +28,20 @@ class TrainerLogWriterTest {
             clock.set(seconds(1000 + 90000.0));
             log.append(LogEntry.of(ResultsWriter.evalMetrics(2.1, 0.25, 1.0, 4, 2), 1.5, 3), 1500);
             clock.set(seconds(1000 + 90001.0));
-            LogEntry end = LogEntry.builder().put("train_runtime", 1.0).epoch(3.0).step(6);
+            LogEntry end =
+                    LogEntry.builder().put("train_runtime", 1.0).epoch(3.0).step(6);
             log.append(end, 0);
         }
-        assertThat(Files.readAllLines(temp.resolve(TrainerLogWriter.FILE_NAME))).containsExactly(
-                "{\"current_steps\": 2, \"total_steps\": 6, \"loss\": 2.3457, \"lr\": 5e-05, \"epoch\": 1.0, "
-                        + "\"percentage\": 33.33, \"elapsed_time\": \"0:01:23\", \"remaining_time\": \"0:02:47\", "
-                        + "\"throughput\": 11.95, \"total_tokens\": 1000}",
-                "{\"current_steps\": 3, \"total_steps\": 6, \"eval_loss\": 2.1, \"epoch\": 1.5, \"percentage\": 50.0, "
-                        + "\"elapsed_time\": \"1 day, 1:00:00\", \"remaining_time\": \"1 day, 1:00:00\", "
-                        + "\"throughput\": 0.02, \"total_tokens\": 1500}",
-                "{\"current_steps\": 6, \"total_steps\": 6, \"epoch\": 3.0, \"percentage\": 100.0, "
-                        + "\"elapsed_time\": \"1 day, 1:00:01\", \"remaining_time\": \"0:00:00\"}");
+        assertThat(Files.readAllLines(temp.resolve(TrainerLogWriter.FILE_NAME)))
+                .containsExactly(
+                        "{\"current_steps\": 2, \"total_steps\": 6, \"loss\": 2.3457, \"lr\": 5e-05, \"epoch\": 1.0, "
+                                + "\"percentage\": 33.33, \"elapsed_time\": \"0:01:23\", \"remaining_time\": \"0:02:47\", "
+                                + "\"throughput\": 11.95, \"total_tokens\": 1000}",
+                        "{\"current_steps\": 3, \"total_steps\": 6, \"eval_loss\": 2.1, \"epoch\": 1.5, \"percentage\": 50.0, "
+                                + "\"elapsed_time\": \"1 day, 1:00:00\", \"remaining_time\": \"1 day, 1:00:00\", "
+                                + "\"throughput\": 0.02, \"total_tokens\": 1500}",
+                        "{\"current_steps\": 6, \"total_steps\": 6, \"epoch\": 3.0, \"percentage\": 100.0, "
+                                + "\"elapsed_time\": \"1 day, 1:00:01\", \"remaining_time\": \"0:00:00\"}");
     }
 
     @Test
@@ -72,7 +74,8 @@ class TrainerLogWriterTest {
         assertThat(lines).hasSize(6);
         assertThat(lines.get(4)).startsWith("{\"current_steps\": 5,");
         // After a resume at step 5, one step in 2 s: 4 steps left take 8 s.
-        assertThat(lines.get(5)).startsWith("{\"current_steps\": 6,")
+        assertThat(lines.get(5))
+                .startsWith("{\"current_steps\": 6,")
                 .contains("\"elapsed_time\": \"0:00:02\", \"remaining_time\": \"0:00:08\"");
 
         try (TrainerLogWriter log = TrainerLogWriter.open(temp, 10, 0, 0, clock::get)) {

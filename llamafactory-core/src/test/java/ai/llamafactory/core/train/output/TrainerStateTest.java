@@ -19,7 +19,8 @@ class TrainerStateTest {
     @TempDir
     Path temp;
 
-    static final String EXPECTED = """
+    static final String EXPECTED =
+            """
             {
               "best_global_step": 3,
               "best_metric": 2.1,
@@ -90,10 +91,16 @@ class TrainerStateTest {
 
     /** Drives the recorder through a small run: 3 logs, 1 evaluation, the end of training. */
     static TrainerStateRecorder recordedRun() {
-        TrainerState initial = TrainerState.builder().maxSteps(6).loggingSteps(2).evalSteps(3).saveSteps(3)
-                .trainBatchSize(2).numTrainEpochs(3).build();
-        TrainerStateRecorder recorder = new TrainerStateRecorder(initial, "saves/run",
-                TrainerStateRecorder.BestMetric.evalLoss());
+        TrainerState initial = TrainerState.builder()
+                .maxSteps(6)
+                .loggingSteps(2)
+                .evalSteps(3)
+                .saveSteps(3)
+                .trainBatchSize(2)
+                .numTrainEpochs(3)
+                .build();
+        TrainerStateRecorder recorder =
+                new TrainerStateRecorder(initial, "saves/run", TrainerStateRecorder.BestMetric.evalLoss());
         recorder.advance(2, 1.0);
         recorder.logTraining(2.345678, 1.2345678806304932, 5e-05);
         recorder.advance(3, 1.5);
@@ -130,7 +137,9 @@ class TrainerStateTest {
     @Test
     void readsAFileWrittenByAnOlderTransformersWithUnknownAndMissingKeys() throws IOException {
         Path file = temp.resolve("old_state.json");
-        Files.writeString(file, """
+        Files.writeString(
+                file,
+                """
                 {
                   "best_metric": null,
                   "best_model_checkpoint": null,
@@ -162,26 +171,32 @@ class TrainerStateTest {
     void malformedFieldsNameTheFileAndTheField() throws IOException {
         Path file = temp.resolve("bad.json");
         Files.writeString(file, "{\"global_step\": \"ten\"}");
-        assertThatThrownBy(() -> TrainerState.read(file)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("global_step")
+        assertThatThrownBy(() -> TrainerState.read(file))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("global_step")
                 .hasMessageContaining("\"ten\"");
 
         Files.writeString(file, "{\"log_history\": [{\"loss\": 1.0}]}");
-        assertThatThrownBy(() -> TrainerState.read(file)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("log_history[0]").hasMessageContaining("step");
+        assertThatThrownBy(() -> TrainerState.read(file))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("log_history[0]")
+                .hasMessageContaining("step");
 
         Files.writeString(file, "{\"global_step\": 3,");
-        assertThatThrownBy(() -> TrainerState.read(file)).isInstanceOf(CheckpointException.class)
+        assertThatThrownBy(() -> TrainerState.read(file))
+                .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("not valid JSON");
 
         assertThatThrownBy(() -> TrainerState.read(temp.resolve("missing.json")))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("does not exist");
     }
 
     @Test
     void bestMetricFollowsTransformers() {
-        TrainerStateRecorder recorder = new TrainerStateRecorder(TrainerState.builder().maxSteps(10).build(),
-                "out", TrainerStateRecorder.BestMetric.evalLoss());
+        TrainerStateRecorder recorder = new TrainerStateRecorder(
+                TrainerState.builder().maxSteps(10).build(), "out", TrainerStateRecorder.BestMetric.evalLoss());
         recorder.advance(2, 0.2);
         recorder.logEvaluation(Map.of("eval_loss", 1.5));
         assertThat(recorder.lastEvaluationImproved()).isTrue();
@@ -195,11 +210,12 @@ class TrainerStateTest {
         assertThat(state.bestGlobalStep()).contains(6);
         assertThat(state.bestModelCheckpoint()).contains("out/checkpoint-6");
 
-        TrainerStateRecorder accuracy = new TrainerStateRecorder(TrainerState.builder().build(), "out",
-                new TrainerStateRecorder.BestMetric("accuracy", true));
+        TrainerStateRecorder accuracy = new TrainerStateRecorder(
+                TrainerState.builder().build(), "out", new TrainerStateRecorder.BestMetric("accuracy", true));
         assertThat(accuracy.bestMetricTracking().orElseThrow().metric()).isEqualTo("eval_accuracy");
         assertThatThrownBy(() -> accuracy.logEvaluation(Map.of("eval_loss", 1.0)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("eval_accuracy");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("eval_accuracy");
     }
 
     @Test
@@ -213,8 +229,12 @@ class TrainerStateTest {
         resumed.logTraining(0.5, null, 1e-6);
         TrainerState next = resumed.snapshot();
         assertThat(next.logHistory()).hasSize(5);
-        assertThat(next.logHistory().get(4).values()).containsExactly(Map.entry("loss", 0.5),
-                Map.entry("learning_rate", 1e-6), Map.entry("epoch", 3.5), Map.entry("step", 7));
+        assertThat(next.logHistory().get(4).values())
+                .containsExactly(
+                        Map.entry("loss", 0.5),
+                        Map.entry("learning_rate", 1e-6),
+                        Map.entry("epoch", 3.5),
+                        Map.entry("step", 7));
         assertThat(next.numInputTokensSeen()).isEqualTo(100);
         assertThat(next.bestGlobalStep()).contains(3);
     }

@@ -28,7 +28,9 @@ final class CsvRowReader implements RowReader {
         String name = file.toString();
         MappingIterator<JsonNode> rows;
         try {
-            rows = MAPPER.readerFor(JsonNode.class).with(CsvSchema.emptySchema().withHeader()).readValues(reader);
+            rows = MAPPER.readerFor(JsonNode.class)
+                    .with(CsvSchema.emptySchema().withHeader())
+                    .readValues(reader);
         } catch (Utf8FileReader.InvalidUtf8Exception e) {
             closeQuietly(reader);
             throw new DatasetException(e.getMessage(), e);
@@ -63,13 +65,18 @@ final class CsvRowReader implements RowReader {
                     nulls.forEach(o::putNull);
                     return RawRow.of(o, name, line, index++);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    String limit = JsonLimits.describe(e, JsonLimits.where(e, rows.getParser().currentLocation()));
+                    String limit = JsonLimits.describe(
+                            e, JsonLimits.where(e, rows.getParser().currentLocation()));
                     if (limit != null) {
                         throw new DatasetException(name + ": " + limit, e);
                     }
-                    throw new DatasetException(name + ": malformed CSV at line "
-                            + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ": "
-                            + e.getOriginalMessage(), e);
+                    throw new DatasetException(
+                            name + ": malformed CSV at line "
+                                    + (e.getLocation() == null
+                                            ? "?"
+                                            : e.getLocation().getLineNr()) + ": "
+                                    + e.getOriginalMessage(),
+                            e);
                 }
             }
         };

@@ -53,6 +53,9 @@ public enum FileType {
 
     /** @return the supported extensions, for messages */
     public static List<String> supportedExtensions() {
-        return Arrays.stream(values()).filter(FileType::isSupported).map(FileType::extension).toList();
+        return Arrays.stream(values())
+                .filter(FileType::isSupported)
+                .map(FileType::extension)
+                .toList();
     }
 }

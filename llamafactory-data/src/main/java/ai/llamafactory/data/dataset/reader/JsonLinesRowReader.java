@@ -47,15 +47,19 @@ final class JsonLinesRowReader implements RowReader {
                     if (node instanceof ObjectNode o) {
                         return RawRow.of(o, name, line, i);
                     }
-                    return RawRow.unreadable("expected a JSON object, got " + JsonRowReader.excerpt(node), name,
-                            line, i);
+                    return RawRow.unreadable(
+                            "expected a JSON object, got " + JsonRowReader.excerpt(node), name, line, i);
                 } catch (JsonProcessingException e) {
                     String limit = JsonLimits.describe(e, "column " + columnOf(e, parser));
                     if (limit != null) {
                         return RawRow.unreadable(limit, name, line, i);
                     }
-                    return RawRow.unreadable("not valid JSON at column " + columnOf(e, parser)
-                            + ": " + e.getOriginalMessage() + " in " + excerpt(text), name, line, i);
+                    return RawRow.unreadable(
+                            "not valid JSON at column " + columnOf(e, parser) + ": " + e.getOriginalMessage() + " in "
+                                    + excerpt(text),
+                            name,
+                            line,
+                            i);
                 }
             }
         };

@@ -101,7 +101,9 @@ final class JsonRowReader implements RowReader {
                     long line = parser.currentTokenLocation().getLineNr();
                     JsonNode first = parser.readValueAsTree();
                     JsonToken after = parser.nextToken();
-                    if (after == null && first.size() == 1 && first.elements().next().isArray()) {
+                    if (after == null
+                            && first.size() == 1
+                            && first.elements().next().isArray()) {
                         // {"train": [ {...}, {...} ]}: the object holds the rows
                         wrapped = first.elements().next().elements();
                         return read();

@@ -146,8 +146,11 @@ final class ParquetRowReader implements RowReader {
         for (int j = 0; j < n; j++) {
             Group entry = mapGroup.getGroup(0, j);
             String key = primitive(entry, 0, 0, kv.getType(0).asPrimitiveType()).asText();
-            o.set(key, kv.getFieldCount() < 2 || entry.getFieldRepetitionCount(1) == 0
-                    ? JSON.nullNode() : value(entry, 1, 0, kv.getType(1)));
+            o.set(
+                    key,
+                    kv.getFieldCount() < 2 || entry.getFieldRepetitionCount(1) == 0
+                            ? JSON.nullNode()
+                            : value(entry, 1, 0, kv.getType(1)));
         }
         return o;
     }

@@ -27,8 +27,11 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 final class PureJavaCodecFactory implements CompressionCodecFactory {
     /** The codecs this factory handles. */
     static final java.util.Set<CompressionCodecName> SUPPORTED = java.util.EnumSet.of(
-            CompressionCodecName.UNCOMPRESSED, CompressionCodecName.SNAPPY, CompressionCodecName.GZIP,
-            CompressionCodecName.ZSTD, CompressionCodecName.LZ4_RAW);
+            CompressionCodecName.UNCOMPRESSED,
+            CompressionCodecName.SNAPPY,
+            CompressionCodecName.GZIP,
+            CompressionCodecName.ZSTD,
+            CompressionCodecName.LZ4_RAW);
 
     @Override
     public BytesInputCompressor getCompressor(CompressionCodecName codec) {

@@ -28,8 +28,8 @@ public interface RowReader {
             case PARQUET -> new ParquetRowReader();
             case TXT -> new TextRowReader();
             case ARROW -> file -> {
-                throw new ai.llamafactory.api.exception.DatasetException(file
-                        + ": Arrow files are not supported; save the dataset as parquet or jsonl instead");
+                throw new ai.llamafactory.api.exception.DatasetException(
+                        file + ": Arrow files are not supported; save the dataset as parquet or jsonl instead");
             };
         };
     }

@@ -25,7 +25,8 @@ final class Utf8FileReader extends Reader {
 
     private final InputStream in;
     private final String file;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER).flip();
@@ -34,6 +35,7 @@ final class Utf8FileReader extends Reader {
     private long offset;
     /** 1-based line of {@code bytes.position()}. */
     private long line = 1;
+
     private boolean eof;
     private boolean flushed;
 
@@ -125,8 +127,9 @@ final class Utf8FileReader extends Reader {
             hex.append(i == 0 ? "" : " ").append(String.format("0x%02X", bytes.get(p + i) & 0xFF));
         }
         return new InvalidUtf8Exception(file + ": not valid UTF-8 at line " + line + ", byte offset " + offset
-                + " (" + hex + (eof && length >= bytes.remaining() ? ", a truncated sequence at the end of the file"
-                        : "") + "); dataset files must be UTF-8: re-save the file as UTF-8 (e.g. iconv -f <encoding>"
+                + " (" + hex
+                + (eof && length >= bytes.remaining() ? ", a truncated sequence at the end of the file" : "")
+                + "); dataset files must be UTF-8: re-save the file as UTF-8 (e.g. iconv -f <encoding>"
                 + " -t UTF-8)");
     }
 

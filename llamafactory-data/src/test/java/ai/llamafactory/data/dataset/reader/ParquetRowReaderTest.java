@@ -18,14 +18,15 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** Writes Parquet files with parquet-java's example writer (the layouts pyarrow produces) and reads them back. */
 class ParquetRowReaderTest {
-    private static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
+    private static final MessageType SCHEMA = MessageTypeParser.parseMessageType(
+            """
             message row {
               optional binary instruction (STRING);
               optional int32 score;
@@ -80,7 +81,10 @@ class ParquetRowReaderTest {
                         .append("ratio", i / 4.0)
                         .append("label", i % 2 == 0);
                 Group conv = g.addGroup("conversations");
-                conv.addGroup("list").addGroup("element").append("from", "human").append("value", "hi " + i);
+                conv.addGroup("list")
+                        .addGroup("element")
+                        .append("from", "human")
+                        .append("value", "hi " + i);
                 conv.addGroup("list").addGroup("element").append("from", "gpt").append("value", "hello " + i);
                 Group history = g.addGroup("history");
                 Group pair = history.addGroup("list").addGroup("element");
@@ -103,7 +107,9 @@ class ParquetRowReaderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = CompressionCodecName.class, names = {"UNCOMPRESSED", "SNAPPY", "GZIP", "ZSTD", "LZ4_RAW"})
+    @EnumSource(
+            value = CompressionCodecName.class,
+            names = {"UNCOMPRESSED", "SNAPPY", "GZIP", "ZSTD", "LZ4_RAW"})
     void everySupportedCodecReadsNestedColumnsBack(CompressionCodecName codec) throws Exception {
         Path file = write(dir.resolve("d-" + codec + ".parquet"), codec, 3);
         List<RawRow> rows = read(file);

@@ -41,22 +41,28 @@ class ReaderErrorsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FileType.class, names = {"JSON", "JSONL", "CSV", "TXT"})
+    @EnumSource(
+            value = FileType.class,
+            names = {"JSON", "JSONL", "CSV", "TXT"})
     void invalidUtf8NamesFileLineAndByteOffset(FileType type) throws Exception {
-        String text = switch (type) {
-            case JSON -> "[\n{\"instruction\": \"é one\"},\n{\"instruction\": \"t@wo\"}\n]\n";
-            case JSONL -> "{\"instruction\": \"é one\"}\n{\"instruction\": \"t@wo\"}\n";
-            case CSV -> "instruction\n\"é one\"\n\"t@wo\"\n";
-            default -> "é one\nt@wo\n";
-        };
+        String text =
+                switch (type) {
+                    case JSON -> "[\n{\"instruction\": \"é one\"},\n{\"instruction\": \"t@wo\"}\n]\n";
+                    case JSONL -> "{\"instruction\": \"é one\"}\n{\"instruction\": \"t@wo\"}\n";
+                    case CSV -> "instruction\n\"é one\"\n\"t@wo\"\n";
+                    default -> "é one\nt@wo\n";
+                };
         Path f = withBadByte("bad." + type.extension(), text);
-        long line = text.substring(0, text.indexOf('@')).chars().filter(c -> c == '\n').count() + 1;
+        long line = text.substring(0, text.indexOf('@'))
+                        .chars()
+                        .filter(c -> c == '\n')
+                        .count()
+                + 1;
         long offset = text.substring(0, text.indexOf('@')).getBytes(StandardCharsets.UTF_8).length;
         assertThat(offset).isGreaterThan(text.indexOf('@')); // the é counts two bytes: offsets are bytes
         assertThatThrownBy(() -> readAll(type, f))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageStartingWith(f + ": not valid UTF-8 at line " + line + ", byte offset " + offset
-                        + " (0xFF)")
+                .hasMessageStartingWith(f + ": not valid UTF-8 at line " + line + ", byte offset " + offset + " (0xFF)")
                 .hasMessageContaining("re-save the file as UTF-8")
                 .hasMessageNotContaining("Input length");
     }
@@ -104,7 +110,8 @@ class ReaderErrorsTest {
         Path f = dir.resolve("flat.json");
         Files.writeString(f, "[{\"a\": 1}, {\"a\": 2}, 3]");
         List<RawRow> rows = readAll(FileType.JSON, f);
-        assertThat(rows).extracting(RawRow::location)
+        assertThat(rows)
+                .extracting(RawRow::location)
                 .containsExactly(f + "[#0] (line 1)", f + "[#1] (line 1)", f + "[#2] (line 1)");
         assertThat(rows.get(2).parseError()).isEqualTo("expected a JSON object, got 3");
     }
@@ -113,7 +120,8 @@ class ReaderErrorsTest {
     void rowsOfAnIndentedJsonArrayKeepIndexAndLine() throws Exception {
         Path f = dir.resolve("a.json");
         Files.writeString(f, "[\n  {\"a\": 1},\n  {\"a\": 2,\n   \"b\": 3}\n]\n");
-        assertThat(readAll(FileType.JSON, f)).extracting(RawRow::location)
+        assertThat(readAll(FileType.JSON, f))
+                .extracting(RawRow::location)
                 .containsExactly(f + "[#0] (line 2)", f + "[#1] (line 3)");
     }
 
@@ -121,8 +129,7 @@ class ReaderErrorsTest {
     void rowsOfAWrappedArrayAreLocatedByIndexAlone() throws Exception {
         Path f = dir.resolve("w.json");
         Files.writeString(f, "{\"train\": [{\"a\": 1},\n {\"a\": 2}]}");
-        assertThat(readAll(FileType.JSON, f)).extracting(RawRow::location)
-                .containsExactly(f + "[#0]", f + "[#1]");
+        assertThat(readAll(FileType.JSON, f)).extracting(RawRow::location).containsExactly(f + "[#0]", f + "[#1]");
     }
 
     @Test

@@ -35,7 +35,10 @@ class RowReadersTest {
 
     @Test
     void jsonArrayRowsKeepTheirStartLine() throws Exception {
-        List<RawRow> rows = readAll(FileType.JSON, "a.json", """
+        List<RawRow> rows = readAll(
+                FileType.JSON,
+                "a.json",
+                """
                 [
                   {"instruction": "one", "output": "1"},
                   {"instruction": "two",
@@ -95,7 +98,9 @@ class RowReadersTest {
         assertThat(rows.get(0).line()).isEqualTo(1);
         assertThat(rows.get(1).fields()).isNull();
         assertThat(rows.get(1).line()).isEqualTo(3);
-        assertThat(rows.get(1).parseError()).startsWith("not valid JSON at column").contains("'{\"a\": }'");
+        assertThat(rows.get(1).parseError())
+                .startsWith("not valid JSON at column")
+                .contains("'{\"a\": }'");
         assertThat(rows.get(2).parseError()).isEqualTo("expected a JSON object, got [1]");
         assertThat(rows.get(3).fields().get("a").asInt()).isEqualTo(4);
         assertThat(rows.get(3).line()).isEqualTo(5);
@@ -103,9 +108,12 @@ class RowReadersTest {
 
     @Test
     void csvQuotedCellsAndEmptyCellsAsMissing() throws Exception {
-        List<RawRow> rows = readAll(FileType.CSV, "a.csv", "instruction,input,output\n"
-                + "\"Say hi, please\",,\"Hi!\"\n"
-                + "\"Two\nlines\",x,\"He said \"\"yes\"\"\"\n");
+        List<RawRow> rows = readAll(
+                FileType.CSV,
+                "a.csv",
+                "instruction,input,output\n"
+                        + "\"Say hi, please\",,\"Hi!\"\n"
+                        + "\"Two\nlines\",x,\"He said \"\"yes\"\"\"\n");
         assertThat(rows).hasSize(2);
         assertThat(rows.get(0).fields().get("instruction").asText()).isEqualTo("Say hi, please");
         assertThat(rows.get(0).fields().get("input").isNull()).isTrue();

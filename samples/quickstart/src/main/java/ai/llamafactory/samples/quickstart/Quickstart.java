@@ -3,8 +3,8 @@ package ai.llamafactory.samples.quickstart;
 import ai.djl.ndarray.NDManager;
 import ai.llamafactory.api.ChatModels;
 import ai.llamafactory.api.FineTune;
-import ai.llamafactory.api.chat.ChatModel;
 import ai.llamafactory.api.chat.ChatMessage;
+import ai.llamafactory.api.chat.ChatModel;
 import ai.llamafactory.api.chat.ChatRequest;
 import ai.llamafactory.api.config.GeneratingArguments;
 import ai.llamafactory.api.config.LrSchedulerType;
@@ -54,6 +54,7 @@ public final class Quickstart {
     public static final String NAME = "Llama-J";
     /** The author the identity data teaches. */
     public static final String AUTHOR = "the LlamaFactory for Java team";
+
     private static final String TOKENIZER_RESOURCE = "/ai/llamafactory/samples/quickstart/tokenizer/";
 
     private Quickstart() {}
@@ -85,8 +86,14 @@ public final class Quickstart {
      * @param repliesBefore the pre-trained model's replies to {@link #QUESTIONS}
      * @param repliesAfter the fine-tuned model's replies to {@link #QUESTIONS}
      */
-    public record Result(Path baseModel, Path pretrainedModel, Path adapter, double pretrainLoss, double sftLoss,
-            List<String> repliesBefore, List<String> repliesAfter) {}
+    public record Result(
+            Path baseModel,
+            Path pretrainedModel,
+            Path adapter,
+            double pretrainLoss,
+            double sftLoss,
+            List<String> repliesBefore,
+            List<String> repliesAfter) {}
 
     /** What the quickstart asks the model before and after fine-tuning. */
     public static final List<String> QUESTIONS = List.of("Who are you?", "Who created you?");
@@ -119,11 +126,23 @@ public final class Quickstart {
         double ptLoss = Double.NaN;
         if (!Files.exists(pretrained.resolve("model.safetensors"))) {
             say(s, "[1/3] pre-training the tiny model on the demo corpus (%d steps)...", s.pretrainSteps());
-            TrainingResult r = FineTune.model(base).full().pt().dataset(DemoDatasets.CORPUS).template("chatml")
-                    .cutoffLen(s.cutoffLen()).batchSize(8).learningRate(3e-3).maxSteps(s.pretrainSteps())
-                    .scheduler(LrSchedulerType.COSINE).warmupRatio(0.05).seed(42).outputDir(pretrained)
-                    .training(t -> t.loggingSteps(Math.max(1, s.pretrainSteps() / 8)).saveSteps(1_000_000)
-                            .overwriteOutputDir(true).weightDecay(0.01))
+            TrainingResult r = FineTune.model(base)
+                    .full()
+                    .pt()
+                    .dataset(DemoDatasets.CORPUS)
+                    .template("chatml")
+                    .cutoffLen(s.cutoffLen())
+                    .batchSize(8)
+                    .learningRate(3e-3)
+                    .maxSteps(s.pretrainSteps())
+                    .scheduler(LrSchedulerType.COSINE)
+                    .warmupRatio(0.05)
+                    .seed(42)
+                    .outputDir(pretrained)
+                    .training(t -> t.loggingSteps(Math.max(1, s.pretrainSteps() / 8))
+                            .saveSteps(1_000_000)
+                            .overwriteOutputDir(true)
+                            .weightDecay(0.01))
                     .listener(progress(s, "pre-train"))
                     .run();
             ptLoss = r.finalLoss().orElse(Double.NaN);
@@ -134,10 +153,20 @@ public final class Quickstart {
         if (!Files.exists(adapter.resolve("adapter_model.safetensors"))) {
             Path data = identityData(s.workDir().resolve("data"));
             say(s, "[2/3] fine-tuning with LoRA on the identity data (%d epochs)...", s.sftEpochs());
-            TrainingResult r = FineTune.model(pretrained).lora(16).sft().dataset(DemoDatasets.IDENTITY)
-                    .datasetDir(data.toString()).template("chatml").cutoffLen(s.cutoffLen()).batchSize(8)
-                    .learningRate(3e-3).epochs(s.sftEpochs()).scheduler(LrSchedulerType.COSINE).warmupRatio(0.05)
-                    .seed(42).outputDir(adapter)
+            TrainingResult r = FineTune.model(pretrained)
+                    .lora(16)
+                    .sft()
+                    .dataset(DemoDatasets.IDENTITY)
+                    .datasetDir(data.toString())
+                    .template("chatml")
+                    .cutoffLen(s.cutoffLen())
+                    .batchSize(8)
+                    .learningRate(3e-3)
+                    .epochs(s.sftEpochs())
+                    .scheduler(LrSchedulerType.COSINE)
+                    .warmupRatio(0.05)
+                    .seed(42)
+                    .outputDir(adapter)
                     .method(m -> m.loraAlpha(32).loraTarget("all"))
                     .training(t -> t.loggingSteps(10).saveSteps(1_000_000).overwriteOutputDir(true))
                     .listener(progress(s, "fine-tune"))
@@ -150,8 +179,12 @@ public final class Quickstart {
         List<String> before = chat(pretrained, QUESTIONS);
         List<String> after = chat(adapter, QUESTIONS);
         for (int i = 0; i < QUESTIONS.size(); i++) {
-            System.out.printf(Locale.ROOT, "  user: %s%n    before: %s%n    after:  %s%n", QUESTIONS.get(i),
-                    before.get(i).strip(), after.get(i).strip());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  user: %s%n    before: %s%n    after:  %s%n",
+                    QUESTIONS.get(i),
+                    before.get(i).strip(),
+                    after.get(i).strip());
         }
         return new Result(base, pretrained, adapter, ptLoss, sftLoss, before, after);
     }
@@ -165,11 +198,15 @@ public final class Quickstart {
      * @return the replies, in order
      */
     public static List<String> chat(Path folder, List<String> questions) {
-        GeneratingArguments greedy = GeneratingArguments.builder().doSample(false).maxNewTokens(64).build();
+        GeneratingArguments greedy =
+                GeneratingArguments.builder().doSample(false).maxNewTokens(64).build();
         List<String> replies = new ArrayList<>();
         try (ChatModel model = ChatModels.load(folder, greedy)) {
             for (String q : questions) {
-                replies.add(model.chat(ChatRequest.builder().addMessage(ChatMessage.user(q)).build()).text());
+                replies.add(model.chat(ChatRequest.builder()
+                                .addMessage(ChatMessage.user(q))
+                                .build())
+                        .text());
             }
         }
         return replies;
@@ -202,12 +239,16 @@ public final class Quickstart {
     static Path identityData(Path dir) {
         try {
             Files.createDirectories(dir);
-            String identity = Files.readString(DemoDatasets.directory().resolve("identity.json"),
+            String identity =
+                    Files.readString(DemoDatasets.directory().resolve("identity.json"), StandardCharsets.UTF_8);
+            Files.writeString(
+                    dir.resolve("identity.json"),
+                    IdentityPlaceholders.replace(identity, NAME, AUTHOR),
                     StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("identity.json"), IdentityPlaceholders.replace(identity, NAME, AUTHOR),
+            Files.writeString(
+                    dir.resolve("dataset_info.json"),
+                    "{\"identity\": {\"file_name\": \"identity.json\"}}\n",
                     StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("dataset_info.json"),
-                    "{\"identity\": {\"file_name\": \"identity.json\"}}\n", StandardCharsets.UTF_8);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the identity data to " + dir, e);
@@ -237,11 +278,11 @@ public final class Quickstart {
                     + "\"tie_word_embeddings\":true,\"hidden_act\":\"silu\",\"bos_token_id\":null,"
                     + "\"eos_token_id\":258,\"pad_token_id\":256,\"initializer_range\":0.02,\"dtype\":\"float32\"}";
             Architecture arch = Architectures.forModelType("qwen3");
-            ModelConfig config = ModelConfig.parse(new ObjectMapper().readTree(json), arch.configDefaults(),
-                    "quickstart config");
+            ModelConfig config =
+                    ModelConfig.parse(new ObjectMapper().readTree(json), arch.configDefaults(), "quickstart config");
             try (NDManager m = NDManager.newBaseManager();
-                    CausalLm model = arch.build(config, new RandomWeights(42, 0.02, false), ComputePolicy.cpu(),
-                            m.newSubManager())) {
+                    CausalLm model = arch.build(
+                            config, new RandomWeights(42, 0.02, false), ComputePolicy.cpu(), m.newSubManager())) {
                 ModelWriter.save(model, folder, SafetensorsDtype.F32, Long.MAX_VALUE);
             }
         } catch (IOException e) {
