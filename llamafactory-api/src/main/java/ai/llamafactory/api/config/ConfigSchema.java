@@ -1,5 +1,6 @@
 package ai.llamafactory.api.config;
 
+import ai.llamafactory.api.internal.EditDistance;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

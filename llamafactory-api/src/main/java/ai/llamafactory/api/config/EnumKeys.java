@@ -1,6 +1,7 @@
 package ai.llamafactory.api.config;
 
 import ai.llamafactory.api.exception.InvalidConfigException;
+import ai.llamafactory.api.internal.EditDistance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.llamafactory.api.exception.InvalidConfigException;
+import ai.llamafactory.api.internal.EditDistance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

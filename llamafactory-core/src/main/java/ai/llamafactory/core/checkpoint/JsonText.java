@@ -32,29 +32,6 @@ final class JsonText {
         out.append('"');
     }
 
-    /**
-     * Compares strings by Unicode code point, which is the order of their UTF-8 bytes (Rust's {@code str} ordering)
-     * and of Python's {@code sorted} on {@code str}; {@link String#compareTo} differs for supplementary characters.
-     *
-     * @param a first string
-     * @param b second string
-     * @return negative, zero or positive
-     */
-    static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    }
-
     private static boolean appendShortEscape(StringBuilder out, char c) {
         switch (c) {
             case '"' -> out.append("\\\"");

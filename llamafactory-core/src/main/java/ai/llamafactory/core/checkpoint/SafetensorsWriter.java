@@ -2,6 +2,7 @@ package ai.llamafactory.core.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.data.json.CodePoints;
 import ai.llamafactory.data.json.PythonJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -246,7 +247,7 @@ public final class SafetensorsWriter {
             removeStale(directory, prefix, Set.of(file.getFileName().toString()), index);
             return Collections.unmodifiableList(written);
         }
-        Map<String, String> weightMap = new TreeMap<>(JsonText::compareCodePoints);
+        Map<String, String> weightMap = new TreeMap<>(CodePoints::compare);
         long totalSize = 0;
         long totalElements = 0;
         for (int i = 0; i < shards.size(); i++) {
@@ -324,7 +325,7 @@ public final class SafetensorsWriter {
 
     /** Python's order: descending dtype alignment (the Rust crate's dtype order), then name. */
     private static final Comparator<Entry> WRITE_ORDER = Comparator.comparingInt((Entry e) -> -e.dtype.alignmentRank())
-            .thenComparing((a, b) -> JsonText.compareCodePoints(a.name, b.name));
+            .thenComparing((a, b) -> CodePoints.compare(a.name, b.name));
 
     private static byte[] header(Map<String, String> metadata, List<Entry> ordered) {
         StringBuilder json = new StringBuilder(64 + 96 * ordered.size());

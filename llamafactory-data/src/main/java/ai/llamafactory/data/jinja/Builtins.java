@@ -1,5 +1,6 @@
 package ai.llamafactory.data.jinja;
 
+import ai.llamafactory.data.json.CodePoints;
 import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
@@ -796,7 +797,7 @@ final class Builtins {
 
     private static int sortCompare(Object a, Object b, boolean caseSensitive, int line) {
         if (!caseSensitive && a instanceof String sa && b instanceof String sb) {
-            return PyValues.compareCodePoints(sa.toLowerCase(Locale.ROOT), sb.toLowerCase(Locale.ROOT));
+            return CodePoints.compare(sa.toLowerCase(Locale.ROOT), sb.toLowerCase(Locale.ROOT));
         }
         return PyValues.compare(a, b, line);
     }

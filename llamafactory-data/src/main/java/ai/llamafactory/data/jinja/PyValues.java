@@ -1,5 +1,6 @@
 package ai.llamafactory.data.jinja;
 
+import ai.llamafactory.data.json.CodePoints;
 import ai.llamafactory.data.json.PythonFloats;
 import ai.llamafactory.data.json.PythonJson;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -297,7 +298,7 @@ final class PyValues {
             return Double.compare(toDouble(a), toDouble(b));
         }
         if (a instanceof String sa && b instanceof String sb) {
-            return compareCodePoints(sa, sb);
+            return CodePoints.compare(sa, sb);
         }
         if (a instanceof List<?> la && b instanceof List<?> lb) {
             for (int i = 0; i < Math.min(la.size(), lb.size()); i++) {
@@ -308,21 +309,6 @@ final class PyValues {
             return Integer.compare(la.size(), lb.size());
         }
         throw new JinjaException("Template line " + line + ": cannot order " + typeName(a) + " and " + typeName(b));
-    }
-
-    static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     static long toLong(Object v) {

@@ -312,7 +312,7 @@ public final class PythonJson {
             return;
         }
         if (sortKeys) {
-            entries.sort((a, b) -> compareCodePoints(a.getKey(), b.getKey()));
+            entries.sort((a, b) -> CodePoints.compare(a.getKey(), b.getKey()));
         }
         out.append('{');
         boolean first = true;
@@ -353,22 +353,6 @@ public final class PythonJson {
         if (indent >= 0) {
             out.append('\n').append(" ".repeat(indent * level));
         }
-    }
-
-    /** Python's {@code str} ordering: by code point (differs from {@link String#compareTo} beyond the BMP). */
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     /** A key/value pair that, unlike {@link Map#entry}, allows a null value. */

@@ -1,6 +1,7 @@
 package ai.llamafactory.data.template;
 
 import ai.llamafactory.api.exception.InvalidConfigException;
+import ai.llamafactory.api.internal.EditDistance;
 import ai.llamafactory.data.template.ChatTemplate.Kind;
 import ai.llamafactory.data.tokenizer.Tokenizer;
 import java.util.ArrayList;
@@ -707,29 +708,9 @@ public final class TemplateRegistry {
      */
     static List<String> closestNames(String name, int count) {
         List<String> all = new ArrayList<>(TEMPLATES.keySet());
-        all.sort(Comparator.comparingInt((String n) -> editDistance(name.toLowerCase(), n))
+        all.sort(Comparator.comparingInt((String n) -> EditDistance.between(name.toLowerCase(), n))
                 .thenComparing(n -> n));
         return Collections.unmodifiableList(all.subList(0, Math.min(count, all.size())));
-    }
-
-    /** Levenshtein distance. */
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] tmp = prev;
-            prev = cur;
-            cur = tmp;
-        }
-        return prev[b.length()];
     }
 
     /** @return the names of the templates whose assistant turns start with a thought (reasoning templates) */

@@ -1,17 +1,18 @@
-package ai.llamafactory.api.config;
+package ai.llamafactory.api.internal;
 
 import java.util.Collection;
 import java.util.Optional;
 
 /**
  * Levenshtein distance, used to suggest the closest known key or value for a misspelt one. (A 20-line routine; not
- * worth a dependency such as commons-text in the API module.)
+ * worth a dependency such as commons-text in the API module.) Also ranks the template names suggested for an unknown
+ * template.
  */
-final class EditDistance {
+public final class EditDistance {
     private EditDistance() {}
 
     /** @return the number of single-character insertions, deletions and substitutions turning a into b */
-    static int between(String a, String b) {
+    public static int between(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
@@ -34,7 +35,7 @@ final class EditDistance {
      * Finds the candidate closest to a misspelt word, if it is close enough to be a plausible typo: at most a third
      * of the word's length (and at least 2) edits away. Ties go to the candidate listed first.
      */
-    static Optional<String> closest(String word, Collection<String> candidates) {
+    public static Optional<String> closest(String word, Collection<String> candidates) {
         String lower = word.toLowerCase(java.util.Locale.ROOT);
         int limit = Math.max(2, lower.length() / 3);
         String best = null;
