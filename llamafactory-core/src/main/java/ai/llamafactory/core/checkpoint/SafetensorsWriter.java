@@ -2,6 +2,7 @@ package ai.llamafactory.core.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.core.train.output.DurableFiles;
 import ai.llamafactory.data.json.CodePoints;
 import ai.llamafactory.data.json.PythonJson;
 import java.io.IOException;
@@ -263,7 +264,7 @@ public final class SafetensorsWriter {
         }
         byte[] indexJson = indexJson(totalElements, totalSize, weightMap);
         try {
-            AtomicFiles.write(index, channel -> writeFully(channel, ByteBuffer.wrap(indexJson)));
+            DurableFiles.writeAtomically(index, channel -> writeFully(channel, ByteBuffer.wrap(indexJson)));
         } catch (IOException e) {
             throw new CheckpointException("Cannot write safetensors index '" + index.toAbsolutePath() + "': " + e, e);
         }
@@ -303,7 +304,7 @@ public final class SafetensorsWriter {
         ordered.sort(WRITE_ORDER);
         byte[] header = header(metadata, ordered);
         try {
-            AtomicFiles.write(file, channel -> {
+            DurableFiles.writeAtomically(file, channel -> {
                 ByteBuffer length =
                         ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
                 writeFully(channel, length.flip());

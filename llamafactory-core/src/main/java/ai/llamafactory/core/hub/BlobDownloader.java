@@ -1,6 +1,7 @@
 package ai.llamafactory.core.hub;
 
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.core.train.output.DurableFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -107,7 +108,7 @@ final class BlobDownloader {
                 }
                 String foundHex = downloadWithRetries(repo, target, url, partial);
                 verify(repo, target, partial, foundHex);
-                CacheLayout.moveReplacing(partial, blob);
+                DurableFiles.moveReplacing(partial, blob);
                 return true;
             }
         } catch (InterruptedException e) {

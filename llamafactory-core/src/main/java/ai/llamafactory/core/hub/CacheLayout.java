@@ -1,8 +1,8 @@
 package ai.llamafactory.core.hub;
 
+import ai.llamafactory.core.train.output.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,14 +164,7 @@ final class CacheLayout {
                 && commit.equals(Files.readString(ref, StandardCharsets.UTF_8).trim())) {
             return;
         }
-        Files.createDirectories(ref.getParent());
-        Path tmp = ref.resolveSibling("." + ref.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            Files.writeString(tmp, commit, StandardCharsets.UTF_8);
-            moveReplacing(tmp, ref);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        DurableFiles.writeAtomically(ref, commit);
     }
 
     /**
@@ -200,25 +193,10 @@ final class CacheLayout {
             } catch (UnsupportedOperationException | FileSystemException e) {
                 Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
             }
-            moveReplacing(tmp, entry);
+            DurableFiles.moveReplacing(tmp, entry);
         } finally {
             Files.deleteIfExists(tmp);
         }
         return entry;
-    }
-
-    /**
-     * Renames a file over another in one step where the file system allows it.
-     *
-     * @param source the finished file
-     * @param destination its final name
-     * @throws IOException if the rename fails
-     */
-    static void moveReplacing(Path source, Path destination) throws IOException {
-        try {
-            Files.move(source, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(source, destination, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

@@ -1,13 +1,12 @@
 package ai.llamafactory.core.optim;
 
 import ai.llamafactory.api.exception.CheckpointException;
+import ai.llamafactory.core.train.output.DurableFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 
 /**
@@ -80,13 +79,9 @@ public final class LrScheduler {
     public void save(Path file) {
         ObjectNode node = JSON.createObjectNode();
         node.put("step", step);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), node);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.writeAtomically(
+                    file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
         } catch (IOException e) {
             throw new CheckpointException("cannot write scheduler state " + file + ": " + e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import ai.llamafactory.api.config.OptimizerType;
 import ai.llamafactory.api.exception.CheckpointException;
 import ai.llamafactory.core.checkpoint.SafetensorsCheckpoint;
 import ai.llamafactory.core.checkpoint.SafetensorsWriter;
+import ai.llamafactory.core.train.output.DurableFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +14,6 @@ import com.google.common.collect.ImmutableMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -99,19 +99,15 @@ public final class OptimizerState {
             Files.createDirectories(directory);
             SafetensorsWriter writer = new SafetensorsWriter();
             tensors.forEach((name, slots) -> slots.forEach((slot, array) -> writer.add(tensorKey(name, slot), array)));
-            Path tensorFile = directory.resolve(TENSOR_FILE);
-            Path tmpTensors = directory.resolve(TENSOR_FILE + ".tmp");
-            writer.write(tmpTensors);
             ObjectNode meta = JSON.createObjectNode();
             meta.put("format_version", FORMAT_VERSION);
             meta.put("optimizer", type.key());
             ObjectNode stepNode = meta.putObject("steps");
             steps.forEach(stepNode::put);
-            Path metaFile = directory.resolve(META_FILE);
-            Path tmpMeta = directory.resolve(META_FILE + ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmpMeta.toFile(), meta);
-            Files.move(tmpTensors, tensorFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.move(tmpMeta, metaFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            byte[] metaBytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta);
+            // each file is written atomically (temporary file, fsync, rename), the tensors first as before
+            writer.write(directory.resolve(TENSOR_FILE));
+            DurableFiles.writeAtomically(directory.resolve(META_FILE), metaBytes);
         } catch (IOException | RuntimeException e) {
             if (e instanceof CheckpointException ce) {
                 throw ce;

@@ -26,16 +26,28 @@ import java.util.UUID;
 public final class DurableFiles {
     private DurableFiles() {}
 
+    /** Produces the content of a file written by {@link #writeAtomically(Path, Content)}. */
+    @FunctionalInterface
+    public interface Content {
+        /**
+         * Writes everything to the channel.
+         *
+         * @param channel positioned at 0
+         * @throws IOException on write failure
+         */
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
     /**
      * Writes a file atomically: readers see the old content or the complete new one, never a mixture. The bytes go to
      * a hidden temporary file beside the target, are forced to disk, and the file is renamed over the target; then the
      * folder is synced.
      *
      * @param target the file to create or replace
-     * @param bytes the content
+     * @param content writes the bytes
      * @throws IOException if writing, syncing or renaming fails (the temporary file is then removed)
      */
-    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    public static void writeAtomically(Path target, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -43,10 +55,7 @@ public final class DurableFiles {
         try {
             try (FileChannel channel =
                     FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                content.writeTo(channel);
                 channel.force(true);
             }
             moveAtomically(temp, target);
@@ -57,6 +66,22 @@ public final class DurableFiles {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    /**
+     * {@link #writeAtomically(Path, Content)} for bytes in memory.
+     *
+     * @param target the file to create or replace
+     * @param bytes the content
+     * @throws IOException if writing, syncing or renaming fails (the temporary file is then removed)
+     */
+    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        writeAtomically(target, channel -> {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        });
     }
 
     /**
@@ -83,6 +108,22 @@ public final class DurableFiles {
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException(
                     "cannot rename " + source + " to " + target + " atomically (different file systems?)", e);
+        }
+    }
+
+    /**
+     * Renames a file over another in one step where the file system allows it, and with a plain replacing rename
+     * where it does not (for files that may cross file systems, such as a download finished elsewhere).
+     *
+     * @param source the finished file
+     * @param target its final name
+     * @throws IOException if the rename fails
+     */
+    public static void moveReplacing(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
