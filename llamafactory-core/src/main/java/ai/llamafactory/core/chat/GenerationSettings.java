@@ -45,13 +45,10 @@ public final class GenerationSettings {
                     + "max_new_tokens");
         }
         boolean doSample = arguments.doSample() && arguments.temperature() > 0;
-        GenerationConfig.Builder b = GenerationConfig.builder()
+        // every other setting is the arguments' own (the configuration is a view of them)
+        GenerationConfig.Builder b = GenerationConfig.builder(arguments)
                 .doSample(doSample)
                 .temperature(doSample ? arguments.temperature() : 1.0)
-                .topP(positiveTopP(arguments.topP()))
-                .topK(arguments.topK())
-                .minP(arguments.minP().orElse(0))
-                .repetitionPenalty(arguments.repetitionPenalty())
                 .maxNewTokens(maxNew)
                 .eosTokenIds(stopTokenIds);
         return b.build();
@@ -96,12 +93,11 @@ public final class GenerationSettings {
             }
         }
         double repetition = request.repetitionPenalty().orElse(arguments.repetitionPenalty());
-        GenerationConfig.Builder b = GenerationConfig.builder()
+        GenerationConfig.Builder b = GenerationConfig.builder(arguments)
                 .doSample(doSample)
                 .temperature(doSample ? temperature : 1.0)
                 .topP(positiveTopP(request.topP().orElse(arguments.topP())))
                 .topK(request.topK().orElse(arguments.topK()))
-                .minP(arguments.minP().orElse(0))
                 .repetitionPenalty(repetition)
                 .maxNewTokens(maxNew)
                 .eosTokenIds(stopTokenIds)

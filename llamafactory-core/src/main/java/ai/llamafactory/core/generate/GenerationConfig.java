@@ -1,104 +1,109 @@
 package ai.llamafactory.core.generate;
 
+import ai.llamafactory.api.config.GeneratingArguments;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * How tokens are chosen and when a sequence stops. Immutable; build with {@link #builder()}. The defaults are
- * LLaMA-Factory's {@code GeneratingArguments}: sampling with temperature 0.95, top-p 0.7, top-k 50, no repetition
- * penalty, at most 1024 new tokens.
+ * How tokens are chosen and when a sequence stops: a view of LLaMA-Factory's {@link GeneratingArguments} plus the
+ * values the arguments do not have (the stop token ids a template and model give, stop strings and the seed of one
+ * request). Immutable; build with {@link #from(GeneratingArguments)} or {@link #builder()}. Defaults and range checks
+ * are the arguments' (one declaration per setting); the checks here are only for the values the arguments lack.
  *
  * <p>Filters follow transformers' semantics and order: repetition penalty, then temperature, top-k, top-p, min-p.
  * Greedy decoding ({@code do_sample} false, or temperature 0 as LLaMA-Factory treats it) ignores temperature and the
  * filters but still applies the repetition penalty.
  */
 public final class GenerationConfig {
-    private final boolean doSample;
-    private final double temperature;
-    private final double topP;
-    private final int topK;
-    private final double minP;
-    private final double repetitionPenalty;
-    private final int maxNewTokens;
+    private final GeneratingArguments arguments;
     private final List<Integer> eosTokenIds;
     private final List<String> stopStrings;
     private final Long seed;
 
-    private GenerationConfig(Builder b) {
-        this.doSample = b.doSample;
-        this.temperature = b.temperature;
-        this.topP = b.topP;
-        this.topK = b.topK;
-        this.minP = b.minP;
-        this.repetitionPenalty = b.repetitionPenalty;
-        this.maxNewTokens = b.maxNewTokens;
-        this.eosTokenIds = List.copyOf(b.eosTokenIds);
-        this.stopStrings = List.copyOf(b.stopStrings);
-        this.seed = b.seed;
+    private GenerationConfig(
+            GeneratingArguments arguments, List<Integer> eosTokenIds, List<String> stopStrings, Long seed) {
+        this.arguments = Objects.requireNonNull(arguments, "arguments");
+        this.eosTokenIds = List.copyOf(eosTokenIds);
+        this.stopStrings = List.copyOf(stopStrings);
+        this.seed = seed;
         validate();
     }
 
-    /** @return a builder holding LLaMA-Factory's defaults */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * The view of the arguments alone: no stop ids beyond the model's, no stop strings, unseeded.
+     *
+     * @param arguments the generating arguments; {@code max_new_tokens} must be resolved (> 0)
+     * @return the configuration
+     * @throws InvalidConfigException when {@code max_new_tokens} is 0 (unresolved: see
+     *     {@link ai.llamafactory.core.chat.GenerationSettings})
+     */
+    public static GenerationConfig from(GeneratingArguments arguments) {
+        return new GenerationConfig(arguments, List.of(), List.of(), null);
     }
 
-    /** @return the configuration with every value at its default */
+    /** @return a builder starting from {@link GeneratingArguments#defaults()} */
+    public static Builder builder() {
+        return new Builder(GeneratingArguments.builder(), List.of(), List.of(), null);
+    }
+
+    /**
+     * @param arguments the generating arguments the builder starts from
+     * @return a builder starting from the arguments, with no stop ids or strings and no seed
+     */
+    public static Builder builder(GeneratingArguments arguments) {
+        return new Builder(arguments.toBuilder(), List.of(), List.of(), null);
+    }
+
+    /** @return the configuration with every value at the arguments' default */
     public static GenerationConfig defaults() {
-        return builder().build();
+        return from(GeneratingArguments.defaults());
     }
 
     /** @return a builder starting from this configuration */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.doSample = doSample;
-        b.temperature = temperature;
-        b.topP = topP;
-        b.topK = topK;
-        b.minP = minP;
-        b.repetitionPenalty = repetitionPenalty;
-        b.maxNewTokens = maxNewTokens;
-        b.eosTokenIds = eosTokenIds;
-        b.stopStrings = stopStrings;
-        b.seed = seed;
-        return b;
+        return new Builder(arguments.toBuilder(), eosTokenIds, stopStrings, seed);
     }
 
-    /** @return whether tokens are sampled ({@code do_sample}, default true) */
+    /** @return the arguments this configuration views */
+    public GeneratingArguments arguments() {
+        return arguments;
+    }
+
+    /** @return whether tokens are sampled ({@link GeneratingArguments#DO_SAMPLE}) */
     public boolean doSample() {
-        return doSample;
+        return arguments.doSample();
     }
 
-    /** @return the softmax temperature ({@code temperature}, default 0.95); 0 means greedy */
+    /** @return the softmax temperature ({@link GeneratingArguments#TEMPERATURE}); 0 means greedy */
     public double temperature() {
-        return temperature;
+        return arguments.temperature();
     }
 
-    /** @return nucleus filter: keep the most likely tokens until their mass reaches p ({@code top_p}, default 0.7) */
+    /** @return nucleus filter ({@link GeneratingArguments#TOP_P}) */
     public double topP() {
-        return topP;
+        return arguments.topP();
     }
 
-    /** @return keep the k most likely tokens; 0 disables ({@code top_k}, default 50) */
+    /** @return keep the k most likely tokens; 0 disables ({@link GeneratingArguments#TOP_K}) */
     public int topK() {
-        return topK;
+        return arguments.topK();
     }
 
-    /** @return drop tokens less likely than min_p times the most likely one; 0 disables ({@code min_p}, default 0) */
+    /** @return min-p ({@link GeneratingArguments#MIN_P}); 0 (unset) disables */
     public double minP() {
-        return minP;
+        return arguments.minP().orElse(0);
     }
 
-    /** @return penalty on tokens already in prompt or output; 1 disables ({@code repetition_penalty}, default 1) */
+    /** @return repetition penalty; 1 disables ({@link GeneratingArguments#REPETITION_PENALTY}) */
     public double repetitionPenalty() {
-        return repetitionPenalty;
+        return arguments.repetitionPenalty();
     }
 
-    /** @return the most tokens generated per prompt ({@code max_new_tokens}, default 1024) */
+    /** @return the most tokens generated per prompt ({@link GeneratingArguments#MAX_NEW_TOKENS}, resolved: > 0) */
     public int maxNewTokens() {
-        return maxNewTokens;
+        return arguments.maxNewTokens();
     }
 
     /** @return the ids that end a sequence; empty means the model configuration's {@code eos_token_id} */
@@ -118,20 +123,13 @@ public final class GenerationConfig {
 
     /** @return true when the next token is the arg-max (no sampling): {@code do_sample} false or temperature 0 */
     public boolean isGreedy() {
-        return !doSample || temperature == 0;
+        return !doSample() || temperature() == 0;
     }
 
+    /** Checks only what the arguments do not: the resolved token budget, stop ids and stop strings. */
     private void validate() {
-        check(Double.isFinite(temperature) && temperature >= 0, "temperature", "must be >= 0", temperature);
-        check(topP > 0 && topP <= 1, "top_p", "must lie in (0, 1]", topP);
-        check(topK >= 0, "top_k", "must be >= 0", topK);
-        check(minP >= 0 && minP <= 1, "min_p", "must lie in [0, 1]", minP);
-        check(
-                Double.isFinite(repetitionPenalty) && repetitionPenalty > 0,
-                "repetition_penalty",
-                "must be > 0",
-                repetitionPenalty);
-        check(maxNewTokens > 0, "max_new_tokens", "must be > 0", maxNewTokens);
+        // the arguments allow max_new_tokens 0 ("max_length decides"); a configuration holds the resolved budget
+        check(maxNewTokens() > 0, "max_new_tokens", "must be > 0", maxNewTokens());
         for (Integer id : eosTokenIds) {
             check(id != null && id >= 0, "eos_token_id", "ids must be >= 0", eosTokenIds);
         }
@@ -142,20 +140,22 @@ public final class GenerationConfig {
 
     private static void check(boolean ok, String key, String rule, Object value) {
         if (!ok) {
-            throw new InvalidConfigException("generation config: " + key + " " + rule + ", got " + value);
+            throw new InvalidConfigException(PREFIX + key + " " + rule + ", got " + value);
         }
     }
+
+    private static final String PREFIX = "generation config: ";
 
     @Override
     public boolean equals(Object o) {
         return o instanceof GenerationConfig c
-                && doSample == c.doSample
-                && temperature == c.temperature
-                && topP == c.topP
-                && topK == c.topK
-                && minP == c.minP
-                && repetitionPenalty == c.repetitionPenalty
-                && maxNewTokens == c.maxNewTokens
+                && doSample() == c.doSample()
+                && temperature() == c.temperature()
+                && topP() == c.topP()
+                && topK() == c.topK()
+                && minP() == c.minP()
+                && repetitionPenalty() == c.repetitionPenalty()
+                && maxNewTokens() == c.maxNewTokens()
                 && eosTokenIds.equals(c.eosTokenIds)
                 && stopStrings.equals(c.stopStrings)
                 && Objects.equals(seed, c.seed);
@@ -164,13 +164,13 @@ public final class GenerationConfig {
     @Override
     public int hashCode() {
         return Objects.hash(
-                doSample,
-                temperature,
-                topP,
-                topK,
-                minP,
-                repetitionPenalty,
-                maxNewTokens,
+                doSample(),
+                temperature(),
+                topP(),
+                topK(),
+                minP(),
+                repetitionPenalty(),
+                maxNewTokens(),
                 eosTokenIds,
                 stopStrings,
                 seed);
@@ -178,42 +178,51 @@ public final class GenerationConfig {
 
     @Override
     public String toString() {
-        return "GenerationConfig{do_sample=" + doSample + ", temperature=" + temperature + ", top_p=" + topP
-                + ", top_k=" + topK + ", min_p=" + minP + ", repetition_penalty=" + repetitionPenalty
-                + ", max_new_tokens=" + maxNewTokens + ", eos_token_id=" + eosTokenIds + ", stop=" + stopStrings
+        return "GenerationConfig{do_sample=" + doSample() + ", temperature=" + temperature() + ", top_p=" + topP()
+                + ", top_k=" + topK() + ", min_p=" + minP() + ", repetition_penalty=" + repetitionPenalty()
+                + ", max_new_tokens=" + maxNewTokens() + ", eos_token_id=" + eosTokenIds + ", stop=" + stopStrings
                 + ", seed=" + seed + "}";
     }
 
-    /** Builder of {@link GenerationConfig}; starts at LLaMA-Factory's defaults. Validation happens in build(). */
+    /**
+     * Builder of {@link GenerationConfig}: the sampling settings are written into a {@link GeneratingArguments}
+     * builder (its defaults and checks apply), the rest are the configuration's own. Validation happens in build().
+     */
     public static final class Builder {
-        private boolean doSample = true;
-        private double temperature = 0.95;
-        private double topP = 0.7;
-        private int topK = 50;
-        private double minP = 0;
-        private double repetitionPenalty = 1.0;
-        private int maxNewTokens = 1024;
-        private List<Integer> eosTokenIds = List.of();
-        private List<String> stopStrings = List.of();
+        private final GeneratingArguments.Builder arguments;
+        private List<Integer> eosTokenIds;
+        private List<String> stopStrings;
         private Long seed;
 
-        private Builder() {}
+        private Builder(
+                GeneratingArguments.Builder arguments, List<Integer> eosTokenIds, List<String> stopStrings, Long seed) {
+            this.arguments = arguments;
+            this.eosTokenIds = eosTokenIds;
+            this.stopStrings = stopStrings;
+            this.seed = seed;
+        }
 
         /**
          * @param value whether to sample (false: greedy)
          * @return this builder
          */
         public Builder doSample(boolean value) {
-            this.doSample = value;
+            arguments.doSample(value);
             return this;
         }
 
         /**
+         * LLaMA-Factory's rule that temperature 0 means greedy decoding: a temperature that is not positive also
+         * sets {@code do_sample} false, so the arguments' check is the one for greedy decoding (>= 0).
+         *
          * @param value softmax temperature, >= 0 (0: greedy)
          * @return this builder
          */
         public Builder temperature(double value) {
-            this.temperature = value;
+            if (value <= 0) {
+                arguments.doSample(false);
+            }
+            arguments.temperature(value);
             return this;
         }
 
@@ -222,7 +231,7 @@ public final class GenerationConfig {
          * @return this builder
          */
         public Builder topP(double value) {
-            this.topP = value;
+            arguments.topP(value);
             return this;
         }
 
@@ -231,7 +240,7 @@ public final class GenerationConfig {
          * @return this builder
          */
         public Builder topK(int value) {
-            this.topK = value;
+            arguments.topK(value);
             return this;
         }
 
@@ -240,7 +249,7 @@ public final class GenerationConfig {
          * @return this builder
          */
         public Builder minP(double value) {
-            this.minP = value;
+            arguments.minP(value);
             return this;
         }
 
@@ -249,7 +258,7 @@ public final class GenerationConfig {
          * @return this builder
          */
         public Builder repetitionPenalty(double value) {
-            this.repetitionPenalty = value;
+            arguments.repetitionPenalty(value);
             return this;
         }
 
@@ -258,7 +267,7 @@ public final class GenerationConfig {
          * @return this builder
          */
         public Builder maxNewTokens(int value) {
-            this.maxNewTokens = value;
+            arguments.maxNewTokens(value);
             return this;
         }
 
@@ -320,7 +329,15 @@ public final class GenerationConfig {
          * @throws InvalidConfigException when a value is out of range (the message names the key and value)
          */
         public GenerationConfig build() {
-            return new GenerationConfig(this);
+            GeneratingArguments built;
+            try {
+                built = arguments.build();
+            } catch (InvalidConfigException e) {
+                // the arguments' check is the rule; the message keeps this class's "generation config: key ..." form
+                String m = e.getMessage();
+                throw new InvalidConfigException(PREFIX + (m == null ? "" : m.replaceFirst("^([a-z_]+): ", "$1 ")), e);
+            }
+            return new GenerationConfig(built, eosTokenIds, stopStrings, seed);
         }
     }
 }
