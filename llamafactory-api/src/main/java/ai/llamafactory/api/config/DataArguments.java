@@ -49,7 +49,10 @@ public final class DataArguments {
     /** {@code cutoff_len}. */
     public static final Key<Integer> CUTOFF_LEN =
             KEYS.add(Key.of("cutoff_len", ValueType.INTEGER, 2048, "the maximum number of tokens of an encoded example")
-                    .check("> 0", positiveInt()));
+                    .check(">= 2 (room for one prompt and one response token)", (k, v) -> {
+                        Checks.positive(k, v.intValue());
+                        Checks.require(v >= 2, k, "must be at least 2, got " + v);
+                    }));
     /** {@code max_samples}. */
     public static final Key<Integer> MAX_SAMPLES = KEYS.add(Key.of(
                     "max_samples",
@@ -196,6 +199,10 @@ public final class DataArguments {
                     "max_samples",
                     "cannot be used with streaming, got " + values.get(MAX_SAMPLES));
         }
+        Checks.require(
+                !(neatPacking() && Boolean.FALSE.equals(values.get(PACKING))),
+                "neat_packing",
+                "true requires packing (got packing: false)");
         Checks.require(
                 !(trainOnPrompt() && maskHistory()),
                 "train_on_prompt",

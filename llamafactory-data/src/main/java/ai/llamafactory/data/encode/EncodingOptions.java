@@ -1,78 +1,70 @@
 package ai.llamafactory.data.encode;
 
+import ai.llamafactory.api.config.DataArguments;
 import ai.llamafactory.api.config.Stage;
-import ai.llamafactory.api.exception.InvalidConfigException;
+import java.util.Objects;
 
 /**
  * The data arguments that shape encoding (LLaMA-Factory's {@code cutoff_len}, {@code train_on_prompt},
- * {@code mask_history}, {@code packing}, {@code neat_packing}). Immutable; build with {@link #builder()}.
+ * {@code mask_history}, {@code packing}, {@code neat_packing}): a view of {@link DataArguments}, whose keys hold the
+ * defaults and the checks. Immutable; build with {@link #from(DataArguments)} or {@link #builder()}.
  */
 public final class EncodingOptions {
-    private final int cutoffLen;
-    private final boolean trainOnPrompt;
-    private final boolean maskHistory;
-    private final Boolean packing;
-    private final boolean neatPacking;
+    private final DataArguments data;
 
-    private EncodingOptions(Builder b) {
-        if (b.cutoffLen < 2) {
-            throw new InvalidConfigException("cutoff_len: must be at least 2, got " + b.cutoffLen);
-        }
-        if (b.trainOnPrompt && b.maskHistory) {
-            throw new InvalidConfigException("train_on_prompt and mask_history cannot both be true");
-        }
-        if (b.neatPacking && Boolean.FALSE.equals(b.packing)) {
-            throw new InvalidConfigException("neat_packing: true requires packing (got packing: false)");
-        }
-        this.cutoffLen = b.cutoffLen;
-        this.trainOnPrompt = b.trainOnPrompt;
-        this.maskHistory = b.maskHistory;
-        this.packing = b.neatPacking ? Boolean.TRUE : b.packing;
-        this.neatPacking = b.neatPacking;
+    private EncodingOptions(DataArguments data) {
+        this.data = Objects.requireNonNull(data, "data");
     }
 
-    /** @return a builder with LLaMA-Factory's defaults: cutoff_len 2048, everything else off, packing automatic */
+    /**
+     * @param data the data arguments
+     * @return the encoding view of them
+     */
+    public static EncodingOptions from(DataArguments data) {
+        return new EncodingOptions(data);
+    }
+
+    /** @return a builder starting from {@link DataArguments#defaults()} (cutoff_len 2048, packing automatic) */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(DataArguments.builder());
     }
 
     /** @return a builder holding these values */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.cutoffLen = cutoffLen;
-        b.trainOnPrompt = trainOnPrompt;
-        b.maskHistory = maskHistory;
-        b.packing = packing;
-        b.neatPacking = neatPacking;
-        return b;
+        return new Builder(data.toBuilder());
     }
 
-    /** @return the configured {@code cutoff_len} */
+    /** @return the arguments this view reads */
+    public DataArguments arguments() {
+        return data;
+    }
+
+    /** @return {@link DataArguments#CUTOFF_LEN} */
     public int cutoffLen() {
-        return cutoffLen;
+        return data.cutoffLen();
     }
 
-    /** @return whether prompt tokens are learned too */
+    /** @return whether prompt tokens are learned too ({@link DataArguments#TRAIN_ON_PROMPT}) */
     public boolean trainOnPrompt() {
-        return trainOnPrompt;
+        return data.trainOnPrompt();
     }
 
-    /** @return whether only the last turn is learned (earlier turns are truncated first) */
+    /** @return whether only the last turn is learned ({@link DataArguments#MASK_HISTORY}) */
     public boolean maskHistory() {
-        return maskHistory;
+        return data.maskHistory();
     }
 
-    /** @return whether neat packing is on (sub-sequence indices in the attention mask) */
+    /** @return whether neat packing is on ({@link DataArguments#NEAT_PACKING}) */
     public boolean neatPacking() {
-        return neatPacking;
+        return data.neatPacking();
     }
 
     /**
      * @param stage the training stage
-     * @return whether examples are packed: as configured, else automatically for pre-training only
+     * @return whether examples are packed ({@link DataArguments#packingEnabled(Stage)})
      */
     public boolean packing(Stage stage) {
-        return packing != null ? packing : stage == Stage.PT;
+        return data.packingEnabled(stage);
     }
 
     /**
@@ -81,31 +73,30 @@ public final class EncodingOptions {
      *     packed row to {@code cutoff_len} that way)
      */
     public int effectiveCutoffLen(Stage stage) {
-        return packing(stage) ? cutoffLen - 1 : cutoffLen;
+        return packing(stage) ? cutoffLen() - 1 : cutoffLen();
     }
 
     @Override
     public String toString() {
-        return "EncodingOptions[cutoff_len=" + cutoffLen + ", train_on_prompt=" + trainOnPrompt + ", mask_history="
-                + maskHistory + ", packing=" + packing + ", neat_packing=" + neatPacking + "]";
+        Boolean packing = data.neatPacking() ? Boolean.TRUE : data.packing().orElse(null);
+        return "EncodingOptions[cutoff_len=" + cutoffLen() + ", train_on_prompt=" + trainOnPrompt() + ", mask_history="
+                + maskHistory() + ", packing=" + packing + ", neat_packing=" + neatPacking() + "]";
     }
 
-    /** Builder for {@link EncodingOptions}. */
+    /** Builder for {@link EncodingOptions}: writes the {@link DataArguments} keys of the same names. */
     public static final class Builder {
-        private int cutoffLen = 2048;
-        private boolean trainOnPrompt;
-        private boolean maskHistory;
-        private Boolean packing;
-        private boolean neatPacking;
+        private final DataArguments.Builder data;
 
-        private Builder() {}
+        private Builder(DataArguments.Builder data) {
+            this.data = data;
+        }
 
         /**
          * @param value maximum tokens per example ({@code cutoff_len})
          * @return this builder
          */
         public Builder cutoffLen(int value) {
-            this.cutoffLen = value;
+            data.cutoffLen(value);
             return this;
         }
 
@@ -114,7 +105,7 @@ public final class EncodingOptions {
          * @return this builder
          */
         public Builder trainOnPrompt(boolean value) {
-            this.trainOnPrompt = value;
+            data.trainOnPrompt(value);
             return this;
         }
 
@@ -123,7 +114,7 @@ public final class EncodingOptions {
          * @return this builder
          */
         public Builder maskHistory(boolean value) {
-            this.maskHistory = value;
+            data.maskHistory(value);
             return this;
         }
 
@@ -132,7 +123,7 @@ public final class EncodingOptions {
          * @return this builder
          */
         public Builder packing(Boolean value) {
-            this.packing = value;
+            data.packing(value);
             return this;
         }
 
@@ -142,13 +133,16 @@ public final class EncodingOptions {
          * @return this builder
          */
         public Builder neatPacking(boolean value) {
-            this.neatPacking = value;
+            data.neatPacking(value);
             return this;
         }
 
-        /** @return the options */
+        /**
+         * @return the options
+         * @throws ai.llamafactory.api.exception.InvalidConfigException when the data arguments refuse a value
+         */
         public EncodingOptions build() {
-            return new EncodingOptions(this);
+            return new EncodingOptions(data.build());
         }
     }
 }

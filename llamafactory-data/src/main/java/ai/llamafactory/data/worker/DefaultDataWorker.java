@@ -601,13 +601,7 @@ public final class DefaultDataWorker implements DataWorker {
                 drops.message(p.message());
             }
         }
-        EncodingOptions encoding = EncodingOptions.builder()
-                .cutoffLen(data.cutoffLen())
-                .trainOnPrompt(data.trainOnPrompt())
-                .maskHistory(data.maskHistory())
-                .packing(data.packing().orElse(null))
-                .neatPacking(data.neatPacking())
-                .build();
+        EncodingOptions encoding = EncodingOptions.from(data);
         long started = System.nanoTime();
         EncodedSplit train = plan.encodeTrain
                 ? encodeSplit(
