@@ -5,7 +5,6 @@ import ai.llamafactory.api.config.ExportDevice;
 import ai.llamafactory.api.config.FineTuneConfig;
 import ai.llamafactory.api.config.ModelArguments;
 import ai.llamafactory.api.exception.InvalidConfigException;
-import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import ai.llamafactory.core.loader.DjlLoadedModel;
 import ai.llamafactory.core.loader.DjlModelLoader;
 import ai.llamafactory.data.template.ChatTemplate;
@@ -23,7 +22,6 @@ import ai.llamafactory.peft.method.PeftArguments;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,14 +46,10 @@ final class ModelExport {
      * @throws InvalidConfigException naming the key and value that cannot be exported
      */
     static Path check(FineTuneConfig config) {
-        ExportArguments ex = config.export();
-        Path dir = ex.exportDir()
-                .orElseThrow(() -> new InvalidConfigException(
-                        "export_dir: required to export a model (the folder the merged model is written to); add "
-                                + "export_dir=<folder>"));
-        // export_quantization_bit, export_legacy_format, export_hub_model_id and quantization_bit are refused when
-        // the configuration is built (ExportArguments, ModelArguments), before this check runs.
-        return dir;
+        // export_dir is required by ExportConfig (the one check); export_quantization_bit, export_legacy_format,
+        // export_hub_model_id and quantization_bit are refused when the configuration is built (ExportArguments,
+        // ModelArguments), before this check runs.
+        return ExportConfig.from(config.export()).build().exportDir();
     }
 
     /**
@@ -68,15 +62,13 @@ final class ModelExport {
      *     export cannot be written
      */
     static List<Path> export(FineTuneConfig config) {
-        Path dir = check(config);
+        check(config);
         ExportArguments ex = config.export();
         ModelArguments model = config.model().toBuilder()
                 .device(ex.exportDevice() == ExportDevice.CPU ? "cpu" : "auto")
                 .build();
         try (DjlLoadedModel loaded = new DjlModelLoader().load(model)) {
-            ExportConfig.Builder out =
-                    ExportConfig.builder(dir).exportSize(ex.exportSize()).sourceFolder(loaded.localPath());
-            weightDtype(ex).ifPresent(out::weightDtype);
+            ExportConfig.Builder out = ExportConfig.from(ex).sourceFolder(loaded.localPath());
             addTemplate(config, loaded.localPath(), out);
             List<String> adapters = config.model().adapterNameOrPath();
             if (adapters.isEmpty()) {
@@ -89,15 +81,6 @@ final class ModelExport {
                     config.model().modelNameOrPath());
             return ModelExporter.export(lora, out.build());
         }
-    }
-
-    private static Optional<SafetensorsDtype> weightDtype(ExportArguments ex) {
-        return switch (ex.exportDtype()) {
-            case AUTO -> Optional.empty();
-            case FP32 -> Optional.of(SafetensorsDtype.F32);
-            case FP16 -> Optional.of(SafetensorsDtype.F16);
-            case BF16 -> Optional.of(SafetensorsDtype.BF16);
-        };
     }
 
     /**

@@ -1,5 +1,7 @@
 package ai.llamafactory.peft.export;
 
+import ai.llamafactory.api.config.ExportArguments;
+import ai.llamafactory.api.config.Precision;
 import ai.llamafactory.api.exception.InvalidConfigException;
 import ai.llamafactory.core.checkpoint.SafetensorsDtype;
 import java.nio.file.Path;
@@ -7,50 +9,77 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What {@link ModelExporter} writes (LLaMA-Factory's {@code ExportArguments}), immutable; build with
- * {@link #builder(Path)}.
+ * What {@link ModelExporter} writes: a view of LLaMA-Factory's {@link ExportArguments} ({@code export_dir},
+ * {@code export_size}, {@code export_dtype}, whose keys hold the defaults and checks) plus what the arguments do not
+ * have: the base model folder to copy files from, the chat template and Modelfile to write, and a shard size finer
+ * than whole gigabytes. Immutable; build with {@link #from(ExportArguments)} or {@link #builder(Path)}.
  */
 public final class ExportConfig {
     /** Bytes in one unit of {@code export_size} (transformers reads {@code "5GB"} as 5 * 10^9 bytes). */
     public static final long BYTES_PER_GB = 1_000_000_000L;
 
+    private final ExportArguments arguments;
     private final Path exportDir;
-    private final long maxShardBytes;
-    private final SafetensorsDtype weightDtype;
+    private final Long maxShardBytes;
     private final Path sourceFolder;
     private final String chatTemplate;
     private final OllamaModelfile modelfile;
 
     private ExportConfig(Builder b) {
-        this.exportDir = b.exportDir;
+        this.arguments = b.arguments.build();
+        this.exportDir = arguments
+                .exportDir()
+                .orElseThrow(() -> new InvalidConfigException(
+                        "export_dir: required to export a model (the folder the merged model is written to); add "
+                                + "export_dir=<folder>"));
         this.maxShardBytes = b.maxShardBytes;
-        this.weightDtype = b.weightDtype;
         this.sourceFolder = b.sourceFolder;
         this.chatTemplate = b.chatTemplate;
         this.modelfile = b.modelfile;
     }
 
     /**
-     * @param exportDir {@code export_dir}
-     * @return a builder with {@code export_size} 5 (GB) and the weights in the model's own dtype
+     * @param arguments the export arguments; {@code export_dir} must be set
+     * @return a builder starting from the arguments (for the values they do not have)
      */
-    public static Builder builder(Path exportDir) {
-        return new Builder(exportDir);
+    public static Builder from(ExportArguments arguments) {
+        return new Builder(arguments.toBuilder());
     }
 
-    /** @return {@code export_dir} */
+    /**
+     * @param exportDir {@code export_dir}
+     * @return a builder with the other export arguments at their defaults
+     */
+    public static Builder builder(Path exportDir) {
+        return new Builder(ExportArguments.builder().exportDir(Objects.requireNonNull(exportDir, "exportDir")));
+    }
+
+    /** @return the arguments this configuration views */
+    public ExportArguments arguments() {
+        return arguments;
+    }
+
+    /** @return {@link ExportArguments#EXPORT_DIR} */
     public Path exportDir() {
         return exportDir;
     }
 
-    /** @return the largest shard, in bytes ({@code export_size} GB) */
+    /** @return the largest shard, in bytes: {@link ExportArguments#EXPORT_SIZE} GB unless set finer */
     public long maxShardBytes() {
-        return maxShardBytes;
+        return maxShardBytes != null ? maxShardBytes : arguments.exportSize() * BYTES_PER_GB;
     }
 
-    /** @return the stored weight dtype; empty for the base checkpoint's dtype ({@code torch_dtype}) */
+    /**
+     * @return the stored weight dtype ({@link ExportArguments#EXPORT_DTYPE}); empty for {@code auto}, the base
+     *     checkpoint's dtype ({@code torch_dtype})
+     */
     public Optional<SafetensorsDtype> weightDtype() {
-        return Optional.ofNullable(weightDtype);
+        return switch (arguments.exportDtype()) {
+            case AUTO -> Optional.empty();
+            case FP32 -> Optional.of(SafetensorsDtype.F32);
+            case FP16 -> Optional.of(SafetensorsDtype.F16);
+            case BF16 -> Optional.of(SafetensorsDtype.BF16);
+        };
     }
 
     /**
@@ -70,33 +99,34 @@ public final class ExportConfig {
         return Optional.ofNullable(modelfile);
     }
 
-    /** Builder for {@link ExportConfig}. */
+    /**
+     * Builder for {@link ExportConfig}: {@code export_size} and the dtype are written into an {@link ExportArguments}
+     * builder (its checks apply in {@link #build()}); the rest are this configuration's own.
+     */
     public static final class Builder {
-        private final Path exportDir;
-        private long maxShardBytes = 5 * BYTES_PER_GB;
-        private SafetensorsDtype weightDtype;
+        private final ExportArguments.Builder arguments;
+        private Long maxShardBytes;
         private Path sourceFolder;
         private String chatTemplate;
         private OllamaModelfile modelfile;
 
-        private Builder(Path exportDir) {
-            this.exportDir = Objects.requireNonNull(exportDir, "exportDir");
+        private Builder(ExportArguments.Builder arguments) {
+            this.arguments = arguments;
         }
 
         /**
-         * @param gigabytes {@code export_size}: the largest shard in GB (10^9 bytes), &gt; 0
+         * @param gigabytes {@link ExportArguments#EXPORT_SIZE}: the largest shard in GB (10^9 bytes)
          * @return this builder
          */
         public Builder exportSize(int gigabytes) {
-            if (gigabytes <= 0) {
-                throw new InvalidConfigException("export_size: must be > 0 (GB), got " + gigabytes);
-            }
-            this.maxShardBytes = gigabytes * BYTES_PER_GB;
+            arguments.exportSize(gigabytes);
+            this.maxShardBytes = null;
             return this;
         }
 
         /**
-         * @param bytes the largest shard in bytes, &gt; 0 (finer than {@link #exportSize(int)})
+         * @param bytes the largest shard in bytes, &gt; 0 (finer than {@link #exportSize(int)}, which the arguments
+         *     do not allow)
          * @return this builder
          */
         public Builder maxShardBytes(long bytes) {
@@ -108,17 +138,24 @@ public final class ExportConfig {
         }
 
         /**
-         * @param value F32, F16 or BF16
+         * @param value F32, F16 or BF16 ({@link ExportArguments#EXPORT_DTYPE} fp32, fp16 or bf16); null for auto
          * @return this builder
+         * @throws InvalidConfigException for a dtype {@code export_dtype} cannot name
          */
         public Builder weightDtype(SafetensorsDtype value) {
-            if (value != null
-                    && value != SafetensorsDtype.F32
-                    && value != SafetensorsDtype.F16
-                    && value != SafetensorsDtype.BF16) {
-                throw new InvalidConfigException("export dtype: weights are stored as F32, F16 or BF16, not " + value);
+            Precision precision;
+            if (value == null) {
+                precision = Precision.AUTO;
+            } else {
+                precision = switch (value) {
+                    case F32 -> Precision.FP32;
+                    case F16 -> Precision.FP16;
+                    case BF16 -> Precision.BF16;
+                    default -> throw new InvalidConfigException(
+                            "export dtype: weights are stored as F32, F16 or BF16, not " + value);
+                };
             }
-            this.weightDtype = value;
+            arguments.exportDtype(precision);
             return this;
         }
 
@@ -149,7 +186,11 @@ public final class ExportConfig {
             return this;
         }
 
-        /** @return the configuration */
+        /**
+         * @return the configuration
+         * @throws InvalidConfigException when the export arguments refuse a value (for example {@code export_size} 0)
+         *     or {@code export_dir} is unset
+         */
         public ExportConfig build() {
             return new ExportConfig(this);
         }

@@ -194,8 +194,9 @@ class ModelExporterTest {
                             model, ExportConfig.builder(tmp).build()))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("merge them first");
-            assertThatThrownBy(() -> ExportConfig.builder(tmp).exportSize(0))
-                    .hasMessageContaining("export_size: must be > 0");
+            // export_size is checked once, by ExportArguments' key, when the configuration is built
+            assertThatThrownBy(() -> ExportConfig.builder(tmp).exportSize(0).build())
+                    .hasMessageContaining("export_size: must be a positive integer, got 0");
         }
     }
 }
