@@ -84,10 +84,11 @@ public final class FinetuningArguments {
     public static final Key<Integer> PISSA_ITER = KEYS.add(
             Key.of("pissa_iter", ValueType.INTEGER, 16, "the fast-SVD iterations of PiSSA; -1 means an exact SVD")
                     .check(
-                            "-1 or > 0",
+                            ">= -1",
                             Key.require(
-                                    v -> v == -1 || v > 0,
-                                    v -> "must be -1 (exact SVD) or a positive number of iterations, got " + v)));
+                                    v -> v >= -1,
+                                    v -> "must be -1 (exact SVD) or a number of iterations >= 0 (PEFT's"
+                                            + " pissa_niter_<n>), got " + v)));
     /** {@code pissa_convert}. */
     public static final Key<Boolean> PISSA_CONVERT = KEYS.add(Key.of(
             "pissa_convert",

@@ -130,8 +130,7 @@ class ConfigErrorsTest {
                 Arguments.of("temperature: 0\n", "temperature: must be > 0, got 0.0"),
                 Arguments.of("freeze_trainable_layers: 0\n", "freeze_trainable_layers: must be non-zero"),
                 Arguments.of("dpo_label_smoothing: 0.7\n", "dpo_label_smoothing: must lie in [0.0, 0.5], got 0.7"),
-                Arguments.of(
-                        "pissa_iter: 0\n", "pissa_iter: must be -1 (exact SVD) or a positive number of iterations"),
+                Arguments.of("pissa_iter: -2\n", "pissa_iter: must be -1 (exact SVD) or a number of iterations >= 0"),
                 Arguments.of(
                         "quantization_bit: 3\n",
                         "quantization_bit: not supported by LlamaFactory for Java yet (quantized loading (QLoRA) is "
